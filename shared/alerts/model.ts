@@ -1,0 +1,82 @@
+import type { Principal } from '../events';
+import type { Category, Phase, ResponseStep, Severity } from '../playbook/types';
+
+/** One line of evidence: attacker-controlled fields are kept raw here and escaped by every renderer. */
+export interface EventSample {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly errorCode?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly resourceArns: readonly string[];
+}
+
+export type EnrichmentStatus = 'answered' | 'timeout' | 'throttled' | 'no-answer' | 'disabled' | 'error' | 'circuit-open';
+
+export interface Citation {
+  readonly title: string;
+  readonly url?: string;
+}
+
+/** What the playbook assistant (or the local playbooks) said about this kind of alert. */
+export interface Enrichment {
+  readonly status: EnrichmentStatus;
+  /** Human-readable reason when status is not `answered`, e.g. "no answer in the playbooks". */
+  readonly reason?: string;
+  readonly answer?: string;
+  readonly citations: readonly Citation[];
+  /** `qbusiness` or `local-playbooks`. */
+  readonly source?: string;
+  /** ISO time the answer was produced (cached answers keep their original time). */
+  readonly answeredAt?: string;
+  readonly cached?: boolean;
+}
+
+/** Answers to the playbook's analysis questions, from the principal's recent activity. */
+export interface PrincipalContext {
+  readonly windowHours: number;
+  readonly complete: boolean;
+  /** Why the context is partial (budget exhausted, throttled, lookup failed). */
+  readonly note?: string;
+  readonly answers: readonly { readonly question: string; readonly answer: string }[];
+  readonly firstSeen?: string;
+  readonly sourceIps: readonly string[];
+  readonly userAgents: readonly string[];
+}
+
+export interface Alert {
+  /** Stable for the incident: every update of the same incident carries the same id. */
+  readonly id: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  /** `playbook/<EventName>`, `unclassified/<EventName>`, or a stateful rule id such as `bulk-delete`. */
+  readonly rule: string;
+  readonly title: string;
+  readonly description: string;
+  readonly phase: Phase;
+  readonly principal: Principal;
+  readonly account: string;
+  readonly region: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly count: number;
+  /** Updates published after the first message of this incident. */
+  readonly updates: number;
+  readonly eventIds: readonly string[];
+  /** Operation name → number of events, over the whole incident. */
+  readonly eventNames: Readonly<Record<string, number>>;
+  readonly reasons: readonly string[];
+  readonly steps: readonly ResponseStep[];
+  readonly questions: readonly string[];
+  readonly links: readonly string[];
+  /** Most recent events, newest last. */
+  readonly samples: readonly EventSample[];
+  readonly paged: boolean;
+  enrichment?: Enrichment;
+  context?: PrincipalContext;
+}
+
+/** Bounds that keep alerts readable and under SNS's message limit before any trimming. */
+export const MAX_EVENT_IDS = 100;
+export const MAX_SAMPLES = 5;
