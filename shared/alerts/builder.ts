@@ -1,0 +1,120 @@
+/** Builds and grows alerts from classified events. Pure functions: the pipeline owns state and time. */
+import type { TriageEvent } from '../events';
+import { stableId } from '../ids';
+import { CATEGORY_INFO } from '../playbook/categories';
+import type { Category, Phase, ResponseStep, Severity } from '../playbook/types';
+import { maxSeverity } from '../playbook/types';
+import type { Classification } from '../classify/classify';
+import type { BurstRule } from '../classify/policy';
+import { MAX_EVENT_IDS, MAX_SAMPLES, type Alert, type EventSample } from './model';
+
+/** What an incident is about: one playbook row (or unknown operation), or one stateful rule. */
+export interface AlertSubject {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly phase: Phase;
+  readonly title: string;
+  readonly description: string;
+  readonly steps: readonly ResponseStep[];
+  readonly reasons: readonly string[];
+}
+
+export function subjectOfEvent(event: TriageEvent, classification: Classification): AlertSubject {
+  const info = CATEGORY_INFO[classification.category];
+  const denied = classification.authFailure ? 'Denied ' : '';
+  return {
+    rule: classification.rule,
+    severity: classification.severity,
+    category: classification.category,
+    phase: classification.phase,
+    title: `${denied}${event.eventName} (${info.title})`,
+    description:
+      classification.row?.description ??
+      `${event.eventName} is an Amazon Q operation that the playbook table does not know yet; review it and update the playbook table.`,
+    steps: [...(classification.row?.steps ?? []), ...info.steps],
+    reasons: classification.reasons,
+  };
+}
+
+export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number, triggering: Classification): AlertSubject {
+  const info = CATEGORY_INFO[triggering.category];
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    category: triggering.category,
+    phase: 'detection-analysis',
+    title: rule.title,
+    description: `${count} matching calls from one principal within ${Math.round(windowMs / 60_000)} minutes (threshold ${rule.threshold}).`,
+    steps: info.steps,
+    reasons: [`stateful rule ${rule.id}: ${count} ≥ ${rule.threshold} in ${Math.round(windowMs / 60_000)} min`],
+  };
+}
+
+export function incidentKey(principalKey: string, rule: string): string {
+  return `${principalKey}#${rule}`;
+}
+
+function sampleOf(event: TriageEvent): EventSample {
+  return {
+    eventId: event.eventId,
+    eventName: event.eventName,
+    eventTime: event.eventTime,
+    errorCode: event.errorCode,
+    sourceIp: event.sourceIp,
+    userAgent: event.userAgent,
+    resourceArns: event.resources.flatMap((resource) => (resource.arn === undefined ? [] : [resource.arn])).slice(0, 5),
+  };
+}
+
+function uniqueLinks(steps: readonly ResponseStep[]): string[] {
+  return [...new Set(steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))];
+}
+
+export function openAlert(subject: AlertSubject, event: TriageEvent, initialCount = 1): Alert {
+  const info = CATEGORY_INFO[subject.category];
+  return {
+    id: stableId(incidentKey(event.principal.key, subject.rule), event.eventId),
+    severity: subject.severity,
+    category: subject.category,
+    rule: subject.rule,
+    title: subject.title,
+    description: subject.description,
+    phase: subject.phase,
+    principal: event.principal,
+    account: event.account,
+    region: event.region,
+    firstSeen: event.eventTime,
+    lastSeen: event.eventTime,
+    count: initialCount,
+    updates: 0,
+    eventIds: [event.eventId],
+    eventNames: { [event.eventName]: 1 },
+    reasons: subject.reasons,
+    steps: subject.steps,
+    questions: info.questions,
+    links: uniqueLinks(subject.steps),
+    samples: [sampleOf(event)],
+    paged: false,
+  };
+}
+
+/** Adds one event to an open incident. An event already in the incident is ignored (redelivery). */
+export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
+  if (alert.eventIds.includes(event.eventId)) return alert;
+  const eventIds = [...alert.eventIds, event.eventId];
+  const samples = [...alert.samples, sampleOf(event)];
+  const severity = maxSeverity(alert.severity, subject.severity);
+  return {
+    ...alert,
+    severity,
+    description: subject.rule === alert.rule && subject.severity === severity ? subject.description : alert.description,
+    reasons: severity === alert.severity ? alert.reasons : subject.reasons,
+    firstSeen: event.eventTime < alert.firstSeen ? event.eventTime : alert.firstSeen,
+    lastSeen: event.eventTime > alert.lastSeen ? event.eventTime : alert.lastSeen,
+    count: alert.count + 1,
+    eventIds: eventIds.length > MAX_EVENT_IDS ? eventIds.slice(-MAX_EVENT_IDS) : eventIds,
+    eventNames: { ...alert.eventNames, [event.eventName]: (alert.eventNames[event.eventName] ?? 0) + 1 },
+    samples: samples.length > MAX_SAMPLES ? samples.slice(-MAX_SAMPLES) : samples,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * User rules file (`--rules FILE`, `RULES_JSON`): JSON or YAML that overrides thresholds, severities and
+ * rows of the playbook table. Validated with zod; errors name the line of the offending value.
+ */
+import * as z from 'zod/mini';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { describeIssues } from '../events';
+import { ACCESS_KINDS, CATEGORIES, EVENT_SOURCES, PHASES, SEVERITIES, type PlaybookRow } from '../playbook/types';
+import { BURST_RULE_IDS, rowKey, type BurstRule, type Policy } from './policy';
+
+const severity = z.enum(SEVERITIES);
+const positiveMinutes = z.number().check(z.positive(), z.lte(24 * 60));
+
+const burstOverride = z.strictObject({
+  threshold: z.optional(z.int().check(z.positive())),
+  severity: z.optional(severity),
+  operations: z.optional(z.array(z.string().check(z.minLength(1)))),
+});
+
+const rowOverride = z.strictObject({
+  eventSource: z.optional(z.enum(EVENT_SOURCES)),
+  eventName: z.string().check(z.minLength(1), z.maxLength(128)),
+  category: z.optional(z.enum(CATEGORIES)),
+  severity: z.optional(severity),
+  phase: z.optional(z.enum(PHASES)),
+  access: z.optional(z.enum(ACCESS_KINDS)),
+  description: z.optional(z.string().check(z.minLength(1))),
+  steps: z.optional(z.array(z.strictObject({ text: z.string().check(z.minLength(1)), link: z.optional(z.url()) }))),
+});
+
+export const rulesFileSchema = z.strictObject({
+  burstWindowMinutes: z.optional(positiveMinutes),
+  aggregationWindowMinutes: z.optional(positiveMinutes),
+  maxIncidentMinutes: z.optional(positiveMinutes),
+  bursts: z.optional(z.partialRecord(z.enum(BURST_RULE_IDS), burstOverride)),
+  rows: z.optional(z.array(rowOverride)),
+});
+
+export type RulesFile = z.infer<typeof rulesFileSchema>;
+
+export class RulesFileError extends Error {
+  override readonly name = 'RulesFileError';
+}
+
+function lineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** Parses and validates a rules file's text; `name` is used in error messages. */
+export function parseRulesFile(text: string, name: string): RulesFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntaxError = document.errors[0];
+  if (syntaxError !== undefined) {
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    throw new RulesFileError(`${name}:${line}: ${syntaxError.message.split('\n')[0] ?? 'syntax error'}`);
+  }
+  const parsed = rulesFileSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    const messages = parsed.error.issues.slice(0, 5).map((issue) => {
+      const line = lineOf(document, lineCounter, issue.path);
+      return `${name}:${line ?? 1}: ${describeIssues([issue])}`;
+    });
+    throw new RulesFileError(messages.join('\n'));
+  }
+  return parsed.data;
+}
+
+/** Applies a validated rules file to a policy. A row for an unknown operation must be complete. */
+export function applyRules(policy: Policy, rules: RulesFile, name = 'rules'): Policy {
+  const rows = new Map(policy.rows);
+  for (const override of rules.rows ?? []) {
+    const eventSource = override.eventSource ?? 'qbusiness.amazonaws.com';
+    const key = rowKey(eventSource, override.eventName);
+    const existing = rows.get(key);
+    if (existing === undefined && (override.category === undefined || override.severity === undefined || override.description === undefined)) {
+      throw new RulesFileError(`${name}: row ${override.eventName} is not in the playbook table, so it needs category, severity and description`);
+    }
+    const merged: PlaybookRow = {
+      eventSource,
+      eventName: override.eventName,
+      category: override.category ?? existing?.category ?? 'unclassified',
+      description: override.description ?? existing?.description ?? '',
+      severity: override.severity ?? existing?.severity ?? 'LOW',
+      phase: override.phase ?? existing?.phase ?? 'detection-analysis',
+      access: override.access ?? existing?.access ?? 'write',
+      steps: override.steps ?? existing?.steps ?? [],
+      inPlaybook: existing?.inPlaybook ?? false,
+    };
+    rows.set(key, merged);
+  }
+  const bursts: BurstRule[] = policy.bursts.map((rule) => {
+    const override = rules.bursts?.[rule.id];
+    return override === undefined
+      ? rule
+      : {
+          ...rule,
+          threshold: override.threshold ?? rule.threshold,
+          severity: override.severity ?? rule.severity,
+          operations: override.operations ?? rule.operations,
+        };
+  });
+  const minutes = (value: number | undefined, fallback: number): number => (value === undefined ? fallback : value * 60_000);
+  return {
+    rows,
+    bursts,
+    burstWindowMs: minutes(rules.burstWindowMinutes, policy.burstWindowMs),
+    aggregationWindowMs: minutes(rules.aggregationWindowMinutes, policy.aggregationWindowMs),
+    maxIncidentMs: minutes(rules.maxIncidentMinutes, policy.maxIncidentMs),
+  };
+}

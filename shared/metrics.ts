@@ -1,0 +1,30 @@
+/** Counters the pipeline reports. Lambda maps them to CloudWatch EMF; replay prints them in its summary. */
+export const METRIC_NAMES = [
+  'EventsIn',
+  'EventsRejected',
+  'DuplicatesSuppressed',
+  'SelfEventsIgnored',
+  'AlertsPublished',
+  'AlertUpdatesPublished',
+  'Pages',
+  'PagesSuppressedByCap',
+  'PublishFailures',
+  'RecordsRetried',
+  'EnrichmentAnswered',
+  'EnrichmentFailed',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export interface MetricsSink {
+  count(name: MetricName, value?: number): void;
+}
+
+export class CountingMetrics implements MetricsSink {
+  readonly counts = new Map<MetricName, number>();
+  count(name: MetricName, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  get(name: MetricName): number {
+    return this.counts.get(name) ?? 0;
+  }
+}

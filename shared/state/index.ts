@@ -1,0 +1,2 @@
+export type { StateStore, IncidentRecord, TimedEventId } from './store';
+export { MemoryStateStore } from './memory';

@@ -1,0 +1,424 @@
+/**
+ * The triage pipeline, the same for the Lambda and for `q-triage replay`:
+ * validate → de-duplicate → classify → stateful rules → aggregate into incidents → enrich → publish.
+ * Everything that touches the outside world is injected.
+ */
+import type { Alert, Enrichment, PrincipalContext } from './alerts/model';
+import {
+  foldEvent,
+  incidentKey,
+  openAlert,
+  subjectOfBurst,
+  subjectOfEvent,
+  type AlertSubject,
+} from './alerts/builder';
+import { classifyEvent, type Classification } from './classify/classify';
+import type { BurstRule, Policy } from './classify/policy';
+import type { SelfMatcher } from './classify/self';
+import type { Clock } from './clock';
+import { mapLimit } from './concurrency';
+import { normalizeEvent, type TriageEvent } from './events';
+import type { Logger } from './logger';
+import type { MetricsSink } from './metrics';
+import { severityRank } from './playbook/types';
+import type { IncidentRecord, StateStore } from './state/store';
+
+export interface TriageInput {
+  /** Where the input came from: an SQS message id, or FILE:LINE in replay. */
+  readonly id: string;
+  readonly value: unknown;
+  readonly bytes?: number;
+}
+
+export type InputOutcome =
+  | { readonly id: string; readonly status: 'rejected'; readonly reason: string; readonly eventId?: string }
+  | { readonly id: string; readonly status: 'duplicate'; readonly event: TriageEvent }
+  | {
+      readonly id: string;
+      readonly status: 'classified' | 'alerted';
+      readonly event: TriageEvent;
+      readonly classification: Classification;
+      readonly alertIds: readonly string[];
+    }
+  | { readonly id: string; readonly status: 'failed'; readonly reason: string; readonly event: TriageEvent };
+
+export interface BatchResult {
+  readonly outcomes: readonly InputOutcome[];
+  /** Messages published for this batch (empty in deferred mode until `flush`). */
+  readonly published: readonly { readonly alert: Alert; readonly kind: 'new' | 'update' }[];
+}
+
+export interface Notifier {
+  publish(alert: Alert, kind: 'new' | 'update'): Promise<void>;
+}
+export interface Enricher {
+  enrich(alert: Alert): Promise<Enrichment>;
+}
+export interface ContextProvider {
+  describe(alert: Alert): Promise<PrincipalContext>;
+}
+export interface ActivitySink {
+  append(events: readonly TriageEvent[]): Promise<void>;
+}
+
+export interface TriageDeps {
+  readonly policy: Policy;
+  readonly self: SelfMatcher;
+  readonly store: StateStore;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: MetricsSink;
+  readonly enricher?: Enricher;
+  readonly context?: ContextProvider;
+  readonly activity?: ActivitySink;
+  /** HIGH and CRITICAL pages allowed per hour; beyond it alerts still go out, unpaged, and one summary pages. */
+  readonly pagesPerHour?: number;
+  /**
+   * `immediate` (Lambda): publish what each batch touched at its end.
+   * `deferred` (replay): publish every incident once, in its final state, on `flush()`.
+   */
+  readonly mode?: 'immediate' | 'deferred';
+  /** Milliseconds left before the caller's deadline; publishing stops when fewer than `reserveMs` remain. */
+  readonly remainingMs?: () => number;
+  readonly reserveMs?: number;
+  readonly publishConcurrency?: number;
+}
+
+export interface Triage {
+  process(inputs: readonly TriageInput[]): Promise<BatchResult>;
+  /** Deferred mode: publish every incident seen. Immediate mode: nothing to do. */
+  flush(): Promise<readonly Alert[]>;
+}
+
+/** One incident generation touched by a batch, and what must be published for it. */
+interface Touched {
+  alert: Alert;
+  /** This writer holds the lease to publish the incident's first message. */
+  publishNew: boolean;
+  /** An already-published incident got events: publish an update. */
+  publishUpdate: boolean;
+  /** The generation is the one stored (a generation closed within the batch is not). */
+  stored: boolean;
+  readonly eventIndexes: Set<number>;
+}
+
+interface Work {
+  readonly index: number;
+  readonly event: TriageEvent;
+  readonly subject: AlertSubject;
+  readonly initialCount: number;
+}
+
+const LEASE_MS = 60_000;
+const MAX_WRITE_ATTEMPTS = 8;
+
+export class IncidentConflictError extends Error {
+  override readonly name = 'IncidentConflictError';
+}
+
+export function createTriage(deps: TriageDeps): Triage {
+  const { policy, store, notifier, clock, logger, metrics } = deps;
+  const mode = deps.mode ?? 'immediate';
+  const reserveMs = deps.reserveMs ?? 0;
+  const pagesPerHour = deps.pagesPerHour ?? 20;
+  /** Deferred mode: every incident generation by alert id, in its latest state. */
+  const deferred = new Map<string, Alert>();
+
+  const expired = (alert: Alert, event: TriageEvent): boolean =>
+    event.time - Date.parse(alert.lastSeen) > policy.aggregationWindowMs ||
+    event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
+
+  /** Applies one key's work items, in time order, to its stored incident; retries on a lost race. */
+  async function applyToIncident(key: string, items: readonly Work[]): Promise<Touched[]> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await store.getIncident(key);
+      const now = clock.now();
+      const generations: Touched[] = [];
+      let current: Touched | undefined;
+      if (stored !== undefined) {
+        const canPublishFirst = !stored.published && stored.publishLeaseUntil <= now;
+        current = { alert: stored.alert, publishNew: canPublishFirst, publishUpdate: false, stored: true, eventIndexes: new Set() };
+      }
+      for (const item of items) {
+        if (current === undefined || expired(current.alert, item.event)) {
+          if (current !== undefined && current.eventIndexes.size > 0) {
+            current.stored = false;
+            generations.push(current);
+          }
+          current = {
+            alert: openAlert(item.subject, item.event, item.initialCount),
+            publishNew: true,
+            publishUpdate: false,
+            stored: true,
+            eventIndexes: new Set([item.index]),
+          };
+          continue;
+        }
+        current.alert = foldEvent(current.alert, item.subject, item.event);
+        current.eventIndexes.add(item.index);
+        if (stored !== undefined && current.alert.id === stored.alert.id && stored.published) current.publishUpdate = true;
+      }
+      if (current === undefined) return [];
+      generations.push(current);
+      if (current.publishUpdate) current.alert = { ...current.alert, updates: current.alert.updates + 1 };
+      const record: IncidentRecord = {
+        key,
+        version: (stored?.version ?? 0) + 1,
+        alert: current.alert,
+        published: stored !== undefined && stored.alert.id === current.alert.id ? stored.published : false,
+        publishLeaseUntil: current.publishNew ? now + LEASE_MS : (stored?.alert.id === current.alert.id ? stored.publishLeaseUntil : 0),
+      };
+      if (await store.putIncident(record, stored?.version)) return generations;
+      logger.debug('incident write lost a race; retrying', { incidentKey: key, attempt });
+    }
+    throw new IncidentConflictError(`incident ${key} kept changing under concurrent writers`);
+  }
+
+  async function enrichAndPage(alert: Alert): Promise<Alert> {
+    let paged = false;
+    const reasons = [...alert.reasons];
+    if (severityRank(alert.severity) >= severityRank('HIGH')) {
+      const hour = Math.floor(Date.parse(alert.firstSeen) / 3_600_000) * 3_600_000;
+      const count = await store.countPage(hour);
+      paged = count <= pagesPerHour;
+      if (!paged) {
+        metrics.count('PagesSuppressedByCap');
+        reasons.push(`not paged: the cap of ${pagesPerHour} pages per hour was reached`);
+        if (count === pagesPerHour + 1) await publishCapSummary(alert, hour);
+      }
+    }
+    const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
+    const [enrichment, context] = await Promise.all([
+      alert.enrichment === undefined ? deps.enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
+      wantsContext ? deps.context?.describe(alert) : Promise.resolve(undefined),
+    ]);
+    if (enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
+    return { ...alert, paged, reasons, enrichment: enrichment ?? alert.enrichment, context: context ?? alert.context };
+  }
+
+  async function publishCapSummary(alert: Alert, hour: number): Promise<void> {
+    const summary: Alert = {
+      ...alert,
+      id: `page-cap-${hour}`,
+      rule: 'page-cap',
+      title: `Paging cap reached: ${pagesPerHour} pages this hour; further HIGH/CRITICAL alerts go to the alerts topic only`,
+      description: 'The page cap protects responders from an alert storm. Review the alerts topic for everything raised since.',
+      paged: true,
+      count: 0,
+      eventIds: [],
+      samples: [],
+    };
+    await notifier.publish(summary, 'new');
+    metrics.count('Pages');
+  }
+
+  async function markPublished(key: string, alert: Alert): Promise<void> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await store.getIncident(key);
+      if (stored === undefined || stored.alert.id !== alert.id) return;
+      const record: IncidentRecord = {
+        ...stored,
+        version: stored.version + 1,
+        published: true,
+        publishLeaseUntil: 0,
+        alert: { ...stored.alert, enrichment: alert.enrichment, paged: alert.paged },
+      };
+      if (await store.putIncident(record, stored.version)) return;
+    }
+    throw new IncidentConflictError(`could not mark incident ${key} published`);
+  }
+
+  /** Gives the first-publish lease back so that a retry can publish at once. */
+  async function releaseLease(key: string, alert: Alert): Promise<void> {
+    const stored = await store.getIncident(key);
+    if (stored === undefined || stored.alert.id !== alert.id || stored.published) return;
+    await store.putIncident({ ...stored, version: stored.version + 1, publishLeaseUntil: 0 }, stored.version);
+  }
+
+  async function publishTouched(key: string, touched: Touched): Promise<{ alert: Alert; kind: 'new' | 'update' } | undefined> {
+    if (touched.publishNew) {
+      const alert = await enrichAndPage(touched.alert);
+      await notifier.publish(alert, 'new');
+      metrics.count('AlertsPublished');
+      if (alert.paged) metrics.count('Pages');
+      if (touched.stored) await markPublished(key, alert);
+      logger.info('alert published', { alertId: alert.id, rule: alert.rule, severity: alert.severity, paged: alert.paged, count: alert.count });
+      return { alert, kind: 'new' };
+    }
+    if (touched.publishUpdate) {
+      await notifier.publish(touched.alert, 'update');
+      metrics.count('AlertUpdatesPublished');
+      logger.info('alert update published', { alertId: touched.alert.id, updates: touched.alert.updates, count: touched.alert.count });
+      return { alert: touched.alert, kind: 'update' };
+    }
+    return undefined;
+  }
+
+  async function process(inputs: readonly TriageInput[]): Promise<BatchResult> {
+    const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
+    metrics.count('EventsIn', inputs.length);
+
+    const valid: { index: number; event: TriageEvent }[] = [];
+    inputs.forEach((input, index) => {
+      const result = normalizeEvent(input.value, input.bytes);
+      if (result.ok) {
+        valid.push({ index, event: result.event });
+        return;
+      }
+      outcomes[index] = { id: input.id, status: 'rejected', reason: result.reason, eventId: result.eventId };
+      metrics.count('EventsRejected');
+      logger.warn('event rejected', { source: input.id, eventId: result.eventId, reason: result.reason });
+    });
+
+    const already = await store.processed([...new Set(valid.map((item) => item.event.eventId))]);
+    const seen = new Set<string>();
+    const fresh = valid.filter(({ index, event }) => {
+      if (already.has(event.eventId) || seen.has(event.eventId)) {
+        outcomes[index] = { id: (inputs[index] as TriageInput).id, status: 'duplicate', event };
+        metrics.count('DuplicatesSuppressed');
+        return false;
+      }
+      seen.add(event.eventId);
+      return true;
+    });
+    fresh.sort((a, b) => a.event.time - b.event.time);
+
+    const classified = fresh.map(({ index, event }) => ({ index, event, classification: classifyEvent(event, policy, deps.self) }));
+    const selfCount = classified.filter((item) => item.classification.self).length;
+    if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
+    const others = classified.filter((item) => !item.classification.self);
+
+    if (deps.activity !== undefined && others.length > 0) {
+      // The activity log feeds investigation context; losing a write degrades context, never an alert.
+      await deps.activity.append(others.map((item) => item.event)).catch((error: unknown) => {
+        logger.error('activity log append failed', { error: error as Error });
+      });
+    }
+
+    const work = new Map<string, Work[]>();
+    const addWork = (key: string, item: Work): void => {
+      const list = work.get(key);
+      if (list === undefined) work.set(key, [item]);
+      else list.push(item);
+    };
+    await applyBurstRules(others, addWork);
+    for (const { index, event, classification } of others) {
+      if (severityRank(classification.severity) < severityRank('LOW')) continue;
+      addWork(incidentKey(event.principal.key, classification.rule), {
+        index,
+        event,
+        subject: subjectOfEvent(event, classification),
+        initialCount: 1,
+      });
+    }
+
+    const failedIndexes = new Map<number, string>();
+    const alertIdsByIndex = new Map<number, string[]>();
+    const published: { alert: Alert; kind: 'new' | 'update' }[] = [];
+    const keyed = [...work.entries()];
+    const concurrency = deps.publishConcurrency ?? 8;
+
+    await mapLimit(keyed, concurrency, async ([key, items]) => {
+      let generations: Touched[];
+      try {
+        generations = await applyToIncident(key, items);
+      } catch (error) {
+        logger.error('incident update failed; records will be retried', { incidentKey: key, error: error as Error });
+        for (const item of items) failedIndexes.set(item.index, `state store: ${(error as Error).message}`);
+        return;
+      }
+      for (const generation of generations) {
+        for (const index of generation.eventIndexes) {
+          const ids = alertIdsByIndex.get(index) ?? [];
+          ids.push(generation.alert.id);
+          alertIdsByIndex.set(index, ids);
+        }
+        if (mode === 'deferred') {
+          deferred.set(generation.alert.id, generation.alert);
+          continue;
+        }
+        const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < reserveMs;
+        try {
+          if (outOfTime) throw new Error('near the function timeout: left for retry');
+          const message = await publishTouched(key, generation);
+          if (message !== undefined) published.push(message);
+        } catch (error) {
+          metrics.count('PublishFailures');
+          logger.error('alert not published; records will be retried', { incidentKey: key, alertId: generation.alert.id, error: error as Error });
+          for (const index of generation.eventIndexes) failedIndexes.set(index, `publish: ${(error as Error).message}`);
+          if (generation.publishNew && generation.stored) {
+            await releaseLease(key, generation.alert).catch((releaseError: unknown) => {
+              logger.warn('lease release failed; it expires on its own', { incidentKey: key, error: releaseError as Error });
+            });
+          }
+        }
+      }
+    });
+
+    const done: string[] = [];
+    for (const { index, event, classification } of classified) {
+      const id = (inputs[index] as TriageInput).id;
+      const failure = failedIndexes.get(index);
+      if (failure !== undefined) {
+        outcomes[index] = { id, status: 'failed', reason: failure, event };
+        continue;
+      }
+      const alertIds = alertIdsByIndex.get(index) ?? [];
+      outcomes[index] = { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds };
+      done.push(event.eventId);
+    }
+    if (failedIndexes.size > 0) metrics.count('RecordsRetried', failedIndexes.size);
+    if (done.length > 0) await store.markProcessed(done);
+    return { outcomes, published };
+  }
+
+  /** Burst rules: count matching events per principal; those at or over the threshold join the burst incident. */
+  async function applyBurstRules(
+    events: readonly { index: number; event: TriageEvent; classification: Classification }[],
+    addWork: (key: string, item: Work) => void,
+  ): Promise<void> {
+    const groups = new Map<string, { rule: BurstRule; items: typeof events[number][] }>();
+    for (const item of events) {
+      for (const rule of policy.bursts) {
+        const counts = rule.countsAuthFailures
+          ? item.classification.authFailure
+          : item.event.errorCode === undefined && rule.operations.includes(item.event.eventName);
+        if (!counts) continue;
+        const key = `${item.event.principal.key}#${rule.id}`;
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, { rule, items: [item] });
+        else group.items.push(item);
+      }
+    }
+    for (const [key, { rule, items }] of groups) {
+      const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
+      items.forEach((item, position) => {
+        const count = counts[position] ?? 0;
+        if (count < rule.threshold) return;
+        addWork(incidentKey(item.event.principal.key, rule.id), {
+          index: item.index,
+          event: item.event,
+          subject: subjectOfBurst(rule, count, policy.burstWindowMs, item.classification),
+          initialCount: count,
+        });
+      });
+    }
+  }
+
+  async function flush(): Promise<readonly Alert[]> {
+    if (mode !== 'deferred') return [];
+    const alerts = [...deferred.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
+    deferred.clear();
+    // Enrich concurrently, publish in order: replay output is deterministic.
+    const finished = await mapLimit(alerts, deps.publishConcurrency ?? 8, enrichAndPage);
+    for (const alert of finished) {
+      await notifier.publish(alert, 'new');
+      metrics.count('AlertsPublished');
+      if (alert.paged) metrics.count('Pages');
+    }
+    return finished;
+  }
+
+  return { process, flush };
+}
