@@ -1,0 +1,16 @@
+export type { Notifier, PublishKind } from './types';
+export {
+  createSnsNotifier,
+  PublishFailedError,
+  buildPublish,
+  messageAttributes,
+  subjectFor,
+  isRetryablePublishError,
+  pageOnNewHighSeverity,
+  SNS_MAX_MESSAGE_BYTES,
+  SUBJECT_MAX_CHARS,
+} from './sns';
+export type { SnsNotifierOptions, BackoffOptions, BuiltPublish } from './sns';
+export { createStdoutNotifier, alertJsonLine } from './stdout';
+export type { StdoutFormat, StdoutNotifierOptions } from './stdout';
+export { trimAlert, TRIM_LEVELS } from './trim';

@@ -1,0 +1,235 @@
+/**
+ * SNS delivery of alerts.
+ *
+ * Design (details and the reasoning in docs/alerts.md):
+ * - One Publish per topic with `MessageStructure: 'json'`: `default` is readable text (email and
+ *   every protocol without its own key), `sqs`/`lambda`/`firehose` carry the JSON document
+ *   (renderJson), `https` carries the AWS Chatbot custom notification (Chatbot subscribes to
+ *   topics over HTTPS; other webhooks should subscribe through SQS/Lambda), `sms` a short line.
+ * - Message attributes `severity`, `category`, `rule`, `eventName`, `account`, `kind` (String) are
+ *   set on every Publish. SNS matches subscription filter policies against the attributes given
+ *   to Publish, so filtering works with the JSON structure; what the JSON structure loses is the
+ *   *delivery* of the attributes to subscribers. That is why the JSON body repeats every one.
+ * - Paging: a `new` HIGH or CRITICAL alert is published to the paging topic as well; updates
+ *   never page.
+ * - Size: the whole request (all bodies, subject, attributes) is kept under SNS's 256 KiB by
+ *   shortening the alert level by level (shared/notify/trim.ts) and marking it `truncated`.
+ * - Retries: the SDK retries each call itself; around that, a bounded retry with exponential
+ *   backoff and full jitter on throttling, 5xx and network errors. Then `PublishFailedError`
+ *   (with `cause`), which the handler maps to a failed SQS record: nothing is swallowed.
+ * - Duplicates: a retried SQS record can publish the same message twice. FIFO topics get a
+ *   MessageDeduplicationId; on standard topics consumers dedup on `alertId` + `updates`.
+ */
+import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert } from '../alerts/model';
+import { asciiText, cleanText } from '../alerts/escape';
+import { dominantEventName, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
+import { severityRank } from '../playbook/types';
+import { sleep as defaultSleep } from '../clock';
+import { stableId } from '../ids';
+import type { Logger } from '../logger';
+import { TRIM_LEVELS, trimAlert } from './trim';
+import type { Notifier, PublishKind } from './types';
+
+/** SNS's limit on the whole message: bodies plus attributes. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+/** Headroom for what our count does not see (encoding differences, attribute overhead). */
+const SIZE_MARGIN_BYTES = 1024;
+/** SNS subjects: ASCII, no line breaks, fewer than 100 characters. */
+export const SUBJECT_MAX_CHARS = 99;
+const ATTRIBUTE_MAX_CHARS = 256;
+const SMS_MAX_CHARS = 140;
+const PAGING_MIN_SEVERITY = severityRank('HIGH');
+
+export class PublishFailedError extends Error {
+  override readonly name = 'PublishFailedError';
+  readonly topicArn: string;
+  readonly alertId: string;
+  readonly attempts: number;
+
+  constructor(details: { topicArn: string; alertId: string; attempts: number }, options: { cause: unknown }) {
+    super(`publishing alert ${details.alertId} to ${details.topicArn} failed after ${details.attempts} attempt(s)`, options);
+    this.topicArn = details.topicArn;
+    this.alertId = details.alertId;
+    this.attempts = details.attempts;
+  }
+}
+
+export interface BackoffOptions {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export interface SnsNotifierOptions {
+  readonly client: SNSClient;
+  readonly alertsTopicArn: string;
+  readonly pagingTopicArn: string;
+  readonly logger: Logger;
+  /** Our attempts per topic, each of which is a full SDK call with the SDK's own retries. Default 3. */
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffOptions;
+  /** Injected for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Which alerts page. Default: `new` alerts of HIGH or CRITICAL severity. */
+  readonly shouldPage?: (alert: Alert, kind: PublishKind) => boolean;
+}
+
+const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 5000 };
+
+export const pageOnNewHighSeverity = (alert: Alert, kind: PublishKind): boolean =>
+  kind === 'new' && severityRank(alert.severity) >= PAGING_MIN_SEVERITY;
+
+/** Error names (AWS error codes) worth another attempt; 5xx and network failures are added below. */
+const RETRYABLE_ERROR_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'KMSThrottling',
+  'KMSThrottlingException',
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+interface ErrorFacts {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
+  readonly $retryable?: unknown;
+}
+
+export function isRetryablePublishError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const facts = error as ErrorFacts;
+  const status = facts.$metadata?.httpStatusCode;
+  return (
+    (typeof facts.name === 'string' && RETRYABLE_ERROR_NAMES.has(facts.name)) ||
+    (typeof facts.code === 'string' && RETRYABLE_NETWORK_CODES.has(facts.code)) ||
+    (typeof status === 'number' && (status >= 500 || status === 429)) ||
+    (facts.$retryable !== undefined && facts.$retryable !== null)
+  );
+}
+
+function attribute(value: string): MessageAttributeValue {
+  const cleaned = cleanText(value, ATTRIBUTE_MAX_CHARS);
+  return { DataType: 'String', StringValue: cleaned === '' ? 'unknown' : cleaned };
+}
+
+export function messageAttributes(alert: Alert, kind: PublishKind): Record<string, MessageAttributeValue> {
+  return {
+    severity: attribute(alert.severity),
+    category: attribute(alert.category),
+    rule: attribute(alert.rule),
+    eventName: attribute(dominantEventName(alert)),
+    account: attribute(alert.account),
+    kind: attribute(kind),
+  };
+}
+
+export function subjectFor(alert: Alert, kind: PublishKind): string {
+  const suffix = kind === 'update' ? ` (update ${alert.updates})` : '';
+  const head = asciiText(titleLine(alert), SUBJECT_MAX_CHARS - suffix.length);
+  return `${head}${suffix}`;
+}
+
+/** The per-protocol bodies of one alert (MessageStructure json). */
+export function messageBodies(alert: Alert, options: RenderOptions): Record<string, string> {
+  const text = renderText(alert, options);
+  const json = JSON.stringify(renderJson(alert, options));
+  return {
+    default: text,
+    sqs: json,
+    lambda: json,
+    firehose: json,
+    https: JSON.stringify(renderChatbot(alert, options)),
+    sms: `${cleanText(titleLine(alert), SMS_MAX_CHARS - 20)} ${cleanText(alert.account, 16)}`.slice(0, SMS_MAX_CHARS),
+  };
+}
+
+/** What SNS counts against the limit: the message, the subject and every attribute's name, type and value. */
+export function publishSize(input: Pick<PublishCommandInput, 'Message' | 'Subject' | 'MessageAttributes'>): number {
+  const attributes = Object.entries(input.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? ''),
+    0,
+  );
+  return Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(input.Subject ?? '') + attributes;
+}
+
+export interface BuiltPublish {
+  readonly input: Omit<PublishCommandInput, 'TopicArn'>;
+  readonly bytes: number;
+  readonly trimLevel: number;
+  readonly truncated: boolean;
+}
+
+/** The Publish request for an alert, shortened as far as needed to fit under the SNS limit. */
+export function buildPublish(alert: Alert, kind: PublishKind, maxBytes = SNS_MAX_MESSAGE_BYTES - SIZE_MARGIN_BYTES): BuiltPublish {
+  const Subject = subjectFor(alert, kind);
+  const MessageAttributes = messageAttributes(alert, kind);
+  let built: BuiltPublish | undefined;
+  for (const [trimLevel, level] of TRIM_LEVELS.entries()) {
+    const trimmed = trimAlert(alert, level);
+    const Message = JSON.stringify(messageBodies(trimmed.alert, { kind, truncated: trimmed.truncated }));
+    const input = { Message, MessageStructure: 'json', Subject, MessageAttributes };
+    built = { input, bytes: publishSize(input), trimLevel, truncated: trimmed.truncated };
+    if (built.bytes <= maxBytes) return built;
+  }
+  // Every rendered field is capped, so the last level is a few KiB at most; SNS rejects it otherwise.
+  return built as BuiltPublish;
+}
+
+/** FIFO topics need a group and a deduplication id; the same alert state always maps to the same id. */
+function fifoFields(topicArn: string, alert: Alert, kind: PublishKind): Partial<PublishCommandInput> {
+  return topicArn.endsWith('.fifo')
+    ? { MessageGroupId: stableId(alert.id), MessageDeduplicationId: stableId(alert.id, String(alert.updates), kind) }
+    : {};
+}
+
+export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
+  const { client, alertsTopicArn, pagingTopicArn, logger } = options;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const shouldPage = options.shouldPage ?? pageOnNewHighSeverity;
+
+  async function publishTo(topicArn: string, alert: Alert, kind: PublishKind, built: BuiltPublish): Promise<void> {
+    const input: PublishCommandInput = { TopicArn: topicArn, ...built.input, ...fifoFields(topicArn, alert, kind) };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const output = await client.send(new PublishCommand(input));
+        logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempt });
+        return;
+      } catch (error) {
+        const retryable = isRetryablePublishError(error);
+        const errorName = error instanceof Error ? error.name : typeof error;
+        if (!retryable || attempt >= maxAttempts) {
+          logger.error('alert publish failed', { alertId: alert.id, topicArn, kind, attempt, retryable, errorName });
+          throw new PublishFailedError({ topicArn, alertId: alert.id, attempts: attempt }, { cause: error });
+        }
+        // Full jitter: spreads retries of many containers hitting the same throttled topic.
+        const delayMs = Math.floor(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)));
+        logger.warn('alert publish retry', { alertId: alert.id, topicArn, kind, attempt, errorName, delayMs });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  return {
+    async publish(alert: Alert, kind: PublishKind): Promise<void> {
+      const built = buildPublish(alert, kind);
+      if (built.truncated) logger.warn('alert shortened to fit SNS', { alertId: alert.id, bytes: built.bytes, trimLevel: built.trimLevel });
+      const topics = shouldPage(alert, kind) ? [alertsTopicArn, pagingTopicArn] : [alertsTopicArn];
+      const results = await Promise.allSettled(topics.map((topicArn) => publishTo(topicArn, alert, kind, built)));
+      const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+    },
+  };
+}

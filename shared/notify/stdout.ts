@@ -1,0 +1,38 @@
+/**
+ * Alerts on a stream (stdout for `q-triage replay` and `npm start`): readable text, or one JSON
+ * line per alert. This is the one JSON output path for alerts; the line is renderJson's document.
+ */
+import type { Writable } from 'node:stream';
+import type { Alert } from '../alerts/model';
+import { renderJson, renderText } from '../alerts/render';
+import type { Notifier, PublishKind } from './types';
+
+export type StdoutFormat = 'text' | 'json';
+
+export interface StdoutNotifierOptions {
+  readonly stream: Writable;
+  readonly format: StdoutFormat;
+}
+
+/** One alert as one JSON line (no newline inside: JSON.stringify escapes them). */
+export function alertJsonLine(alert: Alert, kind: PublishKind): string {
+  return `${JSON.stringify(renderJson(alert, { kind }))}\n`;
+}
+
+const SEPARATOR = `${'-'.repeat(72)}\n`;
+
+function write(stream: Writable, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+export function createStdoutNotifier(options: StdoutNotifierOptions): Notifier {
+  const { stream, format } = options;
+  return {
+    publish(alert: Alert, kind: PublishKind): Promise<void> {
+      const chunk = format === 'json' ? alertJsonLine(alert, kind) : `${renderText(alert, { kind })}\n${SEPARATOR}`;
+      return write(stream, chunk);
+    },
+  };
+}
