@@ -1,0 +1,223 @@
+import { PublishCommand, SNSClient, SNSServiceException, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createLogger } from '../../../shared/logger';
+import { createSnsNotifier, PublishFailedError, SNS_MAX_MESSAGE_BYTES, buildPublish } from '../../../shared/notify';
+import { HOSTILE_TEXT, hugeAlert, makeAlert, sample } from './alert-fixture';
+
+const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-alerts';
+const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-paging';
+const snsMock = mockClient(SNSClient);
+
+function notifier(maxAttempts = 3) {
+  return createSnsNotifier({
+    client: new SNSClient({ region: 'us-east-1' }),
+    alertsTopicArn: ALERTS,
+    pagingTopicArn: PAGING,
+    logger: createLogger({ silent: true }),
+    maxAttempts,
+    sleep: () => Promise.resolve(),
+  });
+}
+
+function published(): PublishCommandInput[] {
+  return snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
+}
+
+function firstPublish(): PublishCommandInput {
+  const input = published()[0];
+  if (input === undefined) throw new Error('nothing published');
+  return input;
+}
+
+function bodies(input: PublishCommandInput): Record<string, string> {
+  return JSON.parse(input.Message ?? '{}') as Record<string, string>;
+}
+
+function requestBytes(input: PublishCommandInput): number {
+  const attributes = Object.entries(input.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? ''),
+    0,
+  );
+  return Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(input.Subject ?? '') + attributes;
+}
+
+function serviceError(name: string, status: number): SNSServiceException {
+  return new SNSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
+}
+
+beforeEach(() => {
+  snsMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('SNS notifier: message', () => {
+  it('sets the five filterable attributes as Strings, plus the kind', async () => {
+    await notifier().publish(makeAlert({ severity: 'MEDIUM' }), 'new');
+
+    expect(firstPublish().MessageAttributes).toEqual({
+      severity: { DataType: 'String', StringValue: 'MEDIUM' },
+      category: { DataType: 'String', StringValue: 'application' },
+      rule: { DataType: 'String', StringValue: 'playbook/DeleteApplication' },
+      eventName: { DataType: 'String', StringValue: 'DeleteApplication' },
+      account: { DataType: 'String', StringValue: '111122223333' },
+      kind: { DataType: 'String', StringValue: 'new' },
+    });
+  });
+
+  it('publishes per-protocol bodies: text by default, JSON for queues and functions, Chatbot over https', async () => {
+    await notifier().publish(makeAlert(), 'new');
+
+    const input = firstPublish();
+    const body = bodies(input);
+    expect(input.MessageStructure).toBe('json');
+    expect(body.default?.startsWith('[HIGH] Q Business application deleted')).toBe(true);
+    expect(JSON.parse(body.sqs ?? '{}')).toMatchObject({ type: 'alert', alertId: 'alert-7f3a', severity: 'HIGH' });
+    expect(body.lambda).toBe(body.sqs);
+    expect(body.firehose).toBe(body.sqs);
+    expect(JSON.parse(body.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+  });
+
+  it('keeps the subject under 100 ASCII characters with no line breaks', async () => {
+    await notifier().publish(makeAlert({ title: `Zoë ${HOSTILE_TEXT} ${'long '.repeat(50)}` }), 'update');
+
+    const subject = firstPublish().Subject ?? '';
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^[\u0020-\u007e]+$/u);
+    expect(subject.endsWith('(update 0)')).toBe(true);
+  });
+
+  it('escapes a hostile userAgent in every body', async () => {
+    await notifier().publish(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
+
+    const body = bodies(firstPublish());
+    for (const [protocol, text] of Object.entries(body)) {
+      expect([protocol, /[\u001b\r\u202e\u2066]/u.test(text)]).toEqual([protocol, false]);
+    }
+    expect(body.https).not.toMatch(/@here|<!channel>|https:\/\/evil/u);
+  });
+
+  it('caps and cleans attacker-controlled attribute values', async () => {
+    await notifier().publish(makeAlert({ eventNames: { [`Evil\r\n${'A'.repeat(500)}`]: 3 } }), 'new');
+
+    const value = firstPublish().MessageAttributes?.eventName?.StringValue ?? '';
+    expect(value).not.toMatch(/[\r\n]/u);
+    expect(value.length).toBeLessThan(300);
+  });
+
+  it('adds group and deduplication ids on FIFO topics only', async () => {
+    const fifo = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: `${ALERTS}.fifo`, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
+
+    await fifo.publish(makeAlert({ severity: 'LOW' }), 'new');
+    await notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
+
+    const [onFifo, onStandard] = published();
+    expect(onFifo?.MessageDeduplicationId).toMatch(/^[0-9a-f]+$/u);
+    expect(onFifo?.MessageGroupId).toBeDefined();
+    expect(onStandard?.MessageDeduplicationId).toBeUndefined();
+  });
+});
+
+describe('SNS notifier: paging route', () => {
+  it.each([
+    ['CRITICAL', 'new', [ALERTS, PAGING]],
+    ['HIGH', 'new', [ALERTS, PAGING]],
+    ['MEDIUM', 'new', [ALERTS]],
+    ['LOW', 'new', [ALERTS]],
+    ['CRITICAL', 'update', [ALERTS]],
+    ['HIGH', 'update', [ALERTS]],
+  ] as const)('%s %s alert goes to %j', async (severity, kind, topics) => {
+    await notifier().publish(makeAlert({ severity }), kind);
+
+    expect(published().map((input) => input.TopicArn).sort()).toEqual([...topics].sort());
+  });
+});
+
+describe('SNS notifier: size', () => {
+  it('shortens a huge alert to fit under 256 KiB and marks it truncated', async () => {
+    await notifier().publish(hugeAlert(), 'new');
+
+    const input = firstPublish();
+    const body = bodies(input);
+    expect(requestBytes(input)).toBeLessThan(SNS_MAX_MESSAGE_BYTES);
+    expect(JSON.parse(body.sqs ?? '{}')).toMatchObject({ truncated: true, alertId: 'alert-7f3a', count: 5000 });
+    expect(body.default).toContain('lists were shortened');
+  });
+
+  it('keeps the newest event ids when shortening', () => {
+    const built = buildPublish(hugeAlert(), 'new');
+
+    const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as { eventIds: string[] };
+    expect(doc.eventIds.at(-1)).toBe(`event-004999-${'f'.repeat(24)}`);
+  });
+
+  it('leaves a normal alert untouched', () => {
+    const built = buildPublish(makeAlert(), 'new');
+
+    expect(built.truncated).toBe(false);
+    expect(built.trimLevel).toBe(0);
+  });
+});
+
+describe('SNS notifier: failures', () => {
+  it('retries throttling and publishes once it succeeds', async () => {
+    snsMock.on(PublishCommand).rejectsOnce(serviceError('Throttling', 400)).resolves({ MessageId: 'm-2' });
+
+    await notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
+
+    expect(published()).toHaveLength(2);
+  });
+
+  it('retries a 5xx', async () => {
+    snsMock.on(PublishCommand).rejectsOnce(serviceError('InternalError', 500)).resolves({ MessageId: 'm-2' });
+
+    await notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
+
+    expect(published()).toHaveLength(2);
+  });
+
+  it('throws PublishFailedError with the cause after the last attempt', async () => {
+    const cause = serviceError('Throttling', 400);
+    snsMock.on(PublishCommand).rejects(cause);
+
+    const result = notifier(3).publish(makeAlert({ severity: 'LOW' }), 'new');
+
+    await expect(result).rejects.toBeInstanceOf(PublishFailedError);
+    await expect(result).rejects.toMatchObject({ attempts: 3, topicArn: ALERTS, cause });
+    expect(published()).toHaveLength(3);
+  });
+
+  it('does not retry a client error such as a bad parameter', async () => {
+    snsMock.on(PublishCommand).rejects(serviceError('InvalidParameter', 400));
+
+    await expect(notifier(3).publish(makeAlert({ severity: 'LOW' }), 'new')).rejects.toMatchObject({ name: 'PublishFailedError', attempts: 1 });
+    expect(published()).toHaveLength(1);
+  });
+
+  it('fails the alert when only the paging publish fails', async () => {
+    snsMock.on(PublishCommand, { TopicArn: PAGING }).rejects(serviceError('AuthorizationError', 403));
+
+    await expect(notifier().publish(makeAlert({ severity: 'CRITICAL' }), 'new')).rejects.toMatchObject({ topicArn: PAGING });
+  });
+
+  it('waits with growing, jittered, capped backoff between attempts', async () => {
+    snsMock.on(PublishCommand).rejects(serviceError('Throttling', 400));
+    const delays: number[] = [];
+    const subject = createSnsNotifier({
+      client: new SNSClient({ region: 'us-east-1' }),
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      logger: createLogger({ silent: true }),
+      maxAttempts: 5,
+      backoff: { baseMs: 100, maxMs: 300 },
+      random: () => 0.999,
+      sleep: (ms) => {
+        delays.push(ms);
+        return Promise.resolve();
+      },
+    });
+
+    await expect(subject.publish(makeAlert({ severity: 'LOW' }), 'new')).rejects.toBeInstanceOf(PublishFailedError);
+
+    expect(delays).toEqual([99, 199, 299, 299]);
+  });
+});

@@ -1,0 +1,61 @@
+import { PassThrough } from 'node:stream';
+import { createStdoutNotifier } from '../../../shared/notify';
+import { HOSTILE_TEXT, makeAlert, sample } from './alert-fixture';
+
+function capture(): { stream: PassThrough; output: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, output: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('stdout notifier', () => {
+  it('writes one JSON line per alert with the documented keys', async () => {
+    const { stream, output } = capture();
+    const notifier = createStdoutNotifier({ stream, format: 'json' });
+
+    await notifier.publish(makeAlert(), 'new');
+    await notifier.publish(makeAlert({ updates: 1, count: 3 }), 'update');
+
+    const lines = output().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(first).toMatchObject({
+      type: 'alert',
+      alertId: 'alert-7f3a',
+      severity: 'HIGH',
+      category: 'application',
+      rule: 'playbook/DeleteApplication',
+      title: 'Q Business application deleted',
+      principal: 'arn:aws:iam::111122223333:user/alice',
+      eventIds: ['e-0001', 'e-0002'],
+      count: 2,
+      kind: 'new',
+    });
+    expect(JSON.parse(lines[1] ?? '')).toMatchObject({ kind: 'update', updates: 1, count: 3 });
+  });
+
+  it('keeps a hostile userAgent from breaking the one-line-per-alert framing', async () => {
+    const { stream, output } = capture();
+
+    await createStdoutNotifier({ stream, format: 'json' }).publish(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
+
+    expect(output().trimEnd().split('\n')).toHaveLength(1);
+    expect(output()).not.toMatch(/[\u001b\u202e]/u);
+  });
+
+  it('writes readable text with the title line first', async () => {
+    const { stream, output } = capture();
+
+    await createStdoutNotifier({ stream, format: 'text' }).publish(makeAlert({ severity: 'CRITICAL' }), 'new');
+
+    expect(output().startsWith('[CRITICAL] Q Business application deleted\n')).toBe(true);
+  });
+
+  it('rejects when the stream fails', async () => {
+    const stream = new PassThrough();
+    stream.destroy();
+
+    await expect(createStdoutNotifier({ stream, format: 'json' }).publish(makeAlert(), 'new')).rejects.toThrow();
+  });
+});
