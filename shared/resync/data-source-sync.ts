@@ -1,0 +1,115 @@
+/**
+ * Q Business data source syncs: start one per configured data source after the bucket changed, and on
+ * every run look at the recent jobs to report failed syncs and data sources that have not synced
+ * successfully for longer than SYNC_STALE_HOURS (the alarm the playbook-assistant guide asks for).
+ */
+import { ListDataSourceSyncJobsCommand, StartDataSourceSyncJobCommand, type DataSourceSyncJob, type QBusinessClient } from '@aws-sdk/client-qbusiness';
+import type { Logger } from '../logger';
+
+export interface DataSourceTarget {
+  readonly applicationId: string;
+  readonly indexId: string;
+  readonly dataSourceIds: readonly string[];
+}
+
+export type SyncStart =
+  | { readonly dataSourceId: string; readonly outcome: 'started'; readonly executionId: string }
+  | { readonly dataSourceId: string; readonly outcome: 'skipped'; readonly note: string }
+  | { readonly dataSourceId: string; readonly outcome: 'failed'; readonly error: string };
+
+export const SYNC_ALREADY_RUNNING = 'sync already running';
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}
+
+export async function startDataSourceSyncs(qbusiness: QBusinessClient, target: DataSourceTarget, logger: Logger): Promise<SyncStart[]> {
+  const starts: SyncStart[] = [];
+  for (const dataSourceId of target.dataSourceIds) {
+    try {
+      const answer = await qbusiness.send(new StartDataSourceSyncJobCommand({ applicationId: target.applicationId, indexId: target.indexId, dataSourceId }));
+      starts.push({ dataSourceId, outcome: 'started', executionId: answer.executionId ?? '' });
+      logger.info('data source sync started', { dataSourceId, executionId: answer.executionId });
+    } catch (error) {
+      if (errorName(error) === 'ConflictException') {
+        starts.push({ dataSourceId, outcome: 'skipped', note: SYNC_ALREADY_RUNNING });
+        logger.info('data source sync skipped', { dataSourceId, note: SYNC_ALREADY_RUNNING });
+      } else {
+        starts.push({ dataSourceId, outcome: 'failed', error: `${errorName(error)}: ${error instanceof Error ? error.message : String(error)}` });
+        logger.error('data source sync could not start', { dataSourceId, error });
+      }
+    }
+  }
+  return starts;
+}
+
+export const FAILED_SYNC_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'ABORTED', 'INCOMPLETE']);
+const RUNNING_SYNC_STATUSES: ReadonlySet<string> = new Set(['SYNCING', 'SYNCING_INDEXING', 'STOPPING']);
+
+export interface SyncProblem {
+  readonly dataSourceId: string;
+  readonly problem: 'failed' | 'stale' | 'unreadable';
+  readonly status?: string;
+  readonly executionId?: string;
+  readonly detail: string;
+}
+
+export interface SyncHealth {
+  readonly dataSourceId: string;
+  readonly latestStatus?: string;
+  readonly latestExecutionId?: string;
+  readonly lastSucceededAt?: string;
+}
+
+export interface SyncCheckOptions {
+  readonly now: number;
+  readonly staleHours: number;
+  /** Failures that ended before this time were reported by an earlier run. */
+  readonly reportedUntil?: number;
+}
+
+const timeOf = (job: DataSourceSyncJob): number => (job.endTime ?? job.startTime)?.getTime() ?? 0;
+
+/** One page (≤ 10, the API's maximum) of each data source's most recent jobs is enough for both checks. */
+export async function checkDataSourceSyncs(
+  qbusiness: QBusinessClient,
+  target: DataSourceTarget,
+  options: SyncCheckOptions,
+  logger: Logger,
+): Promise<{ health: SyncHealth[]; problems: SyncProblem[] }> {
+  const health: SyncHealth[] = [];
+  const problems: SyncProblem[] = [];
+  const staleMs = options.staleHours * 3_600_000;
+  for (const dataSourceId of target.dataSourceIds) {
+    let jobs: DataSourceSyncJob[];
+    try {
+      const answer = await qbusiness.send(
+        new ListDataSourceSyncJobsCommand({ applicationId: target.applicationId, indexId: target.indexId, dataSourceId, maxResults: 10 }),
+      );
+      jobs = [...(answer.history ?? [])].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
+    } catch (error) {
+      logger.error('data source sync history unreadable', { dataSourceId, error });
+      problems.push({ dataSourceId, problem: 'unreadable', detail: `${errorName(error)}: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    const latest = jobs[0];
+    const succeeded = jobs.find((job) => job.status === 'SUCCEEDED');
+    health.push({
+      dataSourceId,
+      ...(latest?.status !== undefined ? { latestStatus: latest.status } : {}),
+      ...(latest?.executionId !== undefined ? { latestExecutionId: latest.executionId } : {}),
+      ...(succeeded !== undefined ? { lastSucceededAt: new Date(timeOf(succeeded)).toISOString() } : {}),
+    });
+    if (latest?.status !== undefined && FAILED_SYNC_STATUSES.has(latest.status) && timeOf(latest) > (options.reportedUntil ?? Number.NEGATIVE_INFINITY)) {
+      const reason = latest.error?.errorMessage ?? latest.dataSourceErrorCode ?? 'no error detail';
+      problems.push({ dataSourceId, problem: 'failed', status: latest.status, ...(latest.executionId !== undefined ? { executionId: latest.executionId } : {}), detail: reason });
+    }
+    const freshSuccess = succeeded !== undefined && options.now - timeOf(succeeded) <= staleMs;
+    const freshRun = latest?.status !== undefined && RUNNING_SYNC_STATUSES.has(latest.status) && options.now - (latest.startTime?.getTime() ?? 0) <= staleMs;
+    if (!freshSuccess && !freshRun) {
+      const since = succeeded !== undefined ? `last success ${new Date(timeOf(succeeded)).toISOString()}` : 'no successful sync in the recent history';
+      problems.push({ dataSourceId, problem: 'stale', detail: `no successful sync for more than ${options.staleHours} h (${since})` });
+    }
+  }
+  return { health, problems };
+}
