@@ -23,12 +23,15 @@ import type { MetricsSink } from './metrics';
 import { severityRank } from './playbook/types';
 import type { IncidentRecord, StateStore } from './state/store';
 
-export interface TriageInput {
-  /** Where the input came from: an SQS message id, or FILE:LINE in replay. */
-  readonly id: string;
-  readonly value: unknown;
-  readonly bytes?: number;
-}
+/** One input: a parsed value, or the reason it could not even be parsed (malformed JSON, bad gzip…). */
+export type TriageInput =
+  | {
+      /** Where the input came from: an SQS message id, or FILE:LINE in replay. */
+      readonly id: string;
+      readonly value: unknown;
+      readonly bytes?: number;
+    }
+  | { readonly id: string; readonly error: string };
 
 export type InputOutcome =
   | { readonly id: string; readonly status: 'rejected'; readonly reason: string; readonly eventId?: string }
@@ -261,7 +264,7 @@ export function createTriage(deps: TriageDeps): Triage {
 
     const valid: { index: number; event: TriageEvent }[] = [];
     inputs.forEach((input, index) => {
-      const result = normalizeEvent(input.value, input.bytes);
+      const result = 'error' in input ? { ok: false as const, reason: input.error, eventId: undefined } : normalizeEvent(input.value, input.bytes);
       if (result.ok) {
         valid.push({ index, event: result.event });
         return;
@@ -399,7 +402,7 @@ export function createTriage(deps: TriageDeps): Triage {
         addWork(incidentKey(item.event.principal.key, rule.id), {
           index: item.index,
           event: item.event,
-          subject: subjectOfBurst(rule, count, policy.burstWindowMs, item.classification),
+          subject: subjectOfBurst(rule, count, policy.burstWindowMs),
           initialCount: count,
         });
       });

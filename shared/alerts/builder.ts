@@ -37,12 +37,12 @@ export function subjectOfEvent(event: TriageEvent, classification: Classificatio
   };
 }
 
-export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number, triggering: Classification): AlertSubject {
-  const info = CATEGORY_INFO[triggering.category];
+export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number): AlertSubject {
+  const info = CATEGORY_INFO[rule.category];
   return {
     rule: rule.id,
     severity: rule.severity,
-    category: triggering.category,
+    category: rule.category,
     phase: 'detection-analysis',
     title: rule.title,
     description: `${count} matching calls from one principal within ${Math.round(windowMs / 60_000)} minutes (threshold ${rule.threshold}).`,

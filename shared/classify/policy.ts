@@ -3,7 +3,7 @@
  * the windows. A user rules file (see overrides.ts) produces a modified Policy; nothing else does.
  */
 import { PLAYBOOK_TABLE } from '../playbook/table';
-import type { PlaybookRow, Severity } from '../playbook/types';
+import type { Category, PlaybookRow, Severity } from '../playbook/types';
 
 export const BURST_RULE_IDS = ['bulk-read', 'bulk-delete', 'auth-failures'] as const;
 export type BurstRuleId = (typeof BURST_RULE_IDS)[number];
@@ -11,6 +11,8 @@ export type BurstRuleId = (typeof BURST_RULE_IDS)[number];
 export interface BurstRule {
   readonly id: BurstRuleId;
   readonly title: string;
+  /** Fixed per rule, so that subscription filter policies on `category` see bursts predictably. */
+  readonly category: Category;
   /** Successful calls of these operations count; empty when the rule counts authorization failures. */
   readonly operations: readonly string[];
   readonly countsAuthFailures: boolean;
@@ -33,6 +35,7 @@ export const DEFAULT_BURST_RULES: readonly BurstRule[] = [
   {
     id: 'bulk-read',
     title: 'Bulk read of conversations or documents',
+    category: 'conversation',
     operations: ['ListConversations', 'ListMessages', 'GetConversation', 'ListDocuments', 'SearchRelevantContent'],
     countsAuthFailures: false,
     threshold: 50,
@@ -41,6 +44,7 @@ export const DEFAULT_BURST_RULES: readonly BurstRule[] = [
   {
     id: 'bulk-delete',
     title: 'Bulk deletion of documents, conversations, users or groups',
+    category: 'document',
     operations: ['BatchDeleteDocument', 'DeleteConversation', 'DeleteUser', 'DeleteGroup'],
     countsAuthFailures: false,
     threshold: 20,
@@ -49,6 +53,7 @@ export const DEFAULT_BURST_RULES: readonly BurstRule[] = [
   {
     id: 'auth-failures',
     title: 'Repeated authorization failures against Amazon Q',
+    category: 'application',
     operations: [],
     countsAuthFailures: true,
     threshold: 10,

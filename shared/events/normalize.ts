@@ -70,7 +70,8 @@ export function describeIssues(issues: readonly $ZodIssue[]): string {
       const field = issue.path.join('.') || 'record';
       switch (issue.code) {
         case 'invalid_type':
-          return issue.input === undefined ? `missing required field ${field}` : `${field} must be ${issue.expected}`;
+          // Parsed with reportInput, so an absent input means the field is missing.
+          return issue.input === undefined ? `missing required field ${field}` : `${field} must be a ${issue.expected}, not ${issue.input === null ? 'null' : typeof issue.input}`;
         case 'too_big':
           return `${field} is longer than ${String(issue.maximum)}`;
         case 'too_small':
@@ -165,7 +166,7 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
   }
   let candidate: unknown = input;
   if ('detail-type' in input || 'detail' in input) {
-    const envelope = eventBridgeEnvelopeSchema.safeParse(input);
+    const envelope = eventBridgeEnvelopeSchema.safeParse(input, { reportInput: true });
     if (!envelope.success) return { ok: false, reason: `EventBridge envelope: ${describeIssues(envelope.error.issues)}` };
     if (envelope.data['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
       return { ok: false, reason: `detail-type ${JSON.stringify(envelope.data['detail-type'].slice(0, 128))} is not "${CLOUDTRAIL_DETAIL_TYPE}"` };
@@ -176,7 +177,7 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
     }
     candidate = envelope.data.detail;
   }
-  const parsed = cloudTrailRecordSchema.safeParse(candidate);
+  const parsed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
   if (!parsed.success) {
     const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
     return { ok: false, eventId, reason: describeIssues(parsed.error.issues) };

@@ -1,0 +1,230 @@
+/**
+ * `q-triage replay`: the Lambda's pipeline over CloudTrail log files, with local adapters
+ * (memory state, stdout alerts, local playbooks for enrichment). Stateful rules run in event-time order.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import type { Alert } from '../../alerts/model';
+import { cleanText } from '../../alerts/escape';
+import { applyRules, parseRulesFile } from '../../classify/overrides';
+import { defaultPolicy, type Policy } from '../../classify/policy';
+import { createSelfMatcher, parseSelfPrincipals } from '../../classify/self';
+import { systemClock } from '../../clock';
+import { createLogger } from '../../logger';
+import { CountingMetrics } from '../../metrics';
+import { createStdoutNotifier } from '../../notify';
+import { SEVERITIES } from '../../playbook/types';
+import { MemoryStateStore } from '../../state';
+import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
+import { UsageError, type CliIo, type Command } from '../command';
+import { readInputs } from '../input';
+import { formatTable, writeJsonLine, writeText } from '../output';
+
+const USAGE = `Usage: q-triage replay [options] PATH...
+
+Triage CloudTrail activity exactly as the triage Lambda does, locally.
+PATH is a file, a directory (read recursively) or - for standard input. Accepted: CloudTrail log
+files as delivered to S3 ({"Records":[...]}, .json.gz), JSON lines, JSON arrays, single events,
+and SQS event files; each event an EventBridge envelope or a bare CloudTrail record.
+
+Options:
+  --format text|json       text (default): alerts, an alert table and a summary; json: one object per line
+  --self-principal GLOB    the backend's own principals (repeatable; * matches any run of characters);
+                           also read from SELF_PRINCIPALS (comma-separated)
+  --rules FILE             JSON or YAML file overriding thresholds, severities and rows
+  --playbooks DIR          answer each alert from this folder of playbook markdown
+  --locale LANG            alert and question language: en (default), de, es, fr, ja, zh
+  --no-enrich              do not enrich alerts
+  --strict                 exit 1 when any input is rejected
+  -h, --help               this help`;
+
+interface ReplayOptions {
+  readonly format: 'text' | 'json';
+  readonly selfPrincipals: readonly string[];
+  readonly rulesFile?: string;
+  readonly playbooks?: string;
+  readonly locale: string;
+  readonly enrich: boolean;
+  readonly strict: boolean;
+  readonly paths: readonly string[];
+}
+
+function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'self-principal': { type: 'string', multiple: true, default: [] },
+        rules: { type: 'string' },
+        playbooks: { type: 'string' },
+        locale: { type: 'string', default: env.ALERT_LOCALE ?? 'en' },
+        'no-enrich': { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
+  return {
+    format: values.format,
+    selfPrincipals: [...values['self-principal'], ...parseSelfPrincipals(env.SELF_PRINCIPALS)],
+    rulesFile: values.rules,
+    playbooks: values.playbooks,
+    locale: values.locale,
+    enrich: !values['no-enrich'],
+    strict: values.strict,
+    paths: positionals,
+  };
+}
+
+async function loadPolicy(rulesFile: string | undefined): Promise<Policy> {
+  const policy = defaultPolicy();
+  if (rulesFile === undefined) return policy;
+  const text = await readFile(rulesFile, 'utf8');
+  return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
+}
+
+async function loadEnricher(options: ReplayOptions): Promise<Enricher | undefined> {
+  if (!options.enrich || options.playbooks === undefined) return undefined;
+  throw new UsageError('--playbooks: enrichment wiring pending');
+}
+
+interface Tally {
+  inputs: number;
+  events: number;
+  rejected: number;
+  duplicates: number;
+  self: number;
+  alertedEvents: number;
+  bySeverity: Record<string, number>;
+  byCategory: Record<string, number>;
+}
+
+function tally(outcomes: readonly InputOutcome[]): Tally {
+  const result: Tally = { inputs: outcomes.length, events: 0, rejected: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} };
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') result.rejected += 1;
+    else if (outcome.status === 'duplicate') result.duplicates += 1;
+    else if (outcome.status === 'classified' || outcome.status === 'alerted') {
+      result.events += 1;
+      if (outcome.classification.self) result.self += 1;
+      if (outcome.status === 'alerted') result.alertedEvents += 1;
+      const { severity, category } = outcome.classification;
+      result.bySeverity[severity] = (result.bySeverity[severity] ?? 0) + 1;
+      result.byCategory[category] = (result.byCategory[category] ?? 0) + 1;
+    }
+  }
+  return result;
+}
+
+function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const alert of alerts) counts[key(alert)] = (counts[key(alert)] ?? 0) + 1;
+  return counts;
+}
+
+function writeEventLines(stream: Writable, outcomes: readonly InputOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') {
+      writeJsonLine(stream, { type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
+    } else if (outcome.status === 'classified' || outcome.status === 'alerted') {
+      const { event, classification } = outcome;
+      writeJsonLine(stream, {
+        type: 'event',
+        eventId: event.eventId,
+        eventSource: event.eventSource,
+        eventName: event.eventName,
+        category: classification.category,
+        severity: classification.severity,
+        alert: outcome.status === 'alerted',
+        self: classification.self,
+        reasons: classification.reasons,
+      });
+    } else if (outcome.status === 'duplicate') {
+      writeJsonLine(stream, { type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
+    }
+  }
+}
+
+function severityOrder(counts: Record<string, number>): Record<string, number> {
+  const ordered: Record<string, number> = {};
+  for (const severity of [...SEVERITIES].reverse()) if (counts[severity] !== undefined) ordered[severity] = counts[severity];
+  return ordered;
+}
+
+function writeTextSummary(stream: Writable, outcomes: readonly InputOutcome[], alerts: readonly Alert[], summary: Tally): void {
+  if (alerts.length > 0) {
+    const rows = alerts.map((alert) => [alert.severity, alert.category, cleanText(alert.rule, 60), cleanText(alert.principal.arn ?? alert.principal.key, 70), String(alert.count), alert.paged ? 'yes' : '']);
+    writeText(stream, `\nAlerts\n${formatTable(['SEVERITY', 'CATEGORY', 'RULE', 'PRINCIPAL', 'EVENTS', 'PAGED'], rows)}`);
+  }
+  const rejected = outcomes.filter((outcome): outcome is Extract<InputOutcome, { status: 'rejected' }> => outcome.status === 'rejected');
+  if (rejected.length > 0) {
+    writeText(stream, `\nRejected inputs\n${formatTable(['SOURCE', 'REASON'], rejected.map((outcome) => [cleanText(outcome.id, 80), cleanText(outcome.reason, 160)]))}`);
+  }
+  const bySeverity = Object.entries(severityOrder(summary.bySeverity)).map(([severity, count]) => `${severity} ${count}`).join(', ');
+  const byCategory = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1]).map(([category, count]) => `${category} ${count}`).join(', ');
+  writeText(
+    stream,
+    [
+      '',
+      'Summary',
+      `  inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself`,
+      `  events by severity: ${bySeverity || 'none'}`,
+      `  events by category: ${byCategory || 'none'}`,
+      `  alerts: ${alerts.length} (${Object.entries(severityOrder(countBy(alerts, (alert) => alert.severity))).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none'}), ${alerts.filter((alert) => alert.paged).length} paged`,
+    ].join('\n'),
+  );
+}
+
+export async function replay(options: ReplayOptions, io: CliIo): Promise<number> {
+  const policy = await loadPolicy(options.rulesFile);
+  const metrics = new CountingMetrics();
+  const triage = createTriage({
+    policy,
+    self: createSelfMatcher(options.selfPrincipals),
+    store: new MemoryStateStore(),
+    notifier: createStdoutNotifier({ stream: io.stdout as Writable, format: options.format }),
+    clock: systemClock,
+    logger: createLogger({ silent: true }),
+    metrics,
+    enricher: await loadEnricher(options),
+    mode: 'deferred',
+  });
+  const inputs: TriageInput[] = [];
+  for await (const item of readInputs(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
+    inputs.push('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes });
+  }
+  const { outcomes } = await triage.process(inputs);
+  const stdout = io.stdout as Writable;
+  if (options.format === 'json') writeEventLines(stdout, outcomes);
+  const alerts = await triage.flush();
+  const summary = tally(outcomes);
+  if (options.format === 'json') {
+    writeJsonLine(stdout, {
+      type: 'summary',
+      ...summary,
+      bySeverity: severityOrder(summary.bySeverity),
+      alerts: alerts.length,
+      alertsBySeverity: severityOrder(countBy(alerts, (alert) => alert.severity)),
+      paged: alerts.filter((alert) => alert.paged).length,
+    });
+  } else {
+    writeTextSummary(stdout, outcomes, alerts, summary);
+  }
+  return options.strict && summary.rejected > 0 ? 1 : 0;
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'Triage CloudTrail log files locally and print the alerts',
+  usage: USAGE,
+  run: (args, io) => replay(parseOptions(args, io.env), io),
+};
+

@@ -1,0 +1,42 @@
+/**
+ * Helpers for the one configuration parser (shared/config.ts): every area declares its section as a
+ * zod/mini schema over environment variables; errors name the variable.
+ */
+import * as z from 'zod/mini';
+import type { $ZodIssue } from 'zod/v4/core';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const ALERT_LOCALES = ['en', 'de', 'es', 'fr', 'ja', 'zh'] as const;
+export type AlertLocale = (typeof ALERT_LOCALES)[number];
+
+export const nonEmpty = z.string().check(z.minLength(1));
+export const arnOf = (service: string) =>
+  z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `must be an ${service} ARN`));
+export const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+export const booleanFlag = (fallback: boolean) =>
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0', 'yes', 'no']), fallback ? 'true' : 'false'),
+    z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  );
+
+function explain(issue: $ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const value = env[name];
+  if (value === undefined || value === '') return `${name} is required`;
+  if (issue.code === 'invalid_format' || issue.code === 'custom') return `${name} ${issue.message === 'Invalid input' ? 'is invalid' : issue.message}`;
+  if (issue.code === 'invalid_value') return `${name} must be one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_type') return `${name} must be a ${issue.expected}`;
+  if (issue.code === 'too_small') return `${name} must be at least ${String(issue.minimum)}`;
+  return `${name} is invalid`;
+}
+
+/** Parses one section; throws ConfigError naming every bad variable. */
+export function parseSection<T extends z.ZodMiniType>(section: string, schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => explain(issue, env));
+  throw new ConfigError(`${section} configuration: ${problems.join('; ')}`);
+}

@@ -1,0 +1,50 @@
+/**
+ * The one configuration parser. Each function parses the sections it needs once, at cold start,
+ * through `loadXConfig(process.env)`; tests call the same functions with their own env.
+ */
+import * as z from 'zod/mini';
+import { parseSelfPrincipals } from './classify/self';
+import { ALERT_LOCALES, arnOf, nonEmpty, parseSection, positiveInt } from './config-core';
+
+export { ConfigError, ALERT_LOCALES, parseSection } from './config-core';
+export type { AlertLocale } from './config-core';
+
+const triageSchema = z.object({
+  STATE_TABLE: nonEmpty,
+  ALERTS_TOPIC_ARN: arnOf('sns'),
+  PAGING_TOPIC_ARN: arnOf('sns'),
+  SELF_PRINCIPALS: z.optional(z.string()),
+  ALERT_LOCALE: z._default(z.enum(ALERT_LOCALES), 'en'),
+  AGGREGATION_WINDOW_SECONDS: positiveInt(300),
+  PAGES_PER_HOUR: positiveInt(20),
+  RULES_JSON: z.optional(z.string()),
+  /** Publishing stops this long before the Lambda timeout; what is left goes back to SQS. */
+  DEADLINE_RESERVE_MS: positiveInt(5000),
+});
+
+export interface TriageConfig {
+  readonly stateTable: string;
+  readonly alertsTopicArn: string;
+  readonly pagingTopicArn: string;
+  readonly selfPrincipals: readonly string[];
+  readonly alertLocale: (typeof ALERT_LOCALES)[number];
+  readonly aggregationWindowMs: number;
+  readonly pagesPerHour: number;
+  readonly rulesJson?: string;
+  readonly deadlineReserveMs: number;
+}
+
+export function loadTriageConfig(env: Record<string, string | undefined>): TriageConfig {
+  const parsed = parseSection('triage', triageSchema, env);
+  return {
+    stateTable: parsed.STATE_TABLE,
+    alertsTopicArn: parsed.ALERTS_TOPIC_ARN,
+    pagingTopicArn: parsed.PAGING_TOPIC_ARN,
+    selfPrincipals: parseSelfPrincipals(parsed.SELF_PRINCIPALS),
+    alertLocale: parsed.ALERT_LOCALE,
+    aggregationWindowMs: parsed.AGGREGATION_WINDOW_SECONDS * 1000,
+    pagesPerHour: parsed.PAGES_PER_HOUR,
+    rulesJson: parsed.RULES_JSON,
+    deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
+  };
+}
