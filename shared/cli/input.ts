@@ -1,0 +1,437 @@
+/**
+ * Reads CloudTrail activity for `q-triage replay`: files, directories (recursive, sorted by path) and
+ * `-` (stdin). Every input becomes either a parsed value or a rejection with a reason; nothing here
+ * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
+ *
+ * Formats, detected per file from its content (never from its name):
+ * - gzip (magic bytes 1f 8b), wrapping any of the formats below;
+ * - a `{"Records": [ … ]}` document: CloudTrail log files as delivered to S3, and SQS event files as a
+ *   Lambda function receives them (records with `eventSource: "aws:sqs"`, whose `body` is the event);
+ *   several such documents concatenated (`zcat *.json.gz`) are read one after the other;
+ * - a JSON array of events;
+ * - JSON lines (one event per line, blank lines skipped); a line holding a `{"Records": […]}` document
+ *   is expanded into its records;
+ * - a single JSON object, pretty-printed or not.
+ *
+ * Sources name where a value came from:
+ * - `FILE:LINE` for JSON lines (LINE counts from 1, blank lines included), `-:LINE` for stdin;
+ * - `FILE#INDEX` for an event inside a Records document or an array (INDEX counts from 0, in file
+ *   order, continuing across concatenated documents: `jq '.Records[INDEX]'` for a single document);
+ * - `FILE:LINE#INDEX` for a record of a Records document found on line LINE of a JSON-lines file;
+ * - `FILE` for a single-object file and for failures of the whole file (unreadable, bad gzip, not JSON).
+ * JSON error positions are relative to the text of the line or record named by the source.
+ *
+ * `bytes` is the UTF-8 length of the event's own JSON text when the reader sliced it out anyway (lines,
+ * records and array elements, SQS bodies, single-object files); omitted otherwise.
+ */
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  arrayElements,
+  describeJsonError,
+  isJsonWhitespace,
+  recordsArrayOpen,
+  skipWhitespace,
+  valueEnd,
+} from './input-json';
+
+export interface InputEvent {
+  readonly source: string;
+  readonly value: unknown;
+  /** UTF-8 length of the event's raw JSON text, when known without re-serialising. */
+  readonly bytes?: number;
+}
+
+export interface InputRejection {
+  readonly source: string;
+  readonly error: string;
+}
+
+export type InputItem = InputEvent | InputRejection;
+
+export const isInputRejection = (item: InputItem): item is InputRejection => 'error' in item;
+
+export interface ReadInputsOptions {
+  /** Read for the path `-`. Without it, `-` is a rejection. */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Relative paths are resolved against it (sources keep the path as given). Default: process.cwd(). */
+  readonly cwd?: string;
+}
+
+export const STDIN_PATH = '-';
+
+/**
+ * Yields every event of every path, in order: paths as given, files of a directory sorted by path.
+ * Files are read one at a time, each whole.
+ */
+export async function* readInputs(
+  paths: readonly string[],
+  options: ReadInputsOptions = {},
+): AsyncGenerator<InputItem, void, undefined> {
+  const cwd = options.cwd ?? process.cwd();
+  let stdinRead = false;
+  for (const path of paths) {
+    if (path === STDIN_PATH) {
+      if (options.stdin === undefined) {
+        yield { source: STDIN_PATH, error: 'no standard input to read' };
+      } else if (stdinRead) {
+        yield { source: STDIN_PATH, error: 'standard input was already read (- given twice)' };
+      } else {
+        stdinRead = true;
+        yield* readStdin(options.stdin);
+      }
+      continue;
+    }
+    yield* readPath(path, resolve(cwd, path));
+  }
+}
+
+/** Convenience for tests and small inputs: everything `readInputs` yields, in order. */
+export async function readAllInputs(
+  paths: readonly string[],
+  stdin?: NodeJS.ReadableStream,
+  cwd?: string,
+): Promise<InputItem[]> {
+  const items: InputItem[] = [];
+  for await (const item of readInputs(paths, { stdin, cwd })) items.push(item);
+  return items;
+}
+
+async function* readStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<InputItem, void, undefined> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } catch (error) {
+    yield { source: STDIN_PATH, error: `cannot read standard input: ${messageOf(error)}` };
+    return;
+  }
+  yield* parseInput(Buffer.concat(chunks), STDIN_PATH);
+}
+
+async function* readPath(display: string, absolute: string): AsyncGenerator<InputItem, void, undefined> {
+  let info: Stats;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    yield { source: display, error: fsReason(error) };
+    return;
+  }
+  if (info.isDirectory()) {
+    for (const entry of await listDirectory(display, absolute)) {
+      if ('error' in entry) yield { source: entry.display, error: entry.error };
+      else yield* readOneFile(entry.display, entry.absolute);
+    }
+  } else if (isReadable(info)) {
+    yield* readOneFile(display, absolute);
+  } else {
+    yield { source: display, error: 'not a file or directory' };
+  }
+}
+
+/** Regular files, and pipes so that `replay <(zcat logs/*.gz)` works. */
+const isReadable = (info: Stats): boolean => info.isFile() || info.isFIFO();
+
+async function* readOneFile(display: string, absolute: string): AsyncGenerator<InputItem, void, undefined> {
+  let data: Buffer;
+  try {
+    data = await readFile(absolute);
+  } catch (error) {
+    yield { source: display, error: fsReason(error) };
+    return;
+  }
+  yield* parseInput(data, display);
+}
+
+type DirectoryEntry = { display: string; absolute: string } | { display: string; error: string };
+
+/**
+ * Every readable file under `absolute`, sorted by path (code-unit order, not locale), with the
+ * entries that could not be read as errors in their sorted place. Hidden entries (`.name`) are skipped;
+ * symbolic links are followed, each real directory visited once.
+ */
+async function listDirectory(display: string, absolute: string): Promise<DirectoryEntry[]> {
+  const entries: DirectoryEntry[] = [];
+  const visited = new Set<string>();
+  const walk = async (dirDisplay: string, dirAbsolute: string): Promise<void> => {
+    let names: string[];
+    try {
+      const real = await realpath(dirAbsolute);
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = await readdir(dirAbsolute);
+    } catch (error) {
+      entries.push({ display: dirDisplay, error: fsReason(error) });
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const childDisplay = join(dirDisplay, name);
+      const childAbsolute = join(dirAbsolute, name);
+      let info: Stats;
+      try {
+        info = await stat(childAbsolute);
+      } catch (error) {
+        entries.push({ display: childDisplay, error: fsReason(error) });
+        continue;
+      }
+      if (info.isDirectory()) await walk(childDisplay, childAbsolute);
+      else if (isReadable(info)) entries.push({ display: childDisplay, absolute: childAbsolute });
+      else entries.push({ display: childDisplay, error: 'not a file or directory' });
+    }
+  };
+  await walk(display, absolute);
+  return entries.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+}
+
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'no such file or directory (a parent is not a directory)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many levels of symbolic links',
+  EISDIR: 'is a directory',
+  EMFILE: 'too many open files',
+};
+
+function fsReason(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/**
+ * Parses one input's bytes (a file's or stdin's), gunzipping them first when they start with the gzip
+ * magic bytes. A damaged gzip still yields the events decoded before the damage, then the gzip error.
+ */
+export function* parseInput(data: Buffer, name: string): Generator<InputItem, void, undefined> {
+  if (data[0] !== GZIP_MAGIC[0] || data[1] !== GZIP_MAGIC[1]) {
+    yield* parseDocument(data, name, false);
+    return;
+  }
+  let inflated: Buffer;
+  try {
+    inflated = gunzipSync(data);
+  } catch (error) {
+    yield* parseDocument(salvageGzip(data), name, true);
+    yield { source: name, error: `gzip: ${messageOf(error)}` };
+    return;
+  }
+  yield* parseDocument(inflated, name, false);
+}
+
+/** What can be inflated from a damaged gzip stream (empty if nothing). */
+function salvageGzip(data: Buffer): Buffer {
+  try {
+    return gunzipSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    // Corrupt beyond the point of partial decoding: the caller reports the original gzip error.
+    return Buffer.alloc(0);
+  }
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * `truncated`: the buffer is what could be saved from a damaged input; its cut-off tail is not
+ * reported (the caller reports the damage once).
+ */
+function* parseDocument(buf: Buffer, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+  const bom = buf[0] === UTF8_BOM[0] && buf[1] === UTF8_BOM[1] && buf[2] === UTF8_BOM[2] ? 3 : 0;
+  const start = skipWhitespace(buf, bom);
+  if (start >= buf.length) {
+    if (!truncated) yield { source: name, error: 'empty input: no events' };
+    return;
+  }
+  const first = buf[start];
+  if (first === OPEN_BRACKET || recordsArrayOpen(buf, start) >= 0) {
+    yield* parseDocumentSequence(buf, start, name, truncated);
+  } else if (first === OPEN_BRACE && looksLikeJsonLines(buf, start)) {
+    yield* parseJsonLines(buf, bom, name, truncated);
+  } else {
+    yield* parseWhole(buf, bom, start, name, truncated);
+  }
+}
+
+/** A `{` document is JSON lines when its first line is a whole object (a pretty-printed one's is not). */
+function looksLikeJsonLines(buf: Buffer, start: number): boolean {
+  return lineIsObject(buf, start, lineEnd(buf, start));
+}
+
+function lineEnd(buf: Buffer, from: number): number {
+  const nl = buf.indexOf(NEWLINE, from);
+  return nl < 0 ? buf.length : nl;
+}
+
+function lineIsObject(buf: Buffer, from: number, to: number): boolean {
+  const s = skipWhitespace(buf, from, to);
+  let e = to;
+  while (e > s && isJsonWhitespace(buf[e - 1])) e--;
+  return e - s >= 2 && buf[s] === OPEN_BRACE && buf[e - 1] === CLOSE_BRACE;
+}
+
+/** One JSON value for the whole input; if it does not parse, a second line shaped like an event means JSON lines after all. */
+function* parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+  const text = buf.toString('utf8', start);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (buf[start] === OPEN_BRACE && secondLineIsObject(buf, start)) {
+      yield* parseJsonLines(buf, bom, name, truncated);
+    } else if (!truncated) {
+      yield { source: name, error: describeJsonError(error, text) };
+    }
+    return;
+  }
+  yield* expandValue(value, name, buf.length - start);
+}
+
+function secondLineIsObject(buf: Buffer, start: number): boolean {
+  let from = lineEnd(buf, start) + 1;
+  while (from < buf.length) {
+    const to = lineEnd(buf, from);
+    if (skipWhitespace(buf, from, to) < to) return lineIsObject(buf, from, to);
+    from = to + 1;
+  }
+  return false;
+}
+
+function* parseJsonLines(buf: Buffer, from: number, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+  let line = 0;
+  let pos = from;
+  while (pos < buf.length) {
+    line++;
+    const nl = buf.indexOf(NEWLINE, pos);
+    const end = nl < 0 ? buf.length : nl;
+    const s = skipWhitespace(buf, pos, end);
+    let e = end;
+    while (e > s && isJsonWhitespace(buf[e - 1])) e--;
+    pos = end + 1;
+    if (s === e) continue;
+    const source = `${name}:${line}`;
+    const text = buf.toString('utf8', s, e);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      // The last, unterminated line of a salvaged input is where the damage cut it.
+      if (!(truncated && nl < 0)) yield { source, error: describeJsonError(error, text) };
+      continue;
+    }
+    yield* expandValue(value, source, e - s);
+  }
+}
+
+/**
+ * Top-level values one after another: arrays and `{"Records": [...]}` documents are walked element by
+ * element (each parsed on its own, so one bad record costs only itself); anything else is one event.
+ * A structural break (truncation, garbage between values) ends the walk with one error.
+ */
+function* parseDocumentSequence(
+  buf: Buffer,
+  start: number,
+  name: string,
+  truncated: boolean,
+): Generator<InputItem, void, undefined> {
+  let index = 0;
+  let pos = start;
+  while (pos < buf.length) {
+    const recordsOpen = recordsArrayOpen(buf, pos);
+    const arrayOpen = recordsOpen >= 0 ? recordsOpen : buf[pos] === OPEN_BRACKET ? pos : -1;
+    if (arrayOpen < 0) {
+      const end = valueEnd(buf, pos);
+      if (end < 0) {
+        if (!truncated) yield { source: `${name}#${index}`, error: truncationReason(pos) };
+        return;
+      }
+      yield* parseSlice(buf, pos, end, `${name}#${index}`);
+      index++;
+      pos = skipWhitespace(buf, end);
+      continue;
+    }
+    let closedAt = -1;
+    for (const step of arrayElements(buf, arrayOpen)) {
+      if (step.kind === 'element') {
+        yield* parseSlice(buf, step.start, step.end, `${name}#${index}`);
+        index++;
+      } else if (step.kind === 'closed') {
+        closedAt = step.end;
+      } else if (step.kind === 'truncated') {
+        if (!truncated) yield { source: `${name}#${index}`, error: truncationReason(step.start) };
+        return;
+      } else {
+        yield { source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${step.at}; the rest is skipped` };
+        return;
+      }
+    }
+    pos = skipWhitespace(buf, closedAt);
+    if (recordsOpen >= 0) {
+      if (buf[pos] !== CLOSE_BRACE) {
+        if (pos >= buf.length) {
+          if (!truncated) yield { source: name, error: truncationReason(pos) };
+        } else {
+          yield { source: name, error: `malformed JSON: expected '}' after the Records array at byte ${pos}; the rest is skipped` };
+        }
+        return;
+      }
+      pos = skipWhitespace(buf, pos + 1);
+    }
+  }
+}
+
+function truncationReason(at: number): string {
+  return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
+}
+
+function* parseSlice(buf: Buffer, start: number, end: number, source: string): Generator<InputItem, void, undefined> {
+  const text = buf.toString('utf8', start, end);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    yield { source, error: describeJsonError(error, text) };
+    return;
+  }
+  yield messageOrEvent(value, source, end - start);
+}
+
+/** A `{"Records": [...]}` object yields its records; anything else is one event. */
+function* expandValue(value: unknown, source: string, bytes: number): Generator<InputItem, void, undefined> {
+  if (!isRecordsDocument(value)) {
+    yield messageOrEvent(value, source, bytes);
+    return;
+  }
+  // Records inside an already-parsed document: their own text length is unknown without re-serialising.
+  for (let i = 0; i < value.Records.length; i++) yield messageOrEvent(value.Records[i], `${source}#${i}`, undefined);
+}
+
+function isRecordsDocument(value: unknown): value is { Records: unknown[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { Records?: unknown }).Records);
+}
+
+const SQS_EVENT_SOURCE = 'aws:sqs';
+
+/** An SQS message (as Lambda receives it) stands for the event in its body; any other value is the event. */
+function messageOrEvent(value: unknown, source: string, bytes: number | undefined): InputItem {
+  if (typeof value !== 'object' || value === null || (value as { eventSource?: unknown }).eventSource !== SQS_EVENT_SOURCE) {
+    return bytes === undefined ? { source, value } : { source, value, bytes };
+  }
+  const body = (value as { body?: unknown }).body;
+  if (typeof body !== 'string') return { source, error: 'SQS message without a string body' };
+  try {
+    return { source, value: JSON.parse(body), bytes: Buffer.byteLength(body) };
+  } catch (error) {
+    return { source, error: `SQS message body is not JSON: ${describeJsonError(error, body)}` };
+  }
+}
