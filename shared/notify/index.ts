@@ -14,3 +14,5 @@ export type { SnsNotifierOptions, BackoffOptions, BuiltPublish } from './sns';
 export { createStdoutNotifier, alertJsonLine } from './stdout';
 export type { StdoutFormat, StdoutNotifierOptions } from './stdout';
 export { trimAlert, TRIM_LEVELS } from './trim';
+export { createSnsClient } from './client';
+export type { SnsClientOptions } from './client';

@@ -80,9 +80,16 @@ const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 5000 };
 export const pageOnNewHighSeverity = (alert: Alert, kind: PublishKind): boolean =>
   kind === 'new' && severityRank(alert.severity) >= PAGING_MIN_SEVERITY;
 
-/** Error names (AWS error codes) worth another attempt; 5xx and network failures are added below. */
+/**
+ * Error names worth another attempt: the SNS model's exceptions (`Throttled` → ThrottledException,
+ * `InternalError` → InternalErrorException, `KMSThrottling` → KMSThrottlingException), generic AWS
+ * Query codes the model does not name (`Throttling`), SDK timeouts. 5xx/429 and network codes are
+ * added in isRetryablePublishError.
+ */
 const RETRYABLE_ERROR_NAMES = new Set([
   'Throttling',
+  'Throttled',
+  'InternalErrorException',
   'ThrottlingException',
   'ThrottledException',
   'TooManyRequestsException',

@@ -2,6 +2,7 @@ import { asciiText, capLength, cleanLines, cleanText, markdownCode, markdownText
 import { HOSTILE_TEXT } from '../notify/alert-fixture';
 
 // Characters that must never reach an output raw.
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const RAW_BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
 

@@ -91,6 +91,7 @@ describe('SNS notifier: message', () => {
 
     const body = bodies(firstPublish());
     for (const [protocol, text] of Object.entries(body)) {
+      // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
       expect([protocol, /[\u001b\r\u202e\u2066]/u.test(text)]).toEqual([protocol, false]);
     }
     expect(body.https).not.toMatch(/@here|<!channel>|https:\/\/evil/u);

@@ -41,6 +41,7 @@ describe('stdout notifier', () => {
     await createStdoutNotifier({ stream, format: 'json' }).publish(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
 
     expect(output().trimEnd().split('\n')).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
     expect(output()).not.toMatch(/[\u001b\u202e]/u);
   });
 
