@@ -1,0 +1,80 @@
+import { EnrichConfigError, parseEnrichConfig } from '../../../shared/enrich';
+
+const BASE = { QBUSINESS_APPLICATION_ID: 'a1b2c3d4-0000-1111-2222-333344445555', AWS_REGION: 'us-east-1' };
+const IDC = {
+  ...BASE,
+  QBUSINESS_AUTH_MODE: 'identity-center',
+  IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-1/apl-1',
+  QBUSINESS_IDENTITY_ROLE_ARN: 'arn:aws:iam::111122223333:role/q-triage-identity',
+  IDP_TOKEN_URL: 'https://idp.example.com/oauth2/token',
+  IDP_CLIENT_ID: 'q-triage',
+  IDP_CLIENT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:idp-abc',
+};
+
+function settingOf(env: Record<string, string>): string | undefined {
+  try {
+    parseEnrichConfig(env);
+    return undefined;
+  } catch (error) {
+    return error instanceof EnrichConfigError ? error.setting : 'not an EnrichConfigError';
+  }
+}
+
+describe('parseEnrichConfig', () => {
+  it('defaults to anonymous auth, RETRIEVAL_MODE, a 3 s budget and a week of TTL', () => {
+    const config = parseEnrichConfig(BASE);
+
+    expect(config.qbusiness?.auth.mode).toBe('anonymous');
+    expect(config.qbusiness?.chatMode).toBe('RETRIEVAL_MODE');
+    expect(config.budgetMs).toBe(3000);
+    expect(config.answerTtlSeconds).toBe(168 * 3600);
+  });
+
+  it('turns enrichment off with ENRICH_SOURCE=none and needs nothing else', () => {
+    expect(parseEnrichConfig({ ENRICH_SOURCE: 'none' }).source).toBe('none');
+  });
+
+  it('names QBUSINESS_APPLICATION_ID when it is missing', () => {
+    expect(settingOf({ AWS_REGION: 'us-east-1' })).toBe('QBUSINESS_APPLICATION_ID');
+  });
+
+  it.each(['IDC_APPLICATION_ARN', 'QBUSINESS_IDENTITY_ROLE_ARN', 'IDP_TOKEN_URL', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET_ARN'] as const)(
+    'names %s when identity-center mode lacks it',
+    (setting) => {
+      const env: Record<string, string> = { ...IDC };
+      delete env[setting];
+      expect(settingOf(env)).toBe(setting);
+    },
+  );
+
+  it('accepts a complete identity-center section', () => {
+    expect(parseEnrichConfig(IDC).qbusiness?.auth).toMatchObject({ mode: 'identity-center', idpClientId: 'q-triage' });
+  });
+
+  it('names QBUSINESS_ATTRIBUTE_FILTER when it is not JSON', () => {
+    expect(settingOf({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: '{equalsTo:' })).toBe('QBUSINESS_ATTRIBUTE_FILTER');
+  });
+
+  it('names QBUSINESS_ATTRIBUTE_FILTER when it is JSON but not a filter', () => {
+    expect(settingOf({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: '{"dataSource":"x"}' })).toBe('QBUSINESS_ATTRIBUTE_FILTER');
+  });
+
+  it('passes a valid attribute filter through', () => {
+    const filter = { equalsTo: { name: '_data_source_id', value: { stringValue: 'ds-1' } } };
+    expect(parseEnrichConfig({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: JSON.stringify(filter) }).qbusiness?.attributeFilter).toEqual(filter);
+  });
+
+  it.each([
+    ['QBUSINESS_AUTH_MODE', 'iam'],
+    ['QBUSINESS_CHAT_MODE', 'PLUGIN_MODE'],
+    ['ENRICH_SOURCE', 'kendra'],
+    ['ENRICH_BUDGET_MS', '-5'],
+    ['ALERT_LOCALE', 'pt'],
+  ])('names %s when its value %s is not allowed', (setting, value) => {
+    expect(settingOf({ ...BASE, [setting]: value })).toBe(setting);
+  });
+
+  it('names QBUSINESS_REGION when no region is known', () => {
+    expect(settingOf({ QBUSINESS_APPLICATION_ID: 'app' })).toBe('QBUSINESS_REGION');
+  });
+});

@@ -1,0 +1,57 @@
+import { buildQuestion } from '../../../shared/enrich';
+import { alertFor, hostileAlert, INJECTION } from './alerts';
+
+describe('buildQuestion', () => {
+  it('names the operation, its phase and our table description for a playbook rule', () => {
+    const question = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
+
+    expect(question.operation).toBe('CreatePlugin');
+    expect(question.phase).toBe('containment-eradication');
+    expect(question.text).toContain('CreatePlugin');
+    expect(question.text).toContain('containment and eradication');
+  });
+
+  it('leaves out every attacker-controlled alert field', () => {
+    const question = buildQuestion(hostileAlert(), 'en');
+
+    expect(question.text).not.toContain('IGNORE ALL PREVIOUS');
+    expect(question.text).not.toContain(INJECTION);
+  });
+
+  it('gives the same key to two alerts of one rule whatever their events', () => {
+    const plain = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
+    const hostile = buildQuestion(hostileAlert(), 'en');
+
+    expect(hostile.key).toBe(plain.key);
+    expect(hostile.text).toBe(plain.text);
+  });
+
+  it('gives another key for another locale and asks for that language', () => {
+    const english = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
+    const german = buildQuestion(alertFor('playbook/CreatePlugin'), 'de');
+
+    expect(german.key).not.toBe(english.key);
+    expect(german.text).toContain('Answer in German.');
+  });
+
+  it('asks about a stateful rule by its id and definition', () => {
+    const question = buildQuestion(alertFor('bulk-delete', { category: 'document', phase: 'detection-analysis' }), 'en');
+
+    expect(question.operation).toBeUndefined();
+    expect(question.text).toContain('bulk-delete');
+    expect(question.text).toContain('BatchDeleteDocument');
+  });
+
+  it('drops an unknown operation name that is not a single identifier', () => {
+    const question = buildQuestion(alertFor(`unclassified/Evil ${INJECTION}`, { category: 'unclassified' }), 'en');
+
+    expect(question.text).not.toContain('IGNORE');
+    expect(question.operation).toBeUndefined();
+  });
+
+  it('keeps an unknown but well-formed operation name', () => {
+    const question = buildQuestion(alertFor('unclassified/StartNewThing', { category: 'unclassified' }), 'en');
+
+    expect(question.operation).toBe('StartNewThing');
+  });
+});
