@@ -1,0 +1,28 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadTriageConfig } from '../../shared/config';
+import { parseMessageBody } from '../../shared/events/sqs';
+import { createLogger } from '../../shared/logger';
+import { createAwsTriage } from '../../shared/runtime/triage';
+
+// Cold start: configuration, clients and policy once per container; a bad deployment fails here.
+const logger = createLogger({ serviceName: 'q-triage-triage' });
+const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
+const triageFor = createAwsTriage({
+  config: loadTriageConfig(process.env),
+  logger,
+  metrics: { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) },
+});
+
+/** SQS batch → pipeline → partial batch response: only transient failures go back to the queue. */
+export async function triageBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const triage = triageFor(() => context.getRemainingTimeInMillis());
+  const inputs = event.Records.map((record) => ({ id: record.messageId, ...parseMessageBody(record.body) }));
+  const { outcomes } = await triage.process(inputs);
+  return { batchItemFailures: outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => ({ itemIdentifier: outcome.id })) };
+}
+
+export const handler = middy(triageBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

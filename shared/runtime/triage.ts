@@ -1,0 +1,67 @@
+/**
+ * Wires the triage pipeline to AWS for the Lambda: clients created once per container, adapters chosen
+ * from configuration. The domain stays free of Lambda; the handler stays a dozen lines.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { applyRules, parseRulesFile } from '../classify/overrides';
+import { defaultPolicy } from '../classify/policy';
+import { createSelfMatcher } from '../classify/self';
+import { systemClock, type Clock } from '../clock';
+import type { TriageConfig } from '../config';
+import type { Logger } from '../logger';
+import type { MetricsSink } from '../metrics';
+import { createSnsNotifier } from '../notify';
+import { DynamoStateStore } from '../state/dynamo';
+import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Triage } from '../triage';
+
+export interface AwsTriageDeps {
+  readonly config: TriageConfig;
+  readonly logger: Logger;
+  readonly metrics: MetricsSink;
+  readonly clock?: Clock;
+  /** Injected by tests to point the clients at local servers. */
+  readonly dynamo?: DynamoDBDocumentClient;
+  readonly sns?: SNSClient;
+  readonly enricher?: Enricher;
+  readonly context?: ContextProvider;
+  readonly activity?: ActivitySink;
+}
+
+/** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */
+export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number) => Triage {
+  const { config, logger, metrics } = deps;
+  const clock = deps.clock ?? systemClock;
+  const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const sns = deps.sns ?? new SNSClient({});
+  const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
+  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesFile(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
+  const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
+  const notifier = createSnsNotifier({
+    client: sns,
+    alertsTopicArn: config.alertsTopicArn,
+    pagingTopicArn: config.pagingTopicArn,
+    logger,
+    // The pipeline decides paging (severity, page cap); the notifier only routes.
+    shouldPage: (alert, kind) => kind === 'new' && alert.paged,
+  });
+  const self = createSelfMatcher(config.selfPrincipals);
+  return (remainingMs) =>
+    createTriage({
+      policy,
+      self,
+      store,
+      notifier,
+      clock,
+      logger,
+      metrics,
+      enricher: deps.enricher,
+      context: deps.context,
+      activity: deps.activity,
+      pagesPerHour: config.pagesPerHour,
+      mode: 'immediate',
+      remainingMs,
+      reserveMs: config.deadlineReserveMs,
+    });
+}
