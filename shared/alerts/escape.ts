@@ -43,10 +43,18 @@ function visibleEscape(char: string): string {
 
 /** Cuts to `max` characters (code points, so no surrogate pair is split) and marks the cut. */
 export function capLength(value: string, max: number): string {
-  const chars = Array.from(value);
-  if (chars.length <= max) return value;
-  const omitted = chars.length - max;
-  return `${chars.slice(0, max).join('')}${ELLIPSIS}[+${omitted} chars]`;
+  // UTF-16 length bounds the code point count from above: most values return here.
+  if (value.length <= max) return value;
+  let kept = 0;
+  let cut = 0;
+  for (const char of value) {
+    if (kept === max) break;
+    kept += 1;
+    cut += char.length;
+  }
+  if (cut === value.length) return value;
+  const omitted = Array.from(value.slice(cut)).length;
+  return `${value.slice(0, cut)}${ELLIPSIS}[+${omitted} chars]`;
 }
 
 /**

@@ -83,5 +83,27 @@ export function trimAlert(alert: Alert, level: TrimLevel): { alert: Alert; trunc
         }
       : {}),
   };
-  return { alert: trimmed, truncated: JSON.stringify(trimmed) !== JSON.stringify(alert) };
+  return { alert: trimmed, truncated: shrank(alert, trimmed) };
+}
+
+/** Whether trimming dropped anything: compares lengths, never whole documents (alerts can be large). */
+function shrank(before: Alert, after: Alert): boolean {
+  const sizes = (alert: Alert): number[] => [
+    alert.description.length,
+    alert.eventIds.length,
+    Object.keys(alert.eventNames).length,
+    alert.reasons.length,
+    alert.steps.length,
+    alert.questions.length,
+    alert.links.length,
+    alert.samples.length,
+    alert.samples.reduce((sum, sample) => sum + sample.resourceArns.length, 0),
+    alert.enrichment?.answer?.length ?? 0,
+    alert.enrichment?.citations.length ?? 0,
+    alert.context?.answers.length ?? 0,
+    alert.context?.sourceIps.length ?? 0,
+    alert.context?.userAgents.length ?? 0,
+  ];
+  const a = sizes(before);
+  return sizes(after).some((size, i) => size !== a[i]);
 }

@@ -76,8 +76,8 @@ export function hugeAlert(): Alert {
     count: 5000,
     eventIds: Array.from({ length: 5000 }, (_, i) => `event-${String(i).padStart(6, '0')}-${'f'.repeat(24)}`),
     eventNames: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`Operation${i}${'N'.repeat(60)}`, i + 1])),
-    samples: Array.from({ length: 200 }, (_, i) =>
-      sample({ eventId: `s-${i}`, userAgent: `${HOSTILE_TEXT}${big}`, resourceArns: Array.from({ length: 50 }, (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`) }),
+    samples: Array.from({ length: 20 }, (_, i) =>
+      sample({ eventId: `s-${i}`, userAgent: `${HOSTILE_TEXT}${big}`, resourceArns: Array.from({ length: 20 }, (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`) }),
     ),
     reasons: Array.from({ length: 300 }, (_, i) => `reason ${i} ${big}`),
     steps: Array.from({ length: 300 }, (_, i) => ({ text: `step ${i} ${big}` })),
