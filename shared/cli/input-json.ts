@@ -133,9 +133,15 @@ export function* arrayElements(buf: Buffer, open: number): Generator<ArrayScanSt
   }
 }
 
+/** An error's message without the `Error: ` prefix, also for errors from another realm (jest's VM context). */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
+}
+
 /** Describes a JSON.parse failure on `text`: V8's wording without its quote of the input, plus a position. */
 export function describeJsonError(error: unknown, text: string): string {
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = messageOf(error);
   let message: string;
   if (raw.endsWith('is not valid JSON')) {
     // V8 quotes the input in these (`Unexpected token 'x', "<input>" is not valid JSON`): keep only the token.

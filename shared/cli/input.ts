@@ -32,6 +32,7 @@ import {
   arrayElements,
   describeJsonError,
   isJsonWhitespace,
+  messageOf,
   recordsArrayOpen,
   skipWhitespace,
   valueEnd,
@@ -198,10 +199,6 @@ const FS_REASONS: Readonly<Record<string, string>> = {
 function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;

@@ -1,0 +1,345 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { isInputRejection, readAllInputs, type InputItem } from '../../../shared/cli/input';
+import { jsonErrorOffset } from '../../../shared/cli/input-json';
+
+const LOGS = join(__dirname, '..', '..', 'fixtures', 'logs');
+
+interface LogRecord {
+  eventID: string;
+  eventName: string;
+  eventSource: string;
+}
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'q-triage-input-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fixtureRecords(): Promise<LogRecord[]> {
+  const log = JSON.parse(await readFile(join(LOGS, 'cloudtrail-qbusiness.json'), 'utf8')) as { Records: LogRecord[] };
+  return structuredClone(log.Records);
+}
+
+async function write(name: string, content: string | Buffer): Promise<string> {
+  const path = join(dir, name);
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, content);
+  return path;
+}
+
+const values = (items: InputItem[]): unknown[] => items.filter((item) => !isInputRejection(item)).map((item) => ('value' in item ? item.value : undefined));
+const rejections = (items: InputItem[]) => items.filter(isInputRejection);
+const eventIds = (items: InputItem[]): string[] => values(items).map((value) => (value as LogRecord).eventID);
+
+describe('CloudTrail log files', () => {
+  it('yields each record of a plain {"Records": [...]} file, indexed from 0', async () => {
+    const path = join(LOGS, 'cloudtrail-qbusiness.json');
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual(['ChatSync', 'CreateIndex', 'StartDataSourceSyncJob']);
+  });
+
+  it('gives each record the byte length of its own JSON text', async () => {
+    const records = await fixtureRecords();
+    const path = await write('log.json', JSON.stringify({ Records: records }));
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(
+      records.map((record) => Buffer.byteLength(JSON.stringify(record))),
+    );
+  });
+
+  it('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
+    const records = await fixtureRecords();
+    const path = await write('111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz', gzipSync(JSON.stringify({ Records: records })));
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
+  });
+
+  it('detects gzip by its magic bytes, whatever the file is called', async () => {
+    const records = await fixtureRecords();
+    const path = await write('log.json', gzipSync(JSON.stringify({ Records: records })));
+
+    const items = await readAllInputs([path]);
+
+    expect(rejections(items)).toEqual([]);
+    expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
+  });
+
+  it('reads concatenated log files (zcat *.json.gz) one after the other, numbering on', async () => {
+    const records = await fixtureRecords();
+    const path = await write('day.json', `${JSON.stringify({ Records: records.slice(0, 2) })}${JSON.stringify({ Records: records.slice(2) })}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+  });
+
+  it('rejects only the malformed record of a Records file', async () => {
+    const [first, , third] = await fixtureRecords();
+    const path = await write('log.json', `{"Records":[${JSON.stringify(first)},{"eventID": tru},${JSON.stringify(third)}]}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual([first?.eventID, third?.eventID]);
+    expect(rejections(items)).toEqual([{ source: `${path}#1`, error: "malformed JSON: Unexpected token '}' at position 15" }]);
+  });
+});
+
+describe('gzip damage', () => {
+  it('rejects a truncated gzip file with the gzip reason', async () => {
+    const records = await fixtureRecords();
+    const gzipped = gzipSync(JSON.stringify({ Records: records }));
+    const path = await write('cut.json.gz', gzipped.subarray(0, gzipped.length - 12));
+
+    const items = await readAllInputs([path]);
+
+    expect(rejections(items)).toEqual([{ source: path, error: 'gzip: unexpected end of file' }]);
+  });
+
+  it('still yields the records decoded before the cut', async () => {
+    const records = Array.from({ length: 200 }, (_, i) => ({ eventID: `event-${i}`, padding: `${i}`.repeat(50) }));
+    const gzipped = gzipSync(JSON.stringify({ Records: records }));
+    const path = await write('cut.json.gz', gzipped.subarray(0, Math.floor(gzipped.length / 2)));
+
+    const items = await readAllInputs([path]);
+    const salvaged = eventIds(items);
+
+    expect(salvaged.length).toBeGreaterThan(0);
+    expect(salvaged).toEqual(records.slice(0, salvaged.length).map((record) => record.eventID));
+  });
+
+  it('rejects data that starts like gzip but is not', async () => {
+    const path = await write('fake.gz', Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03]));
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toHaveLength(1);
+    expect(rejections(items)[0]?.error).toMatch(/^gzip: /);
+  });
+});
+
+describe('JSON lines', () => {
+  it('keeps reading after a malformed line and names it FILE:LINE with a reason', async () => {
+    const path = join(LOGS, 'qbusiness-events.jsonl');
+
+    const items = await readAllInputs([path]);
+
+    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual(['ChatSync', 'StartDataSourceSyncJob']);
+    expect(rejections(items)).toEqual([{ source: `${path}:2`, error: expect.stringMatching(/^malformed JSON: .+ at position \d+$/) }]);
+  });
+
+  it('numbers lines from 1, counting the blank lines it skips', async () => {
+    const path = await write('events.jsonl', '{"eventID":"a"}\n\n   \r\n{"eventID":"b"}\r\n');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([
+      { source: `${path}:1`, value: { eventID: 'a' }, bytes: 15 },
+      { source: `${path}:4`, value: { eventID: 'b' }, bytes: 15 },
+    ]);
+  });
+
+  it('expands a line that holds a whole CloudTrail log object into its records', async () => {
+    const records = await fixtureRecords();
+    const path = await write('logs.jsonl', `${JSON.stringify({ Records: records.slice(0, 1) })}\n${JSON.stringify({ Records: records.slice(1) })}\n`);
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+  });
+
+  it('treats a file whose first line is malformed as JSON lines when the next line is an object', async () => {
+    const path = await write('events.jsonl', '{"eventID": "a", \n{"eventID":"b"}\n');
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => item.source)).toEqual([`${path}:1`, `${path}:2`]);
+    expect(values(items)).toEqual([{ eventID: 'b' }]);
+  });
+});
+
+describe('other documents', () => {
+  it('yields each element of a JSON array of events as FILE#INDEX', async () => {
+    const records = await fixtureRecords();
+    const path = await write('events.json', JSON.stringify(records, null, 2));
+
+    const items = await readAllInputs([path]);
+
+    expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+    expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
+  });
+
+  it('yields a pretty-printed single object as one event named after the file', async () => {
+    const path = join(LOGS, 'qbusiness-chatsync-record.json');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toHaveLength(1);
+    expect(items[0]?.source).toBe(path);
+    expect((values(items)[0] as LogRecord).eventSource).toBe('qbusiness.amazonaws.com');
+  });
+
+  it('rejects a malformed pretty-printed document once, with a position and without quoting it', async () => {
+    const path = await write('broken.json', '{\n  "eventName": "ChatSync",\n  "userAgent": "<script>",\n}\n');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([{ source: path, error: expect.stringMatching(/^malformed JSON: .* at position 56$/) }]);
+    expect(rejections(items)[0]?.error).not.toContain('<script>');
+  });
+
+  it('rejects a file that is not JSON at all once, not line by line', async () => {
+    const path = await write('notes.txt', 'first line\nsecond line\nthird line\n');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([{ source: path, error: "malformed JSON: Unexpected token 'i' at position 1" }]);
+  });
+
+  it('rejects an empty file', async () => {
+    const path = await write('empty.json', '');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([{ source: path, error: 'empty input: no events' }]);
+  });
+
+  it('yields nothing, and rejects nothing, for a log file with no records', async () => {
+    const path = await write('quiet.json', '{"Records":[]}');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([]);
+  });
+
+  it('reports a log file cut in the middle of a record', async () => {
+    const records = await fixtureRecords();
+    const text = JSON.stringify({ Records: records });
+    const path = await write('cut.json', text.slice(0, text.length - 40));
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(records.slice(0, 2).map((record) => record.eventID));
+    expect(rejections(items)).toEqual([{ source: `${path}#2`, error: expect.stringMatching(/^malformed JSON: Unexpected end of JSON input/) }]);
+  });
+});
+
+describe('SQS event files', () => {
+  it('yields the parsed body of each message and rejects the body that is not JSON', async () => {
+    const path = join(LOGS, 'sqs-event.json');
+
+    const items = await readAllInputs([path]);
+
+    expect(values(items).map((value) => (value as { 'detail-type': string })['detail-type'])).toEqual([
+      'AWS API Call via CloudTrail',
+      'AWS API Call via CloudTrail',
+    ]);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#1`, error: "SQS message body is not JSON: malformed JSON: Unexpected token 'h' at position 1" },
+    ]);
+  });
+
+  it('measures an SQS message by its body, the event it carries', async () => {
+    const body = JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: { eventID: 'é' } });
+    const path = await write('sqs.json', JSON.stringify({ Records: [{ messageId: 'm-1', body, eventSource: 'aws:sqs' }] }));
+
+    const items = await readAllInputs([path]);
+
+    expect(items[0]).toMatchObject({ bytes: Buffer.byteLength(body) });
+  });
+});
+
+describe('directories, stdin and bad paths', () => {
+  it('reads a directory recursively, files in path order, skipping hidden entries', async () => {
+    await write('b/2026/03/02/log-2.json', '{"eventID":"b2"}');
+    await write('a.json', '{"eventID":"a"}');
+    await write('b/2026/03/01/log-1.json.gz', gzipSync('{"Records":[{"eventID":"b1"}]}'));
+    await write('.DS_Store', 'binary junk');
+
+    const items = await readAllInputs([dir]);
+
+    expect(eventIds(items)).toEqual(['a', 'b1', 'b2']);
+    expect(items.map((item) => item.source)).toEqual([
+      join(dir, 'a.json:1'),
+      join(dir, 'b/2026/03/01/log-1.json.gz#0'),
+      join(dir, 'b/2026/03/02/log-2.json:1'),
+    ]);
+  });
+
+  it('keeps reading the other files of a directory when one is not JSON', async () => {
+    await write('1.json', 'not json');
+    await write('2.json', '{"eventID":"two"}');
+
+    const items = await readAllInputs([dir]);
+
+    expect(eventIds(items)).toEqual(['two']);
+    expect(rejections(items).map((item) => item.source)).toEqual([join(dir, '1.json')]);
+  });
+
+  it('reads - from the given stream, naming lines -:LINE', async () => {
+    const stdin = Readable.from([Buffer.from('{"eventID":"s1"}\n{"event'), Buffer.from('ID":"s2"}\n')]);
+
+    const items = await readAllInputs(['-'], stdin);
+
+    expect(items.map((item) => item.source)).toEqual(['-:1', '-:2']);
+    expect(eventIds(items)).toEqual(['s1', 's2']);
+  });
+
+  it('reads a gzipped log from stdin', async () => {
+    const stdin = Readable.from([gzipSync('{"Records":[{"eventID":"z"}]}')]);
+
+    const items = await readAllInputs(['-'], stdin);
+
+    expect(items).toEqual([{ source: '-#0', value: { eventID: 'z' }, bytes: 15 }]);
+  });
+
+  it('rejects a missing path and still reads the next one', async () => {
+    const missing = join(dir, 'missing.json');
+    const present = await write('present.json', '{"eventID":"p"}');
+
+    const items = await readAllInputs([missing, present]);
+
+    expect(items).toEqual([
+      { source: missing, error: 'no such file or directory' },
+      { source: `${present}:1`, value: { eventID: 'p' }, bytes: 15 },
+    ]);
+  });
+
+  it('resolves relative paths against cwd and names sources as given', async () => {
+    await write('rel.json', '{"eventID":"r"}');
+
+    const items = await readAllInputs(['rel.json'], undefined, dir);
+
+    expect(items).toEqual([{ source: 'rel.json:1', value: { eventID: 'r' }, bytes: 15 }]);
+  });
+});
+
+describe('jsonErrorOffset', () => {
+  it.each([
+    ['{"a": tru}', 9],
+    ['{"a":1', 6],
+    ['{"a":1}{', 7],
+    ['[1,2,]', 5],
+    ['{"a":"\u0001"}', 6],
+    ['{"a" 1}', 5],
+    ['{"a":01}', 6],
+    ['"\\x"', 2],
+  ])('finds where %j stops being JSON', (text, offset) => {
+    expect(jsonErrorOffset(text)).toBe(offset);
+  });
+});
