@@ -1,0 +1,236 @@
+import { applyRules } from '../../../shared/classify/overrides';
+import { defaultPolicy } from '../../../shared/classify/policy';
+import type { StateStore } from '../../../shared/state';
+import { MemoryStateStore } from '../../../shared/state';
+import { testPipeline } from '../../support/pipeline';
+import { inputs, record } from '../../support/records';
+
+const INTRUDER = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
+
+describe('triage pipeline: aggregation and stateful rules', () => {
+  test('a 25-event delete burst from one principal is at most 3 alerts, one of them the HIGH bulk-delete burst', async () => {
+    const { triage, notifier } = testPipeline();
+    const deletes = Array.from({ length: 25 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 7 }));
+
+    await triage.process(inputs(deletes));
+
+    const newAlerts = notifier.messages.filter((message) => message.kind === 'new');
+    expect(newAlerts.length).toBeGreaterThanOrEqual(1);
+    expect(newAlerts.length).toBeLessThanOrEqual(3);
+    const burst = newAlerts.find((message) => message.alert.rule === 'bulk-delete');
+    expect(burst?.alert.severity).toBe('HIGH');
+    expect(burst?.alert.paged).toBe(true);
+  });
+
+  test('19 deletes stay under the bulk-delete threshold: no burst alert', async () => {
+    const { triage, notifier } = testPipeline();
+    const deletes = Array.from({ length: 19 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i }));
+
+    await triage.process(inputs(deletes));
+
+    expect(notifier.messages.map((message) => message.alert.rule)).not.toContain('bulk-delete');
+  });
+
+  test('deletes spread wider than the 5-minute window never reach the threshold', async () => {
+    const { triage, notifier } = testPipeline();
+    const deletes = Array.from({ length: 30 }, (_, i) => record({ eventName: 'DeleteConversation', principal: INTRUDER, second: i * 20 }));
+
+    await triage.process(inputs(deletes));
+
+    expect(notifier.messages.map((message) => message.alert.rule)).not.toContain('bulk-delete');
+  });
+
+  test('50 conversation reads in 5 minutes raise one bulk-read alert although each read is INFORMATIONAL', async () => {
+    const { triage, notifier } = testPipeline();
+    const reads = Array.from({ length: 60 }, (_, i) => record({ eventName: i % 2 === 0 ? 'ListMessages' : 'ListConversations', principal: INTRUDER, second: i * 4 }));
+
+    const { outcomes } = await triage.process(inputs(reads));
+
+    const rules = notifier.messages.map((message) => message.alert.rule);
+    expect(rules).toEqual(['bulk-read']);
+    expect(outcomes.filter((outcome) => outcome.status === 'alerted')).toHaveLength(11);
+  });
+
+  test('10 authorization failures raise the auth-failures burst; each denied write alone is MEDIUM', async () => {
+    const { triage, notifier } = testPipeline();
+    const denied = Array.from({ length: 10 }, (_, i) => record({ eventName: 'CreatePlugin', principal: INTRUDER, second: i, errorCode: 'AccessDenied' }));
+
+    await triage.process(inputs(denied));
+
+    const bySeverity = Object.fromEntries(notifier.messages.map((message) => [message.alert.rule, message.alert.severity]));
+    expect(bySeverity).toEqual({ 'playbook/CreatePlugin': 'MEDIUM', 'auth-failures': 'HIGH' });
+  });
+
+  test('bursts are per principal: two principals with 15 deletes each raise no burst', async () => {
+    const { triage, notifier } = testPipeline();
+    const events = Array.from({ length: 30 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal: i % 2 === 0 ? INTRUDER : 'arn:aws:iam::111122223333:user/bob', second: i }),
+    );
+
+    await triage.process(inputs(events));
+
+    expect(notifier.messages.map((message) => message.alert.rule)).not.toContain('bulk-delete');
+    expect(notifier.messages.filter((message) => message.kind === 'new')).toHaveLength(2);
+  });
+
+  test('a rules file threshold changes when the burst fires', async () => {
+    const policy = applyRules(defaultPolicy(), { bursts: { 'bulk-delete': { threshold: 3 } } });
+    const { triage, notifier } = testPipeline({ policy });
+
+    await triage.process(inputs(Array.from({ length: 3 }, (_, i) => record({ eventName: 'DeleteUser', principal: INTRUDER, second: i }))));
+
+    expect(notifier.messages.map((message) => message.alert.rule)).toContain('bulk-delete');
+  });
+});
+
+describe('triage pipeline: incidents and paging', () => {
+  test('follow-up events of an open incident publish an update, not a second alert', async () => {
+    const { triage, notifier } = testPipeline();
+
+    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
+    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 })]));
+
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update']);
+    const [first, update] = notifier.messages;
+    expect(update?.alert.id).toBe(first?.alert.id);
+    expect(update?.alert.updates).toBe(1);
+    expect(update?.alert.count).toBe(2);
+  });
+
+  test('an event after the aggregation window opens a new incident with a new id', async () => {
+    const { triage, notifier } = testPipeline();
+
+    await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 0 })]));
+    await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 301 })]));
+
+    const kinds = notifier.messages.map((message) => message.kind);
+    expect(kinds).toEqual(['new', 'new']);
+    expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
+  });
+
+  test('only HIGH and CRITICAL alerts page, and at most the hourly cap plus one summary', async () => {
+    const { triage, notifier, metrics } = testPipeline({ pagesPerHour: 2 });
+    const events = [
+      record({ eventName: 'CreateIndex', principal: 'arn:aws:iam::111122223333:user/u0', second: 0 }),
+      ...Array.from({ length: 4 }, (_, i) => record({ eventName: 'DeleteApplication', principal: `arn:aws:iam::111122223333:user/u${i + 1}`, second: i })),
+    ];
+
+    await triage.process(inputs(events));
+
+    const paged = notifier.messages.filter((message) => message.alert.paged);
+    expect(paged.map((message) => message.alert.rule).sort()).toEqual(['page-cap', 'playbook/DeleteApplication', 'playbook/DeleteApplication']);
+    expect(metrics.get('PagesSuppressedByCap')).toBe(2);
+    expect(notifier.messages.find((message) => message.alert.rule === 'playbook/CreateIndex')?.alert.paged).toBe(false);
+  });
+
+  test('deferred mode (replay) publishes every incident once, in its final state, on flush', async () => {
+    const { triage, notifier } = testPipeline({ mode: 'deferred' });
+    const events = Array.from({ length: 5 }, (_, i) => record({ eventName: 'UpdatePlugin', principal: INTRUDER, second: i * 30 }));
+
+    await triage.process(inputs(events));
+    expect(notifier.messages).toHaveLength(0);
+    await triage.flush();
+
+    expect(notifier.messages).toHaveLength(1);
+    expect(notifier.messages[0]?.alert.count).toBe(5);
+  });
+});
+
+describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () => {
+  test('every input ends as classified, alerted or rejected with a reason', async () => {
+    const { triage } = testPipeline();
+    const good = record({ eventName: 'GetIndex' });
+    const batch = [
+      { id: 'ok', value: good },
+      { id: 'alert', value: record({ eventName: 'CreatePlugin' }) },
+      { id: 'unparsable', error: 'malformed JSON: Unexpected token at position 3' },
+      { id: 'missing', value: { ...record({ eventName: 'GetIndex' }), eventID: undefined } },
+      { id: 's3', value: record({ eventName: 'PutObject', eventSource: 's3.amazonaws.com' }) },
+    ];
+
+    const { outcomes } = await triage.process(batch);
+
+    expect(outcomes.map((outcome) => [outcome.id, outcome.status])).toEqual([
+      ['ok', 'classified'],
+      ['alert', 'alerted'],
+      ['unparsable', 'rejected'],
+      ['missing', 'rejected'],
+      ['s3', 'rejected'],
+    ]);
+    expect(outcomes[3]).toMatchObject({ reason: 'missing required field eventID' });
+    expect(outcomes[4]).toMatchObject({ reason: expect.stringContaining('not an Amazon Q source') });
+  });
+
+  test('an unknown Q operation alerts LOW as unclassified instead of vanishing', async () => {
+    const { triage, notifier } = testPipeline();
+
+    await triage.process(inputs([record({ eventName: 'CreateAgentWorkflow' })]));
+
+    expect(notifier.messages[0]?.alert).toMatchObject({ severity: 'LOW', category: 'unclassified', rule: 'unclassified/CreateAgentWorkflow' });
+  });
+
+  test("the backend's own calls never alert and never count toward a burst", async () => {
+    const { triage, notifier, metrics } = testPipeline();
+    const own = Array.from({ length: 30 }, (_, i) =>
+      record({ eventName: i % 2 ? 'ChatSync' : 'DeleteConversation', principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage', second: i }),
+    );
+
+    const { outcomes } = await triage.process(inputs(own));
+
+    expect(notifier.messages).toHaveLength(0);
+    expect(outcomes.every((outcome) => outcome.status === 'classified')).toBe(true);
+    expect(metrics.get('SelfEventsIgnored')).toBe(30);
+  });
+
+  test('the same event delivered five times (across and within batches) makes one alert', async () => {
+    const { triage, notifier, metrics } = testPipeline();
+    const event = record({ eventName: 'DeletePlugin', eventId: 'same-event' });
+
+    await triage.process(inputs([event, event]));
+    for (let i = 0; i < 3; i += 1) await triage.process(inputs([event]));
+
+    expect(notifier.messages).toHaveLength(1);
+    expect(metrics.get('DuplicatesSuppressed')).toBe(4);
+  });
+
+  test('when publishing fails the records come back as failed, and the retry publishes the alert once', async () => {
+    const store = new MemoryStateStore();
+    const { triage, notifier } = testPipeline({ store });
+    notifier.failNext = 1;
+    const event = record({ eventName: 'CreateDataAccessor', eventId: 'retry-me' });
+
+    const first = await triage.process(inputs([event]));
+    const retry = await triage.process(inputs([event]));
+
+    expect(first.outcomes[0]?.status).toBe('failed');
+    expect(retry.outcomes[0]?.status).toBe('alerted');
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
+  });
+
+  test('near the deadline nothing is published and the records are returned for retry, not marked done', async () => {
+    const store = new MemoryStateStore();
+    const { triage, notifier } = testPipeline({ store, remainingMs: () => 100, reserveMs: 5000 });
+
+    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]));
+
+    expect(outcomes[0]?.status).toBe('failed');
+    expect(notifier.messages).toHaveLength(0);
+    expect(await store.processed(['late'])).toEqual(new Set());
+  });
+
+  test('a state store failure fails only the records of that incident', async () => {
+    const store: StateStore = new MemoryStateStore();
+    const original = store.getIncident.bind(store);
+    store.getIncident = async (key) => {
+      if (key.includes('DeleteWebExperience')) throw new Error('ProvisionedThroughputExceededException');
+      return original(key);
+    };
+    const { triage } = testPipeline({ store });
+
+    const { outcomes } = await triage.process(
+      inputs([record({ eventName: 'DeleteWebExperience' }), record({ eventName: 'CreateIndex', principal: INTRUDER })]),
+    );
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'alerted']);
+  });
+});
