@@ -1,0 +1,189 @@
+/** The DynamoDB answer cache and playbook version reader against dynalite (the real DynamoDB protocol). */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fixedClock } from '../../../shared/clock';
+import {
+  buildQuestion,
+  cachePk,
+  createEnricher,
+  createPlaybookVersionReader,
+  DynamoAnswerCache,
+  type CachedAnswer,
+} from '../../../shared/enrich';
+import { createLogger } from '../../../shared/logger';
+import { TEST_CREDENTIALS } from '../../support/http-stub';
+import { alertFor } from '../../unit/enrich/alerts';
+import { ScriptedSource } from '../../unit/enrich/source-script';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: { createTableMs: number }) => Server;
+
+const TABLE = 'q-triage-state';
+const NOW = Date.parse('2026-05-01T10:00:00Z');
+const KEY = { questionKey: 'q1', locale: 'en', playbookVersion: 'v1' };
+const ANSWER: CachedAnswer = { status: 'answered', answer: 'Delete the plugin.', citations: [{ title: 'Plugins', url: 'https://x/p' }], source: 'qbusiness', answeredAt: '2026-05-01T10:00:00.000Z' };
+
+describe('DynamoAnswerCache on dynalite', () => {
+  let server: Server;
+  let doc: DynamoDBDocumentClient;
+  let tableCounter = 0;
+  let tableName = TABLE;
+
+  beforeAll(async () => {
+    server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: TEST_CREDENTIALS }));
+  });
+  afterAll(async () => {
+    doc.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  beforeEach(async () => {
+    tableCounter += 1;
+    tableName = `${TABLE}-${tableCounter}`;
+    await doc.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  });
+
+  const cacheAt = (clock = fixedClock(NOW)) => new DynamoAnswerCache({ doc, tableName, clock, ttlSeconds: 3600 });
+
+  it('stores an answer under answer#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
+    await cacheAt().put(KEY, ANSWER);
+
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'answer#q1#en#v1', sk: 'answer' } }));
+    expect(Item?.ttl).toBe(NOW / 1000 + 3600);
+    expect(cachePk(KEY)).toBe('answer#q1#en#v1');
+  });
+
+  it('reads back what it stored', async () => {
+    const cache = cacheAt();
+    await cache.put(KEY, ANSWER);
+
+    expect(await cache.get(KEY)).toEqual(ANSWER);
+  });
+
+  it('misses for another playbook version', async () => {
+    const cache = cacheAt();
+    await cache.put(KEY, ANSWER);
+
+    expect(await cache.get({ ...KEY, playbookVersion: 'v2' })).toBeUndefined();
+  });
+
+  it('ignores an item past its TTL that DynamoDB has not deleted yet', async () => {
+    const clock = fixedClock(NOW);
+    const cache = cacheAt(clock);
+    await cache.put(KEY, ANSWER);
+    clock.advance(3601 * 1000);
+
+    expect(await cache.get(KEY)).toBeUndefined();
+  });
+
+  it('grants the lease to one of two callers', async () => {
+    const cache = cacheAt();
+
+    const results = await Promise.all([cache.acquireLease(KEY, 'a', 5000), cache.acquireLease(KEY, 'b', 5000)]);
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('grants the lease again once the holder released it', async () => {
+    const cache = cacheAt();
+    await cache.acquireLease(KEY, 'a', 5000);
+    await cache.releaseLease(KEY, 'a');
+
+    expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(true);
+  });
+
+  it('grants an expired lease to another caller', async () => {
+    const clock = fixedClock(NOW);
+    const cache = cacheAt(clock);
+    await cache.acquireLease(KEY, 'a', 5000);
+    clock.advance(5001);
+
+    expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(true);
+  });
+
+  it('never grants a lease over a stored answer', async () => {
+    const cache = cacheAt();
+    await cache.put(KEY, ANSWER);
+
+    expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(false);
+  });
+
+  it('asks the source once for two concurrent misses from two containers', async () => {
+    const clock = fixedClock(NOW);
+    const source = new ScriptedSource([]);
+    const container = (holder: string) =>
+      createEnricher({
+        source,
+        cache: cacheAt(clock),
+        playbookVersion: async () => 'v1',
+        clock,
+        logger: createLogger({ silent: true }),
+        budgetMs: 2000,
+        pollMs: 10,
+        holder,
+      });
+    const alert = alertFor('playbook/CreatePlugin');
+
+    const [first, second] = await Promise.all([container('a').enrich(alert), container('b').enrich(alert)]);
+
+    expect(source.calls).toBe(1);
+    expect([first.status, second.status]).toEqual(['answered', 'answered']);
+    expect([first.cached, second.cached].sort()).toEqual([false, true]);
+  });
+
+  it('stores the answer under the question key of the rule', async () => {
+    const clock = fixedClock(NOW);
+    const alert = alertFor('playbook/CreatePlugin');
+    const enricher = createEnricher({ source: new ScriptedSource([]), cache: cacheAt(clock), playbookVersion: async () => 'v7', clock, logger: createLogger({ silent: true }), budgetMs: 2000 });
+
+    await enricher.enrich(alert);
+
+    const pk = cachePk({ questionKey: buildQuestion(alert, 'en').key, locale: 'en', playbookVersion: 'v7' });
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'answer' } }));
+    expect(Item?.state).toBe('answer');
+  });
+
+  describe('playbook version reader', () => {
+    it('reads the version resync wrote', async () => {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version: 'abc123', commit: 'abc123', syncedAt: '2026-05-01T09:00:00Z', ttl: 0 } }));
+
+      expect(await createPlaybookVersionReader({ doc, tableName, clock: fixedClock(NOW) })()).toBe('abc123');
+    });
+
+    it('reports unsynced before the first resync', async () => {
+      expect(await createPlaybookVersionReader({ doc, tableName, clock: fixedClock(NOW) })()).toBe('unsynced');
+    });
+
+    it('keeps the version for a minute, then reads it again', async () => {
+      const clock = fixedClock(NOW);
+      const read = createPlaybookVersionReader({ doc, tableName, clock });
+      const write = (version: string) => doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version, ttl: 0 } }));
+      await write('v1');
+      await read();
+      await write('v2');
+
+      const within = await read();
+      clock.advance(60_001);
+      const after = await read();
+
+      expect([within, after]).toEqual(['v1', 'v2']);
+    });
+  });
+});
