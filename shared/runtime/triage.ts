@@ -3,7 +3,7 @@
  * from configuration. The domain stays free of Lambda; the handler stays a dozen lines.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { applyRules, parseRulesFile } from '../classify/overrides';
 import { defaultPolicy } from '../classify/policy';
@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../clock';
 import type { TriageConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
-import { createSnsNotifier } from '../notify';
+import { createSnsClient, createSnsNotifier } from '../notify';
 import { DynamoStateStore } from '../state/dynamo';
 import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Triage } from '../triage';
 
@@ -34,7 +34,7 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
   const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const sns = deps.sns ?? new SNSClient({});
+  const sns = deps.sns ?? createSnsClient();
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
   const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesFile(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
