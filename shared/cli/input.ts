@@ -352,6 +352,11 @@ function* parseDocumentSequence(
         if (!truncated) yield { source: `${name}#${index}`, error: truncationReason(pos) };
         return;
       }
+      if (end === pos) {
+        // A stray `,` `]` or `}` between documents: no value starts here, and nothing after it can be trusted.
+        yield { source: name, error: `malformed JSON: unexpected ${JSON.stringify(String.fromCharCode(buf[pos] ?? 0))} at byte ${pos}; the rest is skipped` };
+        return;
+      }
       yield* parseSlice(buf, pos, end, `${name}#${index}`);
       index++;
       pos = skipWhitespace(buf, end);

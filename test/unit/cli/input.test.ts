@@ -154,13 +154,13 @@ describe('JSON lines', () => {
     ]);
   });
 
-  it('expands a line that holds a whole CloudTrail log object into its records', async () => {
-    const records = await fixtureRecords();
-    const path = await write('logs.jsonl', `${JSON.stringify({ Records: records.slice(0, 1) })}\n${JSON.stringify({ Records: records.slice(1) })}\n`);
+  it('expands a line that holds a whole CloudTrail log object into its records, named FILE:LINE#INDEX', async () => {
+    const [first, ...rest] = await fixtureRecords();
+    const path = await write('mixed.jsonl', `${JSON.stringify(first)}\n${JSON.stringify({ Records: rest })}\n`);
 
     const items = await readAllInputs([path]);
 
-    expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+    expect(items.map((item) => item.source)).toEqual([`${path}:1`, `${path}:2#0`, `${path}:2#1`]);
   });
 
   it('treats a file whose first line is malformed as JSON lines when the next line is an object', async () => {
@@ -225,6 +225,17 @@ describe('other documents', () => {
     const items = await readAllInputs([path]);
 
     expect(items).toEqual([]);
+  });
+
+  it('rejects stray content after a document once, keeping the events before it', async () => {
+    const path = await write('events.json', '[{"eventID":"a"}]}');
+
+    const items = await readAllInputs([path]);
+
+    expect(items).toEqual([
+      { source: `${path}#0`, value: { eventID: 'a' }, bytes: 15 },
+      { source: path, error: 'malformed JSON: unexpected "}" at byte 17; the rest is skipped' },
+    ]);
   });
 
   it('reports a log file cut in the middle of a record', async () => {
