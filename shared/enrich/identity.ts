@@ -93,7 +93,11 @@ export function createIdentityCenterCredentials(deps: IdentityCredentialsDeps): 
       },
       body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
     });
-    if (!response.ok) throw new IdentityCredentialsError(`IdP token request to IDP_TOKEN_URL failed with HTTP ${response.status}`);
+    if (!response.ok) {
+      // A rotated secret shows up as 400/401: read it again next time.
+      if (response.status === 400 || response.status === 401) clientSecret = undefined;
+      throw new IdentityCredentialsError(`IdP token request to IDP_TOKEN_URL failed with HTTP ${response.status}`);
+    }
     const parsed = tokenResponseSchema.safeParse(await response.json());
     if (!parsed.success) throw new IdentityCredentialsError('IdP token response has no access_token');
     return parsed.data.access_token;
