@@ -3,6 +3,8 @@
  * `-` (stdin). Every input becomes either a parsed value or a rejection with a reason; nothing here
  * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
  *
+ * Files are read one at a time, each whole; stdin is read whole too, then parsed like a file.
+ *
  * Formats, detected per file from its content (never from its name):
  * - gzip (magic bytes 1f 8b), wrapping any of the formats below;
  * - a `{"Records": [ … ]}` document: CloudTrail log files as delivered to S3, and SQS event files as a
