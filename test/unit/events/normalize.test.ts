@@ -1,0 +1,436 @@
+import { MAX_EVENT_BYTES, MAX_FREE_TEXT, normalizeEvent, type NormalizeResult, type Principal, type TriageEvent } from '../../../shared/events';
+import {
+  ACCOUNT,
+  APPLICATION_ARN,
+  IDENTITY_CENTER_USER_ID,
+  INDEX_ARN,
+  OTHER_ACCOUNT,
+  cloudTrailRecord,
+  dataEvent,
+  envelope,
+  identities,
+  qDeveloperRecord,
+  triageEvent,
+  withField,
+  without,
+  type IdentityFixture,
+} from '../../support/cloudtrail';
+
+function accepted(result: NormalizeResult): TriageEvent {
+  if (!result.ok) throw new Error(`expected the event to be accepted, got: ${result.reason}`);
+  return result.event;
+}
+
+function rejection(result: NormalizeResult): string {
+  if (result.ok) throw new Error(`expected a rejection, event ${result.event.eventId} was accepted`);
+  return result.reason;
+}
+
+describe('normalizeEvent: userIdentity types', () => {
+  const cases: ReadonlyArray<readonly [string, () => IdentityFixture, Partial<Principal>]> = [
+    ['IAMUser', () => identities.iamUser('Alice'), { key: `arn:aws:iam::${ACCOUNT}:user/Alice`, arn: `arn:aws:iam::${ACCOUNT}:user/Alice`, userName: 'Alice', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', accountId: ACCOUNT }],
+    [
+      'AssumedRole',
+      () => identities.assumedRole('SecOpsAdmin', 'jdoe'),
+      {
+        key: `arn:aws:sts::${ACCOUNT}:assumed-role/SecOpsAdmin/jdoe`,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/SecOpsAdmin/jdoe`,
+        sessionIssuerArn: `arn:aws:iam::${ACCOUNT}:role/SecOpsAdmin`,
+        userName: 'SecOpsAdmin',
+        mfaAuthenticated: false,
+      },
+    ],
+    ['Root', () => identities.root(), { key: `arn:aws:iam::${ACCOUNT}:root`, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT }],
+    ['AWSService', () => identities.awsService('qbusiness.amazonaws.com'), { key: 'AWSService:qbusiness.amazonaws.com', invokedBy: 'qbusiness.amazonaws.com', arn: undefined }],
+    [
+      'FederatedUser',
+      () => identities.federatedUser('Bob'),
+      { key: `arn:aws:sts::${ACCOUNT}:federated-user/Bob`, sessionIssuerArn: `arn:aws:iam::${ACCOUNT}:user/Bob`, userName: 'Bob', mfaAuthenticated: true },
+    ],
+    ['AWSAccount', () => identities.awsAccount(), { key: 'AWSAccount:AIDAEXAMPLEOTHERACCT1', accountId: OTHER_ACCOUNT, arn: undefined }],
+    [
+      'IdentityCenterUser',
+      () => identities.identityCenterUser(IDENTITY_CENTER_USER_ID),
+      { key: `identitycenter:${IDENTITY_CENTER_USER_ID}`, onBehalfOfUserId: IDENTITY_CENTER_USER_ID, arn: undefined, accountId: ACCOUNT },
+    ],
+    ['Directory', () => identities.directory(), { key: 'Directory:S-1-5-21-EXAMPLE-1001', userName: 'dir-user' }],
+    ['Unknown', () => identities.unknown(), { key: 'Unknown:EXAMPLEUNKNOWNPRINCIPAL', userName: 'someone@example.com' }],
+  ];
+
+  test.each(cases)('accepts a %s record with the expected principal', (type, identity, expected) => {
+    // Arrange
+    const record = cloudTrailRecord({ identity: identity() });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.principal.type).toBe(type);
+    expect(event.principal).toMatchObject(expected);
+  });
+
+  test('keys an Identity Center user of Q Business by onBehalfOf.userId even when the call came through a role', () => {
+    // Arrange: an identity-aware session of a role carries the Identity Center user it acts for.
+    const identity = { ...identities.assumedRole('QBusinessWebExperience', 'session-1'), onBehalfOf: { userId: IDENTITY_CENTER_USER_ID, identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-9067EXAMPLE' } };
+
+    // Act
+    const event = accepted(normalizeEvent(cloudTrailRecord({ identity })));
+
+    // Assert
+    expect(event.principal.key).toBe(`identitycenter:${IDENTITY_CENTER_USER_ID}`);
+    expect(event.principal.sessionIssuerArn).toBe(`arn:aws:iam::${ACCOUNT}:role/QBusinessWebExperience`);
+  });
+
+  test('gives two sessions of one user the same key and two users different keys', () => {
+    // Arrange
+    const first = cloudTrailRecord({ identity: identities.identityCenterUser('user-a') });
+    const again = cloudTrailRecord({ identity: identities.identityCenterUser('user-a') });
+    const other = cloudTrailRecord({ identity: identities.identityCenterUser('user-b') });
+
+    // Act
+    const keys = [first, again, other].map((record) => triageEvent(record).principal.key);
+
+    // Assert
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[0]).not.toBe(keys[2]);
+  });
+});
+
+describe('normalizeEvent: accepted shapes', () => {
+  test('accepts an EventBridge envelope from aws.qbusiness', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'DeleteIndex' });
+
+    // Act
+    const event = accepted(normalizeEvent(envelope(record)));
+
+    // Assert
+    expect(event.eventSource).toBe('qbusiness.amazonaws.com');
+    expect(event.eventName).toBe('DeleteIndex');
+    expect(event.eventId).toBe(record.eventID);
+  });
+
+  test('accepts an EventBridge envelope from aws.q for a Q Developer record', () => {
+    // Arrange
+    const wrapped = envelope(qDeveloperRecord({ eventName: 'StartTroubleshootingAnalysis' }));
+
+    // Act
+    const event = accepted(normalizeEvent(wrapped));
+
+    // Assert
+    expect(wrapped.source).toBe('aws.q');
+    expect(event.eventSource).toBe('q.amazonaws.com');
+    expect(event.eventName).toBe('StartTroubleshootingAnalysis');
+  });
+
+  test('accepts a bare CloudTrail record and copies its AWS-written fields', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'CreatePlugin', second: 42 });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event).toMatchObject({ eventName: 'CreatePlugin', region: 'us-east-1', account: ACCOUNT, eventCategory: 'Management', sourceIp: '203.0.113.24', readOnly: false });
+    expect(event.time).toBe(Date.parse('2026-11-20T14:00:42Z'));
+    expect(event.eventTime).toBe('2026-11-20T14:00:42.000Z');
+  });
+
+  test('accepts a data event and maps its resources', () => {
+    // Arrange
+    const record = dataEvent({
+      eventName: 'BatchDeleteDocument',
+      resources: [
+        { accountId: ACCOUNT, type: 'AWS::QBusiness::Application', ARN: APPLICATION_ARN },
+        { accountId: ACCOUNT, type: 'AWS::QBusiness::Index', ARN: INDEX_ARN },
+      ],
+    });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.eventCategory).toBe('Data');
+    expect(event.resources).toEqual([
+      { arn: APPLICATION_ARN, type: 'AWS::QBusiness::Application' },
+      { arn: INDEX_ARN, type: 'AWS::QBusiness::Index' },
+    ]);
+  });
+
+  test('keeps errorCode and errorMessage of a failed call', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'DeleteApplication', errorCode: 'AccessDeniedException', errorMessage: 'User is not authorized to perform: qbusiness:DeleteApplication' });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.errorCode).toBe('AccessDeniedException');
+    expect(event.errorMessage).toBe('User is not authorized to perform: qbusiness:DeleteApplication');
+  });
+
+  test('passes unknown extra fields through on event.record', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'UpdateIndex' });
+    record.addendum = { reason: 'DELIVERY_DELAY', updatedFields: 'eventTime' };
+    record.userIdentity.someFutureField = 'kept';
+    record.sharedEventID = 'e0000000-0000-4000-8000-000000000001';
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    const passed = event.record as Record<string, unknown>;
+    expect(passed.addendum).toEqual({ reason: 'DELIVERY_DELAY', updatedFields: 'eventTime' });
+    expect(passed.sharedEventID).toBe('e0000000-0000-4000-8000-000000000001');
+    expect((event.record.userIdentity as Record<string, unknown>).someFutureField).toBe('kept');
+    expect(passed.tlsDetails).toEqual(record.tlsDetails);
+  });
+
+  test('accepts null for optional fields CloudTrail writes as null', () => {
+    // Arrange
+    const record = withField(withField(cloudTrailRecord({ eventName: 'DeleteGroup' }), 'requestParameters', null), 'userAgent', null);
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.userAgent).toBeUndefined();
+  });
+});
+
+describe('normalizeEvent: rejections', () => {
+  test.each(['eventID', 'eventName', 'eventSource', 'eventTime', 'userIdentity', 'userIdentity.type'])('rejects a record without %s and names the field', (field) => {
+    // Arrange
+    const record = without(cloudTrailRecord(), field);
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toContain(`missing required field ${field}`);
+  });
+
+  test('rejects a missing field inside an envelope the same way', () => {
+    // Arrange
+    const wrapped = without(envelope(cloudTrailRecord()), 'detail.eventTime');
+
+    // Act
+    const reason = rejection(normalizeEvent(wrapped));
+
+    // Assert
+    expect(reason).toContain('missing required field eventTime');
+  });
+
+  test('reports the eventID of a record it rejects when the record has one', () => {
+    // Arrange
+    const record = without(cloudTrailRecord(), 'eventName');
+
+    // Act
+    const result = normalizeEvent(record);
+
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(result.ok ? undefined : result.eventId).toBe(record.eventID);
+  });
+
+  test.each([
+    ['eventID', 42, 'eventID must be a string, not number'],
+    ['eventName', ['DeleteIndex'], 'eventName must be a string'],
+    ['userIdentity', 'Root', 'userIdentity must be a object, not string'],
+    ['userIdentity.type', null, 'userIdentity.type must be a string, not null'],
+    ['readOnly', 'true', 'readOnly must be a boolean, not string'],
+    ['resources', { ARN: APPLICATION_ARN }, 'resources must be a array'],
+    ['userAgent', 12, 'userAgent must be a string, not number'],
+  ])('rejects a record whose %s has the wrong type', (field, value, expected) => {
+    // Arrange
+    const record = withField(cloudTrailRecord(), field, value);
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toContain(expected);
+  });
+
+  test('rejects an empty eventID', () => {
+    // Arrange
+    const record = withField(cloudTrailRecord(), 'eventID', '');
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toContain('eventID is empty');
+  });
+
+  test.each(['s3.amazonaws.com', 'sts.amazonaws.com', 'qbusiness.amazonaws.com.evil.example'])('rejects a record from the non-Q source %s', (eventSource) => {
+    // Arrange
+    const record = cloudTrailRecord({ eventSource });
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toContain('is not an Amazon Q source');
+    expect(reason).toContain(eventSource);
+  });
+
+  test('rejects an envelope whose detail-type is not a CloudTrail API call', () => {
+    // Arrange
+    const wrapped = envelope(cloudTrailRecord(), { 'detail-type': 'AWS Console Sign In via CloudTrail' });
+
+    // Act
+    const reason = rejection(normalizeEvent(wrapped));
+
+    // Assert
+    expect(reason).toContain('detail-type');
+    expect(reason).toContain('AWS Console Sign In via CloudTrail');
+  });
+
+  test('rejects an envelope from aws.s3', () => {
+    // Arrange
+    const wrapped = envelope(cloudTrailRecord(), { source: 'aws.s3' });
+
+    // Act
+    const reason = rejection(normalizeEvent(wrapped));
+
+    // Assert
+    expect(reason).toContain('source "aws.s3"');
+  });
+
+  test('rejects an envelope without detail-type', () => {
+    // Arrange
+    const wrapped = without(envelope(cloudTrailRecord()), 'detail-type');
+
+    // Act
+    const reason = rejection(normalizeEvent(wrapped));
+
+    // Assert
+    expect(reason).toContain('EventBridge envelope');
+    expect(reason).toContain('detail-type');
+  });
+
+  test.each([
+    ['null', null],
+    ['a number', 42],
+    ['a string', '{"eventID":"x"}'],
+    ['an array', [cloudTrailRecord()]],
+    ['a boolean', true],
+    ['undefined', undefined],
+  ])('rejects %s as input', (_label, input) => {
+    // Act
+    const reason = rejection(normalizeEvent(input));
+
+    // Assert
+    expect(reason).toBe('input is not a JSON object');
+  });
+
+  test('rejects an event larger than 256 KiB with its size in the reason', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'BatchPutDocument', requestParameters: { applicationId: 'a', documents: [{ id: 'x'.repeat(MAX_EVENT_BYTES) }] } });
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toMatch(/^event is \d+ bytes, larger than the 262144-byte EventBridge limit$/);
+  });
+
+  test('uses the byte count a caller already measured', () => {
+    // Arrange
+    const record = cloudTrailRecord();
+
+    // Act
+    const reason = rejection(normalizeEvent(record, MAX_EVENT_BYTES + 1));
+
+    // Assert
+    expect(reason).toContain(`event is ${MAX_EVENT_BYTES + 1} bytes`);
+  });
+
+  test('measures the size in UTF-8 bytes, not in characters', () => {
+    // Arrange: 100k three-byte characters are about 300 KB on the wire but 100k string characters.
+    const record = cloudTrailRecord({ eventName: 'BatchPutDocument', requestParameters: { applicationId: 'a', title: '€'.repeat(100_000) } });
+
+    // Act
+    const result = normalizeEvent(record);
+
+    // Assert
+    expect(result.ok).toBe(false);
+  });
+
+  test.each(['yesterday', '2026-13-45T00:00:00Z', 'November 20, 2026', '1', '2026/11/20 14:00'])('rejects the non-ISO eventTime %j', (eventTime) => {
+    // Arrange
+    const record = withField(cloudTrailRecord(), 'eventTime', eventTime);
+
+    // Act
+    const reason = rejection(normalizeEvent(record));
+
+    // Assert
+    expect(reason).toBe('eventTime is not an ISO 8601 time');
+  });
+
+  test.each(['2026-11-20T14:00:00Z', '2026-11-20T14:00:00.123Z', '2026-11-20T15:00:00+01:00'])('accepts the ISO 8601 eventTime %j', (eventTime) => {
+    // Arrange
+    const record = withField(cloudTrailRecord(), 'eventTime', eventTime);
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.time).toBe(Date.parse(eventTime));
+  });
+});
+
+describe('normalizeEvent: attacker free text', () => {
+  const long = (prefix: string, length: number) => prefix + 'A'.repeat(length - prefix.length);
+
+  test('truncates a userAgent over 512 characters instead of rejecting the event', () => {
+    // Arrange
+    const userAgent = long('Mozilla/5.0 ', 20_000);
+    const record = cloudTrailRecord({ eventName: 'DeleteIndex', userAgent });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.userAgent?.startsWith(userAgent.slice(0, MAX_FREE_TEXT))).toBe(true);
+    expect(event.userAgent?.length).toBeLessThan(MAX_FREE_TEXT + 32);
+    expect(event.userAgent).toContain('[truncated]');
+  });
+
+  test('truncates an errorMessage over 512 characters instead of rejecting the event', () => {
+    // Arrange
+    const errorMessage = long('Invalid name: ', 50_000);
+    const record = cloudTrailRecord({ eventName: 'CreatePlugin', errorCode: 'ValidationException', errorMessage });
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.errorMessage?.startsWith(errorMessage.slice(0, MAX_FREE_TEXT))).toBe(true);
+    expect(event.errorMessage?.length).toBeLessThan(MAX_FREE_TEXT + 32);
+  });
+
+  test('keeps free text of exactly 512 characters unchanged', () => {
+    // Arrange
+    const userAgent = long('curl/8.0 ', MAX_FREE_TEXT);
+
+    // Act
+    const event = accepted(normalizeEvent(cloudTrailRecord({ userAgent })));
+
+    // Assert
+    expect(event.userAgent).toBe(userAgent);
+  });
+
+  test('accepts a record whose requestParameters carry long attacker strings under the size limit', () => {
+    // Arrange
+    const record = cloudTrailRecord({ eventName: 'CreateDataAccessor', requestParameters: { applicationId: 'a', displayName: 'n'.repeat(100_000) } });
+
+    // Act
+    const result = normalizeEvent(record);
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+});
