@@ -16,7 +16,8 @@ export const FUNCTIONS = ['triage', 'resync', 'readiness'];
 
 /** esbuild options shared with serverless-esbuild, minus the plugin-only `exclude`. */
 export function esbuildOptions() {
-  const { exclude: _pluginOnly, ...options } = require('./esbuild-options.cjs').options;
+  const options = { ...require('./esbuild-options.cjs').options };
+  delete options.exclude;
   return options;
 }
 
