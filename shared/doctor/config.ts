@@ -1,0 +1,48 @@
+/** The readiness section of the environment (docs/CONTRACTS.md), parsed once with zod/mini. */
+import * as z from 'zod/mini';
+import type { DoctorConfig } from './checks';
+
+const csv = z.pipe(
+  z.string(),
+  z.transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  ),
+);
+
+export const readinessEnvSchema = z.object({
+  ALERTS_TOPIC_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  EVENT_RULE_NAMES: z._default(csv, []),
+  QBUSINESS_APPLICATION_ID: z.optional(z.string().check(z.minLength(1))),
+  QBUSINESS_REGION: z.optional(z.string().check(z.minLength(1))),
+  STATE_TABLE: z.optional(z.string().check(z.minLength(3))),
+  SYNC_STALE_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
+});
+
+export interface ReadinessConfig extends DoctorConfig {
+  readonly stateTable?: string;
+  readonly qbusinessRegion?: string;
+}
+
+export class ReadinessConfigError extends Error {
+  override readonly name = 'ReadinessConfigError';
+}
+
+export function loadReadinessConfig(env: NodeJS.ProcessEnv): ReadinessConfig {
+  const parsed = z.safeParse(readinessEnvSchema, env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new ReadinessConfigError(`invalid readiness configuration: ${fields}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  return {
+    eventRuleNames: e.EVENT_RULE_NAMES,
+    syncStaleHours: e.SYNC_STALE_HOURS,
+    ...(e.ALERTS_TOPIC_ARN !== undefined ? { alertsTopicArn: e.ALERTS_TOPIC_ARN } : {}),
+    ...(e.QBUSINESS_APPLICATION_ID !== undefined ? { applicationId: e.QBUSINESS_APPLICATION_ID } : {}),
+    ...(e.QBUSINESS_REGION !== undefined ? { qbusinessRegion: e.QBUSINESS_REGION } : {}),
+    ...(e.STATE_TABLE !== undefined ? { stateTable: e.STATE_TABLE } : {}),
+  };
+}
