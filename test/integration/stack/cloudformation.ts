@@ -25,6 +25,13 @@ export const PSEUDO = {
   'AWS::URLSuffix': 'amazonaws.com',
 } as const;
 
+export class PackagingError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'PackagingError';
+  }
+}
+
 /** `npx serverless package` with no AWS credentials in the environment. */
 export async function packageStack(params: readonly string[] = []): Promise<Template> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'q-triage-stack-'));
@@ -35,7 +42,13 @@ export async function packageStack(params: readonly string[] = []): Promise<Temp
   const serviceDir = process.env.STACK_SERVICE_DIR ?? REPO_ROOT;
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   const args = ['package', '--package', outDir, '--stage', 'dev', '--region', PSEUDO['AWS::Region'], ...params.map((p) => `--param=${p}`)];
-  await promisify(execFile)(bin, args, { cwd: serviceDir, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+  try {
+    await promisify(execFile)(bin, args, { cwd: serviceDir, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    // Surface osls's own explanation (e.g. a missing handler file), which execFile keeps in stdout/stderr.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new PackagingError(`serverless package failed in ${serviceDir}:\n${stdout}\n${stderr}`, { cause: error });
+  }
   return JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 
