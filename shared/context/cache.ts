@@ -17,7 +17,12 @@ export interface LookupResult {
   readonly entries: readonly ActivityEntry[];
   readonly complete: boolean;
   readonly note?: string;
+  /** Why the search stopped early: a budget stop is final, the others may go better on a retry. */
+  readonly stoppedBy?: LookupStop;
 }
+
+export const LOOKUP_STOPS = ['budget', 'throttled', 'rate-limit', 'error', 'no-attribute'] as const;
+export type LookupStop = (typeof LOOKUP_STOPS)[number];
 
 export interface LookupCache {
   get(principalKey: string): Promise<LookupResult | undefined>;
@@ -47,6 +52,7 @@ const lookupResultSchema = z.object({
   entries: z.array(activityEntrySchema),
   complete: z.boolean(),
   note: z.optional(z.string()),
+  stoppedBy: z.optional(z.enum(LOOKUP_STOPS)),
 });
 
 const cacheItemSchema = z.object({ expiresAt: z.number(), result: z.string() });

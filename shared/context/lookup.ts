@@ -9,7 +9,7 @@ import { EVENT_SOURCES } from '../playbook/types';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { toActivityEntry, type ActivityEntry } from './activity';
-import type { LookupResult } from './cache';
+import type { LookupResult, LookupStop } from './cache';
 import type { RateLimiter } from './rate-limiter';
 
 export interface LookupDeps {
@@ -92,7 +92,7 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
   if (attribute === undefined) {
     return {
       calls: 0,
-      result: { fetchedAt, sinceMs, entries: [], complete: false, note: 'CloudTrail event history has no lookup attribute for this kind of principal; management events were not searched.' },
+      result: { fetchedAt, sinceMs, entries: [], complete: false, stoppedBy: 'no-attribute', note: 'CloudTrail event history has no lookup attribute for this kind of principal; management events were not searched.' },
     };
   }
   const entries = new Map<string, ActivityEntry>();
@@ -102,9 +102,17 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
   let nextToken: string | undefined;
   let note: string | undefined;
   let complete = false;
+  let stoppedBy: LookupStop | undefined;
   const finish = (): LookupOutcome => ({
     calls,
-    result: { fetchedAt, sinceMs, entries: [...entries.values()], complete, ...(note !== undefined ? { note } : {}) },
+    result: {
+      fetchedAt,
+      sinceMs,
+      entries: [...entries.values()],
+      complete,
+      ...(note !== undefined ? { note } : {}),
+      ...(stoppedBy !== undefined ? { stoppedBy } : {}),
+    },
   });
   const wait = async (ms: number): Promise<boolean> => {
     if (waited + ms > deps.maxWaitMs) return false;
@@ -115,12 +123,14 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
 
   for (;;) {
     if (calls >= deps.callsPerAlert) {
+      stoppedBy = 'budget';
       note = `CloudTrail event history search stopped at its budget of ${deps.callsPerAlert} LookupEvents calls; older management events were not examined.`;
       return finish();
     }
     const waitMs = await deps.rateLimiter.tryAcquire();
     if (waitMs > 0) {
       if (await wait(waitMs)) continue;
+      stoppedBy = 'rate-limit';
       note = 'The shared LookupEvents rate limit was exhausted; older management events were not examined.';
       return finish();
     }
@@ -145,6 +155,7 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
       calls += attemptsOf(error);
       if (!isThrottling(error)) {
         deps.logger.warn('context: LookupEvents failed', { error: errorName(error), principalKey: principal.key });
+        stoppedBy = 'error';
         note = `CloudTrail event history could not be searched (${errorName(error)}); management events are missing.`;
         return finish();
       }
@@ -152,6 +163,7 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
       deps.logger.info('context: LookupEvents throttled', { throttles, calls });
       const backoff = BACKOFF_BASE_MS * 2 ** (throttles - 1);
       if (calls >= deps.callsPerAlert || !(await wait(backoff))) {
+        stoppedBy = 'throttled';
         note = `CloudTrail event history kept throttling (${throttles} ThrottlingException); older management events were not examined.`;
         return finish();
       }

@@ -27,7 +27,7 @@ export interface ContextProviderDeps {
   readonly callsPerAlert: number;
   /** How long a complete lookup is reused for the same principal. */
   readonly cacheTtlMs?: number;
-  /** How long a partial lookup (budget or throttling) is reused: short, but it still shields a storm. */
+  /** How long a lookup cut short by throttling, the rate limit or an error is reused: short, but it still shields a storm. */
   readonly partialCacheTtlMs?: number;
   /** Longest wait for the rate limiter and throttling back-off, per alert. */
   readonly maxWaitMs?: number;
@@ -82,7 +82,9 @@ export function createContextProvider(deps: ContextProviderDeps): ContextProvide
       totalCalls += calls;
       deps.logger.info('context: LookupEvents', { alertId: alert.id, principalKey: key, calls, complete: result.complete, events: result.entries.length });
       try {
-        await deps.cache.put(key, result, result.complete ? cacheTtlMs : partialCacheTtlMs);
+        // A search stopped by its budget would stop at the same place again: keep it as long as a complete one.
+        const final = result.complete || result.stoppedBy === 'budget' || result.stoppedBy === 'no-attribute';
+        await deps.cache.put(key, result, final ? cacheTtlMs : partialCacheTtlMs);
       } catch (error) {
         deps.logger.warn('context: lookup cache not written', { principalKey: key, error: errorName(error) });
       }

@@ -24,8 +24,8 @@ afterEach(async () => {
   await stub.close();
 });
 
-function provider(options: { callsPerAlert?: number } = {}) {
-  const clock = fixedClock(NOW);
+function provider(options: { callsPerAlert?: number; clock?: ReturnType<typeof fixedClock> } = {}) {
+  const clock = options.clock ?? fixedClock(NOW);
   return createContextProvider({
     cloudTrail: createLookupClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS }),
     activityLog: new MemoryActivityLog(),
@@ -124,4 +124,30 @@ test('reports an access error by its AWS name and keeps going without management
   expect(context.complete).toBe(false);
   expect(context.note).toContain('AccessDeniedException');
   expect(context.note).not.toContain('<script>');
+});
+
+test('keeps a search stopped by its budget for the full cache time: a retry would stop at the same place', async () => {
+  stub.setHandler((_request, index) => page([], `page-${index + 2}`));
+  const clock = fixedClock(NOW);
+  const contexts = provider({ clock });
+  await contexts.describe(alert);
+  clock.advance(4 * 60_000);
+
+  await contexts.describe({ ...alert, id: 'alert-2' });
+
+  expect(lookupRequests()).toHaveLength(2);
+});
+
+test('searches again a minute after a search cut short by throttling', async () => {
+  stub.setHandler(() => throttled);
+  const clock = fixedClock(NOW);
+  const contexts = provider({ clock });
+  await contexts.describe(alert);
+  stub.setHandler(() => page(MANAGEMENT_RECORDS));
+  clock.advance(61_000);
+
+  const context = await contexts.describe({ ...alert, id: 'alert-2' });
+
+  expect(lookupRequests()).toHaveLength(3);
+  expect(context.complete).toBe(true);
 });
