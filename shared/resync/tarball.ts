@@ -95,13 +95,20 @@ export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, incl
 
   await new Promise<void>((resolve, reject) => {
     const extractor = createExtract();
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      reject(error instanceof UnsafeArchiveError ? error : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      extractor.destroy();
+    };
     extractor.on('entry', (header, stream, next) => {
+      stream.on('error', () => undefined); // the extractor reports its own failure once
       let verdict: { path: string; keep: boolean };
       try {
         verdict = check(header);
       } catch (error) {
-        stream.resume();
-        extractor.destroy(error as Error);
+        fail(error);
         return;
       }
       const chunks: Buffer[] = [];
@@ -112,12 +119,13 @@ export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, incl
         if (verdict.keep) files.set(verdict.path, Buffer.concat(chunks));
         next();
       });
-      stream.on('error', (error: Error) => extractor.destroy(error));
     });
-    extractor.on('error', (error: Error) =>
-      reject(error instanceof UnsafeArchiveError ? error : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${error.message}`, { cause: error })),
-    );
-    extractor.on('finish', () => resolve());
+    extractor.on('error', fail);
+    extractor.on('finish', () => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    });
     extractor.end(tar);
   });
 
