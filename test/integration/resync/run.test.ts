@@ -1,0 +1,265 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { fixedClock } from '../../../shared/clock';
+import { createLogger } from '../../../shared/logger';
+import type { ResyncConfig } from '../../../shared/resync/config';
+import type { ResyncReport } from '../../../shared/resync/report';
+import { runResync, type ResyncDeps } from '../../../shared/resync/run';
+import { createMemoryVersionStore, type PlaybookVersionStore } from '../../../shared/resync/version';
+import { buildTarball, FIXTURE_COMMIT, FIXTURE_FILES, FIXTURE_TOP, repositoryEntries, type TarEntry } from '../../fixtures/tarballs/build';
+import { startS3, startTarballServer, type S3Harness, type TarballServer } from './support';
+
+const AWS_BUCKET = 'aws-playbooks';
+const CUSTOM_BUCKET = 'custom-playbooks';
+const KMS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555';
+
+let s3: S3Harness;
+let tarballs: TarballServer;
+let store: PlaybookVersionStore & { current(): unknown };
+let published: ResyncReport[];
+const clock = fixedClock(Date.parse('2026-03-01T06:00:00Z'));
+
+function deps(overrides: Partial<ResyncConfig> = {}): ResyncDeps {
+  const config: ResyncConfig = {
+    tarballUrl: `${tarballs.url}/archive.tar.gz`,
+    awsPlaybooksBucket: AWS_BUCKET,
+    customPlaybooksBucket: CUSTOM_BUCKET,
+    kmsKeyId: KMS_KEY,
+    syncStaleHours: 48,
+    maxTarballBytes: 1024 * 1024,
+    ...overrides,
+  };
+  return {
+    config,
+    s3: s3.client,
+    versionStore: store,
+    publishReport: (report) => {
+      published.push(report);
+      return Promise.resolve();
+    },
+    clock,
+    logger: createLogger({ silent: true }),
+    limits: { maxFiles: 100, maxFileBytes: 4096, maxUnpackedBytes: 64 * 1024 },
+  };
+}
+
+async function serveFiles(files: Readonly<Record<string, string>>): Promise<void> {
+  tarballs.serve(await buildTarball(repositoryEntries(files), { commit: FIXTURE_COMMIT }));
+}
+
+async function keys(bucket: string): Promise<string[]> {
+  const answer = await s3.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (answer.Contents ?? []).map((object) => object.Key ?? '').sort();
+}
+
+const writes = (): number => s3.requests.filter((request) => request.method === 'PUT' || request.method === 'DELETE' || request.method === 'POST').length;
+
+beforeEach(async () => {
+  s3 = await startS3([AWS_BUCKET, CUSTOM_BUCKET]);
+  tarballs = await startTarballServer();
+  store = createMemoryVersionStore();
+  published = [];
+  await s3.client.send(new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook\n' }));
+  s3.requests.length = 0;
+});
+
+afterEach(async () => {
+  await tarballs.close();
+  await s3.close();
+});
+
+describe('runResync against s3rver', () => {
+  it('uploads every documentation file on the first sync', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    const report = await runResync(deps());
+
+    expect(report.uploaded).toBe(3);
+    expect(await keys(AWS_BUCKET)).toEqual(['docs/Other_Playbook.md', 'docs/Sample_Playbook.md', 'docs/de/de.Sample_Playbook.md']);
+  });
+
+  it('uploads nothing when the playbooks did not change', async () => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+    s3.requests.length = 0;
+
+    const report = await runResync(deps());
+
+    expect({ uploaded: report.uploaded, deleted: report.deleted, unchanged: report.files.unchanged }).toEqual({ uploaded: 0, deleted: 0, unchanged: 3 });
+    expect(writes()).toBe(0);
+  });
+
+  it('uploads only the changed file', async () => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+
+    await serveFiles({ ...FIXTURE_FILES, 'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n' });
+    const report = await runResync(deps());
+
+    expect(report.files.changed).toEqual(['docs/Sample_Playbook.md']);
+    expect(report.uploaded).toBe(1);
+  });
+
+  it('detects a change of the same size through the sha256 metadata', async () => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+
+    await serveFiles({ ...FIXTURE_FILES, 'docs/Other_Playbook.md': '# Other playbook\n\nContain the resourcE.\n' });
+    const report = await runResync(deps());
+
+    expect(report.files.changed).toEqual(['docs/Other_Playbook.md']);
+  });
+
+  it('deletes the object of a file removed from the repository', async () => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+    const { 'docs/Other_Playbook.md': _removed, ...remaining } = FIXTURE_FILES;
+
+    await serveFiles(remaining);
+    const report = await runResync(deps());
+
+    expect(report.files.removed).toEqual(['docs/Other_Playbook.md']);
+    expect(await keys(AWS_BUCKET)).not.toContain('docs/Other_Playbook.md');
+  });
+
+  it('never writes to the custom-playbooks bucket', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    await runResync(deps());
+    await runResync(deps());
+
+    const customWrites = s3.requests.filter((request) => request.path.startsWith(`/${CUSTOM_BUCKET}`) && request.method !== 'GET' && request.method !== 'HEAD');
+    expect(customWrites).toEqual([]);
+    expect(await keys(CUSTOM_BUCKET)).toEqual(['our-playbook.md']);
+  });
+
+  it('uploads with SSE-KMS and the configured key', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    await runResync(deps());
+
+    const puts = s3.requests.filter((request) => request.method === 'PUT');
+    expect(puts.map((put) => put.headers['x-amz-server-side-encryption'])).toEqual(['aws:kms', 'aws:kms', 'aws:kms']);
+    expect(puts.every((put) => put.headers['x-amz-server-side-encryption-aws-kms-key-id'] === KMS_KEY)).toBe(true);
+  });
+
+  it('records the source commit, sync time and content digest in object metadata', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    await runResync(deps());
+
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: AWS_BUCKET, Key: 'docs/Sample_Playbook.md' }));
+    expect(head.Metadata).toMatchObject({ 'source-commit': FIXTURE_COMMIT, 'synced-at': '2026-03-01T06:00:00.000Z' });
+    expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('stores the uploaded content unchanged', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    await runResync(deps());
+
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: AWS_BUCKET, Key: 'docs/de/de.Sample_Playbook.md' }));
+    expect(await object.Body?.transformToString()).toBe(FIXTURE_FILES['docs/de/de.Sample_Playbook.md']);
+  });
+
+  it('follows a redirect to the tarball', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    const report = await runResync(deps({ tarballUrl: `${tarballs.url}/redirect` }));
+
+    expect(report.uploaded).toBe(3);
+  });
+
+  it('bumps the playbook version when a custom playbook changes', async () => {
+    await serveFiles(FIXTURE_FILES);
+    const first = await runResync(deps());
+
+    await s3.client.send(new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook, revised\n' }));
+    const second = await runResync(deps());
+
+    expect(second.version.current).not.toBe(first.version.current);
+    expect(second.version.changed).toBe(true);
+  });
+
+  it('keeps the playbook version when nothing changed', async () => {
+    await serveFiles(FIXTURE_FILES);
+    const first = await runResync(deps());
+
+    const second = await runResync(deps());
+
+    expect(second.version).toEqual({ previous: first.version.current, current: first.version.current, changed: false });
+  });
+
+  it('publishes a report when files changed and stays quiet when nothing did', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    await runResync(deps());
+    await runResync(deps());
+
+    expect(published).toHaveLength(1);
+    expect(published[0]?.files.added).toHaveLength(3);
+  });
+
+  it('writes nothing on a dry run but reports what it would do', async () => {
+    await serveFiles(FIXTURE_FILES);
+
+    const report = await runResync(deps(), { dryRun: true });
+
+    expect(report.files.added).toHaveLength(3);
+    expect(writes()).toBe(0);
+    expect(store.current()).toBeUndefined();
+    expect(published).toEqual([]);
+  });
+
+  const top: TarEntry = { name: `${FIXTURE_TOP}/`, type: 'directory' };
+  const doc = (name: string, content = '# x\n'): TarEntry => ({ name: `${FIXTURE_TOP}/docs/${name}`, content });
+  const malicious: ReadonlyArray<readonly [string, readonly TarEntry[], string]> = [
+    ['path traversal', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/../../x.md`, content: 'x' }], 'path-traversal'],
+    ['an absolute path', [top, doc('ok.md'), { name: '/tmp/x.md', content: 'x' }], 'absolute-path'],
+    ['a symlink', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }], 'link'],
+    ['a hard link', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'link', linkname: '/etc/passwd' }], 'link'],
+    ['a huge file', [top, doc('ok.md'), doc('huge.md', 'x'.repeat(5000))], 'file-too-large'],
+    ['too many files', [top, ...Array.from({ length: 120 }, (_, i) => doc(`p${i}.md`))], 'too-many-files'],
+  ];
+  it.each(malicious)('refuses a tarball with %s and writes nothing', async (_label, entries, reason) => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+    const before = { objects: await keys(AWS_BUCKET), state: store.current() };
+    s3.requests.length = 0;
+    tarballs.serve(await buildTarball(entries, { commit: FIXTURE_COMMIT }));
+
+    const report = await runResync(deps());
+
+    expect(report.error).toMatchObject({ stage: 'unpack', name: 'UnsafeArchiveError', reason });
+    expect(writes()).toBe(0);
+    expect({ objects: await keys(AWS_BUCKET), state: store.current() }).toEqual(before);
+  });
+
+  it('refuses a download larger than MAX_TARBALL_BYTES', async () => {
+    await serveFiles({ ...FIXTURE_FILES, 'docs/noise.md': Array.from({ length: 400 }, (_, i) => `${i * 7919}`).join(' ') });
+
+    const report = await runResync(deps({ maxTarballBytes: 200 }));
+
+    expect(report.error).toMatchObject({ stage: 'download', name: 'TarballDownloadError' });
+    expect(writes()).toBe(0);
+  });
+
+  it('refuses to mirror an archive without documentation (which would delete everything)', async () => {
+    await serveFiles(FIXTURE_FILES);
+    await runResync(deps());
+    s3.requests.length = 0;
+
+    await serveFiles({ 'README.md': '# moved\n' });
+    const report = await runResync(deps());
+
+    expect(report.error).toMatchObject({ name: 'EmptyPlaybookTreeError' });
+    expect(writes()).toBe(0);
+  });
+
+  it('publishes a failed resync', async () => {
+    tarballs.serve(await buildTarball([top, { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }]));
+
+    await runResync(deps());
+
+    expect(published.map((report) => report.outcome)).toEqual(['failed']);
+  });
+});
