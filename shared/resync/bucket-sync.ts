@@ -138,7 +138,7 @@ export async function syncTreeToBucket(s3: S3Client, files: ReadonlyMap<string, 
   let deleted = 0;
   for (let start = 0; start < removed.length; start += DELETE_BATCH) {
     const batch = removed.slice(start, start + DELETE_BATCH);
-    let failures: readonly { Key?: string; Code?: string }[] = [];
+    let failures: readonly { Key?: string; Code?: string }[];
     try {
       const answer = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((path) => ({ Key: prefix + path })) } }));
       failures = answer.Errors ?? [];

@@ -75,6 +75,7 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
   let problems: SyncProblem[] = [];
   let syncJobs: SyncStart[] = [];
   let failure: ResyncReport['error'];
+  let checkedSyncs = false;
 
   try {
     previous = await stage('state', () => deps.versionStore.read());
@@ -86,6 +87,7 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
       );
       syncHealth = checked.health;
       problems = checked.problems;
+      checkedSyncs = true;
     }
     const download = deps.download ?? downloadTarball;
     const archive = await stage('download', () => download(config.tarballUrl, { maxBytes: config.maxTarballBytes, timeoutMs: deps.downloadTimeoutMs ?? 60_000 }));
@@ -122,11 +124,14 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     if (!dryRun) {
       // A sync that could not start keeps the previous version, so the next run sees the change again and retries.
       const started = syncJobs.every((job) => job.outcome !== 'failed');
+      // Only a run that looked at the sync history moves the "failures reported until" mark.
+      const checkedAt = checkedSyncs ? startedAt : previous?.checkedAt;
+      const checked = checkedAt !== undefined ? { checkedAt } : {};
       const record: PlaybookVersionRecord = started
-        ? { version, commit, syncedAt: version !== previous?.version ? startedAt : (previous?.syncedAt ?? startedAt), checkedAt: startedAt }
+        ? { version, commit, syncedAt: version !== previous?.version ? startedAt : (previous?.syncedAt ?? startedAt), ...checked }
         : previous !== undefined
-          ? { ...previous, checkedAt: startedAt }
-          : { version: 'unsynced', commit, syncedAt: startedAt, checkedAt: startedAt };
+          ? { ...previous, ...checked }
+          : { version: 'unsynced', commit, syncedAt: startedAt, ...checked };
       const stamped = version;
       await stage('version', () => deps.versionStore.write(record));
       if (!started) version = previous?.version ?? stamped;

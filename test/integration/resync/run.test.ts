@@ -1,3 +1,5 @@
+import { QBusinessClient } from '@aws-sdk/client-qbusiness';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
@@ -6,6 +8,7 @@ import type { ResyncReport } from '../../../shared/resync/report';
 import { runResync, type ResyncDeps } from '../../../shared/resync/run';
 import { createMemoryVersionStore, type PlaybookVersionStore } from '../../../shared/resync/version';
 import { buildTarball, FIXTURE_COMMIT, FIXTURE_FILES, FIXTURE_TOP, repositoryEntries, type TarEntry } from '../../fixtures/tarballs/build';
+import { startHttpStub, TEST_CREDENTIALS } from '../../support/http-stub';
 import { startS3, startTarballServer, type S3Harness, type TarballServer } from './support';
 
 const AWS_BUCKET = 'aws-playbooks';
@@ -261,5 +264,48 @@ describe('runResync against s3rver', () => {
     await runResync(deps());
 
     expect(published.map((report) => report.outcome)).toEqual(['failed']);
+  });
+
+  describe('with a Q Business data source', () => {
+    const qbusinessTarget = { applicationId: 'app-1', indexId: 'idx-1', dataSourceIds: ['ds-aws'] };
+
+    async function withQBusiness<T>(jobs: readonly Record<string, unknown>[], work: (client: QBusinessClient, paths: string[]) => Promise<T>): Promise<T> {
+      const stub = await startHttpStub((request) =>
+        request.path.endsWith('/startsync') ? { status: 200, body: JSON.stringify({ executionId: 'exec-9' }) } : { status: 200, body: JSON.stringify({ history: jobs }) },
+      );
+      const client = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+      try {
+        return await work(client, stub.requests.map((r) => r.path));
+      } finally {
+        client.destroy();
+        await stub.close();
+      }
+    }
+    const succeeded = [{ executionId: 'ok', status: 'SUCCEEDED', startTime: Date.parse('2026-03-01T00:00:00Z') / 1000, endTime: Date.parse('2026-03-01T00:10:00Z') / 1000 }];
+
+    it('starts the data source sync after a change and not when nothing changed', async () => {
+      await serveFiles(FIXTURE_FILES);
+
+      const [first, second] = await withQBusiness(succeeded, async (qbusiness) => {
+        const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
+        return [await runResync(withQ), await runResync(withQ)] as const;
+      });
+
+      expect(first.syncJobs).toEqual([{ dataSourceId: 'ds-aws', outcome: 'started', executionId: 'exec-9' }]);
+      expect(second.syncJobs).toEqual([]);
+    });
+
+    it('publishes an alert when the last sync failed, even if the playbooks did not change', async () => {
+      await serveFiles(FIXTURE_FILES);
+      await runResync(deps());
+      published = [];
+      const failed = [{ executionId: 'bad', status: 'FAILED', startTime: Date.parse('2026-03-01T04:00:00Z') / 1000, endTime: Date.parse('2026-03-01T04:30:00Z') / 1000 }, ...succeeded];
+
+      await withQBusiness(failed, (qbusiness) => runResync({ ...deps({ qbusiness: qbusinessTarget }), qbusiness }));
+
+      expect(published.flatMap((report) => report.problems)).toEqual([
+        expect.objectContaining({ dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'bad' }),
+      ]);
+    });
   });
 });
