@@ -12,6 +12,7 @@ export const METRIC_NAMES = [
   'RecordsRetried',
   'EnrichmentAnswered',
   'EnrichmentFailed',
+  'EnrichmentCircuitOpen',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

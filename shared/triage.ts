@@ -12,7 +12,7 @@ import {
   subjectOfEvent,
   type AlertSubject,
 } from './alerts/builder';
-import { classifyEvent, type Classification } from './classify/classify';
+import { createClassifier, type Classification } from './classify/classify';
 import type { BurstRule, Policy } from './classify/policy';
 import type { SelfMatcher } from './classify/self';
 import type { Clock } from './clock';
@@ -125,6 +125,7 @@ export function createTriage(deps: TriageDeps): Triage {
   const mode = deps.mode ?? 'immediate';
   const reserveMs = deps.reserveMs ?? 0;
   const pagesPerHour = deps.pagesPerHour ?? 20;
+  const classify = createClassifier(policy, deps.self);
   /** Deferred mode: every incident generation by alert id, in its latest state. */
   const deferred = new Map<string, Alert>();
 
@@ -287,7 +288,7 @@ export function createTriage(deps: TriageDeps): Triage {
     });
     fresh.sort((a, b) => a.event.time - b.event.time);
 
-    const classified = fresh.map(({ index, event }) => ({ index, event, classification: classifyEvent(event, policy, deps.self) }));
+    const classified = fresh.map(({ index, event }) => ({ index, event, classification: classify(event) }));
     const selfCount = classified.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
     const others = classified.filter((item) => !item.classification.self);

@@ -13,6 +13,7 @@ const logger = createLogger({ serviceName: 'q-triage-triage' });
 const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
 const triageFor = createAwsTriage({
   config: loadTriageConfig(process.env),
+  env: process.env,
   logger,
   metrics: { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) },
 });

@@ -49,6 +49,25 @@ export function isAuthorizationFailure(errorCode: string | undefined): boolean {
 }
 
 /**
+ * A classification depends only on these fields, so a long replay or a busy account classifies each
+ * (principal, operation, outcome) once. Bounded: cleared when it grows past `MAX_MEMO`.
+ */
+export function createClassifier(policy: Policy, self: SelfMatcher): (event: TriageEvent) => Classification {
+  const memo = new Map<string, Classification>();
+  const MAX_MEMO = 50_000;
+  return (event) => {
+    const key = `${event.principal.key}\u0000${event.principal.type}\u0000${event.principal.sessionIssuerArn ?? ''}\u0000${event.eventSource}\u0000${event.eventName}\u0000${event.errorCode ?? ''}`;
+    let classification = memo.get(key);
+    if (classification === undefined) {
+      if (memo.size >= MAX_MEMO) memo.clear();
+      classification = classifyEvent(event, policy, self);
+      memo.set(key, classification);
+    }
+    return classification;
+  };
+}
+
+/**
  * Base severity from the table, then the modifiers in the documented order:
  * self → authorization failure → root → unknown operation. Only AWS-written fields are read.
  */

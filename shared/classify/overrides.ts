@@ -59,9 +59,16 @@ export function parseRulesFile(text: string, name: string): RulesFile {
     const line = lineCounter.linePos(syntaxError.pos[0]).line;
     throw new RulesFileError(`${name}:${line}: ${syntaxError.message.split('\n')[0] ?? 'syntax error'}`);
   }
-  const parsed = rulesFileSchema.safeParse(document.toJS());
+  // An empty or comments-only file overrides nothing.
+  const parsed = rulesFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     const messages = parsed.error.issues.slice(0, 5).map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const key = issue.keys[0] ?? '';
+        const line = lineOf(document, lineCounter, [...issue.path, key]);
+        const where = issue.path.length > 0 ? ` in ${issue.path.join('.')}` : '';
+        return `${name}:${line ?? 1}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${where}`;
+      }
       const line = lineOf(document, lineCounter, issue.path);
       return `${name}:${line ?? 1}: ${describeIssues([issue])}`;
     });

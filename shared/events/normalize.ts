@@ -2,7 +2,7 @@
  * Turns one untrusted input value (an EventBridge envelope or a bare CloudTrail record)
  * into a TriageEvent, or a rejection with a reason a person can act on.
  */
-import type { $ZodIssue } from 'zod/v4/core';
+import type { core, z } from 'zod';
 import { EVENT_SOURCES, type EventSource } from '../playbook/types';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
@@ -11,6 +11,8 @@ import {
   type CloudTrailRecord,
   type UserIdentity,
 } from './schema';
+
+type ValidatedRecord = z.infer<typeof cloudTrailRecordSchema>;
 
 /** EventBridge's own ceiling for one event; anything larger did not come from CloudTrail through it. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -58,12 +60,14 @@ export type NormalizeResult =
   | { readonly ok: true; readonly event: TriageEvent }
   | { readonly ok: false; readonly reason: string; readonly eventId?: string };
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
 const EVENT_BRIDGE_SOURCES: Record<string, EventSource> = {
   'aws.qbusiness': 'qbusiness.amazonaws.com',
   'aws.q': 'q.amazonaws.com',
 };
 
-export function describeIssues(issues: readonly $ZodIssue[]): string {
+export function describeIssues(issues: readonly core.$ZodIssue[]): string {
   return issues
     .slice(0, 5)
     .map((issue) => {
@@ -119,13 +123,14 @@ export function principalOf(identity: UserIdentity): Principal {
   };
 }
 
-function fromRecord(record: CloudTrailRecord): NormalizeResult {
+function fromRecord(record: ValidatedRecord, original: CloudTrailRecord): NormalizeResult {
   const eventSource = EVENT_SOURCES.find((source) => source === record.eventSource);
   if (eventSource === undefined) {
     return { ok: false, eventId: record.eventID, reason: `eventSource ${JSON.stringify(record.eventSource.slice(0, 128))} is not an Amazon Q source` };
   }
   const time = Date.parse(record.eventTime);
-  if (Number.isNaN(time)) {
+  // Date.parse also takes "1" or local-time formats; CloudTrail writes ISO 8601 in UTC.
+  if (!ISO_8601.test(record.eventTime) || Number.isNaN(time)) {
     return { ok: false, eventId: record.eventID, reason: 'eventTime is not an ISO 8601 time' };
   }
   const principal = principalOf(record.userIdentity);
@@ -150,7 +155,7 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
         arn: present(resource.ARN),
         type: present(resource.type),
       })),
-      record,
+      record: original,
     },
   };
 }
@@ -160,7 +165,7 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, reason: 'input is not a JSON object' };
   }
-  const bytes = approxBytes ?? JSON.stringify(input).length;
+  const bytes = approxBytes ?? Buffer.byteLength(JSON.stringify(input));
   if (bytes > MAX_EVENT_BYTES) {
     return { ok: false, reason: `event is ${bytes} bytes, larger than the ${MAX_EVENT_BYTES}-byte EventBridge limit` };
   }
@@ -177,10 +182,13 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
     }
     candidate = envelope.data.detail;
   }
-  const parsed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
+  // The fast compiled parse first; only a failure is parsed again with inputs reported, for the reason.
+  const parsed = cloudTrailRecordSchema.safeParse(candidate);
   if (!parsed.success) {
+    const detailed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
     const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
-    return { ok: false, eventId, reason: describeIssues(parsed.error.issues) };
+    return { ok: false, eventId, reason: describeIssues(detailed.error?.issues ?? parsed.error.issues) };
   }
-  return fromRecord(parsed.data);
+  // The parse output holds only the declared fields; the event keeps the original record, whole.
+  return fromRecord(parsed.data, candidate as CloudTrailRecord);
 }

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import { createSnsClient, createSnsNotifier } from '../notify';
 import { DynamoStateStore } from '../state/dynamo';
+import { createAwsContext, createAwsEnricher } from './adapters';
 import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Triage } from '../triage';
 
 export interface AwsTriageDeps {
@@ -24,6 +25,8 @@ export interface AwsTriageDeps {
   /** Injected by tests to point the clients at local servers. */
   readonly dynamo?: DynamoDBDocumentClient;
   readonly sns?: SNSClient;
+  /** Environment for the enrichment and context sections; without it, no enrichment and no context. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly enricher?: Enricher;
   readonly context?: ContextProvider;
   readonly activity?: ActivitySink;
@@ -47,6 +50,11 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
     shouldPage: (alert, kind) => kind === 'new' && alert.paged,
   });
   const self = createSelfMatcher(config.selfPrincipals);
+  const adapterDeps = { env: deps.env ?? {}, documents: dynamo, tableName: config.stateTable, clock, logger, metrics };
+  const enricher = deps.enricher ?? (deps.env === undefined ? undefined : createAwsEnricher(adapterDeps));
+  const awsContext = deps.env === undefined ? undefined : createAwsContext(adapterDeps);
+  const context = deps.context ?? awsContext?.context;
+  const activity = deps.activity ?? awsContext?.activity;
   return (remainingMs) =>
     createTriage({
       policy,
@@ -56,9 +64,9 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
       clock,
       logger,
       metrics,
-      enricher: deps.enricher,
-      context: deps.context,
-      activity: deps.activity,
+      enricher,
+      context,
+      activity,
       pagesPerHour: config.pagesPerHour,
       mode: 'immediate',
       remainingMs,

@@ -19,7 +19,7 @@ import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
 import { UsageError, type CliIo, type Command } from '../command';
 import { readInputs } from '../input';
-import { formatTable, writeJsonLine, writeText } from '../output';
+import { formatTable, writeJsonLine, writeJsonLines, writeText } from '../output';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
 
@@ -91,9 +91,22 @@ async function loadPolicy(rulesFile: string | undefined): Promise<Policy> {
   return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
 }
 
-async function loadEnricher(options: ReplayOptions): Promise<Enricher | undefined> {
+function loadEnricher(options: ReplayOptions): Enricher | undefined {
   if (!options.enrich || options.playbooks === undefined) return undefined;
-  throw new UsageError('--playbooks: enrichment wiring pending');
+  // Loaded only when asked for (require, not import(): tsx and esbuild both resolve it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache, ALERT_LOCALES } = require('../../enrich') as typeof import('../../enrich');
+  const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale);
+  if (locale === undefined) throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}`);
+  return createEnricher({
+    source: createLocalPlaybookSource({ dir: options.playbooks }),
+    cache: new MemoryAnswerCache(systemClock, 86_400),
+    playbookVersion: async () => 'local',
+    clock: systemClock,
+    logger: createLogger({ silent: true }),
+    budgetMs: 5000,
+    locale,
+  });
 }
 
 interface Tally {
@@ -130,13 +143,13 @@ function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Recor
   return counts;
 }
 
-function writeEventLines(stream: Writable, outcomes: readonly InputOutcome[]): void {
+function* eventLines(outcomes: readonly InputOutcome[]): Generator<Record<string, unknown>> {
   for (const outcome of outcomes) {
     if (outcome.status === 'rejected') {
-      writeJsonLine(stream, { type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
+      yield { type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) };
     } else if (outcome.status === 'classified' || outcome.status === 'alerted') {
       const { event, classification } = outcome;
-      writeJsonLine(stream, {
+      yield {
         type: 'event',
         eventId: event.eventId,
         eventSource: event.eventSource,
@@ -146,9 +159,9 @@ function writeEventLines(stream: Writable, outcomes: readonly InputOutcome[]): v
         alert: outcome.status === 'alerted',
         self: classification.self,
         reasons: classification.reasons,
-      });
+      };
     } else if (outcome.status === 'duplicate') {
-      writeJsonLine(stream, { type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
+      yield { type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId };
     }
   }
 }
@@ -194,7 +207,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     clock: systemClock,
     logger: createLogger({ silent: true }),
     metrics,
-    enricher: await loadEnricher(options),
+    enricher: loadEnricher(options),
     mode: 'deferred',
   });
   const inputs: TriageInput[] = [];
@@ -203,7 +216,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   }
   const { outcomes } = await triage.process(inputs);
   const stdout = io.stdout as Writable;
-  if (options.format === 'json') writeEventLines(stdout, outcomes);
+  if (options.format === 'json') writeJsonLines(stdout, eventLines(outcomes));
   const alerts = await triage.flush();
   const summary = tally(outcomes);
   if (options.format === 'json') {

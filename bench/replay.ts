@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: replay throughput on a generated CloudTrail log of 100k events, beside the throughput of
+ * only reading and JSON-parsing the same files in the same run. Goal: replay ≥ 0.5 × parse-only.
+ * Usage: tsx bench/replay.ts [--events N] [--runs N]
+ */
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { replay } from '../shared/cli/commands/replay';
+import { generateEvents } from './generate';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
+const total = Number(values.events);
+const runs = Number(values.runs);
+const EVENTS_PER_FILE = 1000;
+const directory = join(__dirname, '..', '.bench', 'replay-logs');
+
+function writeLogs(): number {
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(directory, { recursive: true });
+  const events = generateEvents(total, { duplicateRate: 0, burstAt: Math.floor(total / 2) });
+  let bytes = 0;
+  for (let file = 0; file * EVENTS_PER_FILE < events.length; file += 1) {
+    // Named like CloudTrail's S3 keys so the directory sorts in time order.
+    const text = JSON.stringify({ Records: events.slice(file * EVENTS_PER_FILE, (file + 1) * EVENTS_PER_FILE) });
+    bytes += text.length;
+    writeFileSync(join(directory, `111122223333_CloudTrail_us-east-1_20261120T${String(file).padStart(5, '0')}Z_bench.json`), text);
+  }
+  return bytes;
+}
+
+function parseOnly(): number {
+  let count = 0;
+  for (const name of readdirSync(directory).sort()) {
+    const document = JSON.parse(readFileSync(join(directory, name), 'utf8')) as { Records: unknown[] };
+    count += document.Records.length;
+  }
+  return count;
+}
+
+class CountingSink extends Writable {
+  lines = 0;
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    for (const byte of chunk) if (byte === 10) this.lines += 1;
+    callback();
+  }
+}
+
+async function replayOnce(): Promise<number> {
+  const sink = new CountingSink();
+  const code = await replay(
+    { format: 'json', selfPrincipals: ['arn:aws:sts::*:assumed-role/q-triage-*'], locale: 'en', enrich: false, strict: false, paths: [directory] },
+    { stdout: sink, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: process.cwd() },
+  );
+  if (code !== 0) throw new Error(`replay exited ${code}`);
+  return sink.lines;
+}
+
+async function time<T>(work: () => T | Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+}
+
+async function main(): Promise<void> {
+  const bytes = writeLogs();
+  console.log(`generated ${total} events in ${Math.ceil(total / EVENTS_PER_FILE)} CloudTrail log files (${(bytes / 1e6).toFixed(1)} MB)`);
+  await replayOnce(); // warm-up: module loading and JIT are not throughput
+  parseOnly();
+  const parse: number[] = [];
+  const full: number[] = [];
+  let lines = 0;
+  for (let run = 0; run < runs; run += 1) {
+    const parsed = await time(parseOnly);
+    if (parsed.result !== total) throw new Error(`parse-only read ${parsed.result} events, expected ${total}`);
+    parse.push(parsed.ms);
+    const replayed = await time(replayOnce);
+    lines = replayed.result;
+    full.push(replayed.ms);
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const parseRate = total / (median(parse) / 1000);
+  const replayRate = total / (median(full) / 1000);
+  console.log(`parse-only: ${median(parse).toFixed(0)} ms  → ${Math.round(parseRate).toLocaleString('en')} events/s (median of ${runs})`);
+  console.log(`replay    : ${median(full).toFixed(0)} ms  → ${Math.round(replayRate).toLocaleString('en')} events/s (median of ${runs}; ${lines} output lines)`);
+  console.log(`ratio replay / parse-only: ${(replayRate / parseRate).toFixed(2)} (goal ≥ 0.50)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
