@@ -2,7 +2,8 @@
  * Turns one untrusted input value (an EventBridge envelope or a bare CloudTrail record)
  * into a TriageEvent, or a rejection with a reason a person can act on.
  */
-import type { core, z } from 'zod';
+import type * as z from 'zod/mini';
+import type { $ZodIssue } from 'zod/v4/core';
 import { EVENT_SOURCES, type EventSource } from '../playbook/types';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
@@ -67,7 +68,7 @@ const EVENT_BRIDGE_SOURCES: Record<string, EventSource> = {
   'aws.q': 'q.amazonaws.com',
 };
 
-export function describeIssues(issues: readonly core.$ZodIssue[]): string {
+export function describeIssues(issues: readonly $ZodIssue[]): string {
   return issues
     .slice(0, 5)
     .map((issue) => {

@@ -1,16 +1,17 @@
 /**
  * CloudTrail record and EventBridge envelope schemas. Shapes follow the CloudTrail record contents reference.
  *
- * Only the fields q-triage reads are declared: validation is on the hot path of every event (replay
- * reads 100k-event logs), and zod's compiled object parser validates a fixed projection in well under a
- * microsecond, where a catch-all schema over every field costs ten. Unknown and undeclared fields are not
- * lost: the pipeline keeps the original record object (`TriageEvent.record`), untouched.
+ * Only the fields q-triage reads are declared: validation is on the hot path of every event (replay reads
+ * 100k-event logs) and a fixed projection parses several times faster than a catch-all schema over every
+ * field. zod/mini keeps the Lambda bundle small (classic zod adds ~450 KB and ~25 ms to a cold start).
+ * Unknown and undeclared fields are not lost: the pipeline keeps the original record object
+ * (`TriageEvent.record`), untouched.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Identifiers AWS writes itself: bounded, so a corrupt or forged record is rejected, not stored. */
-const awsId = (max: number) => z.string().min(1).max(max);
-const text = z.string().nullish();
+const awsId = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const text = z.nullish(z.string());
 
 export const USER_IDENTITY_TYPES = [
   'Root',
@@ -36,13 +37,13 @@ export const userIdentitySchema = z.object({
   accessKeyId: text,
   userName: text,
   invokedBy: text,
-  sessionContext: z
-    .object({
-      sessionIssuer: z.object({ type: text, arn: text, userName: text }).nullish(),
-      attributes: z.object({ mfaAuthenticated: text }).nullish(),
-    })
-    .nullish(),
-  onBehalfOf: z.object({ userId: text, identityStoreArn: text }).nullish(),
+  sessionContext: z.nullish(
+    z.object({
+      sessionIssuer: z.nullish(z.object({ type: text, arn: text, userName: text })),
+      attributes: z.nullish(z.object({ mfaAuthenticated: text })),
+    }),
+  ),
+  onBehalfOf: z.nullish(z.object({ userId: text, identityStoreArn: text })),
 });
 
 export const cloudTrailRecordSchema = z.object({
@@ -56,9 +57,9 @@ export const cloudTrailRecordSchema = z.object({
   userAgent: text,
   errorCode: text,
   errorMessage: text,
-  readOnly: z.boolean().nullish(),
-  resources: z.array(z.object({ ARN: text, type: text })).nullish(),
-  managementEvent: z.boolean().nullish(),
+  readOnly: z.nullish(z.boolean()),
+  resources: z.nullish(z.array(z.object({ ARN: text, type: text }))),
+  managementEvent: z.nullish(z.boolean()),
   recipientAccountId: text,
   eventCategory: text,
 });
