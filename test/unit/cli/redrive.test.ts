@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { UsageError } from '../../../shared/cli/command';
+import { parseRedriveOptions, redrive } from '../../../shared/cli/commands/redrive';
+
+const DLQ = 'arn:aws:sqs:us-east-1:111122223333:q-triage-dev-buffer-dlq';
+const sqs = mockClient(SQSClient);
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  return {
+    stream: new Writable({ write(chunk: Buffer, _encoding, callback) { chunks.push(chunk.toString()); callback(); } }),
+    text: () => chunks.join(''),
+  };
+}
+
+beforeEach(() => {
+  sqs.reset();
+  sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'handle-1' });
+  sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 3, ApproximateNumberOfMessagesToMove: 10, SourceArn: DLQ, StartedTimestamp: Date.parse('2026-11-20T14:00:00Z') }] });
+});
+
+test('starts an SQS message move task from the DLQ back to its source queue and reports progress', async () => {
+  const out = capture();
+
+  const code = await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--max-per-second', '50', '--format', 'json']), new SQSClient({ region: 'us-east-1' }), out.stream);
+
+  expect(code).toBe(0);
+  expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({ SourceArn: DLQ, MaxNumberOfMessagesPerSecond: 50 });
+  const lines = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines).toEqual([
+    { type: 'started', taskHandle: 'handle-1' },
+    expect.objectContaining({ type: 'task', status: 'RUNNING', moved: 3, toMove: 10 }),
+  ]);
+});
+
+test('--status only lists tasks and moves nothing', async () => {
+  await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--status']), new SQSClient({ region: 'us-east-1' }), capture().stream);
+
+  expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
+  expect(sqs.commandCalls(ListMessageMoveTasksCommand)).toHaveLength(1);
+});
+
+test.each([
+  [['--dlq-arn', 'not-an-arn'], /--dlq-arn/],
+  [['--dlq-arn', DLQ, '--max-per-second', '0'], /--max-per-second/],
+  [[], /--dlq-arn/],
+])('rejects bad arguments %j', (args, message) => {
+  expect(() => parseRedriveOptions(args)).toThrow(UsageError);
+  expect(() => parseRedriveOptions(args)).toThrow(message);
+});
