@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:load`: generated events through the real triage handler module, in process, against
+ * dynalite (DynamoDB protocol) and an SNS stub over HTTP, with 1% duplicates and a burst in the middle.
+ * Checks that the alerts published are exactly the expected ones: each incident once, none missing, none twice.
+ * Usage: tsx bench/load.ts [--events N] [--batch N]
+ */
+import { parseArgs } from 'node:util';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { defaultPolicy } from '../shared/classify/policy';
+import { createSelfMatcher } from '../shared/classify/self';
+import { systemClock } from '../shared/clock';
+import { createLogger } from '../shared/logger';
+import { CountingMetrics } from '../shared/metrics';
+import { MemoryStateStore } from '../shared/state';
+import { createTriage } from '../shared/triage';
+import { startDynamo } from '../test/support/dynalite';
+import { startHttpStub } from '../test/support/http-stub';
+import { publishedMessages, snsPublished } from '../test/support/sns-stub';
+import { generateEvents } from './generate';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '100' } } });
+const total = Number(values.events);
+const batchSize = Number(values.batch);
+const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-bench-alerts';
+const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-bench-paging';
+const SELF = 'arn:aws:sts::*:assumed-role/q-triage-*';
+
+function envelope(record: Record<string, unknown>): string {
+  const source = record.eventSource === 'q.amazonaws.com' ? 'aws.q' : 'aws.qbusiness';
+  return JSON.stringify({ version: '0', id: `eb-${String(record.eventID)}`, 'detail-type': 'AWS API Call via CloudTrail', source, account: '111122223333', time: record.eventTime, region: 'us-east-1', resources: [], detail: record });
+}
+
+/** What the pipeline must publish: the same events through the in-memory engine, batch by batch. */
+async function expectedAlertIds(records: readonly Record<string, unknown>[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const triage = createTriage({
+    policy: defaultPolicy(),
+    self: createSelfMatcher([SELF]),
+    store: new MemoryStateStore(),
+    notifier: { publish: async (alert, kind) => void (kind === 'new' && ids.add(alert.id)) },
+    clock: systemClock,
+    logger: createLogger({ silent: true }),
+    metrics: new CountingMetrics(),
+    pagesPerHour: 1_000_000,
+  });
+  for (let start = 0; start < records.length; start += batchSize) {
+    await triage.process(records.slice(start, start + batchSize).map((value, index) => ({ id: `m${start + index}`, value: JSON.parse(envelope(value)) as unknown })));
+  }
+  return ids;
+}
+
+async function main(): Promise<void> {
+  const records = generateEvents(total, { duplicateRate: 0.01, burstAt: Math.floor(total / 2) });
+  const distinct = new Set(records.map((record) => String(record.eventID))).size;
+  const dynamo = await startDynamo('q-triage-bench-state');
+  const sns = await startHttpStub((_request, index) => snsPublished(index));
+  Object.assign(process.env, {
+    STATE_TABLE: dynamo.tableName,
+    ALERTS_TOPIC_ARN: ALERTS,
+    PAGING_TOPIC_ARN: PAGING,
+    SELF_PRINCIPALS: SELF,
+    PAGES_PER_HOUR: '1000000',
+    ENRICH_SOURCE: 'none',
+    CONTEXT_ENABLED: 'false',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set, as Lambda would
+  const { triageBatch } = require('../functions/triage/handler') as { triageBatch: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };
+  const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+  let retried = 0;
+  const start = process.hrtime.bigint();
+  for (let offset = 0; offset < records.length; offset += batchSize) {
+    const event: SQSEvent = {
+      Records: records.slice(offset, offset + batchSize).map((record, index) => ({
+        messageId: `m${offset + index}`,
+        receiptHandle: 'r',
+        body: envelope(record),
+        attributes: {} as SQSEvent['Records'][number]['attributes'],
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:q-triage-bench-buffer',
+        awsRegion: 'us-east-1',
+      })),
+    };
+    const response = await triageBatch(event, context);
+    retried += response.batchItemFailures.length;
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const messages = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  const newIds = messages.filter((message) => message.attributes.kind !== 'update').map((message) => String(message.document.alertId));
+  const updates = messages.length - newIds.length;
+  const expected = await expectedAlertIds(records);
+  const published = new Set(newIds);
+  const twice = newIds.length - published.size;
+  const missing = [...expected].filter((id) => !published.has(id)).length;
+  const unexpected = [...published].filter((id) => !expected.has(id)).length;
+  console.log(`events: ${records.length} (${distinct} distinct, ${records.length - distinct} duplicates), batch size ${batchSize}`);
+  console.log(`time: ${seconds.toFixed(1)} s → ${Math.round(records.length / seconds).toLocaleString('en')} events/s through the handler against dynalite + SNS stub`);
+  console.log(`alerts published: ${newIds.length} new, ${updates} updates; pages: ${publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING).length}; records returned for retry: ${retried}`);
+  console.log(`duplicates suppressed: ${records.length - distinct} expected in the input`);
+  console.log(`check: expected ${expected.size} alerts; published each once: ${twice === 0 ? 'yes' : `no (${twice} twice)`}; missing ${missing}; unexpected ${unexpected} → ${twice === 0 && missing === 0 && unexpected === 0 && retried === 0 ? 'EXACT' : 'MISMATCH'}`);
+  await sns.close();
+  await dynamo.close();
+  if (twice !== 0 || missing !== 0 || unexpected !== 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
