@@ -45,6 +45,8 @@ function coldStart(env: Record<string, string> = {}): Handler {
     ALERTS_TOPIC_ARN: ALERTS,
     PAGING_TOPIC_ARN: PAGING,
     SELF_PRINCIPALS: 'arn:aws:sts::*:assumed-role/q-triage-*',
+    ENRICH_SOURCE: 'none',
+    CONTEXT_ENABLED: 'false',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
     AWS_SECRET_ACCESS_KEY: 'test-secret',
