@@ -3,7 +3,6 @@
  * rows of the playbook table. Validated with zod; errors name the line of the offending value.
  */
 import * as z from 'zod/mini';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { describeIssues } from '../events';
 import { ACCESS_KINDS, CATEGORIES, EVENT_SOURCES, PHASES, SEVERITIES, type PlaybookRow } from '../playbook/types';
 import { BURST_RULE_IDS, rowKey, type BurstRule, type Policy } from './policy';
@@ -42,39 +41,34 @@ export class RulesFileError extends Error {
   override readonly name = 'RulesFileError';
 }
 
-function lineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
+/**
+ * Validates an already-parsed rules document. Each issue is described by `locate`, which the YAML reader
+ * (shared/classify/rules-file.ts) uses to name the line; the Lambda's RULES_JSON names the path only.
+ */
+export function validateRules(document: unknown, name: string, locate: (path: readonly PropertyKey[]) => number | undefined = () => undefined): RulesFile {
+  // An empty or comments-only file overrides nothing.
+  const parsed = rulesFileSchema.safeParse(document ?? {}, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const messages = parsed.error.issues.slice(0, 5).map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0] ?? '';
+      const where = issue.path.length > 0 ? ` in ${issue.path.join('.')}` : '';
+      return `${name}:${locate([...issue.path, key]) ?? 1}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${where}`;
+    }
+    return `${name}:${locate(issue.path) ?? 1}: ${describeIssues([issue])}`;
+  });
+  throw new RulesFileError(messages.join('\n'));
 }
 
-/** Parses and validates a rules file's text; `name` is used in error messages. */
-export function parseRulesFile(text: string, name: string): RulesFile {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const syntaxError = document.errors[0];
-  if (syntaxError !== undefined) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
-    throw new RulesFileError(`${name}:${line}: ${syntaxError.message.split('\n')[0] ?? 'syntax error'}`);
+/** `RULES_JSON` in the Lambda: JSON only, so the function bundle carries no YAML parser. */
+export function parseRulesJson(text: string, name: string): RulesFile {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new RulesFileError(`${name}: not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
-  // An empty or comments-only file overrides nothing.
-  const parsed = rulesFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    const messages = parsed.error.issues.slice(0, 5).map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        const key = issue.keys[0] ?? '';
-        const line = lineOf(document, lineCounter, [...issue.path, key]);
-        const where = issue.path.length > 0 ? ` in ${issue.path.join('.')}` : '';
-        return `${name}:${line ?? 1}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${where}`;
-      }
-      const line = lineOf(document, lineCounter, issue.path);
-      return `${name}:${line ?? 1}: ${describeIssues([issue])}`;
-    });
-    throw new RulesFileError(messages.join('\n'));
-  }
-  return parsed.data;
+  return validateRules(document, name);
 }
 
 /** Applies a validated rules file to a policy. A row for an unknown operation must be complete. */

@@ -7,8 +7,13 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { ActivitySink, ContextProvider, Enricher } from '../triage';
-import { loadContextConfig, wantsContext, DynamoActivityLog, DynamoLookupCache, DynamoRateLimiter, createContextProvider } from '../context';
-import { parseEnrichConfig, createEnricher, createPlaybookVersionReader, DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache } from '../enrich';
+// Module paths, not the folders' index files: an index would pull every SDK client of its area into the bundle.
+import { loadContextConfig } from '../context/config';
+import { DynamoActivityLog } from '../context/dynamo-activity';
+import { DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache } from '../enrich/cache';
+import { parseEnrichConfig } from '../enrich/config';
+import { createEnricher } from '../enrich/enricher';
+import { createPlaybookVersionReader } from '../enrich/playbook-version';
 
 export interface AdapterDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -67,6 +72,9 @@ export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
   if (!config.enabled) return { activity: activityLog };
   const { createLookupClient } = require('../context/client') as typeof import('../context/client');
+  const { createContextProvider, wantsContext } = require('../context/provider') as typeof import('../context/provider');
+  const { DynamoLookupCache } = require('../context/cache') as typeof import('../context/cache');
+  const { DynamoRateLimiter } = require('../context/rate-limiter') as typeof import('../context/rate-limiter');
   const provider = createContextProvider({
     cloudTrail: createLookupClient({}),
     activityLog,

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { applyRules, parseRulesFile } from '../classify/overrides';
+import { applyRules, parseRulesJson } from '../classify/overrides';
 import { defaultPolicy } from '../classify/policy';
 import { createSelfMatcher } from '../classify/self';
 import { systemClock, type Clock } from '../clock';
@@ -39,7 +39,7 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
   const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const sns = deps.sns ?? createSnsClient();
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
-  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesFile(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
+  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
   const notifier = createSnsNotifier({
     client: sns,

@@ -1,5 +1,6 @@
 import { classifyEvent } from '../../../shared/classify/classify';
-import { RulesFileError, applyRules, parseRulesFile } from '../../../shared/classify/overrides';
+import { RulesFileError, applyRules, parseRulesJson } from '../../../shared/classify/overrides';
+import { parseRulesFile } from '../../../shared/classify/rules-file';
 import { defaultPolicy, rowKey, type Policy } from '../../../shared/classify/policy';
 import { createSelfMatcher } from '../../../shared/classify/self';
 import { cloudTrailRecord, triageEvent } from '../../support/cloudtrail';
@@ -262,5 +263,21 @@ describe('parseRulesFile + applyRules: errors', () => {
 
     // Assert
     expect(error.message).toContain('rules.yaml:3:');
+  });
+});
+
+describe('parseRulesJson (RULES_JSON in the Lambda)', () => {
+  test('applies the same overrides as a rules file', () => {
+    const policy = applyRules(defaultPolicy(), parseRulesJson('{"bursts":{"bulk-read":{"threshold":7}}}', 'RULES_JSON'), 'RULES_JSON');
+
+    expect(policy.bursts.find((rule) => rule.id === 'bulk-read')?.threshold).toBe(7);
+  });
+
+  test('names the variable and the path of a bad value', () => {
+    expect(() => parseRulesJson('{"rows":[{"eventName":"DeleteIndex","severity":"SEVERE"}]}', 'RULES_JSON')).toThrow(/RULES_JSON:1: rows\.0\.severity/);
+  });
+
+  test('rejects text that is not JSON, naming the variable', () => {
+    expect(() => parseRulesJson('bursts: {}', 'RULES_JSON')).toThrow(/RULES_JSON: not valid JSON/);
   });
 });
