@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: bundles each Lambda handler into dist/<name>/index.js with the options the
- * deployment uses (scripts/esbuild-options.cjs), writes dist/<name>/meta.json (esbuild
- * metafile, for `npx esbuild --analyze`-style inspection) and prints each bundle's size.
+ * `npm run build`: bundles each Lambda handler into dist/<name>/handler.mjs (plus the chunks that
+ * code splitting makes of what it imports lazily) with the options the deployment uses
+ * (scripts/esbuild-options.cjs), writes dist/<name>/meta.json (esbuild metafile) and prints each
+ * bundle's size: what loads at cold start, and everything.
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,19 +15,27 @@ const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS = ['triage', 'resync', 'readiness'];
 
-/** esbuild options shared with serverless-esbuild, minus the plugin-only `exclude`. */
+/** esbuild options shared with serverless-esbuild, minus the plugin-only ones. */
 export function esbuildOptions() {
-  const options = { ...require('./esbuild-options.cjs').options };
-  delete options.exclude;
-  return options;
+  return require('./esbuild-options.cjs').esbuildOnly();
 }
 
-/** Bundles one entry file; returns its size and metafile. */
-export async function bundle(entry, outfile) {
-  mkdirSync(path.dirname(outfile), { recursive: true });
-  const result = await build({ ...esbuildOptions(), entryPoints: [entry], outfile, metafile: true, logLevel: 'error' });
-  writeFileSync(path.join(path.dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
-  return { outfile, bytes: statSync(outfile).size, metafile: result.metafile };
+/** Bytes of a chunk and of every chunk it imports statically: what a cold start loads. */
+function eagerBytes(metafile, output, seen = new Set()) {
+  if (seen.has(output)) return 0;
+  seen.add(output);
+  const entry = metafile.outputs[output];
+  return entry.bytes + entry.imports.filter((imported) => imported.kind === 'import-statement' && imported.external !== true).reduce((sum, imported) => sum + eagerBytes(metafile, imported.path, seen), 0);
+}
+
+/** Bundles one entry file into `outdir`; returns the entry's path, its eager and total sizes, and the metafile. */
+export async function bundle(entry, outdir) {
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({ ...esbuildOptions(), entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
+  writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  const entryOutput = Object.keys(result.metafile.outputs).find((output) => result.metafile.outputs[output].entryPoint !== undefined);
+  const total = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  return { outfile: path.resolve(entryOutput), bytes: eagerBytes(result.metafile, entryOutput), totalBytes: total, metafile: result.metafile };
 }
 
 /** Bundles every function whose handler exists; lists the ones that do not. */
@@ -39,7 +48,7 @@ export async function buildFunctionBundles() {
       missing.push(name);
       continue;
     }
-    built.push({ name, ...(await bundle(entry, path.join(ROOT, 'dist', name, 'index.js'))) });
+    built.push({ name, ...(await bundle(entry, path.join(ROOT, 'dist', name))) });
   }
   return { built, missing };
 }
@@ -48,8 +57,8 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { built, missing } = await buildFunctionBundles();
-  for (const { name, outfile, bytes } of built) {
-    process.stdout.write(`${name.padEnd(10)} ${kib(bytes).padStart(10)}  ${path.relative(ROOT, outfile)}\n`);
+  for (const { name, outfile, bytes, totalBytes } of built) {
+    process.stdout.write(`${name.padEnd(10)} ${kib(bytes).padStart(10)} at cold start, ${kib(totalBytes).padStart(10)} in all  ${path.relative(ROOT, outfile)}\n`);
   }
   for (const name of missing) process.stderr.write(`${name.padEnd(10)} missing: functions/${name}/handler.ts\n`);
   if (missing.length > 0) process.exitCode = 1;

@@ -14,7 +14,14 @@ const options = {
   sourcemap: false,
   target: 'node22',
   platform: 'node',
-  format: 'cjs',
+  // ESM with code splitting: what a function imports with `await import()` (the Q Business and CloudTrail
+  // clients, the SDK's own credential providers) becomes a chunk loaded on first use, not at cold start.
+  format: 'esm',
+  splitting: true,
+  // serverless-esbuild's own option for the handler file's extension (Lambda loads .mjs as ESM).
+  outputFileExtension: '.mjs',
+  // Some bundled CommonJS dependencies call require() for Node built-ins: give ESM a require.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   // Prefer the ESM entry points: they are what esbuild can tree-shake.
   mainFields: ['module', 'main'],
   // serverless-esbuild's own option: nothing is external, so no node_modules are packed.
@@ -25,4 +32,9 @@ const options = {
 /** serverless-esbuild calls the exported function with the serverless instance. */
 module.exports = () => ({ ...options });
 module.exports.options = options;
+/** The options esbuild itself takes (the build script), without serverless-esbuild's own. */
+module.exports.esbuildOnly = () => {
+  const { exclude: _exclude, outputFileExtension: _extension, ...rest } = options;
+  return { ...rest, outExtension: { '.js': '.mjs' } };
+};
 

@@ -11,7 +11,8 @@ import type { ActivitySink, ContextProvider, Enricher } from '../triage';
 import { loadContextConfig } from '../context/config';
 import { DynamoActivityLog } from '../context/dynamo-activity';
 import { DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache } from '../enrich/cache';
-import { parseEnrichConfig } from '../enrich/config';
+import { parseEnrichConfig, type QBusinessSettings } from '../enrich/config';
+import type { AnswerSource } from '../enrich/types';
 import { createEnricher } from '../enrich/enricher';
 import { createPlaybookVersionReader } from '../enrich/playbook-version';
 
@@ -24,7 +25,22 @@ export interface AdapterDeps {
   readonly metrics: MetricsSink;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading of rarely used SDK clients */
+// Dynamic imports: the ESM bundle puts each in a chunk of its own that is loaded on first use.
+async function buildQBusinessSource(settings: QBusinessSettings, clock: Clock): Promise<AnswerSource> {
+  const { createQBusinessSourceFromConfig } = await import('../enrich/setup');
+  if (settings.auth.mode !== 'identity-center') return createQBusinessSourceFromConfig(settings, { clock });
+  const [{ SecretsManagerClient }, { SSOOIDCClient }, { STSClient }] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('@aws-sdk/client-sso-oidc'),
+    import('@aws-sdk/client-sts'),
+  ]);
+  return createQBusinessSourceFromConfig(settings, {
+    clock,
+    secrets: new SecretsManagerClient({}),
+    oidc: new SSOOIDCClient({ region: settings.region }),
+    sts: new STSClient({}),
+  });
+}
 
 export function createAwsEnricher(deps: AdapterDeps): Enricher {
   const config = parseEnrichConfig(deps.env);
@@ -33,21 +49,20 @@ export function createAwsEnricher(deps: AdapterDeps): Enricher {
     new MemoryAnswerCache(clock, config.answerTtlSeconds),
     new DynamoAnswerCache({ doc: documents, tableName, clock, ttlSeconds: config.answerTtlSeconds }),
   );
-  let source;
-  if (config.source === 'qbusiness' && config.qbusiness !== undefined) {
-    const { createQBusinessSourceFromConfig } = require('../enrich/setup') as typeof import('../enrich/setup');
-    const identityCenter = config.qbusiness.auth.mode === 'identity-center';
-    source = createQBusinessSourceFromConfig(config.qbusiness, {
-      clock,
-      ...(identityCenter
-        ? {
-            secrets: new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
-            oidc: new (require('@aws-sdk/client-sso-oidc') as typeof import('@aws-sdk/client-sso-oidc')).SSOOIDCClient({ region: config.qbusiness.region }),
-            sts: new (require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts')).STSClient({}),
-          }
-        : {}),
-    });
-  }
+  // The Q Business client (and, for identity-center, the token clients) is built on the first ask: most
+  // invocations raise no alert, and their cold start should not pay for it. The settings are checked now.
+  const settings = config.source === 'qbusiness' ? config.qbusiness : undefined;
+  let built: Promise<AnswerSource> | undefined;
+  const source: AnswerSource | undefined =
+    settings === undefined
+      ? undefined
+      : {
+          name: 'qbusiness',
+          async ask(question, options) {
+            built ??= buildQBusinessSource(settings, clock);
+            return (await built).ask(question, options);
+          },
+        };
   const enricher = createEnricher({
     source,
     cache,
@@ -71,26 +86,33 @@ export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider
   const { clock, logger, documents: client, tableName } = deps;
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
   if (!config.enabled) return { activity: activityLog };
-  const { createLookupClient } = require('../context/client') as typeof import('../context/client');
-  const { createContextProvider, wantsContext } = require('../context/provider') as typeof import('../context/provider');
-  const { DynamoLookupCache } = require('../context/cache') as typeof import('../context/cache');
-  const { DynamoRateLimiter } = require('../context/rate-limiter') as typeof import('../context/rate-limiter');
-  const provider = createContextProvider({
-    cloudTrail: createLookupClient({}),
-    activityLog,
-    cache: new DynamoLookupCache({ client, tableName, clock, logger }),
-    rateLimiter: new DynamoRateLimiter({ client, tableName, clock }),
-    clock,
-    logger,
-    windowHours: config.windowHours,
-    callsPerAlert: config.callsPerAlert,
-  });
+  // Like the Q client: the CloudTrail client and the provider are built for the first alert that needs them.
+  let provider: Promise<ContextProvider> | undefined;
+  const build = async (): Promise<ContextProvider> => {
+    const [{ createLookupClient }, { createContextProvider }, { DynamoLookupCache }, { DynamoRateLimiter }] = await Promise.all([
+      import('../context/client'),
+      import('../context/provider'),
+      import('../context/cache'),
+      import('../context/rate-limiter'),
+    ]);
+    return createContextProvider({
+      cloudTrail: createLookupClient({}),
+      activityLog,
+      cache: new DynamoLookupCache({ client, tableName, clock, logger }),
+      rateLimiter: new DynamoRateLimiter({ client, tableName, clock }),
+      clock,
+      logger,
+      windowHours: config.windowHours,
+      callsPerAlert: config.callsPerAlert,
+    });
+  };
   return {
     activity: activityLog,
     context: {
-      // The pipeline asks for MEDIUM and above; the provider's own rule is the one that counts.
-      describe: (alert) => (wantsContext(alert) ? provider.describe(alert) : Promise.resolve({ windowHours: config.windowHours, complete: true, answers: [], sourceIps: [], userAgents: [] })),
+      async describe(alert) {
+        provider ??= build();
+        return (await provider).describe(alert);
+      },
     },
   };
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
