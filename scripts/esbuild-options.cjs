@@ -34,7 +34,9 @@ module.exports = () => ({ ...options });
 module.exports.options = options;
 /** The options esbuild itself takes (the build script), without serverless-esbuild's own. */
 module.exports.esbuildOnly = () => {
-  const { exclude: _exclude, outputFileExtension: _extension, ...rest } = options;
-  return { ...rest, outExtension: { '.js': '.mjs' } };
+  const rest = { ...options, outExtension: { '.js': '.mjs' } };
+  delete rest.exclude;
+  delete rest.outputFileExtension;
+  return rest;
 };
 
