@@ -20,6 +20,8 @@ const triageSchema = z.object({
   RULES_JSON: z.optional(z.string()),
   /** Publishing stops this long before the Lambda timeout; what is left goes back to SQS. */
   DEADLINE_RESERVE_MS: positiveInt(5000),
+  /** Where resync mirrors the playbooks; read for alert texts in ALERT_LOCALE. */
+  AWS_PLAYBOOKS_BUCKET: z.optional(z.string()),
 });
 
 export interface TriageConfig {
@@ -32,6 +34,7 @@ export interface TriageConfig {
   readonly pagesPerHour: number;
   readonly rulesJson?: string;
   readonly deadlineReserveMs: number;
+  readonly playbooksBucket?: string;
 }
 
 export function loadTriageConfig(env: Record<string, string | undefined>): TriageConfig {
@@ -46,5 +49,6 @@ export function loadTriageConfig(env: Record<string, string | undefined>): Triag
     pagesPerHour: parsed.PAGES_PER_HOUR,
     rulesJson: parsed.RULES_JSON,
     deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
+    playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET === '' ? undefined : parsed.AWS_PLAYBOOKS_BUCKET,
   };
 }

@@ -11,6 +11,7 @@ import {
   subjectOfBurst,
   subjectOfEvent,
   type AlertSubject,
+  type LocalizedSubject,
 } from './alerts/builder';
 import { createClassifier, type Classification } from './classify/classify';
 import type { BurstRule, Policy } from './classify/policy';
@@ -86,6 +87,8 @@ export interface TriageDeps {
   readonly remainingMs?: () => number;
   readonly reserveMs?: number;
   readonly publishConcurrency?: number;
+  /** Alert texts in the alert locale, loaded once before the first batch (see shared/playbook/localized-table.ts). */
+  readonly localizedText?: () => Promise<(operation: string) => LocalizedSubject | undefined>;
 }
 
 export interface Triage {
@@ -259,7 +262,18 @@ export function createTriage(deps: TriageDeps): Triage {
     return undefined;
   }
 
+  let localized: Promise<(operation: string) => LocalizedSubject | undefined> | undefined;
+  async function localizer(): Promise<(operation: string) => LocalizedSubject | undefined> {
+    localized ??= (deps.localizedText?.() ?? Promise.resolve(() => undefined)).catch((error: unknown) => {
+      // Texts stay in English rather than fail triage; the next container tries again.
+      logger.warn('localized playbook texts unavailable; alerts stay in English', { error: error as Error });
+      return () => undefined;
+    });
+    return localized;
+  }
+
   async function process(inputs: readonly TriageInput[]): Promise<BatchResult> {
+    const localize = await localizer();
     const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
     metrics.count('EventsIn', inputs.length);
 
@@ -312,7 +326,7 @@ export function createTriage(deps: TriageDeps): Triage {
       addWork(incidentKey(event.principal.key, classification.rule), {
         index,
         event,
-        subject: subjectOfEvent(event, classification),
+        subject: subjectOfEvent(event, classification, localize(event.eventName)),
         initialCount: 1,
       });
     }

@@ -20,7 +20,13 @@ export interface AlertSubject {
   readonly reasons: readonly string[];
 }
 
-export function subjectOfEvent(event: TriageEvent, classification: Classification): AlertSubject {
+/** Title and description of the operation in the alert locale, when the synced playbooks have them. */
+export interface LocalizedSubject {
+  readonly title?: string;
+  readonly description?: string;
+}
+
+export function subjectOfEvent(event: TriageEvent, classification: Classification, localized?: LocalizedSubject): AlertSubject {
   const info = CATEGORY_INFO[classification.category];
   const denied = classification.authFailure ? 'Denied ' : '';
   return {
@@ -28,8 +34,9 @@ export function subjectOfEvent(event: TriageEvent, classification: Classificatio
     severity: classification.severity,
     category: classification.category,
     phase: classification.phase,
-    title: `${denied}${event.eventName} (${info.title})`,
+    title: `${denied}${event.eventName} (${localized?.title ?? info.title})`,
     description:
+      localized?.description ??
       classification.row?.description ??
       `${event.eventName} is an Amazon Q operation that the playbook table does not know yet; review it and update the playbook table.`,
     steps: [...(classification.row?.steps ?? []), ...info.steps],

@@ -55,6 +55,19 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
   const awsContext = deps.env === undefined ? undefined : createAwsContext(adapterDeps);
   const context = deps.context ?? awsContext?.context;
   const activity = deps.activity ?? awsContext?.activity;
+  const playbooksBucket = config.playbooksBucket;
+  // Alert texts in another language come from the synced playbooks in S3, read once per container.
+  const localizedText =
+    config.alertLocale === 'en' || playbooksBucket === undefined
+      ? undefined
+      : async () => {
+          const [{ S3Client }, { s3PlaybookSource }, { loadLocalizedText }] = await Promise.all([
+            import('@aws-sdk/client-s3'),
+            import('../playbook/localize'),
+            import('../playbook/localized-table'),
+          ]);
+          return loadLocalizedText(s3PlaybookSource(new S3Client({}), playbooksBucket), config.alertLocale);
+        };
   return (remainingMs) =>
     createTriage({
       policy,
@@ -71,5 +84,6 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
       mode: 'immediate',
       remainingMs,
       reserveMs: config.deadlineReserveMs,
+      localizedText,
     });
 }

@@ -16,6 +16,7 @@ import { createLogger } from '../../logger';
 import { CountingMetrics } from '../../metrics';
 import { createStdoutNotifier } from '../../notify';
 import { SEVERITIES } from '../../playbook/types';
+import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/localized-table';
 import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
 import { UsageError, type CliIo, type Command } from '../command';
@@ -210,6 +211,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     metrics,
     enricher: loadEnricher(options),
     mode: 'deferred',
+    localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
   });
   const inputs: TriageInput[] = [];
   for await (const item of readInputs(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
