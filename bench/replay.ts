@@ -47,10 +47,10 @@ class CountingSink extends Writable {
   }
 }
 
-async function replayOnce(): Promise<number> {
+async function replayOnce(format: 'json' | 'text'): Promise<number> {
   const sink = new CountingSink();
   const code = await replay(
-    { format: 'json', selfPrincipals: ['arn:aws:sts::*:assumed-role/q-triage-*'], locale: 'en', enrich: false, strict: false, paths: [directory] },
+    { format, selfPrincipals: ['arn:aws:sts::*:assumed-role/q-triage-*'], locale: 'en', enrich: false, strict: false, paths: [directory] },
     { stdout: sink, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: process.cwd() },
   );
   if (code !== 0) throw new Error(`replay exited ${code}`);
@@ -66,25 +66,29 @@ async function time<T>(work: () => T | Promise<T>): Promise<{ ms: number; result
 async function main(): Promise<void> {
   const bytes = writeLogs();
   console.log(`generated ${total} events in ${Math.ceil(total / EVENTS_PER_FILE)} CloudTrail log files (${(bytes / 1e6).toFixed(1)} MB)`);
-  await replayOnce(); // warm-up: module loading and JIT are not throughput
+  await replayOnce('json'); // warm-up: module loading and JIT are not throughput
   parseOnly();
   const parse: number[] = [];
-  const full: number[] = [];
+  const json: number[] = [];
+  const text: number[] = [];
   let lines = 0;
   for (let run = 0; run < runs; run += 1) {
     const parsed = await time(parseOnly);
     if (parsed.result !== total) throw new Error(`parse-only read ${parsed.result} events, expected ${total}`);
     parse.push(parsed.ms);
-    const replayed = await time(replayOnce);
+    const replayed = await time(() => replayOnce('json'));
     lines = replayed.result;
-    full.push(replayed.ms);
+    json.push(replayed.ms);
+    text.push((await time(() => replayOnce('text'))).ms);
   }
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  const parseRate = total / (median(parse) / 1000);
-  const replayRate = total / (median(full) / 1000);
-  console.log(`parse-only: ${median(parse).toFixed(0)} ms  → ${Math.round(parseRate).toLocaleString('en')} events/s (median of ${runs})`);
-  console.log(`replay    : ${median(full).toFixed(0)} ms  → ${Math.round(replayRate).toLocaleString('en')} events/s (median of ${runs}; ${lines} output lines)`);
-  console.log(`ratio replay / parse-only: ${(replayRate / parseRate).toFixed(2)} (goal ≥ 0.50)`);
+  const rate = (values: number[]): number => total / (median(values) / 1000);
+  const line = (label: string, values: number[], note = ''): string =>
+    `${label.padEnd(22)}: ${median(values).toFixed(0).padStart(6)} ms → ${Math.round(rate(values)).toLocaleString('en').padStart(9)} events/s${note}`;
+  console.log(line('parse-only', parse, ` (median of ${runs})`));
+  console.log(line('replay --format json', json, ` (${lines} output lines)`));
+  console.log(line('replay --format text', text));
+  console.log(`ratio to parse-only: json ${(rate(json) / rate(parse)).toFixed(2)}, text ${(rate(text) / rate(parse)).toFixed(2)} (goal ≥ 0.50)`);
 }
 
 main().catch((error: unknown) => {

@@ -365,7 +365,19 @@ function* parseDocumentSequence(
       continue;
     }
     let closedAt = -1;
-    for (const step of arrayElements(buf, arrayOpen)) {
+    // Fast path for a well-formed array (the common CloudTrail log file): one JSON.parse for the whole
+    // array, sizes from the scan. Any problem falls back to the walk, record by record.
+    const whole = parseWholeArray(buf, arrayOpen);
+    const steps = whole === undefined ? arrayElements(buf, arrayOpen) : [];
+    if (whole !== undefined) {
+      for (let i = 0; i < whole.values.length; i++) {
+        const bounds = whole.bounds[i] as { start: number; end: number };
+        yield messageOrEvent(whole.values[i], `${name}#${index}`, bounds.end - bounds.start);
+        index++;
+      }
+      closedAt = whole.closedAt;
+    }
+    for (const step of steps) {
       if (step.kind === 'element') {
         yield* parseSlice(buf, step.start, step.end, `${name}#${index}`);
         index++;
@@ -396,6 +408,25 @@ function* parseDocumentSequence(
 
 function truncationReason(at: number): string {
   return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
+}
+
+/** Values and byte bounds of a complete, valid array starting at `open`; undefined if anything is off. */
+function parseWholeArray(buf: Buffer, open: number): { values: unknown[]; bounds: { start: number; end: number }[]; closedAt: number } | undefined {
+  const bounds: { start: number; end: number }[] = [];
+  let closedAt = -1;
+  for (const step of arrayElements(buf, open)) {
+    if (step.kind === 'element') bounds.push({ start: step.start, end: step.end });
+    else if (step.kind === 'closed') closedAt = step.end;
+    else return undefined;
+  }
+  if (closedAt < 0) return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(buf.toString('utf8', open, closedAt));
+  } catch {
+    return undefined; // a bad record: the walk finds it and keeps the others
+  }
+  return Array.isArray(values) && values.length === bounds.length ? { values, bounds, closedAt } : undefined;
 }
 
 function* parseSlice(buf: Buffer, start: number, end: number, source: string): Generator<InputItem, void, undefined> {
