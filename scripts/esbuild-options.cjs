@@ -29,8 +29,21 @@ const options = {
   legalComments: 'none',
 };
 
-/** serverless-esbuild calls the exported function with the serverless instance. */
-module.exports = () => ({ ...options });
+/**
+ * serverless-esbuild calls the exported function with the serverless instance. `serverless invoke
+ * local` loads handlers with require() (or .js ESM only), so it gets one CommonJS file per function;
+ * everything that is deployed gets the split ESM build.
+ */
+module.exports = (serverless) => {
+  const commands = serverless?.processedInput?.commands ?? [];
+  if (commands[0] === 'invoke' && commands[1] === 'local') {
+    const local = { ...options, format: 'cjs', outputFileExtension: '.js' };
+    delete local.splitting;
+    delete local.banner;
+    return local;
+  }
+  return { ...options };
+};
 module.exports.options = options;
 /** The options esbuild itself takes (the build script), without serverless-esbuild's own. */
 module.exports.esbuildOnly = () => {

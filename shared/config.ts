@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { parseSelfPrincipals } from './classify/self';
-import { ALERT_LOCALES, arnOf, nonEmpty, parseSection, positiveInt } from './config-core';
+import { ALERT_LOCALES, arnOf, booleanFlag, nonEmpty, parseSection, positiveInt } from './config-core';
 
 export { ConfigError, ALERT_LOCALES, parseSection } from './config-core';
 export type { AlertLocale } from './config-core';
@@ -22,6 +22,8 @@ const triageSchema = z.object({
   DEADLINE_RESERVE_MS: positiveInt(5000),
   /** Where resync mirrors the playbooks; read for alert texts in ALERT_LOCALE. */
   AWS_PLAYBOOKS_BUCKET: z.optional(z.string()),
+  /** `serverless invoke local --stage local`: memory state and alerts on stdout instead of DynamoDB and SNS. */
+  LOCAL_ADAPTERS: booleanFlag(false),
 });
 
 export interface TriageConfig {
@@ -35,6 +37,7 @@ export interface TriageConfig {
   readonly rulesJson?: string;
   readonly deadlineReserveMs: number;
   readonly playbooksBucket?: string;
+  readonly localAdapters: boolean;
 }
 
 export function loadTriageConfig(env: Record<string, string | undefined>): TriageConfig {
@@ -50,5 +53,6 @@ export function loadTriageConfig(env: Record<string, string | undefined>): Triag
     rulesJson: parsed.RULES_JSON,
     deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
     playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET === '' ? undefined : parsed.AWS_PLAYBOOKS_BUCKET,
+    localAdapters: parsed.LOCAL_ADAPTERS,
   };
 }

@@ -12,10 +12,11 @@ import { systemClock, type Clock } from '../clock';
 import type { TriageConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
-import { createSnsClient, createSnsNotifier } from '../notify';
+import { createSnsClient, createSnsNotifier, createStdoutNotifier } from '../notify';
+import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
-import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Triage } from '../triage';
+import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Notifier, type Triage } from '../triage';
 
 export interface AwsTriageDeps {
   readonly config: TriageConfig;
@@ -32,29 +33,50 @@ export interface AwsTriageDeps {
   readonly activity?: ActivitySink;
 }
 
-/** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */
-export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number) => Triage {
+interface Adapters {
+  readonly store: StateStore;
+  readonly notifier: Notifier;
+  readonly enricher?: Enricher;
+  readonly context?: ContextProvider;
+  readonly activity?: ActivitySink;
+}
+
+function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
   const { config, logger, metrics } = deps;
-  const clock = deps.clock ?? systemClock;
   const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const sns = deps.sns ?? createSnsClient();
-  const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
-  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
-  const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
   const notifier = createSnsNotifier({
-    client: sns,
+    client: deps.sns ?? createSnsClient(),
     alertsTopicArn: config.alertsTopicArn,
     pagingTopicArn: config.pagingTopicArn,
     logger,
     // The pipeline decides paging (severity, page cap); the notifier only routes.
     shouldPage: (alert, kind) => kind === 'new' && alert.paged,
   });
+  const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
+  if (deps.env === undefined) return { store, notifier };
+  const adapterDeps = { env: deps.env, documents: dynamo, tableName: config.stateTable, clock, logger, metrics };
+  const { context, activity } = createAwsContext(adapterDeps);
+  return { store, notifier, enricher: createAwsEnricher(adapterDeps), context, activity };
+}
+
+/** `LOCAL_ADAPTERS` (serverless invoke local --stage local): the replay's adapters, no AWS call at all. */
+function localAdapters(): Adapters {
+  return { store: new MemoryStateStore(), notifier: createStdoutNotifier({ stream: process.stdout, format: 'json' }) };
+}
+
+/** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */
+export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number) => Triage {
+  const { config, logger, metrics } = deps;
+  const clock = deps.clock ?? systemClock;
+  const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
+  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const self = createSelfMatcher(config.selfPrincipals);
-  const adapterDeps = { env: deps.env ?? {}, documents: dynamo, tableName: config.stateTable, clock, logger, metrics };
-  const enricher = deps.enricher ?? (deps.env === undefined ? undefined : createAwsEnricher(adapterDeps));
-  const awsContext = deps.env === undefined ? undefined : createAwsContext(adapterDeps);
-  const context = deps.context ?? awsContext?.context;
-  const activity = deps.activity ?? awsContext?.activity;
+  const adapters = config.localAdapters ? localAdapters() : awsAdapters(deps, clock);
+  const store = adapters.store;
+  const notifier = adapters.notifier;
+  const enricher = deps.enricher ?? adapters.enricher;
+  const context = deps.context ?? adapters.context;
+  const activity = deps.activity ?? adapters.activity;
   const playbooksBucket = config.playbooksBucket;
   // Alert texts in another language come from the synced playbooks in S3, read once per container.
   const localizedText =

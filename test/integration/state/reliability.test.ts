@@ -136,6 +136,27 @@ describe('triage handler against dynalite and an SNS stub', () => {
     expect(publishedMessages(sns.requests)).toHaveLength(0);
   });
 
+  test('LOCAL_ADAPTERS (serverless invoke local --stage local): alerts on stdout, no AWS request', async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      written.push(String(chunk));
+      const callback = rest.find((argument): argument is () => void => typeof argument === 'function');
+      callback?.();
+      return true;
+    }) as typeof process.stdout.write);
+    try {
+      const handler = coldStart({ LOCAL_ADAPTERS: 'true' });
+
+      const response = await handler(loadSample('qbusiness/create-plugin.json'), lambdaContext());
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(JSON.parse(written.join('').trim())).toMatchObject({ type: 'alert', rule: 'playbook/CreatePlugin', severity: 'HIGH' });
+      expect(sns.requests).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('a bad deployment fails at cold start with the name of the setting', () => {
     expect(() => coldStart({ ALERTS_TOPIC_ARN: 'not-an-arn' })).toThrow(/ALERTS_TOPIC_ARN/);
   });
