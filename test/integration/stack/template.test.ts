@@ -31,6 +31,7 @@ function counted(kind: string, n = 1): void {
 
 let base: Template;
 let assistant: Template;
+let trail: Template;
 
 beforeAll(async () => {
   base = await packageStack();
@@ -42,7 +43,8 @@ beforeAll(async () => {
     'idpClientSecretArn=arn:aws:secretsmanager:us-east-1:111122223333:secret:q-idp-AbCdEf',
     'idcApplicationArn=arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef',
   ]);
-}, 240_000);
+  trail = await packageStack(['createTrail=true']);
+}, 360_000);
 
 afterAll(() => {
   const lines = Object.entries(counts).map(([kind, n]) => `  ${kind}: ${n}`);
@@ -52,6 +54,7 @@ afterAll(() => {
 const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
+  ['createTrail=true', () => trail],
 ];
 
 /** Every policy document in the template, with whether it is an identity (IAM) policy. */
@@ -349,5 +352,34 @@ describe('optional playbook assistant', () => {
     }
     const logged = buckets.filter(([, bucket]) => bucket.Properties?.LoggingConfiguration !== undefined);
     expect(logged.map(([name]) => name).sort()).toEqual(['AwsPlaybooksBucket', 'CustomPlaybooksBucket']);
+  });
+});
+
+describe('optional trail', () => {
+  const trails = (template: Template) => resourcesOfType(template, 'AWS::CloudTrail::Trail').filter(([, resource]) => isDeployed(template, resource));
+
+  it('is off by default', () => {
+    counted('trail checks');
+    expect(trails(base)).toEqual([]);
+  });
+
+  it('logs management events and Q Business data events, in every Region, validated and KMS-encrypted', () => {
+    const [[, resource] = ['', undefined]] = trails(trail);
+    const properties = resolve(trail, resource?.Properties) as {
+      IsMultiRegionTrail: boolean;
+      EnableLogFileValidation: boolean;
+      KMSKeyId: unknown;
+      AdvancedEventSelectors: { FieldSelectors: { Field: string; Equals: string[] }[] }[];
+    };
+    counted('trail checks');
+    expect(properties).toMatchObject({ IsMultiRegionTrail: true, EnableLogFileValidation: true });
+    expect(properties.KMSKeyId).toBeDefined();
+    const selectors = properties.AdvancedEventSelectors.map((selector) => Object.fromEntries(selector.FieldSelectors.map((field) => [field.Field, field.Equals])));
+    // A trail with data selectors only would silently stop logging management events.
+    expect(selectors).toContainEqual({ eventCategory: ['Management'] });
+    expect(selectors).toContainEqual({
+      eventCategory: ['Data'],
+      'resources.type': ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index'],
+    });
   });
 });
