@@ -63,10 +63,8 @@ export type NormalizeResult =
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
-const EVENT_BRIDGE_SOURCES: Record<string, EventSource> = {
-  'aws.qbusiness': 'qbusiness.amazonaws.com',
-  'aws.q': 'q.amazonaws.com',
-};
+/** EventBridge `source` of CloudTrail events: `aws.` + the service prefix. `detail.eventSource` decides the rest. */
+const EVENT_BRIDGE_SOURCES: ReadonlySet<string> = new Set(['aws.qbusiness', 'aws.q']);
 
 export function describeIssues(issues: readonly $ZodIssue[]): string {
   return issues
@@ -177,8 +175,7 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
     if (envelope.data['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
       return { ok: false, reason: `detail-type ${JSON.stringify(envelope.data['detail-type'].slice(0, 128))} is not "${CLOUDTRAIL_DETAIL_TYPE}"` };
     }
-    const expected = EVENT_BRIDGE_SOURCES[envelope.data.source];
-    if (expected === undefined) {
+    if (!EVENT_BRIDGE_SOURCES.has(envelope.data.source)) {
       return { ok: false, reason: `source ${JSON.stringify(envelope.data.source.slice(0, 128))} is not aws.qbusiness or aws.q` };
     }
     candidate = envelope.data.detail;
