@@ -20,7 +20,7 @@ import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/local
 import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
 import { UsageError, type CliIo, type Command } from '../command';
-import { readInputs } from '../input';
+import { readInputBatches } from '../input';
 import { formatTable, writeJsonLine, writeJsonLines, writeText } from '../output';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
@@ -214,8 +214,8 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
   });
   const inputs: TriageInput[] = [];
-  for await (const item of readInputs(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
-    inputs.push('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes });
+  for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
+    for (const item of batch) inputs.push('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes });
   }
   const { outcomes } = await triage.process(inputs);
   const stdout = io.stdout as Writable;
