@@ -33,7 +33,10 @@ export async function bundle(entry, outdir) {
   mkdirSync(outdir, { recursive: true });
   const result = await build({ ...esbuildOptions(), entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  const entryOutput = Object.keys(result.metafile.outputs).find((output) => result.metafile.outputs[output].entryPoint !== undefined);
+  // Dynamic imports are entry points of their own in the metafile: pick the output of *this* entry.
+  const entryInput = path.relative(process.cwd(), entry).split(path.sep).join('/');
+  const entryOutput = Object.keys(result.metafile.outputs).find((output) => result.metafile.outputs[output].entryPoint === entryInput);
+  if (entryOutput === undefined) throw new Error(`esbuild produced no output for ${entryInput}`);
   const total = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   return { outfile: path.resolve(entryOutput), bytes: eagerBytes(result.metafile, entryOutput), totalBytes: total, metafile: result.metafile };
 }
