@@ -7,10 +7,6 @@
  * enrichment adds per alert (p50/p99), cold and with a warm cache.
  * Usage: tsx bench/enrich.ts [--events N] [--latency MS]
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Alert, Enrichment } from '../shared/alerts/model';
@@ -32,6 +28,7 @@ import { CountingMetrics } from '../shared/metrics';
 import { PLAYBOOK_TABLE } from '../shared/playbook/table';
 import { MemoryStateStore } from '../shared/state';
 import { createTriage, type Enricher, type TriageInput } from '../shared/triage';
+import { startDynamo } from '../test/support/dynalite';
 import { startHttpStub, TEST_CREDENTIALS } from '../test/support/http-stub';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, latency: { type: 'string', default: '50' } } });
@@ -149,27 +146,8 @@ async function main(): Promise<void> {
       }),
     };
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dynalite = require('dynalite') as (options: { createTableMs: number }) => Server;
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: TEST_CREDENTIALS }));
-  const tableName = 'bench-state';
-  await doc.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const state = await startDynamo('bench-state');
+  const { documents: doc, tableName } = state;
 
   const client = createQBusinessClient({ region: 'us-east-1', endpoint: stub.endpoint, credentials: TEST_CREDENTIALS });
   const source = createQBusinessSource({ client, applicationId: 'a1b2c3d4-0000-1111-2222-333344445555', chatMode: 'RETRIEVAL_MODE' });
@@ -199,10 +177,9 @@ async function main(): Promise<void> {
   const all = [...cold.outcomes, ...warmMemory.outcomes, ...warmDynamo.outcomes];
   console.log(`overall cache hit ratio ${((100 * all.filter((o) => o.cached === true).length) / Math.max(1, all.length)).toFixed(1)}%`);
 
-  doc.destroy();
   client.destroy();
   await stub.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await state.close();
 }
 
 main().catch((error: unknown) => {

@@ -19,11 +19,8 @@ export function dynamoClient(endpoint: string, maxAttempts = 3): DynamoDBClient 
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts });
 }
 
-export async function startDynamo(tableName = 'q-triage-test-state'): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = dynamoClient(endpoint);
+/** Creates a state-shaped table (pk/sk strings, on demand) on an already running dynalite. */
+export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -38,6 +35,14 @@ export async function startDynamo(tableName = 'q-triage-test-state'): Promise<Lo
       ],
     }),
   );
+}
+
+export async function startDynamo(tableName = 'q-triage-test-state'): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = dynamoClient(endpoint);
+  await createStateTable(client, tableName);
   return {
     endpoint,
     tableName,
@@ -45,6 +50,7 @@ export async function startDynamo(tableName = 'q-triage-test-state'): Promise<Lo
     documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     async close() {
       client.destroy();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

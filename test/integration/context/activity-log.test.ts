@@ -4,17 +4,17 @@ import { DynamoActivityLog } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
 import { DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, cloudTrailRecord, toTriageEvent } from '../../unit/context/timeline';
-import { startStateTable, type StateTable } from './dynalite';
+import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
-let table: StateTable;
+let table: LocalDynamo;
 beforeEach(async () => {
-  table = await startStateTable();
+  table = await startDynamo();
 });
 afterEach(async () => {
   await table.close();
 });
 
-const logFor = (client = table.client, limit?: number) =>
+const logFor = (client = table.documents, limit?: number) =>
   new DynamoActivityLog({ client, tableName: table.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW), sleep: async () => undefined, ...(limit !== undefined ? { limit } : {}) });
 const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toTriageEvent(structuredClone(record)));
 
@@ -22,7 +22,7 @@ test('stores an entry under the principal with the ISO time and event id as sort
   const event = events.find((candidate) => candidate.eventId === 'evt-1130-delete-index');
   await logFor().append(event === undefined ? [] : [event]);
 
-  const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T11:30:00.000Z#evt-1130-delete-index' } }));
+  const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T11:30:00.000Z#evt-1130-delete-index' } }));
 
   expect(Item?.ttl).toBe(Date.parse('2026-11-30T11:30:00Z') / 1000);
   expect(Item?.eventName).toBe('DeleteIndex');
@@ -60,7 +60,7 @@ test('writes more than 25 events in several batches', async () => {
 test('returns only the newest entries when over the limit', async () => {
   await logFor().append(events);
 
-  const entries = await logFor(table.client, 2).query(SESSION_ARN, 0);
+  const entries = await logFor(table.documents, 2).query(SESSION_ARN, 0);
 
   expect(entries.map((entry) => entry.eventId)).toEqual(['evt-1100-denied-plugin', 'evt-1130-delete-index']);
 });
@@ -78,12 +78,12 @@ test('retries the unprocessed items of a batch until they are written', async ()
   const flaky = {
     send: async (command: BatchWriteCommand) => {
       calls += 1;
-      const output = await table.client.send(command);
+      const output = await table.documents.send(command);
       const items = command.input.RequestItems?.[table.tableName] ?? [];
       // The first response pretends DynamoDB left the last two items unprocessed (they were written anyway: puts are idempotent).
       return calls === 1 ? { ...output, UnprocessedItems: { [table.tableName]: items.slice(-2) } } : output;
     },
-  } as unknown as typeof table.client;
+  } as unknown as typeof table.documents;
 
   await logFor(flaky).append(events.slice(0, 5));
 

@@ -8,12 +8,12 @@ import { createLogger } from '../../../shared/logger';
 import { QUESTIONS } from '../../../shared/playbook';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub } from '../../support/http-stub';
 import { DATA_RECORDS, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID, alertAbout, lookupEvent, toTriageEvent } from '../../unit/context/timeline';
-import { startStateTable, type StateTable } from './dynalite';
+import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
-let table: StateTable;
+let table: LocalDynamo;
 let stub: HttpStub;
 beforeEach(async () => {
-  table = await startStateTable();
+  table = await startDynamo();
   stub = await startHttpStub(() => ({
     status: 200,
     headers: { 'content-type': 'application/x-amz-json-1.1' },
@@ -28,13 +28,13 @@ afterEach(async () => {
 async function wire() {
   const clock = fixedClock(NOW);
   const logger = createLogger({ silent: true });
-  const activityLog = new DynamoActivityLog({ client: table.client, tableName: table.tableName, logger, clock });
+  const activityLog = new DynamoActivityLog({ client: table.documents, tableName: table.tableName, logger, clock });
   await activityLog.append(DATA_RECORDS.map((record) => toTriageEvent(structuredClone(record))));
   const provider = createContextProvider({
     cloudTrail: createLookupClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS }),
     activityLog,
-    cache: new DynamoLookupCache({ client: table.client, tableName: table.tableName, clock, logger }),
-    rateLimiter: new DynamoRateLimiter({ client: table.client, tableName: table.tableName, clock }),
+    cache: new DynamoLookupCache({ client: table.documents, tableName: table.tableName, clock, logger }),
+    rateLimiter: new DynamoRateLimiter({ client: table.documents, tableName: table.tableName, clock }),
     clock,
     logger,
     windowHours: 24,

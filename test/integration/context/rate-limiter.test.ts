@@ -1,21 +1,21 @@
 /** The shared LookupEvents token bucket against dynalite, over simulated time. */
 import { DynamoRateLimiter, MemoryRateLimiter } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
-import { startStateTable, type StateTable } from './dynalite';
+import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
 const SETTINGS = { ratePerSecond: 2, capacity: 2 };
 const START = Date.parse('2026-11-23T12:00:00Z');
 
-let table: StateTable;
+let table: LocalDynamo;
 beforeEach(async () => {
-  table = await startStateTable();
+  table = await startDynamo();
 });
 afterEach(async () => {
   await table.close();
 });
 
 function twoInstances(clock: ReturnType<typeof fixedClock>): DynamoRateLimiter[] {
-  return [0, 1].map(() => new DynamoRateLimiter({ client: table.client, tableName: table.tableName, clock, settings: SETTINGS }));
+  return [0, 1].map(() => new DynamoRateLimiter({ client: table.documents, tableName: table.tableName, clock, settings: SETTINGS }));
 }
 
 test('two limiters sharing the table grant no more than the burst at one instant', async () => {

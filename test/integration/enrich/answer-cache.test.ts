@@ -1,8 +1,5 @@
 /** The DynamoDB answer cache and playbook version reader against dynalite (the real DynamoDB protocol). */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fixedClock } from '../../../shared/clock';
 import {
   buildQuestion,
@@ -13,12 +10,9 @@ import {
   type CachedAnswer,
 } from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
-import { TEST_CREDENTIALS } from '../../support/http-stub';
+import { createStateTable, startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { alertFor } from '../../unit/enrich/alerts';
 import { ScriptedSource } from '../../unit/enrich/source-script';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: { createTableMs: number }) => Server;
 
 const TABLE = 'q-triage-state';
 const NOW = Date.parse('2026-05-01T10:00:00Z');
@@ -26,38 +20,22 @@ const KEY = { questionKey: 'q1', locale: 'en', playbookVersion: 'v1' };
 const ANSWER: CachedAnswer = { status: 'answered', answer: 'Delete the plugin.', citations: [{ title: 'Plugins', url: 'https://x/p' }], source: 'qbusiness', answeredAt: '2026-05-01T10:00:00.000Z' };
 
 describe('DynamoAnswerCache on dynalite', () => {
-  let server: Server;
+  let dynamo: LocalDynamo;
   let doc: DynamoDBDocumentClient;
   let tableCounter = 0;
   let tableName = TABLE;
 
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: TEST_CREDENTIALS }));
+    dynamo = await startDynamo(TABLE);
+    doc = dynamo.documents;
   });
   afterAll(async () => {
-    doc.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dynamo.close();
   });
   beforeEach(async () => {
     tableCounter += 1;
     tableName = `${TABLE}-${tableCounter}`;
-    await doc.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createStateTable(dynamo.client, tableName);
   });
 
   const cacheAt = (clock = fixedClock(NOW)) => new DynamoAnswerCache({ doc, tableName, clock, ttlSeconds: 3600 });
