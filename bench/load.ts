@@ -5,6 +5,7 @@
  * Usage: tsx bench/load.ts [--events N] [--batch N]
  */
 import { parseArgs } from 'node:util';
+import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultPolicy } from '../shared/classify/policy';
 import { createSelfMatcher } from '../shared/classify/self';
@@ -47,6 +48,20 @@ async function expectedAlertIds(records: readonly Record<string, unknown>[]): Pr
     await triage.process(records.slice(start, start + batchSize).map((value, index) => ({ id: `m${start + index}`, value: JSON.parse(envelope(value)) as unknown })));
   }
   return ids;
+}
+
+/** Events the pipeline marked as triaged (idempotency markers `event#<id>`): one per distinct eventID if nothing ran twice. */
+async function countProcessedMarkers(documents: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: ScanCommandOutput = await documents.send(
+      new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': 'event#' }, Select: 'COUNT', ExclusiveStartKey: startKey }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return count;
 }
 
 async function main(): Promise<void> {
@@ -96,6 +111,7 @@ async function main(): Promise<void> {
   const messages = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
   const newIds = messages.filter((message) => message.attributes.kind !== 'update').map((message) => String(message.document.alertId));
   const updates = messages.length - newIds.length;
+  const processed = await countProcessedMarkers(dynamo.documents, dynamo.tableName);
   const expected = await expectedAlertIds(records);
   const published = new Set(newIds);
   const twice = newIds.length - published.size;
@@ -104,7 +120,7 @@ async function main(): Promise<void> {
   console.log(`events: ${records.length} (${distinct} distinct, ${records.length - distinct} duplicates), batch size ${batchSize}`);
   console.log(`time: ${seconds.toFixed(1)} s → ${Math.round(records.length / seconds).toLocaleString('en')} events/s through the handler against dynalite + SNS stub`);
   console.log(`alerts published: ${newIds.length} new, ${updates} updates; pages: ${publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING).length}; records returned for retry: ${retried}`);
-  console.log(`duplicates suppressed: ${records.length - distinct} expected in the input`);
+  console.log(`duplicates suppressed: ${records.length - processed} (inputs ${records.length} − events marked processed ${processed}; ${records.length - distinct} duplicates in the input)`);
   console.log(`check: expected ${expected.size} alerts; published each once: ${twice === 0 ? 'yes' : `no (${twice} twice)`}; missing ${missing}; unexpected ${unexpected} → ${twice === 0 && missing === 0 && unexpected === 0 && retried === 0 ? 'EXACT' : 'MISMATCH'}`);
   await sns.close();
   await dynamo.close();
