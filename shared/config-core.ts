@@ -5,9 +5,13 @@
 import * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
 
+/** A configuration section is invalid. Areas subclass it to keep their own name (ContextConfigError, …). */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
+
+/** The error class a section throws: ConfigError or one of its subclasses. */
+export type ConfigErrorClass = new (message: string, options?: { cause?: unknown }) => ConfigError;
 
 export const ALERT_LOCALES = ['en', 'de', 'es', 'fr', 'ja', 'zh'] as const;
 export type AlertLocale = (typeof ALERT_LOCALES)[number];
@@ -16,6 +20,16 @@ export const nonEmpty = z.string().check(z.minLength(1));
 export const arnOf = (service: string) =>
   z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `must be an ${service} ARN`));
 export const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** A comma-separated list; items trimmed, empty items dropped. */
+export const csvList = z.pipe(
+  z.string(),
+  z.transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  ),
+);
 export const booleanFlag = (fallback: boolean) =>
   z.pipe(
     z._default(z.enum(['true', 'false', '1', '0', 'yes', 'no']), fallback ? 'true' : 'false'),
@@ -33,10 +47,15 @@ function explain(issue: $ZodIssue, env: Record<string, string | undefined>): str
   return `${name} is invalid`;
 }
 
-/** Parses one section; throws ConfigError naming every bad variable. */
-export function parseSection<T extends z.ZodMiniType>(section: string, schema: T, env: Record<string, string | undefined>): z.infer<T> {
+/** Parses one section; throws `errorClass` (ConfigError by default) naming every bad variable. */
+export function parseSection<T extends z.ZodMiniType>(
+  section: string,
+  schema: T,
+  env: Record<string, string | undefined>,
+  errorClass: ConfigErrorClass = ConfigError,
+): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => explain(issue, env));
-  throw new ConfigError(`${section} configuration: ${problems.join('; ')}`);
+  throw new errorClass(`${section} configuration: ${problems.join('; ')}`, { cause: result.error });
 }

@@ -1,5 +1,6 @@
 /** The context section of the environment (docs/CONTRACTS.md), parsed once with zod/mini. */
 import * as z from 'zod/mini';
+import { ConfigError, parseSection } from '../config-core';
 
 export const contextEnvSchema = z.object({
   CONTEXT_ENABLED: z._default(z.stringbool(), true),
@@ -13,15 +14,11 @@ export interface ContextConfig {
   readonly callsPerAlert: number;
 }
 
-export class ContextConfigError extends Error {
+export class ContextConfigError extends ConfigError {
   override readonly name = 'ContextConfigError';
 }
 
 export function loadContextConfig(env: NodeJS.ProcessEnv): ContextConfig {
-  const parsed = z.safeParse(contextEnvSchema, env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new ContextConfigError(`invalid context configuration: ${fields}`, { cause: parsed.error });
-  }
-  return { enabled: parsed.data.CONTEXT_ENABLED, windowHours: parsed.data.CONTEXT_WINDOW_HOURS, callsPerAlert: parsed.data.LOOKUP_CALLS_PER_ALERT };
+  const parsed = parseSection('context', contextEnvSchema, env, ContextConfigError);
+  return { enabled: parsed.CONTEXT_ENABLED, windowHours: parsed.CONTEXT_WINDOW_HOURS, callsPerAlert: parsed.LOOKUP_CALLS_PER_ALERT };
 }

@@ -1,20 +1,11 @@
 /** The readiness section of the environment (docs/CONTRACTS.md), parsed once with zod/mini. */
 import * as z from 'zod/mini';
+import { ConfigError, csvList, parseSection } from '../config-core';
 import type { DoctorConfig } from './checks';
-
-const csv = z.pipe(
-  z.string(),
-  z.transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  ),
-);
 
 export const readinessEnvSchema = z.object({
   ALERTS_TOPIC_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
-  EVENT_RULE_NAMES: z._default(csv, []),
+  EVENT_RULE_NAMES: z._default(csvList, []),
   QBUSINESS_APPLICATION_ID: z.optional(z.string().check(z.minLength(1))),
   QBUSINESS_REGION: z.optional(z.string().check(z.minLength(1))),
   STATE_TABLE: z.optional(z.string().check(z.minLength(3))),
@@ -26,17 +17,12 @@ export interface ReadinessConfig extends DoctorConfig {
   readonly qbusinessRegion?: string;
 }
 
-export class ReadinessConfigError extends Error {
+export class ReadinessConfigError extends ConfigError {
   override readonly name = 'ReadinessConfigError';
 }
 
 export function loadReadinessConfig(env: NodeJS.ProcessEnv): ReadinessConfig {
-  const parsed = z.safeParse(readinessEnvSchema, env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new ReadinessConfigError(`invalid readiness configuration: ${fields}`, { cause: parsed.error });
-  }
-  const e = parsed.data;
+  const e = parseSection('readiness', readinessEnvSchema, env, ReadinessConfigError);
   return {
     eventRuleNames: e.EVENT_RULE_NAMES,
     syncStaleHours: e.SYNC_STALE_HOURS,

@@ -5,10 +5,11 @@
  */
 import type { AttributeFilter } from '@aws-sdk/client-qbusiness';
 import * as z from 'zod/mini';
+import { ALERT_LOCALES, parseSection, type AlertLocale } from '../config-core';
 import { EnrichConfigError } from './errors';
 
-export const ALERT_LOCALES = ['en', 'de', 'es', 'fr', 'ja', 'zh'] as const;
-export type AlertLocale = (typeof ALERT_LOCALES)[number];
+export { ALERT_LOCALES } from '../config-core';
+export type { AlertLocale } from '../config-core';
 
 export const ENRICH_SOURCES = ['qbusiness', 'none'] as const;
 export const AUTH_MODES = ['anonymous', 'identity-center'] as const;
@@ -164,7 +165,8 @@ function validUrl(setting: string, value: string): string {
 
 /** Reads the enrichment section from `env` (process.env in Lambda). Throws EnrichConfigError. */
 export function parseEnrichConfig(env: Readonly<Record<string, string | undefined>>): EnrichConfig {
-  const raw = enrichEnvSchema.parse(env);
+  // Only a non-string value fails here (a ConfigError); every rule on the values below throws EnrichConfigError.
+  const raw = parseSection('enrich', enrichEnvSchema, env);
   const source = oneOf('ENRICH_SOURCE', raw.ENRICH_SOURCE, ENRICH_SOURCES, 'qbusiness');
   const common = {
     budgetMs: positiveInt('ENRICH_BUDGET_MS', raw.ENRICH_BUDGET_MS, DEFAULT_BUDGET_MS, 60_000),

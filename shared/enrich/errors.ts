@@ -1,7 +1,8 @@
 /** Errors of the enrichment area. Sources throw the `Answer…Error`s; the enricher maps them to statuses. */
+import { ConfigError } from '../config-core';
 
 /** A setting of the enrichment section is missing or invalid: raised at cold start, names the variable. */
-export class EnrichConfigError extends Error {
+export class EnrichConfigError extends ConfigError {
   override readonly name = 'EnrichConfigError';
   constructor(
     readonly setting: string,

@@ -1,17 +1,8 @@
 /** The resync section of the environment (docs/CONTRACTS.md), parsed once with zod/mini. */
 import * as z from 'zod/mini';
+import { csvList, parseSection, positiveInt } from '../config-core';
 import { ResyncConfigError } from './errors';
 
-const csv = z.pipe(
-  z.string(),
-  z.transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  ),
-);
-const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 export const resyncEnvSchema = z.object({
   PLAYBOOK_REPOSITORY: z._default(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/)), 'aws-samples/aws-customer-playbook-framework'),
@@ -24,7 +15,7 @@ export const resyncEnvSchema = z.object({
   PLAYBOOKS_KMS_KEY_ARN: z.optional(z.string()),
   QBUSINESS_APPLICATION_ID: z.optional(z.string()),
   QBUSINESS_INDEX_ID: z.optional(z.string()),
-  QBUSINESS_DATA_SOURCE_IDS: z._default(csv, []),
+  QBUSINESS_DATA_SOURCE_IDS: z._default(csvList, []),
   SYNC_STALE_HOURS: positiveInt(48),
   MAX_TARBALL_BYTES: positiveInt(52_428_800),
   STATE_TABLE: z.optional(z.string()),
@@ -49,12 +40,7 @@ export function tarballUrlFor(repository: string, ref: string): string {
 }
 
 export function loadResyncConfig(env: NodeJS.ProcessEnv): ResyncConfig {
-  const parsed = z.safeParse(resyncEnvSchema, env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new ResyncConfigError(`invalid resync configuration: ${fields}`, { cause: parsed.error });
-  }
-  const e = parsed.data;
+  const e = parseSection('resync', resyncEnvSchema, env, ResyncConfigError);
   const ids = e.QBUSINESS_DATA_SOURCE_IDS;
   if (ids.length > 0 && (e.QBUSINESS_APPLICATION_ID === undefined || e.QBUSINESS_INDEX_ID === undefined)) {
     throw new ResyncConfigError('QBUSINESS_DATA_SOURCE_IDS needs QBUSINESS_APPLICATION_ID and QBUSINESS_INDEX_ID');

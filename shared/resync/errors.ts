@@ -1,4 +1,5 @@
 /** Named failures of a resync. Each stops the run before anything is written. */
+import { ConfigError } from '../config-core';
 
 export class TarballDownloadError extends Error {
   override readonly name = 'TarballDownloadError';
@@ -38,6 +39,6 @@ export class BucketSyncError extends Error {
   override readonly name = 'BucketSyncError';
 }
 
-export class ResyncConfigError extends Error {
+export class ResyncConfigError extends ConfigError {
   override readonly name = 'ResyncConfigError';
 }
