@@ -1,11 +1,11 @@
 /** `q-triage doctor`: is this account ready for q-triage? Reads only; exit 1 on any FAIL. */
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../clock';
 import { createDoctorDeps, loadReadinessConfig, renderDoctorJson, renderDoctorText, runDoctor, worstStatus, type DoctorDeps, type ReadinessConfig } from '../../doctor';
-import { UsageError, type CliIo, type Command } from '../command';
+import type { CliIo, Command } from '../command';
+import { outputFormat, parseCliArgs } from '../options';
 import { writeText } from '../output';
 
 const USAGE = `Usage: q-triage doctor [options]
@@ -39,14 +39,8 @@ export function createDoctorCommand(factory: DoctorDepsFactory = defaultFactory)
     summary: 'Check that the account is ready: trails, data events, rules, subscriptions, Q',
     usage: USAGE,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      let values: { format?: string; region?: string };
-      try {
-        ({ values } = parseArgs({ args: [...args], options: { format: { type: 'string' }, region: { type: 'string' } }, strict: true, allowPositionals: false }));
-      } catch (error) {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
-      }
-      const format = values.format ?? 'text';
-      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+      const { values } = parseCliArgs({ args: [...args], options: { format: { type: 'string' }, region: { type: 'string' } }, strict: true, allowPositionals: false });
+      const format = outputFormat(values.format);
       const results = await runDoctor(factory(loadReadinessConfig(io.env), values.region ?? io.env.AWS_REGION));
       writeText(io.stdout as Writable, format === 'json' ? renderDoctorJson(results) : renderDoctorText(results));
       return worstStatus(results) === 'FAIL' ? 1 : 0;

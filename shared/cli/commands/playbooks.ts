@@ -2,11 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { cleanText } from '../../alerts/escape';
 import { PLAYBOOK_TABLE } from '../../playbook/table';
 import { readPlaybookTable, type PlaybookSource, type PlaybookTableReport } from '../../playbook/parser';
 import { UsageError, type CliIo, type Command } from '../command';
+import { outputFormat, parseCliArgs } from '../options';
 import { formatTable, writeJsonLines, writeText } from '../output';
 
 const USAGE = `Usage: q-triage playbooks table DIR [--format text|json]
@@ -79,17 +79,11 @@ export const playbooksCommand: Command = {
   summary: 'Show how the playbook event tables resolve to operations, and the drift',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCliArgs({ args: [...args], allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
     const [sub, dir, ...extra] = parsed.positionals;
     if (sub !== 'table') throw new UsageError(sub === undefined ? 'missing sub-command (table)' : `unknown sub-command "${sub}"`);
     if (dir === undefined || extra.length > 0) throw new UsageError('expected exactly one DIR');
-    const format = parsed.values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+    const format = outputFormat(parsed.values.format);
     const report = await readPlaybookTable(directorySource(resolve(io.cwd, dir)), PLAYBOOK_TABLE.map((row) => row.eventName));
     if (report.playbooks.length === 0) {
       io.stderr.write(`q-triage playbooks: no Amazon_Q.md playbook found under ${dir}\n`);

@@ -2,10 +2,10 @@
  * `q-triage redrive`: after an outage, move what landed in the dead-letter queue back to the buffer with
  * SQS's own message move task. Safe to run twice: the pipeline triages each CloudTrail eventID once.
  */
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { UsageError, type CliIo, type Command } from '../command';
+import { parseCliArgs } from '../options';
 import { writeJsonLine, writeText } from '../output';
 
 const USAGE = `Usage: q-triage redrive --dlq-arn ARN [--destination-arn ARN] [--max-per-second N] [--status] [--region R]
@@ -34,22 +34,17 @@ export interface RedriveOptions {
 }
 
 export function parseRedriveOptions(args: readonly string[]): RedriveOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        'dlq-arn': { type: 'string' },
-        'destination-arn': { type: 'string' },
-        'max-per-second': { type: 'string' },
-        status: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-        region: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCliArgs({
+    args: [...args],
+    options: {
+      'dlq-arn': { type: 'string' },
+      'destination-arn': { type: 'string' },
+      'max-per-second': { type: 'string' },
+      status: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      region: { type: 'string' },
+    },
+  });
   const dlqArn = values['dlq-arn'];
   if (dlqArn === undefined || !SQS_ARN.test(dlqArn)) throw new UsageError('--dlq-arn must be an SQS queue ARN');
   const destinationArn = values['destination-arn'];

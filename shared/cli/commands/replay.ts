@@ -3,7 +3,6 @@
  * (memory state, stdout alerts, local playbooks for enrichment). Stateful rules run in event-time order.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../alerts/model';
 import { cleanText } from '../../alerts/escape';
@@ -20,6 +19,7 @@ import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/local
 import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
 import { UsageError, type CliIo, type Command } from '../command';
+import { parseCliArgs } from '../options';
 import { readInputBatches } from '../input';
 import { formatTable, writeJsonLine, writeJsonLines, writeText } from '../output';
 
@@ -53,25 +53,19 @@ interface ReplayOptions {
 }
 
 function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'self-principal': { type: 'string', multiple: true, default: [] },
-        rules: { type: 'string' },
-        playbooks: { type: 'string' },
-        locale: { type: 'string', default: env.ALERT_LOCALE ?? 'en' },
-        'no-enrich': { type: 'boolean', default: false },
-        strict: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'self-principal': { type: 'string', multiple: true, default: [] },
+      rules: { type: 'string' },
+      playbooks: { type: 'string' },
+      locale: { type: 'string', default: env.ALERT_LOCALE ?? 'en' },
+      'no-enrich': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+    },
+  });
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
   return {

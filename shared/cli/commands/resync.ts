@@ -1,10 +1,10 @@
 /** `q-triage resync`: the scheduled resync, run locally against the configured environment. */
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { systemClock } from '../../clock';
 import { createLogger } from '../../logger';
 import { createResyncDeps, loadResyncConfig, renderReportText, runResync } from '../../resync';
-import { UsageError, type CliIo, type Command } from '../command';
+import type { CliIo, Command } from '../command';
+import { outputFormat, parseCliArgs } from '../options';
 import { writeJsonLine, writeText } from '../output';
 
 const USAGE = `Usage: q-triage resync [--dry-run] [--force-sync] [--format text|json]
@@ -30,17 +30,11 @@ export const resyncCommand: Command = {
   summary: 'Sync the playbooks to S3 and start the Q Business data source syncs',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: { 'dry-run': { type: 'boolean', default: false }, 'force-sync': { type: 'boolean', default: false }, format: { type: 'string', default: 'text' } },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const format = parsed.values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+    const parsed = parseCliArgs({
+      args: [...args],
+      options: { 'dry-run': { type: 'boolean', default: false }, 'force-sync': { type: 'boolean', default: false }, format: { type: 'string', default: 'text' } },
+    });
+    const format = outputFormat(parsed.values.format);
     const deps = createResyncDeps(loadResyncConfig(io.env), { clock: systemClock, logger: createLogger({ silent: true }) });
     const report = await runResync(deps, { dryRun: parsed.values['dry-run'], forceSync: parsed.values['force-sync'] });
     const stdout = io.stdout as Writable;
