@@ -16,6 +16,7 @@ import { MemoryStateStore } from '../shared/state';
 import { createTriage } from '../shared/triage';
 import { startDynamo } from '../test/support/dynalite';
 import { startHttpStub } from '../test/support/http-stub';
+import { localTriageEnvironment } from '../test/support/lambda-env';
 import { publishedMessages, snsPublished } from '../test/support/sns-stub';
 import { generateEvents } from './generate';
 
@@ -70,20 +71,8 @@ async function main(): Promise<void> {
   const dynamo = await startDynamo('q-triage-bench-state');
   const sns = await startHttpStub((_request, index) => snsPublished(index));
   Object.assign(process.env, {
-    STATE_TABLE: dynamo.tableName,
-    ALERTS_TOPIC_ARN: ALERTS,
-    PAGING_TOPIC_ARN: PAGING,
-    SELF_PRINCIPALS: SELF,
+    ...localTriageEnvironment({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint, snsEndpoint: sns.endpoint, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, selfPrincipals: SELF }),
     PAGES_PER_HOUR: '1000000',
-    ENRICH_SOURCE: 'none',
-    CONTEXT_ENABLED: 'false',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set, as Lambda would
   const { triageBatch } = require('../functions/triage/handler') as { triageBatch: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };

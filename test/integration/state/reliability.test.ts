@@ -14,6 +14,7 @@ import { createLogger } from '../../../shared/logger';
 import { CountingMetrics } from '../../../shared/metrics';
 import { dynamoClient, startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { startHttpStub, type HttpStub } from '../../support/http-stub';
+import { localTriageEnvironment } from '../../support/lambda-env';
 import { recordingNotifier } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
 import { publishedMessages, snsError, snsPublished } from '../../support/sns-stub';
@@ -41,19 +42,14 @@ const savedEnv = { ...process.env };
 /** Loads functions/triage/handler.ts as Lambda would: a fresh module with this environment (kept until afterEach: the SDK reads it lazily). */
 function coldStart(env: Record<string, string> = {}): Handler {
   Object.assign(process.env, {
-    STATE_TABLE: dynamo.tableName,
-    ALERTS_TOPIC_ARN: ALERTS,
-    PAGING_TOPIC_ARN: PAGING,
-    SELF_PRINCIPALS: 'arn:aws:sts::*:assumed-role/q-triage-*',
-    ENRICH_SOURCE: 'none',
-    CONTEXT_ENABLED: 'false',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTESTTEST',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...localTriageEnvironment({
+      tableName: dynamo.tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      snsEndpoint: sns.endpoint,
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      selfPrincipals: 'arn:aws:sts::*:assumed-role/q-triage-*',
+    }),
     DEADLINE_RESERVE_MS: '1000',
     ...env,
   });
