@@ -3,7 +3,6 @@
  * from configuration. The domain stays free of Lambda; the handler stays a dozen lines.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { applyRules, parseRulesJson } from '../classify/overrides';
 import { defaultPolicy } from '../classify/policy';
@@ -12,7 +11,6 @@ import { systemClock, type Clock } from '../clock';
 import type { TriageConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
-import { createSnsClient, createSnsNotifier, createStdoutNotifier } from '../notify';
 import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
@@ -23,9 +21,8 @@ export interface AwsTriageDeps {
   readonly logger: Logger;
   readonly metrics: MetricsSink;
   readonly clock?: Clock;
-  /** Injected by tests to point the clients at local servers. */
+  /** Injected by tests to point the client at a local server. */
   readonly dynamo?: DynamoDBDocumentClient;
-  readonly sns?: SNSClient;
   /** Environment for the enrichment and context sections; without it, no enrichment and no context. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly enricher?: Enricher;
@@ -44,13 +41,17 @@ interface Adapters {
 function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
   const { config, logger, metrics } = deps;
   const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const notifier = createSnsNotifier({
-    client: deps.sns ?? createSnsClient(),
-    alertsTopicArn: config.alertsTopicArn,
-    pagingTopicArn: config.pagingTopicArn,
-    logger,
-    // The pipeline decides paging (severity, page cap); the notifier only routes.
-    shouldPage: (alert, kind) => kind === 'new' && alert.paged,
+  // Most invocations raise no alert: the SNS client and the renderers load with the first publish.
+  const notifier = lazyNotifier(async () => {
+    const { createSnsClient, createSnsNotifier } = await import('../notify');
+    return createSnsNotifier({
+      client: createSnsClient(),
+      alertsTopicArn: config.alertsTopicArn,
+      pagingTopicArn: config.pagingTopicArn,
+      logger,
+      // The pipeline decides paging (severity, page cap); the notifier only routes.
+      shouldPage: (alert, kind) => kind === 'new' && alert.paged,
+    });
   });
   const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
   if (deps.env === undefined) return { store, notifier };
@@ -61,7 +62,22 @@ function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
 
 /** `LOCAL_ADAPTERS` (serverless invoke local --stage local): the replay's adapters, no AWS call at all. */
 function localAdapters(): Adapters {
-  return { store: new MemoryStateStore(), notifier: createStdoutNotifier({ stream: process.stdout, format: 'json' }) };
+  const notifier = lazyNotifier(async () => (await import('../notify')).createStdoutNotifier({ stream: process.stdout, format: 'json' }));
+  return { store: new MemoryStateStore(), notifier };
+}
+
+/** A notifier built on first use; a failed load is retried by the next publish. */
+function lazyNotifier(load: () => Promise<Notifier>): Notifier {
+  let loading: Promise<Notifier> | undefined;
+  return {
+    async publish(alert, kind) {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).publish(alert, kind);
+    },
+  };
 }
 
 /** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */

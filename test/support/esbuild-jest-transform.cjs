@@ -16,12 +16,14 @@ module.exports = {
       target: 'node20',
       sourcemap: 'inline',
       sourcefile: sourcePath,
+      // jest runs CommonJS: lazy `import()`s (code-split chunks in the Lambda bundles) become require().
+      supported: { 'dynamic-import': false },
       // `import.meta.url` has no CommonJS meaning; map it to the file URL.
       define: { 'import.meta.url': JSON.stringify(`file://${sourcePath}`) },
     });
     return { code: result.code };
   },
   getCacheKey(sourceText, sourcePath) {
-    return createHash('sha256').update(sourcePath).update('\0').update(sourceText).update('\0esbuild-cjs-v1').digest('hex');
+    return createHash('sha256').update(sourcePath).update('\0').update(sourceText).update('\0esbuild-cjs-v2').digest('hex');
   },
 };

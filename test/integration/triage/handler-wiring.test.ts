@@ -1,0 +1,116 @@
+/**
+ * The triage handler as deployed with enrichment and context on: the real module, cold-started from
+ * its environment, with every AWS client pointed at a local server (dynalite, and stubs of SNS, Q Business
+ * ChatSync and CloudTrail LookupEvents). Proves the lazily loaded clients are wired and used.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { startDynamo, type LocalDynamo } from '../../support/dynalite';
+import { startHttpStub, type HttpStub, type StubRequest } from '../../support/http-stub';
+import { localTriageEnvironment } from '../../support/lambda-env';
+import { publishedMessages, snsPublished } from '../../support/sns-stub';
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-wiring-alerts';
+const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-wiring-paging';
+const APPLICATION = '3f1b2c4d-0000-4000-8000-000000000001';
+const sample = JSON.parse(readFileSync(join(__dirname, '../../../events/qbusiness/create-plugin.json'), 'utf8')) as SQSEvent;
+const savedEnv = { ...process.env };
+
+let dynamo: LocalDynamo;
+let sns: HttpStub;
+let qbusiness: HttpStub;
+let cloudtrail: HttpStub;
+
+const isLookup = (request: StubRequest): boolean => request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents';
+
+beforeEach(async () => {
+  dynamo = await startDynamo();
+  sns = await startHttpStub((_request, index) => snsPublished(index));
+  qbusiness = await startHttpStub(() => ({
+    status: 200,
+    body: JSON.stringify({
+      conversationId: 'c-1',
+      systemMessageId: 'm-2',
+      systemMessage: 'Review the plugin, its target system and its secret; delete it if it was not approved.',
+      sourceAttributions: [{ title: 'Amazon Q response playbook', url: 'https://example.com/playbooks/amazon-q.md', citationNumber: 1 }],
+    }),
+  }));
+  cloudtrail = await startHttpStub(() => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Events: [] }) }));
+  Object.assign(process.env, {
+    ...localTriageEnvironment({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint, snsEndpoint: sns.endpoint, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, selfPrincipals: 'arn:aws:iam::*:role/q-triage-*' }),
+    ENRICH_SOURCE: 'qbusiness',
+    QBUSINESS_APPLICATION_ID: APPLICATION,
+    QBUSINESS_AUTH_MODE: 'anonymous',
+    CONTEXT_ENABLED: 'true',
+    AWS_ENDPOINT_URL_QBUSINESS: qbusiness.endpoint,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.endpoint,
+  });
+});
+
+afterEach(async () => {
+  process.env = { ...savedEnv };
+  await Promise.all([sns.close(), qbusiness.close(), cloudtrail.close()]);
+  await dynamo.close();
+});
+
+function coldStart(): Handler {
+  let handler: Handler | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per cold start
+    handler = (require('../../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
+  });
+  if (handler === undefined) throw new Error('handler did not load');
+  return handler;
+}
+
+const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+test('a HIGH alert carries the playbook answer from ChatSync and the principal context from LookupEvents', async () => {
+  const handler = coldStart();
+
+  const response = await handler(sample, context);
+
+  expect(response.batchItemFailures).toEqual([]);
+  const [alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(alert?.document).toMatchObject({
+    rule: 'playbook/CreatePlugin',
+    enrichment: expect.objectContaining({ status: 'answered', source: 'qbusiness' }),
+  });
+  expect(JSON.stringify(alert?.document)).toContain('Review the plugin');
+  expect(qbusiness.requests[0]?.path).toContain(`/applications/${APPLICATION}/conversations`);
+  expect(cloudtrail.requests.filter(isLookup).length).toBeGreaterThanOrEqual(1);
+  expect(cloudtrail.requests.filter(isLookup).length).toBeLessThanOrEqual(2);
+});
+
+test('the question sent to Q Business holds none of the event text', async () => {
+  const handler = coldStart();
+
+  await handler(sample, context);
+
+  const body = qbusiness.requests[0]?.body ?? '';
+  expect(body).not.toContain('ticket-sync');
+  expect(body).not.toContain('tickets.example.net');
+  expect(body).not.toContain('LegacyCIDeployRole');
+});
+
+test('a second container answers from the DynamoDB cache without asking Q again', async () => {
+  await coldStart()(sample, context);
+  const asked = qbusiness.requests.length;
+  const other = structuredClone(sample);
+  const record = other.Records[0] as SQSEvent['Records'][number];
+  const envelope = JSON.parse(record.body) as { detail: Record<string, unknown> & { userIdentity: { arn: string } } };
+  // Another event from another session of the same role: a new incident, the same question.
+  envelope.detail.eventID = '0e0e0e0e-1111-4222-8333-444455556666';
+  envelope.detail.userIdentity.arn = envelope.detail.userIdentity.arn.replace('i-0abc123def4567890', 'i-0fff000000000000f');
+  record.body = JSON.stringify(envelope);
+
+  await coldStart()(other, context);
+
+  expect(qbusiness.requests.length).toBe(asked);
+  const alerts = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(alerts).toHaveLength(2);
+  expect(alerts[1]?.document).toMatchObject({ enrichment: expect.objectContaining({ status: 'answered' }) });
+});
