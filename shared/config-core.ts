@@ -42,8 +42,8 @@ function explain(issue: $ZodIssue, env: Record<string, string | undefined>): str
   if (value === undefined || value === '') return `${name} is required`;
   if (issue.code === 'invalid_format' || issue.code === 'custom') return `${name} ${issue.message === 'Invalid input' ? 'is invalid' : issue.message}`;
   if (issue.code === 'invalid_value') return `${name} must be one of ${issue.values.map(String).join(', ')}`;
-  if (issue.code === 'invalid_type') return `${name} must be a ${issue.expected}`;
-  if (issue.code === 'too_small') return `${name} must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'invalid_type') return `${name} must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+  if (issue.code === 'too_small') return `${name} must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}`;
   return `${name} is invalid`;
 }
 
