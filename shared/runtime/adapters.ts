@@ -4,6 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock';
+import { lazy } from '../lazy';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { ActivitySink, ContextProvider, Enricher } from '../triage';
@@ -52,17 +53,9 @@ export function createAwsEnricher(deps: AdapterDeps): Enricher {
   // The Q Business client (and, for identity-center, the token clients) is built on the first ask: most
   // invocations raise no alert, and their cold start should not pay for it. The settings are checked now.
   const settings = config.source === 'qbusiness' ? config.qbusiness : undefined;
-  let built: Promise<AnswerSource> | undefined;
+  const qbusiness = settings === undefined ? undefined : lazy(() => buildQBusinessSource(settings, clock));
   const source: AnswerSource | undefined =
-    settings === undefined
-      ? undefined
-      : {
-          name: 'qbusiness',
-          async ask(question, options) {
-            built ??= buildQBusinessSource(settings, clock);
-            return (await built).ask(question, options);
-          },
-        };
+    qbusiness === undefined ? undefined : { name: 'qbusiness', ask: async (question, options) => (await qbusiness()).ask(question, options) };
   const enricher = createEnricher({
     source,
     cache,
@@ -87,8 +80,7 @@ export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
   if (!config.enabled) return { activity: activityLog };
   // Like the Q client: the CloudTrail client and the provider are built for the first alert that needs them.
-  let provider: Promise<ContextProvider> | undefined;
-  const build = async (): Promise<ContextProvider> => {
+  const provider = lazy(async (): Promise<ContextProvider> => {
     const [{ createLookupClient }, { createContextProvider }, { DynamoLookupCache }, { DynamoRateLimiter }] = await Promise.all([
       import('../context/client'),
       import('../context/provider'),
@@ -105,14 +97,6 @@ export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider
       windowHours: config.windowHours,
       callsPerAlert: config.callsPerAlert,
     });
-  };
-  return {
-    activity: activityLog,
-    context: {
-      async describe(alert) {
-        provider ??= build();
-        return (await provider).describe(alert);
-      },
-    },
-  };
+  });
+  return { activity: activityLog, context: { describe: async (alert) => (await provider()).describe(alert) } };
 }

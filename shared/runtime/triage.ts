@@ -8,6 +8,7 @@ import { applyRules, parseRulesJson } from '../classify/overrides';
 import { defaultPolicy } from '../classify/policy';
 import { createSelfMatcher } from '../classify/self';
 import { systemClock, type Clock } from '../clock';
+import { lazy } from '../lazy';
 import type { TriageConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
@@ -66,18 +67,10 @@ function localAdapters(): Adapters {
   return { store: new MemoryStateStore(), notifier };
 }
 
-/** A notifier built on first use; a failed load is retried by the next publish. */
+/** A notifier built on first use. */
 function lazyNotifier(load: () => Promise<Notifier>): Notifier {
-  let loading: Promise<Notifier> | undefined;
-  return {
-    async publish(alert, kind) {
-      loading ??= load().catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-      return (await loading).publish(alert, kind);
-    },
-  };
+  const notifier = lazy(load);
+  return { publish: async (alert, kind) => (await notifier()).publish(alert, kind) };
 }
 
 /** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */
