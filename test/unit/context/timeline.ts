@@ -2,7 +2,9 @@
  * A hand-written incident: a role session creates a plugin, uploads documents, chats through the plugin,
  * weakens the chat controls, is denied a second plugin, then deletes an index. Ids and names are ours.
  */
+import type { Alert } from '../../../shared/alerts/model';
 import { normalizeEvent, type TriageEvent } from '../../../shared/events';
+import { testAlert } from '../../support/alerts';
 
 export const ACCOUNT = '111122223333';
 export const APP_ID = 'a1b2c3d4-0000-4000-8000-00000000a001';
@@ -105,32 +107,20 @@ export function lookupEvent(record: Record<string, unknown>): Record<string, unk
   };
 }
 
-import type { Alert } from '../../../shared/alerts/model';
 
 /** The alert the context is asked for: the index deletion at 11:30. */
 export function alertAbout(event: TriageEvent): Alert {
-  return {
-    id: 'alert-1',
-    severity: 'MEDIUM',
+  return testAlert({
     category: 'index',
     rule: `playbook/${event.eventName}`,
     title: `${event.eventName} by a role session`,
-    description: 'fixture',
     phase: 'recovery',
     principal: event.principal,
     account: event.account,
     region: event.region,
     firstSeen: event.eventTime,
     lastSeen: event.eventTime,
-    count: 1,
-    updates: 0,
     eventIds: [event.eventId],
     eventNames: { [event.eventName]: 1 },
-    reasons: [],
-    steps: [],
-    questions: [],
-    links: [],
-    samples: [],
-    paged: false,
-  };
+  });
 }
