@@ -120,7 +120,7 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<InputItem[]> {
   } catch (error) {
     return [{ source: STDIN_PATH, error: `cannot read standard input: ${messageOf(error)}` }];
   }
-  return [...parseInput(Buffer.concat(chunks), STDIN_PATH)];
+  return parseInput(Buffer.concat(chunks), STDIN_PATH);
 }
 
 async function* readPath(display: string, absolute: string): AsyncGenerator<readonly InputItem[], void, undefined> {
@@ -153,7 +153,7 @@ async function readOneFile(display: string, absolute: string): Promise<InputItem
   } catch (error) {
     return [{ source: display, error: fsReason(error) }];
   }
-  return [...parseInput(data, display)];
+  return parseInput(data, display);
 }
 
 type DirectoryEntry = { display: string; absolute: string } | { display: string; error: string };
@@ -218,20 +218,22 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  * Parses one input's bytes (a file's or stdin's), gunzipping them first when they start with the gzip
  * magic bytes. A damaged gzip still yields the events decoded before the damage, then the gzip error.
  */
-export function* parseInput(data: Buffer, name: string): Generator<InputItem, void, undefined> {
+export function parseInput(data: Buffer, name: string): InputItem[] {
+  const out: InputItem[] = [];
   if (data[0] !== GZIP_MAGIC[0] || data[1] !== GZIP_MAGIC[1]) {
-    yield* parseDocument(data, name, false);
-    return;
+    parseDocument(data, name, false, out);
+    return out;
   }
   let inflated: Buffer;
   try {
     inflated = gunzipSync(data);
   } catch (error) {
-    yield* parseDocument(salvageGzip(data), name, true);
-    yield { source: name, error: `gzip: ${messageOf(error)}` };
-    return;
+    parseDocument(salvageGzip(data), name, true, out);
+    out.push({ source: name, error: `gzip: ${messageOf(error)}` });
+    return out;
   }
-  yield* parseDocument(inflated, name, false);
+  parseDocument(inflated, name, false, out);
+  return out;
 }
 
 /** What can be inflated from a damaged gzip stream (empty if nothing). */
@@ -249,25 +251,27 @@ const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
 
 /**
  * `truncated`: the buffer is what could be saved from a damaged input; its cut-off tail is not
  * reported (the caller reports the damage once).
  */
-function* parseDocument(buf: Buffer, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+function parseDocument(buf: Buffer, name: string, truncated: boolean, out: InputItem[]): void {
   const bom = buf[0] === UTF8_BOM[0] && buf[1] === UTF8_BOM[1] && buf[2] === UTF8_BOM[2] ? 3 : 0;
   const start = skipWhitespace(buf, bom);
   if (start >= buf.length) {
-    if (!truncated) yield { source: name, error: 'empty input: no events' };
+    if (!truncated) out.push({ source: name, error: 'empty input: no events' });
     return;
   }
   const first = buf[start];
   if (first === OPEN_BRACKET || recordsArrayOpen(buf, start) >= 0) {
-    yield* parseDocumentSequence(buf, start, name, truncated);
+    parseDocumentSequence(buf, start, name, truncated, out);
   } else if (first === OPEN_BRACE && looksLikeJsonLines(buf, start)) {
-    yield* parseJsonLines(buf, bom, name, truncated);
+    parseJsonLines(buf, bom, name, truncated, out);
   } else {
-    yield* parseWhole(buf, bom, start, name, truncated);
+    parseWhole(buf, bom, start, name, truncated, out);
   }
 }
 
@@ -289,20 +293,20 @@ function lineIsObject(buf: Buffer, from: number, to: number): boolean {
 }
 
 /** One JSON value for the whole input; if it does not parse, a second line shaped like an event means JSON lines after all. */
-function* parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+function parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean, out: InputItem[]): void {
   const text = buf.toString('utf8', start);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     if (buf[start] === OPEN_BRACE && secondLineIsObject(buf, start)) {
-      yield* parseJsonLines(buf, bom, name, truncated);
+      parseJsonLines(buf, bom, name, truncated, out);
     } else if (!truncated) {
-      yield { source: name, error: describeJsonError(error, text) };
+      out.push({ source: name, error: describeJsonError(error, text) });
     }
     return;
   }
-  yield* expandValue(value, name, buf.length - start);
+  expandValue(value, name, buf.length - start, out);
 }
 
 function secondLineIsObject(buf: Buffer, start: number): boolean {
@@ -315,7 +319,7 @@ function secondLineIsObject(buf: Buffer, start: number): boolean {
   return false;
 }
 
-function* parseJsonLines(buf: Buffer, from: number, name: string, truncated: boolean): Generator<InputItem, void, undefined> {
+function parseJsonLines(buf: Buffer, from: number, name: string, truncated: boolean, out: InputItem[]): void {
   let line = 0;
   let pos = from;
   while (pos < buf.length) {
@@ -334,10 +338,10 @@ function* parseJsonLines(buf: Buffer, from: number, name: string, truncated: boo
       value = JSON.parse(text);
     } catch (error) {
       // The last, unterminated line of a salvaged input is where the damage cut it.
-      if (!(truncated && nl < 0)) yield { source, error: describeJsonError(error, text) };
+      if (!(truncated && nl < 0)) out.push({ source, error: describeJsonError(error, text) });
       continue;
     }
-    yield* expandValue(value, source, e - s);
+    expandValue(value, source, e - s, out);
   }
 }
 
@@ -346,12 +350,7 @@ function* parseJsonLines(buf: Buffer, from: number, name: string, truncated: boo
  * element (each parsed on its own, so one bad record costs only itself); anything else is one event.
  * A structural break (truncation, garbage between values) ends the walk with one error.
  */
-function* parseDocumentSequence(
-  buf: Buffer,
-  start: number,
-  name: string,
-  truncated: boolean,
-): Generator<InputItem, void, undefined> {
+function parseDocumentSequence(buf: Buffer, start: number, name: string, truncated: boolean, out: InputItem[]): void {
   let index = 0;
   let pos = start;
   while (pos < buf.length) {
@@ -360,15 +359,15 @@ function* parseDocumentSequence(
     if (arrayOpen < 0) {
       const end = valueEnd(buf, pos);
       if (end < 0) {
-        if (!truncated) yield { source: `${name}#${index}`, error: truncationReason(pos) };
+        if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(pos) });
         return;
       }
       if (end === pos) {
         // A stray `,` `]` or `}` between documents: no value starts here, and nothing after it can be trusted.
-        yield { source: name, error: `malformed JSON: unexpected ${JSON.stringify(String.fromCharCode(buf[pos] ?? 0))} at byte ${pos}; the rest is skipped` };
+        out.push({ source: name, error: `malformed JSON: unexpected ${JSON.stringify(String.fromCharCode(buf[pos] ?? 0))} at byte ${pos}; the rest is skipped` });
         return;
       }
-      yield* parseSlice(buf, pos, end, `${name}#${index}`);
+      parseSlice(buf, pos, end, `${name}#${index}`, out);
       index++;
       pos = skipWhitespace(buf, end);
       continue;
@@ -380,23 +379,22 @@ function* parseDocumentSequence(
     const steps = whole === undefined ? arrayElements(buf, arrayOpen) : [];
     if (whole !== undefined) {
       for (let i = 0; i < whole.values.length; i++) {
-        const bounds = whole.bounds[i] as { start: number; end: number };
-        yield messageOrEvent(whole.values[i], `${name}#${index}`, bounds.end - bounds.start);
+        out.push(messageOrEvent(whole.values[i], `${name}#${index}`, (whole.ends[i] as number) - (whole.starts[i] as number)));
         index++;
       }
       closedAt = whole.closedAt;
     }
     for (const step of steps) {
       if (step.kind === 'element') {
-        yield* parseSlice(buf, step.start, step.end, `${name}#${index}`);
+        parseSlice(buf, step.start, step.end, `${name}#${index}`, out);
         index++;
       } else if (step.kind === 'closed') {
         closedAt = step.end;
       } else if (step.kind === 'truncated') {
-        if (!truncated) yield { source: `${name}#${index}`, error: truncationReason(step.start) };
+        if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(step.start) });
         return;
       } else {
-        yield { source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${step.at}; the rest is skipped` };
+        out.push({ source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${step.at}; the rest is skipped` });
         return;
       }
     }
@@ -404,9 +402,9 @@ function* parseDocumentSequence(
     if (recordsOpen >= 0) {
       if (buf[pos] !== CLOSE_BRACE) {
         if (pos >= buf.length) {
-          if (!truncated) yield { source: name, error: truncationReason(pos) };
+          if (!truncated) out.push({ source: name, error: truncationReason(pos) });
         } else {
-          yield { source: name, error: `malformed JSON: expected '}' after the Records array at byte ${pos}; the rest is skipped` };
+          out.push({ source: name, error: `malformed JSON: expected '}' after the Records array at byte ${pos}; the rest is skipped` });
         }
         return;
       }
@@ -419,45 +417,54 @@ function truncationReason(at: number): string {
   return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
 }
 
-/** Values and byte bounds of a complete, valid array starting at `open`; undefined if anything is off. */
-function parseWholeArray(buf: Buffer, open: number): { values: unknown[]; bounds: { start: number; end: number }[]; closedAt: number } | undefined {
-  const bounds: { start: number; end: number }[] = [];
-  let closedAt = -1;
-  for (const step of arrayElements(buf, open)) {
-    if (step.kind === 'element') bounds.push({ start: step.start, end: step.end });
-    else if (step.kind === 'closed') closedAt = step.end;
+/**
+ * Values and byte bounds of a complete, valid array starting at `open`; undefined if anything is off.
+ * `ends[i]` is where element i ends (its start is after the previous end, its comma and whitespace).
+ */
+function parseWholeArray(buf: Buffer, open: number): { values: unknown[]; starts: number[]; ends: number[]; closedAt: number } | undefined {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = skipWhitespace(buf, open + 1);
+  let closedAt = buf[i] === CLOSE_BRACKET ? i + 1 : -1;
+  while (closedAt < 0) {
+    const end = i < buf.length ? valueEnd(buf, i) : -1;
+    if (end <= i) return undefined;
+    starts.push(i);
+    ends.push(end);
+    i = skipWhitespace(buf, end);
+    if (buf[i] === CLOSE_BRACKET) closedAt = i + 1;
+    else if (buf[i] === COMMA) i = skipWhitespace(buf, i + 1);
     else return undefined;
   }
-  if (closedAt < 0) return undefined;
   let values: unknown;
   try {
     values = JSON.parse(buf.toString('utf8', open, closedAt));
   } catch {
     return undefined; // a bad record: the walk finds it and keeps the others
   }
-  return Array.isArray(values) && values.length === bounds.length ? { values, bounds, closedAt } : undefined;
+  return Array.isArray(values) && values.length === ends.length ? { values, starts, ends, closedAt } : undefined;
 }
 
-function* parseSlice(buf: Buffer, start: number, end: number, source: string): Generator<InputItem, void, undefined> {
+function parseSlice(buf: Buffer, start: number, end: number, source: string, out: InputItem[]): void {
   const text = buf.toString('utf8', start, end);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    yield { source, error: describeJsonError(error, text) };
+    out.push({ source, error: describeJsonError(error, text) });
     return;
   }
-  yield messageOrEvent(value, source, end - start);
+  out.push(messageOrEvent(value, source, end - start));
 }
 
 /** A `{"Records": [...]}` object yields its records; anything else is one event. */
-function* expandValue(value: unknown, source: string, bytes: number): Generator<InputItem, void, undefined> {
+function expandValue(value: unknown, source: string, bytes: number, out: InputItem[]): void {
   if (!isRecordsDocument(value)) {
-    yield messageOrEvent(value, source, bytes);
+    out.push(messageOrEvent(value, source, bytes));
     return;
   }
   // Records inside an already-parsed document: their own text length is unknown without re-serialising.
-  for (let i = 0; i < value.Records.length; i++) yield messageOrEvent(value.Records[i], `${source}#${i}`, undefined);
+  for (let i = 0; i < value.Records.length; i++) out.push(messageOrEvent(value.Records[i], `${source}#${i}`, undefined));
 }
 
 function isRecordsDocument(value: unknown): value is { Records: unknown[] } {

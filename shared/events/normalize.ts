@@ -2,7 +2,6 @@
  * Turns one untrusted input value (an EventBridge envelope or a bare CloudTrail record)
  * into a TriageEvent, or a rejection with a reason a person can act on.
  */
-import type * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
 import { EVENT_SOURCES, type EventSource } from '../playbook/types';
 import {
@@ -12,8 +11,9 @@ import {
   type CloudTrailRecord,
   type UserIdentity,
 } from './schema';
+import { compileCheck } from './check';
 
-type ValidatedRecord = z.infer<typeof cloudTrailRecordSchema>;
+const isCloudTrailRecord = compileCheck(cloudTrailRecordSchema);
 
 /** EventBridge's own ceiling for one event; anything larger did not come from CloudTrail through it. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -122,7 +122,7 @@ export function principalOf(identity: UserIdentity): Principal {
   };
 }
 
-function fromRecord(record: ValidatedRecord, original: CloudTrailRecord): NormalizeResult {
+function fromRecord(record: CloudTrailRecord): NormalizeResult {
   const eventSource = EVENT_SOURCES.find((source) => source === record.eventSource);
   if (eventSource === undefined) {
     return { ok: false, eventId: record.eventID, reason: `eventSource ${JSON.stringify(record.eventSource.slice(0, 128))} is not an Amazon Q source` };
@@ -154,7 +154,7 @@ function fromRecord(record: ValidatedRecord, original: CloudTrailRecord): Normal
         arn: present(resource.ARN),
         type: present(resource.type),
       })),
-      record: original,
+      record,
     },
   };
 }
@@ -180,13 +180,14 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
     }
     candidate = envelope.data.detail;
   }
-  // The fast compiled parse first; only a failure is parsed again with inputs reported, for the reason.
-  const parsed = cloudTrailRecordSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const detailed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
-    const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
-    return { ok: false, eventId, reason: describeIssues(detailed.error?.issues ?? parsed.error.issues) };
+  // The compiled check first; zod itself judges (and explains) only what the check turns down.
+  if (!isCloudTrailRecord(candidate)) {
+    const parsed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
+    if (!parsed.success) {
+      const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
+      return { ok: false, eventId, reason: describeIssues(parsed.error.issues) };
+    }
   }
-  // The parse output holds only the declared fields; the event keeps the original record, whole.
-  return fromRecord(parsed.data, candidate as CloudTrailRecord);
+  // Validated: the declared fields have their declared types, so the original record is read directly.
+  return fromRecord(candidate as CloudTrailRecord);
 }
