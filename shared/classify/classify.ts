@@ -49,20 +49,38 @@ export function isAuthorizationFailure(errorCode: string | undefined): boolean {
 }
 
 /**
- * A classification depends only on these fields, so a long replay or a busy account classifies each
- * (principal, operation, outcome) once. Bounded: cleared when it grows past `MAX_MEMO`.
+ * A classification depends only on the operation, the error code, whether the principal is root and
+ * whether it is the backend's own, so a long replay or a busy account classifies each combination once.
+ * Keyed by operation name, then a short list of variants: no key strings are built per event.
  */
 export function createClassifier(policy: Policy, self: SelfMatcher): (event: TriageEvent) => Classification {
-  const memo = new Map<string, Classification>();
-  const MAX_MEMO = 50_000;
+  interface Variant {
+    readonly eventSource: string;
+    readonly errorCode: string | undefined;
+    readonly root: boolean;
+    readonly self: boolean;
+    readonly classification: Classification;
+  }
+  const memo = new Map<string, Variant[]>();
+  const MAX_OPERATIONS = 10_000;
   return (event) => {
-    const key = `${event.principal.key}\u0000${event.principal.type}\u0000${event.principal.sessionIssuerArn ?? ''}\u0000${event.eventSource}\u0000${event.eventName}\u0000${event.errorCode ?? ''}`;
-    let classification = memo.get(key);
-    if (classification === undefined) {
-      if (memo.size >= MAX_MEMO) memo.clear();
-      classification = classifyEvent(event, policy, self);
-      memo.set(key, classification);
+    const root = event.principal.type === 'Root';
+    const isSelf = self.matches(event.principal);
+    let variants = memo.get(event.eventName);
+    if (variants === undefined) {
+      if (memo.size >= MAX_OPERATIONS) memo.clear();
+      variants = [];
+      memo.set(event.eventName, variants);
     }
+    for (const variant of variants) {
+      if (variant.eventSource === event.eventSource && variant.errorCode === event.errorCode && variant.root === root && variant.self === isSelf) {
+        return variant.classification;
+      }
+    }
+    const classification = classifyEvent(event, policy, self);
+    // Forged events can carry endless error codes: keep the list short, the newest last.
+    if (variants.length >= 32) variants.shift();
+    variants.push({ eventSource: event.eventSource, errorCode: event.errorCode, root, self: isSelf, classification });
     return classification;
   };
 }

@@ -6,16 +6,22 @@ export function writeJsonLine(stream: Writable, value: unknown): void {
 }
 
 /** Many lines in few writes: a 100k-event replay would otherwise pay one stream write per event. */
-export function writeJsonLines(stream: Writable, values: Iterable<unknown>, linesPerWrite = 2000): void {
+export function writeLines(stream: Writable, lines: Iterable<string>, linesPerWrite = 2000): void {
   let chunk: string[] = [];
-  for (const value of values) {
-    chunk.push(JSON.stringify(value));
+  for (const line of lines) {
+    chunk.push(line);
     if (chunk.length >= linesPerWrite) {
       stream.write(`${chunk.join('\n')}\n`);
       chunk = [];
     }
   }
   if (chunk.length > 0) stream.write(`${chunk.join('\n')}\n`);
+}
+
+export function writeJsonLines(stream: Writable, values: Iterable<unknown>): void {
+  writeLines(stream, (function* stringify() {
+    for (const value of values) yield JSON.stringify(value);
+  })());
 }
 
 export function writeText(stream: Writable, text: string): void {

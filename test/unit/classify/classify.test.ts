@@ -1,4 +1,4 @@
-import { classifyEvent, type Classification } from '../../../shared/classify/classify';
+import { classifyEvent, createClassifier, type Classification } from '../../../shared/classify/classify';
 import { defaultPolicy } from '../../../shared/classify/policy';
 import { createSelfMatcher } from '../../../shared/classify/self';
 import { PLAYBOOK_TABLE } from '../../../shared/playbook/table';
@@ -294,5 +294,41 @@ describe('classifyEvent: attacker text never changes a verdict', () => {
 
     // Assert
     expect(result).toMatchObject({ severity: 'HIGH', self: false });
+  });
+});
+
+describe('createClassifier: remembered classifications', () => {
+  const selfGlobs = [`arn:aws:sts::111122223333:assumed-role/${SELF_ROLE}/*`];
+
+  test('the same user, once through the backend\'s session and once through another, is classified apart', () => {
+    // Arrange: both calls carry the same onBehalfOf user, so both have the same principal key.
+    const classify = createClassifier(policy, createSelfMatcher(selfGlobs));
+    const through = (roleName: string): IdentityFixture => ({ ...identities.assumedRole(roleName, 'session'), onBehalfOf: identities.identityCenterUser().onBehalfOf });
+    const other = triageEvent(cloudTrailRecord({ eventName: 'ChatSync', identity: through('AnalystRole') }));
+    const own = triageEvent(cloudTrailRecord({ eventName: 'ChatSync', identity: through(SELF_ROLE) }));
+    expect(own.principal.key).toBe(other.principal.key);
+
+    // Act
+    const first = classify(other);
+    const second = classify(own);
+
+    // Assert
+    expect(first.self).toBe(false);
+    expect(second.self).toBe(true);
+  });
+
+  test.each([
+    ['another error code', { errorCode: 'ThrottlingException' }],
+    ['an authorization failure', { errorCode: 'AccessDeniedException' }],
+    ['root', { identity: identities.root() }],
+    ['Q Developer', { eventSource: 'q.amazonaws.com' as const }],
+  ])('%s is not answered from memory of a plain call', (_name, options) => {
+    const classify = createClassifier(policy, noSelf);
+    const plain = classify(triageEvent(cloudTrailRecord({ eventName: 'DeleteIndex' })));
+
+    const changed = classify(triageEvent(cloudTrailRecord({ eventName: 'DeleteIndex', ...options })));
+
+    expect(changed).toEqual(classifyEvent(triageEvent(cloudTrailRecord({ eventName: 'DeleteIndex', ...options })), policy, noSelf));
+    expect(changed).not.toBe(plain);
   });
 });
