@@ -62,6 +62,65 @@ export type NormalizeResult =
   | { readonly ok: false; readonly reason: string; readonly eventId?: string };
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The number written by the ASCII digits text[from, to), or -1 if any is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+}
+
+/** CloudTrail's own form, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, by shape only. */
+function isUtcForm(text: string): boolean {
+  const n = text.length;
+  return (
+    text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[n - 1] === 'Z' &&
+    (n === 20 || (text[19] === '.' && n >= 22 && n <= 30 && digits(text, 20, n - 1) >= 0))
+  );
+}
+
+/**
+ * Reads the UTC form by position: Date's parser costs about a microsecond per event, and rolls
+ * 30 February over into March where this refuses it.
+ */
+function readUtcTime(text: string): { readonly time: number; readonly iso: string } | undefined {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (year < 0 || day < 1 || day > daysInMonth || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  // Fractions are cut to milliseconds, as Date does.
+  const millis = text.length === 20 ? '000' : text.slice(20, Math.min(23, text.length - 1)).padEnd(3, '0');
+  const seconds = daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second;
+  return { time: seconds * 1000 + Number(millis), iso: `${text.slice(0, 19)}.${millis}Z` };
+}
+
+/** Epoch milliseconds and the `toISOString` form of an ISO 8601 time, or undefined. */
+export function parseEventTime(text: string): { readonly time: number; readonly iso: string } | undefined {
+  if (isUtcForm(text)) return readUtcTime(text);
+  // Date.parse also takes "1" or local-time formats: only ISO 8601 reaches it.
+  const time = ISO_8601.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(time) ? undefined : { time, iso: new Date(time).toISOString() };
+}
 
 /** EventBridge `source` of CloudTrail events: `aws.` + the service prefix. `detail.eventSource` decides the rest. */
 const EVENT_BRIDGE_SOURCES: ReadonlySet<string> = new Set(['aws.qbusiness', 'aws.q']);
@@ -127,9 +186,8 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
   if (eventSource === undefined) {
     return { ok: false, eventId: record.eventID, reason: `eventSource ${JSON.stringify(record.eventSource.slice(0, 128))} is not an Amazon Q source` };
   }
-  const time = Date.parse(record.eventTime);
-  // Date.parse also takes "1" or local-time formats; CloudTrail writes ISO 8601 in UTC.
-  if (!ISO_8601.test(record.eventTime) || Number.isNaN(time)) {
+  const when = parseEventTime(record.eventTime);
+  if (when === undefined) {
     return { ok: false, eventId: record.eventID, reason: 'eventTime is not an ISO 8601 time' };
   }
   const principal = principalOf(record.userIdentity);
@@ -139,8 +197,8 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
       eventId: record.eventID,
       eventName: record.eventName,
       eventSource,
-      time,
-      eventTime: new Date(time).toISOString(),
+      time: when.time,
+      eventTime: when.iso,
       region: present(record.awsRegion) ?? 'unknown',
       account: present(record.recipientAccountId) ?? principal.accountId ?? 'unknown',
       principal,

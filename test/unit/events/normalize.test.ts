@@ -1,4 +1,4 @@
-import { MAX_EVENT_BYTES, MAX_FREE_TEXT, normalizeEvent, type NormalizeResult, type Principal, type TriageEvent } from '../../../shared/events';
+import { MAX_EVENT_BYTES, MAX_FREE_TEXT, normalizeEvent, parseEventTime, type NormalizeResult, type Principal, type TriageEvent } from '../../../shared/events';
 import {
   ACCOUNT,
   APPLICATION_ARN,
@@ -359,7 +359,7 @@ describe('normalizeEvent: rejections', () => {
     expect(result.ok).toBe(false);
   });
 
-  test.each(['yesterday', '2026-13-45T00:00:00Z', 'November 20, 2026', '1', '2026/11/20 14:00'])('rejects the non-ISO eventTime %j', (eventTime) => {
+  test.each(['yesterday', '2026-13-45T00:00:00Z', 'November 20, 2026', '1', '2026/11/20 14:00', '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T14:60:00Z', '2026-11-20T14:00:00.Z', '2026-11-20T14:00:00.1234567890Z'])('rejects the non-ISO eventTime %j', (eventTime) => {
     // Arrange
     const record = withField(cloudTrailRecord(), 'eventTime', eventTime);
 
@@ -379,6 +379,28 @@ describe('normalizeEvent: rejections', () => {
 
     // Assert
     expect(event.time).toBe(Date.parse(eventTime));
+  });
+});
+
+describe('parseEventTime', () => {
+  /** Deterministic times over four centuries, with every fraction length CloudTrail-like input may have. */
+  const samples = Array.from({ length: 2000 }, (_, i) => {
+    const iso = new Date(Date.UTC(1970, 0, 1) + ((i * 7_919_113_213_117) % 12_600_000_000_000)).toISOString();
+    return `${iso.slice(0, 19)}${['', iso.slice(19, 23), `${iso.slice(19, 23)}987654`, '.5'][i % 4] ?? ''}Z`;
+  });
+
+  test('agrees with Date on time and on the toISOString form', () => {
+    for (const text of samples) {
+      expect([text, parseEventTime(text)]).toEqual([text, { time: Date.parse(text), iso: new Date(Date.parse(text)).toISOString() }]);
+    }
+  });
+
+  test.each(['2024-02-29T00:00:00Z', '2000-02-29T23:59:59.999Z'])('accepts the leap day %j', (text) => {
+    expect(parseEventTime(text)?.time).toBe(Date.parse(text));
+  });
+
+  test.each(['2100-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-00-10T00:00:00Z', '2026-11-00T00:00:00Z'])('refuses the impossible date %j that Date would roll over', (text) => {
+    expect(parseEventTime(text)).toBeUndefined();
   });
 });
 
