@@ -6,7 +6,7 @@
  * bundle's size: what loads at cold start, and everything.
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ function eagerBytes(metafile, output, seen = new Set()) {
 
 /** Bundles one entry file into `outdir`; returns the entry's path, its eager and total sizes, and the metafile. */
 export async function bundle(entry, outdir) {
+  // Chunk names are content hashes: without a clean directory, chunks of earlier builds pile up.
+  rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({ ...esbuildOptions(), entryPoints: [entry], outdir, metafile: true, logLevel: 'error' });
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
