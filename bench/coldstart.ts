@@ -212,11 +212,11 @@ async function firstInvocationLines(bundlePath: string, naiveMs: number): Promis
       }
     }
     const lines = [`triage first invocation (${String(RUNS)} fresh processes per scenario, local dynalite and SNS/Q Business/CloudTrail stubs, medians)`, ''];
-    lines.push(`${'scenario'.padEnd(10)} ${'init ms'.padStart(9)} ${'1st call'.padStart(9)} ${'init+1st'.padStart(9)} ${'x naive'.padStart(8)}  event`);
+    lines.push(`${'scenario'.padEnd(10)} ${'init ms'.padStart(9)} ${'1st call'.padStart(9)} ${'init+1st'.padStart(9)} ${'/naive init'.padStart(11)}  event`);
     for (const scenario of FIRST_INVOCATIONS) {
       const runs = samples.get(scenario.name)!;
       const total = median(runs.map((r) => r.init + r.first));
-      lines.push(`${scenario.name.padEnd(10)} ${median(runs.map((r) => r.init)).toFixed(1).padStart(9)} ${median(runs.map((r) => r.first)).toFixed(1).padStart(9)} ${total.toFixed(1).padStart(9)} ${(total / naiveMs).toFixed(2).padStart(8)}  ${scenario.file}`);
+      lines.push(`${scenario.name.padEnd(10)} ${median(runs.map((r) => r.init)).toFixed(1).padStart(9)} ${median(runs.map((r) => r.first)).toFixed(1).padStart(9)} ${total.toFixed(1).padStart(9)} ${(total / naiveMs).toFixed(2).padStart(11)}  ${scenario.file}`);
     }
     return lines;
   } finally {
