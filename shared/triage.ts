@@ -18,13 +18,17 @@ import type { BurstRule, Policy } from './classify/policy';
 import type { SelfMatcher } from './classify/self';
 import type { Clock } from './clock';
 import { mapLimit } from './concurrency';
-import { normalizeEvent, type TriageEvent } from './events';
+import { normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
 import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
 import { severityRank } from './playbook/types';
 import type { IncidentRecord, StateStore } from './state/store';
 
-/** One input: a parsed value, or the reason it could not even be parsed (malformed JSON, bad gzip…). */
+/**
+ * One input: a parsed value; an event `normalizeEvent` already accepted (replay normalises while it
+ * reads, so that the raw records of a large log are not all held at once); or the reason it was
+ * refused before it got here (malformed JSON, bad gzip, a rejection by `normalizeEvent`…).
+ */
 export type TriageInput =
   | {
       /** Where the input came from: an SQS message id, or FILE:LINE in replay. */
@@ -32,7 +36,8 @@ export type TriageInput =
       readonly value: unknown;
       readonly bytes?: number;
     }
-  | { readonly id: string; readonly error: string };
+  | { readonly id: string; readonly event: TriageEvent }
+  | { readonly id: string; readonly error: string; readonly eventId?: string };
 
 export type InputOutcome =
   | { readonly id: string; readonly status: 'rejected'; readonly reason: string; readonly eventId?: string }
@@ -279,7 +284,8 @@ export function createTriage(deps: TriageDeps): Triage {
 
     const valid: { index: number; event: TriageEvent }[] = [];
     inputs.forEach((input, index) => {
-      const result = 'error' in input ? { ok: false as const, reason: input.error, eventId: undefined } : normalizeEvent(input.value, input.bytes);
+      const result: NormalizeResult =
+        'event' in input ? { ok: true, event: input.event } : 'error' in input ? { ok: false, reason: input.error, eventId: input.eventId } : normalizeEvent(input.value, input.bytes);
       if (result.ok) {
         valid.push({ index, event: result.event });
         return;

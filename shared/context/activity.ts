@@ -109,7 +109,7 @@ export function toActivityEntry(event: TriageEvent): ActivityEntry {
   const arns = event.resources
     .map((resource) => resource.arn)
     .filter((arn): arn is string => arn !== undefined && arn.length <= MAX_ARN && ARN_PATTERN.test(arn));
-  const request = event.record.requestParameters;
+  const request = event.requestParameters;
   const documents = arrayLength(request, 'documents');
   const attachments = arrayLength(request, 'attachments');
   const errorCode = cap(event.errorCode, 128);
@@ -122,7 +122,7 @@ export function toActivityEntry(event: TriageEvent): ActivityEntry {
     eventSource: event.eventSource,
     eventCategory: event.eventCategory,
     resourceArns: [...new Set(arns)].slice(0, MAX_RESOURCE_ARNS),
-    ids: extractIds(request, event.record.responseElements, chatPlugin(request)),
+    ids: extractIds(request, event.responseElements, chatPlugin(request)),
     ...(errorCode !== undefined ? { errorCode } : {}),
     ...(sourceIp !== undefined ? { sourceIp } : {}),
     ...(userAgent !== undefined ? { userAgent } : {}),

@@ -53,8 +53,13 @@ export interface TriageEvent {
   /** Attacker-controlled: evidence only. */
   readonly userAgent?: string;
   readonly resources: readonly { readonly arn?: string; readonly type?: string }[];
-  /** The whole record as received, unknown fields included. Attacker-controlled in parts. */
-  readonly record: CloudTrailRecord;
+  /**
+   * The request and response as CloudTrail recorded them (the activity log reads ids from them).
+   * Attacker-controlled in parts: evidence only. The rest of the record is not kept: a replay holds
+   * 100k events in memory, and the whole records were most of its memory and garbage-collection time.
+   */
+  readonly requestParameters?: unknown;
+  readonly responseElements?: unknown;
 }
 
 export type NormalizeResult =
@@ -212,7 +217,8 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
         arn: present(resource.ARN),
         type: present(resource.type),
       })),
-      record,
+      requestParameters: record.requestParameters ?? undefined,
+      responseElements: record.responseElements ?? undefined,
     },
   };
 }

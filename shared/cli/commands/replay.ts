@@ -12,6 +12,7 @@ import { parseRulesFile } from '../../classify/rules-file';
 import { defaultPolicy, type Policy } from '../../classify/policy';
 import { createSelfMatcher, parseSelfPrincipals } from '../../classify/self';
 import { systemClock } from '../../clock';
+import { normalizeEvent } from '../../events';
 import { createLogger } from '../../logger';
 import { CountingMetrics } from '../../metrics';
 import { createStdoutNotifier } from '../../notify';
@@ -215,9 +216,18 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     mode: 'deferred',
     localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
   });
+  // Normalised as read: only the compact events are held until every file is in (event-time order
+  // across files needs them all), never the raw records.
   const inputs: TriageInput[] = [];
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
-    for (const item of batch) inputs.push('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes });
+    for (const item of batch) {
+      if ('error' in item) {
+        inputs.push({ id: item.source, error: item.error });
+        continue;
+      }
+      const result = normalizeEvent(item.value, item.bytes);
+      inputs.push(result.ok ? { id: item.source, event: result.event } : { id: item.source, error: result.reason, eventId: result.eventId });
+    }
   }
   const { outcomes } = await triage.process(inputs);
   const stdout = io.stdout as Writable;

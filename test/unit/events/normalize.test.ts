@@ -169,22 +169,21 @@ describe('normalizeEvent: accepted shapes', () => {
     expect(event.errorMessage).toBe('User is not authorized to perform: qbusiness:DeleteApplication');
   });
 
-  test('passes unknown extra fields through on event.record', () => {
+  test('accepts unknown extra fields and keeps the request and response', () => {
     // Arrange
     const record = cloudTrailRecord({ eventName: 'UpdateIndex' });
     record.addendum = { reason: 'DELIVERY_DELAY', updatedFields: 'eventTime' };
     record.userIdentity.someFutureField = 'kept';
     record.sharedEventID = 'e0000000-0000-4000-8000-000000000001';
+    record.requestParameters = { applicationId: 'app', indexId: 'idx' };
+    record.responseElements = { indexArn: 'arn:aws:qbusiness:us-east-1:111122223333:application/app/index/idx' };
 
     // Act
     const event = accepted(normalizeEvent(record));
 
     // Assert
-    const passed = event.record as Record<string, unknown>;
-    expect(passed.addendum).toEqual({ reason: 'DELIVERY_DELAY', updatedFields: 'eventTime' });
-    expect(passed.sharedEventID).toBe('e0000000-0000-4000-8000-000000000001');
-    expect((event.record.userIdentity as Record<string, unknown>).someFutureField).toBe('kept');
-    expect(passed.tlsDetails).toEqual(record.tlsDetails);
+    expect(event.requestParameters).toEqual({ applicationId: 'app', indexId: 'idx' });
+    expect(event.responseElements).toEqual(record.responseElements);
   });
 
   test('accepts null for optional fields CloudTrail writes as null', () => {
