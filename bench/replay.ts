@@ -42,7 +42,8 @@ function parseOnly(): number {
 class CountingSink extends Writable {
   lines = 0;
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    for (const byte of chunk) if (byte === 10) this.lines += 1;
+    // indexOf, not a loop over bytes: the sink's own cost is not the replay's.
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) this.lines += 1;
     callback();
   }
 }

@@ -122,6 +122,8 @@ interface Work {
 }
 
 const LEASE_MS = 60_000;
+/** Shared by every event that joined no alert (most of them): one empty list, not one each. */
+const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 const MAX_WRITE_ATTEMPTS = 8;
 
 export class IncidentConflictError extends Error {
@@ -388,7 +390,7 @@ export function createTriage(deps: TriageDeps): Triage {
         outcomes[index] = { id, status: 'failed', reason: failure, event };
         continue;
       }
-      const alertIds = alertIdsByIndex.get(index) ?? [];
+      const alertIds = alertIdsByIndex.get(index) ?? NO_ALERT_IDS;
       outcomes[index] = { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds };
       done.push(event.eventId);
     }

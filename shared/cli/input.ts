@@ -3,7 +3,8 @@
  * `-` (stdin). Every input becomes either a parsed value or a rejection with a reason; nothing here
  * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
  *
- * Files are read one at a time, each whole; stdin is read whole too, then parsed like a file.
+ * Files are read whole, one at a time (the next one is read while the current one is parsed); stdin is
+ * read whole too, then parsed like a file.
  *
  * Formats, detected per file from its content (never from its name):
  * - gzip (magic bytes 1f 8b), wrapping any of the formats below;
@@ -132,9 +133,23 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
     return;
   }
   if (info.isDirectory()) {
-    for (const entry of await listDirectory(display, absolute)) {
-      if ('error' in entry) yield [{ source: entry.display, error: entry.error }];
-      else yield await readOneFile(entry.display, entry.absolute);
+    const entries = await listDirectory(display, absolute);
+    // The next file is read while this one is parsed: at most two files in memory, no idle waits.
+    const reads = new Map<number, Promise<Buffer | InputRejection>>();
+    const prefetch = (index: number): void => {
+      const entry = entries[index];
+      if (entry !== undefined && !('error' in entry) && !reads.has(index)) reads.set(index, readBytes(entry.display, entry.absolute));
+    };
+    for (const [index, entry] of entries.entries()) {
+      if ('error' in entry) {
+        yield [{ source: entry.display, error: entry.error }];
+        continue;
+      }
+      prefetch(index);
+      const data = await (reads.get(index) as Promise<Buffer | InputRejection>);
+      reads.delete(index);
+      prefetch(index + 1);
+      yield Buffer.isBuffer(data) ? parseInput(data, entry.display) : [data];
     }
   } else if (isReadable(info)) {
     yield await readOneFile(display, absolute);
@@ -146,14 +161,17 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
 /** Regular files, and pipes so that `replay <(zcat logs/*.gz)` works. */
 const isReadable = (info: Stats): boolean => info.isFile() || info.isFIFO();
 
-async function readOneFile(display: string, absolute: string): Promise<InputItem[]> {
-  let data: Buffer;
+async function readBytes(display: string, absolute: string): Promise<Buffer | InputRejection> {
   try {
-    data = await readFile(absolute);
+    return await readFile(absolute);
   } catch (error) {
-    return [{ source: display, error: fsReason(error) }];
+    return { source: display, error: fsReason(error) };
   }
-  return parseInput(data, display);
+}
+
+async function readOneFile(display: string, absolute: string): Promise<InputItem[]> {
+  const data = await readBytes(display, absolute);
+  return Buffer.isBuffer(data) ? parseInput(data, display) : [data];
 }
 
 type DirectoryEntry = { display: string; absolute: string } | { display: string; error: string };

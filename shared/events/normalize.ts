@@ -186,6 +186,8 @@ export function principalOf(identity: UserIdentity): Principal {
   };
 }
 
+const NO_RESOURCES: readonly [] = Object.freeze([] as const);
+
 function fromRecord(record: CloudTrailRecord): NormalizeResult {
   const eventSource = EVENT_SOURCES.find((source) => source === record.eventSource);
   if (eventSource === undefined) {
@@ -213,10 +215,10 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
       eventCategory: present(record.eventCategory) ?? 'Management',
       sourceIp: truncate(record.sourceIPAddress),
       userAgent: truncate(record.userAgent),
-      resources: (record.resources ?? []).map((resource) => ({
-        arn: present(resource.ARN),
-        type: present(resource.type),
-      })),
+      resources:
+        record.resources === undefined || record.resources === null || record.resources.length === 0
+          ? NO_RESOURCES
+          : record.resources.map((resource) => ({ arn: present(resource.ARN), type: present(resource.type) })),
       requestParameters: record.requestParameters ?? undefined,
       responseElements: record.responseElements ?? undefined,
     },

@@ -163,8 +163,8 @@ function* eventLines(outcomes: readonly InputOutcome[]): Generator<string> {
       yield JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
     } else if (outcome.status === 'classified' || outcome.status === 'alerted') {
       const { event, classification } = outcome;
-      const own = JSON.stringify({ type: 'event', eventId: event.eventId, eventSource: event.eventSource, eventName: event.eventName });
-      yield `${own.slice(0, -1)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
+      const json = JSON.stringify;
+      yield `{"type":"event","eventId":${json(event.eventId)},"eventSource":${json(event.eventSource)},"eventName":${json(event.eventName)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
     } else if (outcome.status === 'duplicate') {
       yield JSON.stringify({ type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
     }
