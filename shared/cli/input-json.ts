@@ -3,13 +3,14 @@
  * turn a JSON.parse failure into a short reason with a position and no copy of the input text.
  */
 
+/** JSON's structural bytes, shared with the reader. */
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
 const COLON = 0x3a;
 
 export function isJsonWhitespace(byte: number | undefined): boolean {

@@ -32,6 +32,11 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
   arrayElements,
   describeJsonError,
   isJsonWhitespace,
@@ -266,11 +271,6 @@ function salvageGzip(data: Buffer): Buffer {
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 const NEWLINE = 0x0a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
 
 /**
  * `truncated`: the buffer is what could be saved from a damaged input; its cut-off tail is not
