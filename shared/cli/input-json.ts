@@ -9,8 +9,8 @@ const BACKSLASH = 0x5c;
 export const OPEN_BRACE = 0x7b;
 export const CLOSE_BRACE = 0x7d;
 export const OPEN_BRACKET = 0x5b;
-export const CLOSE_BRACKET = 0x5d;
-export const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
 const COLON = 0x3a;
 
 export function isJsonWhitespace(byte: number | undefined): boolean {
@@ -89,48 +89,41 @@ export function recordsArrayOpen(buf: Buffer, start: number): number {
   return buf[i] === OPEN_BRACKET ? i : -1;
 }
 
-export type ArrayScanStep =
-  | { readonly kind: 'element'; readonly start: number; readonly end: number }
+/** How an array ended: after `]`, with the input (inside an element or before `]`), or at a stray byte. */
+export type ArrayEnd =
+  | { readonly kind: 'closed'; readonly end: number }
   | { readonly kind: 'truncated'; readonly start: number }
-  | { readonly kind: 'unexpected'; readonly at: number }
-  | { readonly kind: 'closed'; readonly end: number };
+  | { readonly kind: 'unexpected'; readonly at: number };
+
+export interface ArrayScan {
+  /** Byte span of element i: starts[i] (inclusive) to ends[i] (exclusive). */
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly end: ArrayEnd;
+}
 
 /**
- * Walks the elements of the array opened at `open`, yielding each element's byte span, then how the
- * array ended: `closed` (index after `]`), `truncated` (input ended inside an element or before `]`)
- * or `unexpected` (a byte that is neither `,` nor `]` after an element).
+ * Finds the byte span of every element of the array opened at `open`, and how the array ended:
+ * `closed` (index after `]`), `truncated` (input ended inside an element or before `]`) or
+ * `unexpected` (a byte that is neither `,` nor `]` after an element).
  */
-export function* arrayElements(buf: Buffer, open: number): Generator<ArrayScanStep, void, undefined> {
+export function scanArray(buf: Buffer, open: number): ArrayScan {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const ended = (end: ArrayEnd): ArrayScan => ({ starts, ends, end });
   let i = skipWhitespace(buf, open + 1);
-  if (buf[i] === CLOSE_BRACKET) {
-    yield { kind: 'closed', end: i + 1 };
-    return;
-  }
+  if (buf[i] === CLOSE_BRACKET) return ended({ kind: 'closed', end: i + 1 });
   for (;;) {
-    if (i >= buf.length) {
-      yield { kind: 'truncated', start: i };
-      return;
-    }
-    const end = valueEnd(buf, i);
-    if (end < 0) {
-      yield { kind: 'truncated', start: i };
-      return;
-    }
-    yield { kind: 'element', start: i, end };
+    const end = i < buf.length ? valueEnd(buf, i) : -1;
+    if (end < 0) return ended({ kind: 'truncated', start: i });
+    starts.push(i);
+    ends.push(end);
     i = skipWhitespace(buf, end);
     const next = buf[i];
-    if (next === COMMA) {
-      i = skipWhitespace(buf, i + 1);
-    } else if (next === CLOSE_BRACKET) {
-      yield { kind: 'closed', end: i + 1 };
-      return;
-    } else if (next === undefined) {
-      yield { kind: 'truncated', start: i };
-      return;
-    } else {
-      yield { kind: 'unexpected', at: i };
-      return;
-    }
+    if (next === COMMA) i = skipWhitespace(buf, i + 1);
+    else if (next === CLOSE_BRACKET) return ended({ kind: 'closed', end: i + 1 });
+    else if (next === undefined) return ended({ kind: 'truncated', start: i });
+    else return ended({ kind: 'unexpected', at: i });
   }
 }
 

@@ -33,11 +33,9 @@ import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CLOSE_BRACE,
-  CLOSE_BRACKET,
-  COMMA,
   OPEN_BRACE,
   OPEN_BRACKET,
-  arrayElements,
+  scanArray,
   describeJsonError,
   isJsonWhitespace,
   messageOf,
@@ -390,32 +388,26 @@ function parseDocumentSequence(buf: Buffer, start: number, name: string, truncat
       pos = skipWhitespace(buf, end);
       continue;
     }
-    let closedAt = -1;
-    // Fast path for a well-formed array (the common CloudTrail log file): one JSON.parse for the whole
-    // array, sizes from the scan. Any problem falls back to the walk, record by record.
-    const whole = parseWholeArray(buf, arrayOpen);
-    const steps = whole === undefined ? arrayElements(buf, arrayOpen) : [];
-    if (whole !== undefined) {
-      for (let i = 0; i < whole.values.length; i++) {
-        out.push(messageOrEvent(whole.values[i], `${name}#${index}`, (whole.ends[i] as number) - (whole.starts[i] as number)));
-        index++;
-      }
-      closedAt = whole.closedAt;
+    // One scan for the spans. Fast path for a well-formed array (the common CloudTrail log file): one
+    // JSON.parse for the whole array, sizes from the spans. Any problem: each span parsed on its own.
+    const scan = scanArray(buf, arrayOpen);
+    const values = scan.end.kind === 'closed' ? parseWholeArray(buf, arrayOpen, scan.end.end, scan.ends.length) : undefined;
+    for (let i = 0; i < scan.starts.length; i++) {
+      const start = scan.starts[i] as number;
+      const end = scan.ends[i] as number;
+      if (values === undefined) parseSlice(buf, start, end, `${name}#${index}`, out);
+      else out.push(messageOrEvent(values[i], `${name}#${index}`, end - start));
+      index++;
     }
-    for (const step of steps) {
-      if (step.kind === 'element') {
-        parseSlice(buf, step.start, step.end, `${name}#${index}`, out);
-        index++;
-      } else if (step.kind === 'closed') {
-        closedAt = step.end;
-      } else if (step.kind === 'truncated') {
-        if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(step.start) });
-        return;
-      } else {
-        out.push({ source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${step.at}; the rest is skipped` });
-        return;
-      }
+    if (scan.end.kind === 'truncated') {
+      if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(scan.end.start) });
+      return;
     }
+    if (scan.end.kind === 'unexpected') {
+      out.push({ source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${scan.end.at}; the rest is skipped` });
+      return;
+    }
+    const closedAt = scan.end.end;
     pos = skipWhitespace(buf, closedAt);
     if (recordsOpen >= 0) {
       if (buf[pos] !== CLOSE_BRACE) {
@@ -435,32 +427,15 @@ function truncationReason(at: number): string {
   return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
 }
 
-/**
- * Values and byte bounds of a complete, valid array starting at `open`; undefined if anything is off.
- * `ends[i]` is where element i ends (its start is after the previous end, its comma and whitespace).
- */
-function parseWholeArray(buf: Buffer, open: number): { values: unknown[]; starts: number[]; ends: number[]; closedAt: number } | undefined {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let i = skipWhitespace(buf, open + 1);
-  let closedAt = buf[i] === CLOSE_BRACKET ? i + 1 : -1;
-  while (closedAt < 0) {
-    const end = i < buf.length ? valueEnd(buf, i) : -1;
-    if (end <= i) return undefined;
-    starts.push(i);
-    ends.push(end);
-    i = skipWhitespace(buf, end);
-    if (buf[i] === CLOSE_BRACKET) closedAt = i + 1;
-    else if (buf[i] === COMMA) i = skipWhitespace(buf, i + 1);
-    else return undefined;
-  }
+/** The values of the complete array `buf[open, closedAt)` of `count` elements; undefined if it does not parse. */
+function parseWholeArray(buf: Buffer, open: number, closedAt: number, count: number): unknown[] | undefined {
   let values: unknown;
   try {
     values = JSON.parse(buf.toString('utf8', open, closedAt));
   } catch {
-    return undefined; // a bad record: the walk finds it and keeps the others
+    return undefined; // a bad record: the spans are parsed one by one, and the others are kept
   }
-  return Array.isArray(values) && values.length === ends.length ? { values, starts, ends, closedAt } : undefined;
+  return Array.isArray(values) && values.length === count ? values : undefined;
 }
 
 function parseSlice(buf: Buffer, start: number, end: number, source: string, out: InputItem[]): void {
