@@ -2,6 +2,7 @@
  * Turns one untrusted input value (an EventBridge envelope or a bare CloudTrail record)
  * into a TriageEvent, or a rejection with a reason a person can act on.
  */
+import type * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
 import { EVENT_SOURCES, type EventSource } from '../playbook/types';
 import {
@@ -14,6 +15,19 @@ import {
 import { compileCheck } from './check';
 
 const isCloudTrailRecord = compileCheck(cloudTrailRecordSchema);
+const isEnvelope = compileCheck(eventBridgeEnvelopeSchema);
+
+type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly $ZodIssue[] };
+
+/**
+ * The compiled check first; zod itself judges (and explains) only what the check turns down. A valid
+ * value is the original object: its declared fields have their declared types, the rest is untouched.
+ */
+function validate<T>(schema: z.ZodMiniType<T>, isValid: (value: unknown) => boolean, value: unknown): Validated<T> {
+  if (isValid(value)) return { ok: true, value: value as T };
+  const parsed = schema.safeParse(value, { reportInput: true });
+  return parsed.success ? { ok: true, value: value as T } : { ok: false, issues: parsed.error.issues };
+}
 
 /** EventBridge's own ceiling for one event; anything larger did not come from CloudTrail through it. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -236,24 +250,20 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
   }
   let candidate: unknown = input;
   if ('detail-type' in input || 'detail' in input) {
-    const envelope = eventBridgeEnvelopeSchema.safeParse(input, { reportInput: true });
-    if (!envelope.success) return { ok: false, reason: `EventBridge envelope: ${describeIssues(envelope.error.issues)}` };
-    if (envelope.data['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
-      return { ok: false, reason: `detail-type ${JSON.stringify(envelope.data['detail-type'].slice(0, 128))} is not "${CLOUDTRAIL_DETAIL_TYPE}"` };
+    const envelope = validate(eventBridgeEnvelopeSchema, isEnvelope, input);
+    if (!envelope.ok) return { ok: false, reason: `EventBridge envelope: ${describeIssues(envelope.issues)}` };
+    if (envelope.value['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
+      return { ok: false, reason: `detail-type ${JSON.stringify(envelope.value['detail-type'].slice(0, 128))} is not "${CLOUDTRAIL_DETAIL_TYPE}"` };
     }
-    if (!EVENT_BRIDGE_SOURCES.has(envelope.data.source)) {
-      return { ok: false, reason: `source ${JSON.stringify(envelope.data.source.slice(0, 128))} is not aws.qbusiness or aws.q` };
+    if (!EVENT_BRIDGE_SOURCES.has(envelope.value.source)) {
+      return { ok: false, reason: `source ${JSON.stringify(envelope.value.source.slice(0, 128))} is not aws.qbusiness or aws.q` };
     }
-    candidate = envelope.data.detail;
+    candidate = envelope.value.detail;
   }
-  // The compiled check first; zod itself judges (and explains) only what the check turns down.
-  if (!isCloudTrailRecord(candidate)) {
-    const parsed = cloudTrailRecordSchema.safeParse(candidate, { reportInput: true });
-    if (!parsed.success) {
-      const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
-      return { ok: false, eventId, reason: describeIssues(parsed.error.issues) };
-    }
+  const record = validate(cloudTrailRecordSchema, isCloudTrailRecord, candidate);
+  if (!record.ok) {
+    const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
+    return { ok: false, eventId, reason: describeIssues(record.issues) };
   }
-  // Validated: the declared fields have their declared types, so the original record is read directly.
-  return fromRecord(candidate as CloudTrailRecord);
+  return fromRecord(record.value);
 }
