@@ -9,6 +9,7 @@
  * ships, and one file loads faster than hundreds of runtime modules.
  */
 const path = require('node:path');
+const { barrelSkipping } = require('./esbuild-barrels.cjs');
 
 /**
  * Code splitting makes one chunk per set of entry points that share code, and every `import()` is an entry
@@ -27,7 +28,8 @@ function onDemandGroups() {
       // Which module is imported on demand, and by whom: from a first pass over the same entry points.
       let groups = new Map();
       build.onStart(async () => {
-        const { metafile } = await build.esbuild.build({ ...build.initialOptions, plugins: [], write: false, metafile: true, logLevel: 'silent' });
+        // With barrel skipping, as the real build, so the groups list only modules that build reaches.
+        const { metafile } = await build.esbuild.build({ ...build.initialOptions, plugins: [barrelSkipping()], write: false, metafile: true, logLevel: 'silent' });
         groups = new Map();
         for (const [importer, input] of Object.entries(metafile.inputs)) {
           for (const imported of input.imports) {
@@ -78,7 +80,8 @@ const options = {
   // serverless-esbuild's own option: nothing is external, so no node_modules are packed.
   exclude: [],
   legalComments: 'none',
-  plugins: [onDemandGroups()],
+  // Barrel skipping first: it decides which files the handler reaches at all (scripts/esbuild-barrels.cjs).
+  plugins: [barrelSkipping(), onDemandGroups()],
   // The group modules import members of packages marked `sideEffects: false` bare; esbuild skips those imports
   // (the member still loads through its own entry) and would warn once per member on every build.
   logOverride: { 'ignored-bare-import': 'silent' },

@@ -1,0 +1,142 @@
+/**
+ * esbuild plugin: imports of side-effect-free packages' index files ("barrels") go straight to the modules
+ * that define the imported names.
+ *
+ * Why: with code splitting, esbuild puts a file in the cold-start chunk when any import statement reaches it
+ * from the entry, whether or not the entry uses anything in it. The DynamoDB client imports one protocol
+ * from `@aws-sdk/core/protocols`, whose index re-exports every protocol; the on-demand SNS client uses the
+ * Query and XML ones, so they were live, reachable from the handler, and loaded at every cold start (about
+ * 60 KiB, plus `node:http2` through `@smithy/node-http-handler`'s index). webpack skips such re-exports for
+ * packages that declare `sideEffects: false`; esbuild does not, so this plugin does it.
+ *
+ * Only what is provably the same program is rewritten: a named import (`import { A, B as C } from "x"`)
+ * whose target, and every index passed through, belongs to a package whose package.json says it has no side
+ * effects, and whose names are found as plain `export { … } from`, `export * from` or local
+ * `export const|let|var|function|class` declarations. Anything else (default or namespace imports,
+ * `export * as`, names not found, type-only names) keeps its original import. A rewrite can only name
+ * modules that exist and exports they declare, so a mistake fails the build rather than the function.
+ */
+const { readFile } = require('node:fs/promises');
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const NAMED_IMPORT = /^import\s*\{([^}]*)\}\s*from\s*(["'])([^"']+)\2;?[ \t]*$/gm;
+const REEXPORT = /^export\s*\{([^}]*)\}\s*from\s*(["'])([^"']+)\2;?/gm;
+const STAR_REEXPORT = /^export\s*\*\s*from\s*(["'])([^"']+)\1;?/gm;
+const LOCAL_DECLARATION = /^export\s+(?:async\s+)?(?:function\s*\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
+const LOCAL_LIST = /^export\s*\{([^}]*)\}\s*;?\s*$/gm;
+
+/** `a`, `a as b` → [{ imported: 'a', local: 'b' }]; null when the list holds something we do not read. */
+function specifiers(list) {
+  const result = [];
+  for (const raw of list.split(',')) {
+    const text = raw.trim();
+    if (text === '') continue;
+    const match = /^(type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$/.exec(text);
+    if (match === null) return null;
+    result.push({ typeOnly: match[1] !== undefined, imported: match[2], local: match[3] ?? match[2] });
+  }
+  return result;
+}
+
+function barrelSkipping() {
+  return {
+    name: 'barrel-skipping',
+    setup(build) {
+      const sideEffectFree = new Map(); // package.json directory → boolean
+      const exportTables = new Map(); // module path → Promise<Map<name, { file, name }> | null>
+
+      /** Whether evaluating `file` can be left out: its package says it has no side effects (and not this file). */
+      function withoutSideEffects(file) {
+        if (!file.includes(`${path.sep}node_modules${path.sep}`)) return false;
+        let dir = path.dirname(file);
+        while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name === undefined) {
+          const parent = path.dirname(dir);
+          if (parent === dir) return false;
+          dir = parent;
+        }
+        if (!sideEffectFree.has(dir)) sideEffectFree.set(dir, JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).sideEffects);
+        const declared = sideEffectFree.get(dir);
+        if (declared === false) return true;
+        if (!Array.isArray(declared)) return false;
+        const relative = `./${path.relative(dir, file).split(path.sep).join('/')}`;
+        return !declared.some((entry) => entry === relative || entry.includes('*'));
+      }
+
+      async function resolveFrom(specifier, importer) {
+        const resolved = await build.resolve(specifier, { kind: 'import-statement', resolveDir: path.dirname(importer), importer });
+        return resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file' ? null : resolved.path;
+      }
+
+      /**
+       * Where each name exported by `file` is defined: { file, name } of the module that declares it, following
+       * re-exports through side-effect-free modules only. null when the file is not one we can read that way.
+       */
+      function exportTable(file) {
+        if (!exportTables.has(file)) exportTables.set(file, readExportTable(file));
+        return exportTables.get(file);
+      }
+
+      async function readExportTable(file) {
+        if (!/\.m?js$/.test(file)) return null;
+        const source = await readFile(file, 'utf8');
+        const table = new Map();
+        for (const match of source.matchAll(LOCAL_DECLARATION)) table.set(match[1], { file, name: match[1] });
+        for (const match of source.matchAll(LOCAL_LIST)) {
+          for (const entry of specifiers(match[1]) ?? []) table.set(entry.local, { file, name: entry.imported });
+        }
+        for (const match of source.matchAll(REEXPORT)) {
+          const list = specifiers(match[1]);
+          const target = await resolveFrom(match[3], file);
+          if (list === null || target === null) continue;
+          const targetTable = withoutSideEffects(target) ? await exportTable(target) : null;
+          for (const entry of list) table.set(entry.local, targetTable?.get(entry.imported) ?? { file: target, name: entry.imported });
+        }
+        for (const match of source.matchAll(STAR_REEXPORT)) {
+          const target = await resolveFrom(match[2], file);
+          if (target === null || !withoutSideEffects(target)) continue;
+          const targetTable = await exportTable(target);
+          for (const [name, origin] of targetTable ?? []) if (name !== 'default' && !table.has(name)) table.set(name, origin);
+        }
+        return table;
+      }
+
+      build.onLoad({ filter: /\.(m?js|ts)$/, namespace: 'file' }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes('import')) return undefined;
+        const replacements = [];
+        for (const match of source.matchAll(NAMED_IMPORT)) {
+          const list = specifiers(match[1]);
+          if (list === null) continue;
+          const target = await resolveFrom(match[3], args.path);
+          if (target === null || !withoutSideEffects(target)) continue;
+          const table = await exportTable(target);
+          if (table === null) continue;
+          const kept = [];
+          const direct = [];
+          for (const entry of list) {
+            const origin = entry.typeOnly ? undefined : table.get(entry.imported);
+            if (origin === undefined || origin.file === target) kept.push(entry);
+            else direct.push({ ...entry, origin });
+          }
+          if (direct.length === 0) continue;
+          const statements = direct.map(({ local, origin }) => `import { ${origin.name === local ? local : `${origin.name} as ${local}`} } from ${JSON.stringify(origin.file)};`);
+          if (kept.length > 0) statements.push(`import { ${kept.map((entry) => `${entry.typeOnly ? 'type ' : ''}${entry.imported === entry.local ? entry.local : `${entry.imported} as ${entry.local}`}`).join(', ')} } from ${JSON.stringify(match[3])};`);
+          // Same line count, so positions in errors and stack traces stay where they were.
+          replacements.push({ start: match.index, end: match.index + match[0].length, text: statements.join(' ') + '\n'.repeat(match[0].split('\n').length - 1) });
+        }
+        if (replacements.length === 0) return undefined;
+        let contents = '';
+        let at = 0;
+        for (const { start, end, text } of replacements) {
+          contents += source.slice(at, start) + text;
+          at = end;
+        }
+        contents += source.slice(at);
+        return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
+module.exports = { barrelSkipping };
