@@ -12,3 +12,13 @@ export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
     return pending;
   };
 }
+
+/**
+ * Builds a value on the first call and keeps it. The zod schemas of paths most invocations never take (a rules
+ * override, items read back from the cache or the activity log) are built this way: building a schema costs
+ * about as much at a cold start as loading the code behind it.
+ */
+export function once<T>(build: () => T): () => T {
+  let value: { readonly built: T } | undefined;
+  return () => (value ??= { built: build() }).built;
+}

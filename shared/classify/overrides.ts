@@ -5,37 +5,41 @@
 import * as z from 'zod/mini';
 import { describeIssues } from '../events';
 import { ACCESS_KINDS, CATEGORIES, EVENT_SOURCES, PHASES, SEVERITIES, type PlaybookRow } from '../playbook/types';
+import { once } from '../lazy';
 import { BURST_RULE_IDS, rowKey, type BurstRule, type Policy } from './policy';
 
-const severity = z.enum(SEVERITIES);
-const positiveMinutes = z.number().check(z.positive(), z.lte(24 * 60));
+/** Built on first use: most deployments set no RULES_JSON, and the cold start should not pay for it. */
+const rulesFileSchema = once(() => {
+  const severity = z.enum(SEVERITIES);
+  const positiveMinutes = z.number().check(z.positive(), z.lte(24 * 60));
 
-const burstOverride = z.strictObject({
-  threshold: z.optional(z.int().check(z.positive())),
-  severity: z.optional(severity),
-  operations: z.optional(z.array(z.string().check(z.minLength(1)))),
+  const burstOverride = z.strictObject({
+    threshold: z.optional(z.int().check(z.positive())),
+    severity: z.optional(severity),
+    operations: z.optional(z.array(z.string().check(z.minLength(1)))),
+  });
+
+  const rowOverride = z.strictObject({
+    eventSource: z.optional(z.enum(EVENT_SOURCES)),
+    eventName: z.string().check(z.minLength(1), z.maxLength(128)),
+    category: z.optional(z.enum(CATEGORIES)),
+    severity: z.optional(severity),
+    phase: z.optional(z.enum(PHASES)),
+    access: z.optional(z.enum(ACCESS_KINDS)),
+    description: z.optional(z.string().check(z.minLength(1))),
+    steps: z.optional(z.array(z.strictObject({ text: z.string().check(z.minLength(1)), link: z.optional(z.url()) }))),
+  });
+
+  return z.strictObject({
+    burstWindowMinutes: z.optional(positiveMinutes),
+    aggregationWindowMinutes: z.optional(positiveMinutes),
+    maxIncidentMinutes: z.optional(positiveMinutes),
+    bursts: z.optional(z.partialRecord(z.enum(BURST_RULE_IDS), burstOverride)),
+    rows: z.optional(z.array(rowOverride)),
+  });
 });
 
-const rowOverride = z.strictObject({
-  eventSource: z.optional(z.enum(EVENT_SOURCES)),
-  eventName: z.string().check(z.minLength(1), z.maxLength(128)),
-  category: z.optional(z.enum(CATEGORIES)),
-  severity: z.optional(severity),
-  phase: z.optional(z.enum(PHASES)),
-  access: z.optional(z.enum(ACCESS_KINDS)),
-  description: z.optional(z.string().check(z.minLength(1))),
-  steps: z.optional(z.array(z.strictObject({ text: z.string().check(z.minLength(1)), link: z.optional(z.url()) }))),
-});
-
-export const rulesFileSchema = z.strictObject({
-  burstWindowMinutes: z.optional(positiveMinutes),
-  aggregationWindowMinutes: z.optional(positiveMinutes),
-  maxIncidentMinutes: z.optional(positiveMinutes),
-  bursts: z.optional(z.partialRecord(z.enum(BURST_RULE_IDS), burstOverride)),
-  rows: z.optional(z.array(rowOverride)),
-});
-
-export type RulesFile = z.infer<typeof rulesFileSchema>;
+export type RulesFile = z.infer<ReturnType<typeof rulesFileSchema>>;
 
 export class RulesFileError extends Error {
   override readonly name = 'RulesFileError';
@@ -47,7 +51,7 @@ export class RulesFileError extends Error {
  */
 export function validateRules(document: unknown, name: string, locate: (path: readonly PropertyKey[]) => number | undefined = () => undefined): RulesFile {
   // An empty or comments-only file overrides nothing.
-  const parsed = rulesFileSchema.safeParse(document ?? {}, { reportInput: true });
+  const parsed = rulesFileSchema().safeParse(document ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.slice(0, 5).map((issue) => {
     if (issue.code === 'unrecognized_keys') {

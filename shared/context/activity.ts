@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import type { TriageEvent } from '../events';
+import { once } from '../lazy';
 
 /** Identifier fields of Q Business requests and responses worth showing a responder. */
 export const ID_FIELDS = [
@@ -40,21 +41,23 @@ export interface ActivityEntry {
   readonly attachments?: number;
 }
 
-/** Entries read back from the table or the cache: our own writes, checked anyway so a bad item cannot break a summary. */
-export const activityEntrySchema = z.object({
-  time: z.number(),
-  eventId: z.string(),
-  eventName: z.string(),
-  eventSource: z.string(),
-  eventCategory: z.string(),
-  errorCode: z.optional(z.string()),
-  sourceIp: z.optional(z.string()),
-  userAgent: z.optional(z.string()),
-  resourceArns: z.array(z.string()),
-  ids: z.record(z.string(), z.string()),
-  documents: z.optional(z.number()),
-  attachments: z.optional(z.number()),
-});
+/** Entries read back from the table or the cache: our own writes, checked anyway so a bad item cannot break a summary. Built on first read. */
+export const activityEntrySchema = once(() =>
+  z.object({
+    time: z.number(),
+    eventId: z.string(),
+    eventName: z.string(),
+    eventSource: z.string(),
+    eventCategory: z.string(),
+    errorCode: z.optional(z.string()),
+    sourceIp: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+    resourceArns: z.array(z.string()),
+    ids: z.record(z.string(), z.string()),
+    documents: z.optional(z.number()),
+    attachments: z.optional(z.number()),
+  }),
+);
 
 export interface ActivityLog {
   append(events: readonly TriageEvent[]): Promise<void>;

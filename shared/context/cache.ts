@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Clock } from '../clock';
+import { once } from '../lazy';
 import type { Logger } from '../logger';
 import { activityEntrySchema, type ActivityEntry } from './activity';
 
@@ -46,16 +47,18 @@ export class MemoryLookupCache implements LookupCache {
 }
 
 
-const lookupResultSchema = z.object({
-  fetchedAt: z.string(),
-  sinceMs: z.number(),
-  entries: z.array(activityEntrySchema),
-  complete: z.boolean(),
-  note: z.optional(z.string()),
-  stoppedBy: z.optional(z.enum(LOOKUP_STOPS)),
-});
+const lookupResultSchema = once(() =>
+  z.object({
+    fetchedAt: z.string(),
+    sinceMs: z.number(),
+    entries: z.array(activityEntrySchema()),
+    complete: z.boolean(),
+    note: z.optional(z.string()),
+    stoppedBy: z.optional(z.enum(LOOKUP_STOPS)),
+  }),
+);
 
-const cacheItemSchema = z.object({ expiresAt: z.number(), result: z.string() });
+const cacheItemSchema = once(() => z.object({ expiresAt: z.number(), result: z.string() }));
 
 export class DynamoLookupCache implements LookupCache {
   constructor(
@@ -69,7 +72,7 @@ export class DynamoLookupCache implements LookupCache {
   async get(principalKey: string): Promise<LookupResult | undefined> {
     const output = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: this.key(principalKey) }));
     if (output.Item === undefined) return undefined;
-    const item = z.safeParse(cacheItemSchema, output.Item);
+    const item = z.safeParse(cacheItemSchema(), output.Item);
     if (!item.success || item.data.expiresAt <= this.options.clock.now()) return undefined;
     let json: unknown;
     try {
@@ -78,7 +81,7 @@ export class DynamoLookupCache implements LookupCache {
       this.options.logger.warn('lookup cache: unreadable item ignored', { principalKey, error });
       return undefined;
     }
-    const result = z.safeParse(lookupResultSchema, json);
+    const result = z.safeParse(lookupResultSchema(), json);
     return result.success ? result.data : undefined;
   }
 

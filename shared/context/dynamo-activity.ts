@@ -118,7 +118,7 @@ export class DynamoActivityLog implements ActivityLog {
   }
 
   private parse(item: Record<string, unknown>): ActivityEntry | undefined {
-    const parsed = z.safeParse(activityEntrySchema, item);
+    const parsed = z.safeParse(activityEntrySchema(), item);
     if (!parsed.success) {
       this.options.logger.warn('activity log: unreadable item skipped', { sk: typeof item.sk === 'string' ? item.sk : undefined });
       return undefined;

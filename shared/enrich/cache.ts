@@ -8,6 +8,7 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import * as z from 'zod/mini';
 import type { Citation } from '../alerts/model';
 import type { Clock } from '../clock';
+import { once } from '../lazy';
 
 export interface CacheKey {
   readonly questionKey: string;
@@ -85,15 +86,17 @@ export class MemoryAnswerCache implements AnswerCache {
   }
 }
 
-const citationSchema = z.object({ title: z.string(), url: z.optional(z.string()) });
-const answerItemSchema = z.object({
-  state: z.literal('answer'),
-  status: z.enum(['answered', 'no-answer']),
-  answer: z.optional(z.string()),
-  citations: z.optional(z.array(citationSchema)),
-  source: z.string(),
-  answeredAt: z.string(),
-});
+/** Built on the first cache read (alerts only). */
+const answerItemSchema = once(() =>
+  z.object({
+    state: z.literal('answer'),
+    status: z.enum(['answered', 'no-answer']),
+    answer: z.optional(z.string()),
+    citations: z.optional(z.array(z.object({ title: z.string(), url: z.optional(z.string()) }))),
+    source: z.string(),
+    answeredAt: z.string(),
+  }),
+);
 
 /**
  * DynamoDB tier on the state table (`pk` = `answer#…`, `sk` = `answer`, TTL `ttl` in epoch seconds).
@@ -117,7 +120,7 @@ export class DynamoAnswerCache implements AnswerCache {
     const { Item } = await this.deps.doc.send(new GetCommand({ TableName: this.deps.tableName, Key: { pk: cachePk(key), sk: CACHE_SK }, ConsistentRead: true }));
     if (Item === undefined) return undefined;
     if (typeof Item.ttl === 'number' && Item.ttl * 1000 <= this.deps.clock.now()) return undefined;
-    const parsed = answerItemSchema.safeParse(Item);
+    const parsed = answerItemSchema().safeParse(Item);
     if (!parsed.success) return undefined;
     const { state: _state, citations, ...rest } = parsed.data;
     return {

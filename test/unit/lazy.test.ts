@@ -1,4 +1,4 @@
-import { lazy } from '../../shared/lazy';
+import { lazy, once } from '../../shared/lazy';
 
 test('builds once and shares the value between concurrent callers', async () => {
   let builds = 0;
@@ -24,4 +24,15 @@ test('a failed build is not kept: the next use builds again', async () => {
   await expect(value()).rejects.toThrow('chunk failed to load');
   await expect(value()).resolves.toBe('ready');
   expect(attempts).toBe(2);
+});
+
+test('once: builds on the first call only, and not before', () => {
+  let builds = 0;
+  const schema = once(() => {
+    builds += 1;
+    return { built: builds };
+  });
+  expect(builds).toBe(0);
+  expect(schema()).toBe(schema());
+  expect(builds).toBe(1);
 });
