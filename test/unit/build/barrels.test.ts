@@ -44,8 +44,13 @@ async function bundle(plugins: Plugin[]): Promise<{ atStart: string; entry: stri
   const outdir = path.join(root, 'out');
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({ entryPoints: [path.join(root, 'handler.js')], absWorkingDir: root, outdir, bundle: true, format: 'esm', splitting: true, platform: 'node', outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent', plugins });
-  const metafile: Metafile = result.metafile;
-  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint === 'handler.js')!;
+  const { entry, atStart } = outputsAtStart(result.metafile, 'handler.js');
+  return { atStart: atStart.map((output) => readFileSync(path.join(root, output), 'utf8')).join('\n'), entry: path.join(root, entry) };
+}
+
+/** The output of an entry point and every output it imports statically: what a cold start loads. */
+function outputsAtStart(metafile: Metafile, entryPoint: string): { entry: string; atStart: string[] } {
+  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint === entryPoint)!;
   const seen = new Set<string>();
   const visit = (output: string): void => {
     if (seen.has(output)) return;
@@ -53,7 +58,7 @@ async function bundle(plugins: Plugin[]): Promise<{ atStart: string; entry: stri
     for (const imported of metafile.outputs[output]!.imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
   };
   visit(entry);
-  return { atStart: [...seen].map((output) => readFileSync(path.join(root, output), 'utf8')).join('\n'), entry: path.join(root, entry) };
+  return { entry, atStart: [...seen] };
 }
 
 function run(entry: string): string {
@@ -122,16 +127,9 @@ test('the triage bundle loads no code of the on-demand clients\' protocols at st
   const repo = path.join(__dirname, '..', '..', '..');
   const outdir = path.join(root, 'triage');
   const result = await build({ ...esbuildOnly(), entryPoints: [path.join(repo, 'functions', 'triage', 'handler.ts')], outdir, metafile: true, logLevel: 'silent' });
-  const entry = Object.keys(result.metafile.outputs).find((output) => result.metafile.outputs[output]!.entryPoint === 'functions/triage/handler.ts')!;
-  const atStart = new Set<string>();
-  const visit = (output: string): void => {
-    if (atStart.has(output)) return;
-    atStart.add(output);
-    for (const imported of result.metafile.outputs[output]!.imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
-  };
-  visit(entry);
-  const inputs = [...atStart].flatMap((output) => Object.keys(result.metafile.outputs[output]!.inputs));
-  const builtins = [...atStart].flatMap((output) => result.metafile.outputs[output]!.imports.filter((imported) => imported.external === true).map((imported) => imported.path));
+  const { atStart } = outputsAtStart(result.metafile, 'functions/triage/handler.ts');
+  const inputs = atStart.flatMap((output) => Object.keys(result.metafile.outputs[output]!.inputs));
+  const builtins = atStart.flatMap((output) => result.metafile.outputs[output]!.imports.filter((imported) => imported.external === true).map((imported) => imported.path));
   expect(inputs.filter((input) => /protocols\/(xml|query)\/|xml-builder|node-http2/.test(input))).toEqual([]);
   expect(builtins).not.toContain('node:http2');
   // Still there, on demand: the SNS client (Query protocol) that the alert path loads.
