@@ -44,7 +44,7 @@ function barrelSkipping() {
     name: 'barrel-skipping',
     setup(build) {
       const sideEffectFree = new Map(); // package.json directory → boolean
-      const exportTables = new Map(); // module path → Promise<Map<name, { file, name }> | null>
+      const exportTables = new Map(); // module path → Map<name, { file, name }> | null, once computed
 
       /** Whether evaluating `file` can be left out: its package says it has no side effects (and not this file). */
       function withoutSideEffects(file) {
@@ -71,31 +71,38 @@ function barrelSkipping() {
       /**
        * Where each name exported by `file` is defined: { file, name } of the module that declares it, following
        * re-exports through side-effect-free modules only. null when the file is not one we can read that way.
+       * `chain` holds the modules being read on the way here: a module that re-exports from one of them (a cycle)
+       * is not followed further, and its names are imported from it, which is always correct. Only finished
+       * tables are shared, so two builds of overlapping chains never wait on each other.
        */
-      function exportTable(file) {
-        if (!exportTables.has(file)) exportTables.set(file, readExportTable(file));
-        return exportTables.get(file);
+      async function exportTable(file, chain = new Set()) {
+        if (exportTables.has(file)) return exportTables.get(file);
+        if (chain.has(file)) return null;
+        const table = await readExportTable(file, new Set([...chain, file]));
+        exportTables.set(file, table);
+        return table;
       }
 
-      async function readExportTable(file) {
+      async function readExportTable(file, chain) {
         if (!/\.m?js$/.test(file)) return null;
         const source = await readFile(file, 'utf8');
         const table = new Map();
         for (const match of source.matchAll(LOCAL_DECLARATION)) table.set(match[1], { file, name: match[1] });
+        // `export { a as b }`: the module's export is `b`.
         for (const match of source.matchAll(LOCAL_LIST)) {
-          for (const entry of specifiers(match[1]) ?? []) table.set(entry.local, { file, name: entry.imported });
+          for (const entry of specifiers(match[1]) ?? []) table.set(entry.local, { file, name: entry.local });
         }
         for (const match of source.matchAll(REEXPORT)) {
           const list = specifiers(match[1]);
           const target = await resolveFrom(match[3], file);
           if (list === null || target === null) continue;
-          const targetTable = withoutSideEffects(target) ? await exportTable(target) : null;
+          const targetTable = withoutSideEffects(target) ? await exportTable(target, chain) : null;
           for (const entry of list) table.set(entry.local, targetTable?.get(entry.imported) ?? { file: target, name: entry.imported });
         }
         for (const match of source.matchAll(STAR_REEXPORT)) {
           const target = await resolveFrom(match[2], file);
           if (target === null || !withoutSideEffects(target)) continue;
-          const targetTable = await exportTable(target);
+          const targetTable = await exportTable(target, chain);
           for (const [name, origin] of targetTable ?? []) if (name !== 'default' && !table.has(name)) table.set(name, origin);
         }
         return table;

@@ -105,6 +105,29 @@ test('follows chains of indexes and `export *`, keeps aliases and multi-line imp
   expect(run(entry)).toBe('USED_MARKER,OTHER_MARKER');
 });
 
+test('a module that exports a local under another name (`export { impl as used }`) is imported by its export name', async () => {
+  write({
+    ...library({ sideEffects: false }),
+    'node_modules/lib/used.js': 'const impl = () => "USED_MARKER";\nexport { impl as used };\n',
+    'handler.js': HANDLER,
+    'on-demand.js': ON_DEMAND,
+  });
+  const { atStart, entry } = await bundle([barrelSkipping()]);
+  expect(atStart).not.toContain('OTHER_MARKER');
+  expect(run(entry)).toBe('USED_MARKER,OTHER_MARKER');
+});
+
+test('indexes that re-export each other (a cycle) build, and still compute the same', async () => {
+  write({
+    ...library({ sideEffects: false }, 'export * from "./more/index.js";\nexport { other } from "./other.js";\n'),
+    'node_modules/lib/more/index.js': 'export { used } from "../used.js";\nexport * from "../index.js";\n',
+    'handler.js': HANDLER,
+    'on-demand.js': ON_DEMAND,
+  });
+  const { entry } = await bundle([barrelSkipping()]);
+  expect(run(entry)).toBe('USED_MARKER,OTHER_MARKER');
+}, 10_000);
+
 test('a name the index defines itself stays an import of the index', async () => {
   write({
     ...library({ sideEffects: false }, 'import { used as base } from "./used.js";\nexport const used = () => `${base()}+INDEX`;\nexport { other } from "./other.js";\n'),
