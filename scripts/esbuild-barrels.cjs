@@ -43,24 +43,27 @@ function barrelSkipping() {
   return {
     name: 'barrel-skipping',
     setup(build) {
-      const sideEffectFree = new Map(); // package.json directory → boolean
+      const packages = new Map(); // directory → { root, sideEffects } of the package it belongs to, or null
       const exportTables = new Map(); // module path → Map<name, { file, name }> | null, once computed
+
+      /** The package a directory belongs to: the nearest package.json with a name (dist-es folders hold nameless ones). */
+      function packageOf(dir) {
+        if (!packages.has(dir)) {
+          const manifestPath = path.join(dir, 'package.json');
+          const manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined;
+          const parent = path.dirname(dir);
+          packages.set(dir, manifest?.name !== undefined ? { root: dir, sideEffects: manifest.sideEffects } : parent === dir ? null : packageOf(parent));
+        }
+        return packages.get(dir);
+      }
 
       /** Whether evaluating `file` can be left out: its package says it has no side effects (and not this file). */
       function withoutSideEffects(file) {
         if (!file.includes(`${path.sep}node_modules${path.sep}`)) return false;
-        let dir = path.dirname(file);
-        while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name === undefined) {
-          const parent = path.dirname(dir);
-          if (parent === dir) return false;
-          dir = parent;
-        }
-        if (!sideEffectFree.has(dir)) sideEffectFree.set(dir, JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).sideEffects);
-        const declared = sideEffectFree.get(dir);
-        if (declared === false) return true;
-        if (!Array.isArray(declared)) return false;
-        const relative = `./${path.relative(dir, file).split(path.sep).join('/')}`;
-        return !declared.some((entry) => entry === relative || entry.includes('*'));
+        const owner = packageOf(path.dirname(file));
+        if (owner === null || !Array.isArray(owner.sideEffects)) return owner?.sideEffects === false;
+        const relative = `./${path.relative(owner.root, file).split(path.sep).join('/')}`;
+        return !owner.sideEffects.some((entry) => entry === relative || entry.includes('*'));
       }
 
       async function resolveFrom(specifier, importer) {
