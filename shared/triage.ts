@@ -97,9 +97,25 @@ export interface TriageDeps {
 }
 
 export interface Triage {
+  /** One batch (the Lambda's): every input to its outcome. */
   process(inputs: readonly TriageInput[]): Promise<BatchResult>;
+  /** A run over more input than one batch should hold (replay): see TriageRun. */
+  open(): TriageRun;
   /** Deferred mode: publish every incident seen. Immediate mode: nothing to do. */
   flush(): Promise<readonly Alert[]>;
+}
+
+/**
+ * Replay's way through the engine: the inputs come in batches (one per log file) and only the events a
+ * stateful rule or an incident can use are held, so a long log is never all in memory. The outcomes are
+ * those of one `process` call over all the inputs: duplicates across batches are found, and the stateful
+ * rules run in event-time order over every batch.
+ */
+export interface TriageRun {
+  /** Outcomes of this batch's inputs, in order; `undefined` for events held until `finish`. */
+  add(inputs: readonly TriageInput[]): Promise<(InputOutcome | undefined)[]>;
+  /** The held events' outcomes, by position (input i of the n-th batch is the sum of earlier batch sizes + i). */
+  finish(): Promise<readonly { readonly position: number; readonly outcome: InputOutcome }[]>;
 }
 
 /** One incident generation touched by a batch, and what must be published for it. */
@@ -119,6 +135,22 @@ interface Work {
   readonly event: TriageEvent;
   readonly subject: AlertSubject;
   readonly initialCount: number;
+}
+
+/** A classified event on its way through the stateful part; `index` is its input position. */
+interface Admitted {
+  readonly index: number;
+  readonly id: string;
+  readonly event: TriageEvent;
+  readonly classification: Classification;
+}
+
+/** Records the outcome of the input at a position. */
+type Settle = (index: number, outcome: InputOutcome) => void;
+
+/** Whether a burst rule counts the event: authorization failures, or successful calls of its operations. */
+function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classification): boolean {
+  return rule.countsAuthFailures ? classification.authFailure : event.errorCode === undefined && rule.operations.includes(event.eventName);
 }
 
 const LEASE_MS = 60_000;
@@ -279,29 +311,30 @@ export function createTriage(deps: TriageDeps): Triage {
     return localized;
   }
 
-  async function process(inputs: readonly TriageInput[]): Promise<BatchResult> {
-    const localize = await localizer();
-    const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
+  /**
+   * Validates, de-duplicates (against the store and `seen`) and classifies; settles rejections and
+   * duplicates (input i is position `offset + i`). Returns the events, in event-time order.
+   */
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Set<string>): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
-
-    const valid: { index: number; event: TriageEvent }[] = [];
-    inputs.forEach((input, index) => {
+    const valid: { index: number; id: string; event: TriageEvent }[] = [];
+    inputs.forEach((input, i) => {
+      const index = offset + i;
       const result: NormalizeResult =
         'event' in input ? { ok: true, event: input.event } : 'error' in input ? { ok: false, reason: input.error, eventId: input.eventId } : normalizeEvent(input.value, input.bytes);
       if (result.ok) {
-        valid.push({ index, event: result.event });
+        valid.push({ index, id: input.id, event: result.event });
         return;
       }
-      outcomes[index] = { id: input.id, status: 'rejected', reason: result.reason, eventId: result.eventId };
+      settle(index, { id: input.id, status: 'rejected', reason: result.reason, eventId: result.eventId });
       metrics.count('EventsRejected');
       logger.warn('event rejected', { source: input.id, eventId: result.eventId, reason: result.reason });
     });
 
     const already = await store.processed([...new Set(valid.map((item) => item.event.eventId))]);
-    const seen = new Set<string>();
-    const fresh = valid.filter(({ index, event }) => {
+    const fresh = valid.filter(({ index, id, event }) => {
       if (already.has(event.eventId) || seen.has(event.eventId)) {
-        outcomes[index] = { id: (inputs[index] as TriageInput).id, status: 'duplicate', event };
+        settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
         return false;
       }
@@ -310,18 +343,31 @@ export function createTriage(deps: TriageDeps): Triage {
     });
     fresh.sort((a, b) => a.event.time - b.event.time);
 
-    const classified = fresh.map(({ index, event }) => ({ index, event, classification: classify(event) }));
-    const selfCount = classified.filter((item) => item.classification.self).length;
+    const admitted = fresh.map(({ index, id, event }) => ({ index, id, event, classification: classify(event) }));
+    const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
-    const others = classified.filter((item) => !item.classification.self);
-
-    if (deps.activity !== undefined && others.length > 0) {
+    if (deps.activity !== undefined && selfCount < admitted.length) {
       // The activity log feeds investigation context; losing a write degrades context, never an alert.
-      await deps.activity.append(others.map((item) => item.event)).catch((error: unknown) => {
+      await deps.activity.append(admitted.filter((item) => !item.classification.self).map((item) => item.event)).catch((error: unknown) => {
         logger.error('activity log append failed', { error: error as Error });
       });
     }
+    return admitted;
+  }
 
+  /** Whether a stateful rule or an incident can use the event: if not, its outcome is known once it is classified. */
+  function needsState({ event, classification }: Admitted): boolean {
+    if (classification.self) return false;
+    return severityRank(classification.severity) >= severityRank('LOW') || policy.bursts.some((rule) => burstCounts(rule, event, classification));
+  }
+
+  /**
+   * Stateful rules, incidents and publishing for admitted events (in event-time order); settles each
+   * and marks the done ones processed.
+   */
+  async function runStateful(admitted: readonly Admitted[], settle: Settle): Promise<BatchResult['published']> {
+    const localize = await localizer();
+    const others = admitted.filter((item) => !item.classification.self);
     const work = new Map<string, Work[]>();
     const addWork = (key: string, item: Work): void => {
       const list = work.get(key);
@@ -383,34 +429,68 @@ export function createTriage(deps: TriageDeps): Triage {
     });
 
     const done: string[] = [];
-    for (const { index, event, classification } of classified) {
-      const id = (inputs[index] as TriageInput).id;
+    for (const { index, id, event, classification } of admitted) {
       const failure = failedIndexes.get(index);
       if (failure !== undefined) {
-        outcomes[index] = { id, status: 'failed', reason: failure, event };
+        settle(index, { id, status: 'failed', reason: failure, event });
         continue;
       }
       const alertIds = alertIdsByIndex.get(index) ?? NO_ALERT_IDS;
-      outcomes[index] = { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds };
+      settle(index, { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds });
       done.push(event.eventId);
     }
     if (failedIndexes.size > 0) metrics.count('RecordsRetried', failedIndexes.size);
     if (done.length > 0) await store.markProcessed(done);
+    return published;
+  }
+
+  async function process(inputs: readonly TriageInput[]): Promise<BatchResult> {
+    const outcomes = new Array<InputOutcome>(inputs.length);
+    const settle: Settle = (index, outcome) => {
+      outcomes[index] = outcome;
+    };
+    const admitted = await admit(inputs, 0, settle, new Set());
+    const published = await runStateful(admitted, settle);
     return { outcomes, published };
+  }
+
+  function open(): TriageRun {
+    const seen = new Set<string>();
+    const held: Admitted[] = [];
+    let offset = 0;
+    return {
+      async add(inputs) {
+        const start = offset;
+        offset += inputs.length;
+        const outcomes = new Array<InputOutcome | undefined>(inputs.length).fill(undefined);
+        const settle: Settle = (index, outcome) => {
+          outcomes[index - start] = outcome;
+        };
+        const now: Admitted[] = [];
+        for (const item of await admit(inputs, start, settle, seen)) (needsState(item) ? held : now).push(item);
+        await runStateful(now, settle);
+        return outcomes;
+      },
+      async finish() {
+        // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
+        held.sort((a, b) => a.event.time - b.event.time);
+        const settled: { position: number; outcome: InputOutcome }[] = [];
+        await runStateful(held, (position, outcome) => settled.push({ position, outcome }));
+        held.length = 0;
+        return settled.sort((a, b) => a.position - b.position);
+      },
+    };
   }
 
   /** Burst rules: count matching events per principal; those at or over the threshold join the burst incident. */
   async function applyBurstRules(
-    events: readonly { index: number; event: TriageEvent; classification: Classification }[],
+    events: readonly Admitted[],
     addWork: (key: string, item: Work) => void,
   ): Promise<void> {
     const groups = new Map<string, { rule: BurstRule; items: typeof events[number][] }>();
     for (const item of events) {
       for (const rule of policy.bursts) {
-        const counts = rule.countsAuthFailures
-          ? item.classification.authFailure
-          : item.event.errorCode === undefined && rule.operations.includes(item.event.eventName);
-        if (!counts) continue;
+        if (!burstCounts(rule, item.event, item.classification)) continue;
         const key = `${item.event.principal.key}#${rule.id}`;
         const group = groups.get(key);
         if (group === undefined) groups.set(key, { rule, items: [item] });
@@ -446,5 +526,5 @@ export function createTriage(deps: TriageDeps): Triage {
     return finished;
   }
 
-  return { process, flush };
+  return { process, open, flush };
 }

@@ -12,7 +12,6 @@ import { parseRulesFile } from '../../classify/rules-file';
 import { defaultPolicy, type Policy } from '../../classify/policy';
 import { createSelfMatcher, parseSelfPrincipals } from '../../classify/self';
 import { systemClock } from '../../clock';
-import { normalizeEvent } from '../../events';
 import { createLogger } from '../../logger';
 import { CountingMetrics } from '../../metrics';
 import { createStdoutNotifier } from '../../notify';
@@ -118,21 +117,20 @@ interface Tally {
   byCategory: Record<string, number>;
 }
 
-function tally(outcomes: readonly InputOutcome[]): Tally {
-  const result: Tally = { inputs: outcomes.length, events: 0, rejected: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} };
-  for (const outcome of outcomes) {
-    if (outcome.status === 'rejected') result.rejected += 1;
-    else if (outcome.status === 'duplicate') result.duplicates += 1;
-    else if (outcome.status === 'classified' || outcome.status === 'alerted') {
-      result.events += 1;
-      if (outcome.classification.self) result.self += 1;
-      if (outcome.status === 'alerted') result.alertedEvents += 1;
-      const { severity, category } = outcome.classification;
-      result.bySeverity[severity] = (result.bySeverity[severity] ?? 0) + 1;
-      result.byCategory[category] = (result.byCategory[category] ?? 0) + 1;
-    }
+const emptyTally = (): Tally => ({ inputs: 0, events: 0, rejected: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} });
+
+function count(tally: Tally, outcome: InputOutcome): void {
+  tally.inputs += 1;
+  if (outcome.status === 'rejected') tally.rejected += 1;
+  else if (outcome.status === 'duplicate') tally.duplicates += 1;
+  else if (outcome.status === 'classified' || outcome.status === 'alerted') {
+    tally.events += 1;
+    if (outcome.classification.self) tally.self += 1;
+    if (outcome.status === 'alerted') tally.alertedEvents += 1;
+    const { severity, category } = outcome.classification;
+    tally.bySeverity[severity] = (tally.bySeverity[severity] ?? 0) + 1;
+    tally.byCategory[category] = (tally.byCategory[category] ?? 0) + 1;
   }
-  return result;
 }
 
 function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Record<string, number> {
@@ -155,19 +153,49 @@ function classificationJson(memo: Map<Classification, string[]>, classification:
   return parts[alert ? 1 : 0] as string;
 }
 
-/** One JSON line per input (see the usage): the event's own fields, then its classification. */
-function* eventLines(outcomes: readonly InputOutcome[]): Generator<string> {
-  const memo = new Map<Classification, string[]>();
-  for (const outcome of outcomes) {
-    if (outcome.status === 'rejected') {
-      yield JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
-    } else if (outcome.status === 'classified' || outcome.status === 'alerted') {
+/** An input's JSON line (see the usage): the event's own fields, then its classification. */
+function outcomeLine(memo: Map<Classification, string[]>, outcome: InputOutcome): string {
+  switch (outcome.status) {
+    case 'rejected':
+      return JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
+    case 'duplicate':
+      return JSON.stringify({ type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
+    case 'classified':
+    case 'alerted': {
       const { event, classification } = outcome;
       const json = JSON.stringify;
-      yield `{"type":"event","eventId":${json(event.eventId)},"eventSource":${json(event.eventSource)},"eventName":${json(event.eventName)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
-    } else if (outcome.status === 'duplicate') {
-      yield JSON.stringify({ type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
+      return `{"type":"event","eventId":${json(event.eventId)},"eventSource":${json(event.eventSource)},"eventName":${json(event.eventName)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
     }
+    case 'failed':
+      return outcomeLine(memo, asRejection(outcome));
+  }
+}
+
+/** Only a state store or notifier failure fails an input (replay's are in memory and on stdout): shown as a rejection, never dropped. */
+function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Rejected {
+  return { id: outcome.id, status: 'rejected', reason: outcome.reason, eventId: outcome.event.eventId };
+}
+
+type Rejected = Extract<InputOutcome, { status: 'rejected' }>;
+
+/**
+ * What replay keeps of each outcome as it comes: the counts, and the JSON line (json) or the
+ * rejection (text). Never the events themselves: a long log is not held in memory.
+ */
+class Report {
+  readonly tally = emptyTally();
+  /** JSON lines by input position (json format). */
+  readonly lines: string[] = [];
+  readonly rejected: Rejected[] = [];
+  private readonly memo = new Map<Classification, string[]>();
+
+  constructor(private readonly format: 'text' | 'json') {}
+
+  record(position: number, settled: InputOutcome): void {
+    const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
+    count(this.tally, outcome);
+    if (this.format === 'json') this.lines[position] = outcomeLine(this.memo, outcome);
+    else if (outcome.status === 'rejected') this.rejected.push(outcome);
   }
 }
 
@@ -177,17 +205,21 @@ function severityOrder(counts: Record<string, number>): Record<string, number> {
   return ordered;
 }
 
-function writeTextSummary(stream: Writable, outcomes: readonly InputOutcome[], alerts: readonly Alert[], summary: Tally): void {
+/** Most events first, then by name: the same order whatever order the inputs came in. */
+function categoryOrder(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alerts: readonly Alert[], summary: Tally): void {
   if (alerts.length > 0) {
     const rows = alerts.map((alert) => [alert.severity, alert.category, cleanText(alert.rule, 60), cleanText(alert.principal.arn ?? alert.principal.key, 70), String(alert.count), alert.paged ? 'yes' : '']);
     writeText(stream, `\nAlerts\n${formatTable(['SEVERITY', 'CATEGORY', 'RULE', 'PRINCIPAL', 'EVENTS', 'PAGED'], rows)}`);
   }
-  const rejected = outcomes.filter((outcome): outcome is Extract<InputOutcome, { status: 'rejected' }> => outcome.status === 'rejected');
   if (rejected.length > 0) {
     writeText(stream, `\nRejected inputs\n${formatTable(['SOURCE', 'REASON'], rejected.map((outcome) => [cleanText(outcome.id, 80), cleanText(outcome.reason, 160)]))}`);
   }
   const bySeverity = Object.entries(severityOrder(summary.bySeverity)).map(([severity, count]) => `${severity} ${count}`).join(', ');
-  const byCategory = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1]).map(([category, count]) => `${category} ${count}`).join(', ');
+  const byCategory = Object.entries(categoryOrder(summary.byCategory)).map(([category, count]) => `${category} ${count}`).join(', ');
   writeText(
     stream,
     [
@@ -216,35 +248,34 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     mode: 'deferred',
     localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
   });
-  // Normalised as read: only the compact events are held until every file is in (event-time order
-  // across files needs them all), never the raw records.
-  const inputs: TriageInput[] = [];
+  // One batch per file: only the events a stateful rule can use are held until every file is in.
+  const report = new Report(options.format);
+  const run = triage.open();
+  let position = 0;
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
-    for (const item of batch) {
-      if ('error' in item) {
-        inputs.push({ id: item.source, error: item.error });
-        continue;
-      }
-      const result = normalizeEvent(item.value, item.bytes);
-      inputs.push(result.ok ? { id: item.source, event: result.event } : { id: item.source, error: result.reason, eventId: result.eventId });
+    const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
+    for (const outcome of await run.add(inputs)) {
+      if (outcome !== undefined) report.record(position, outcome);
+      position += 1;
     }
   }
-  const { outcomes } = await triage.process(inputs);
+  for (const settled of await run.finish()) report.record(settled.position, settled.outcome);
   const stdout = io.stdout as Writable;
-  if (options.format === 'json') writeLines(stdout, eventLines(outcomes));
+  if (options.format === 'json') writeLines(stdout, report.lines);
   const alerts = await triage.flush();
-  const summary = tally(outcomes);
+  const summary = report.tally;
   if (options.format === 'json') {
     writeJsonLine(stdout, {
       type: 'summary',
       ...summary,
       bySeverity: severityOrder(summary.bySeverity),
+      byCategory: categoryOrder(summary.byCategory),
       alerts: alerts.length,
       alertsBySeverity: severityOrder(countBy(alerts, (alert) => alert.severity)),
       paged: alerts.filter((alert) => alert.paged).length,
     });
   } else {
-    writeTextSummary(stdout, outcomes, alerts, summary);
+    writeTextSummary(stdout, report.rejected, alerts, summary);
   }
   return options.strict && summary.rejected > 0 ? 1 : 0;
 }

@@ -234,3 +234,55 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'alerted']);
   });
 });
+
+describe('triage run (replay): batch by batch, the outcomes and alerts of one big batch', () => {
+  // A mix that touches every path: bursts across batches, incidents, self calls, duplicates across
+  // batches, rejections, and a later batch holding events older than an earlier one's.
+  function mixedInputs() {
+    const reads = Array.from({ length: 60 }, (_, i) => record({ eventName: i % 2 ? 'ListMessages' : 'GetConversation', principal: INTRUDER, second: 600 - i * 4 }));
+    const deletes = Array.from({ length: 22 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 9 }));
+    const denied = Array.from({ length: 11 }, (_, i) => record({ eventName: 'GetIndex', second: 30 + i, errorCode: 'AccessDeniedException' }));
+    const own = Array.from({ length: 5 }, (_, i) => record({ eventName: 'ChatSync', principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage', second: i }));
+    const quiet = Array.from({ length: 20 }, (_, i) => record({ eventName: i % 2 ? 'GetApplication' : 'ChatSync', second: i * 17 }));
+    const repeated = record({ eventName: 'CreatePlugin', eventId: 'delivered-twice', second: 42 });
+    const all = [...reads, ...deletes, ...denied, ...own, ...quiet, repeated, repeated, record({ eventName: 'CreateAgentWorkflow', second: 5 })];
+    // A fixed shuffle (37 is prime to the length): time order and batch order disagree.
+    const mixed = all.map((_, i) => ({ id: `input#${i}`, value: all[(i * 37) % all.length] as Record<string, unknown> }));
+    return [...mixed, { id: 'bad', error: 'malformed JSON: Unexpected end of JSON input at position 9' }];
+  }
+
+  test.each([1, 7, 40, 1000])('in batches of %i', async (size) => {
+    const whole = testPipeline({ mode: 'deferred' });
+    const split = testPipeline({ mode: 'deferred' });
+    const all = mixedInputs();
+
+    const expected = (await whole.triage.process(all)).outcomes;
+    const run = split.triage.open();
+    const outcomes: unknown[] = [];
+    for (let start = 0; start < all.length; start += size) outcomes.push(...(await run.add(all.slice(start, start + size))));
+    for (const { position, outcome } of await run.finish()) {
+      expect(outcomes[position]).toBeUndefined();
+      outcomes[position] = outcome;
+    }
+
+    expect(outcomes).toEqual(expected);
+    expect(await split.triage.flush()).toEqual(await whole.triage.flush());
+    expect(split.metrics.counts).toEqual(whole.metrics.counts);
+  });
+
+  test('holds only the events a stateful rule or an incident can use', async () => {
+    const { triage } = testPipeline({ mode: 'deferred' });
+    const run = triage.open();
+
+    const settled = await run.add(
+      inputs([record({ eventName: 'GetApplication' }), record({ eventName: 'ListMessages' }), record({ eventName: 'DeleteIndex' }), record({ eventName: 'GetIndex', errorCode: 'AccessDenied' })]),
+    );
+
+    expect(settled.map((outcome) => outcome?.status)).toEqual(['classified', undefined, undefined, undefined]);
+    expect((await run.finish()).map(({ position, outcome }) => [position, outcome.status])).toEqual([
+      [1, 'classified'],
+      [2, 'alerted'],
+      [3, 'alerted'],
+    ]);
+  });
+});
