@@ -9,7 +9,7 @@ const BACKSLASH = 0x5c;
 export const OPEN_BRACE = 0x7b;
 export const CLOSE_BRACE = 0x7d;
 export const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+export const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
@@ -125,6 +125,42 @@ export function scanArray(buf: Buffer, open: number): ArrayScan {
     else if (next === undefined) return ended({ kind: 'truncated', start: i });
     else return ended({ kind: 'unexpected', at: i });
   }
+}
+
+/** How CloudTrail begins every record it writes to S3. */
+const RECORD_START = Buffer.from('{"eventVersion":');
+
+/**
+ * The byte spans of the `count` records of the array `buf[open, closedAt)`, which JSON.parse has
+ * accepted and whose every element is an object with `eventVersion` as its first key, found without
+ * walking every byte: CloudTrail writes each record as `{"eventVersion":…`. Such a `{` is never inside
+ * a string (a `"` after it in a string would end the string, and `eventVersion"` cannot follow a
+ * string in valid JSON), so every occurrence opens an object; when there are exactly `count` of them,
+ * one after `[` and each other after a `,`, they are the records. Undefined otherwise (a record
+ * written another way, or an object of that shape nested in a record): the caller scans the array.
+ */
+export function recordSpans(buf: Buffer, open: number, closedAt: number, count: number): { starts: number[]; ends: number[] } | undefined {
+  const starts: number[] = [];
+  for (let at = buf.indexOf(RECORD_START, open); at >= 0 && at < closedAt; at = buf.indexOf(RECORD_START, at + RECORD_START.length)) {
+    if (starts.length === count) return undefined;
+    starts.push(at);
+  }
+  if (starts.length !== count || count === 0 || starts[0] !== skipWhitespace(buf, open + 1)) return undefined;
+  const ends: number[] = [];
+  for (let i = 1; i < count; i++) {
+    const comma = skipWhitespaceBack(buf, open, starts[i] as number);
+    if (buf[comma - 1] !== COMMA) return undefined;
+    ends.push(skipWhitespaceBack(buf, open, comma - 1));
+  }
+  ends.push(skipWhitespaceBack(buf, open, closedAt - 1)); // before the `]`
+  return { starts, ends };
+}
+
+/** The index after the last non-whitespace byte before `end` (not going below `floor`). */
+export function skipWhitespaceBack(buf: Buffer, floor: number, end: number): number {
+  let i = end;
+  while (i > floor && isJsonWhitespace(buf[i - 1])) i--;
+  return i;
 }
 
 /** An error's message without the `Error: ` prefix, also for errors from another realm (jest's VM context). */

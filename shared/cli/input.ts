@@ -27,15 +27,20 @@
  * `bytes` is the UTF-8 length of the event's own JSON text when the reader sliced it out anyway (lines,
  * records and array elements, SQS bodies, single-object files); omitted otherwise.
  */
+import { isAscii } from 'node:buffer';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CLOSE_BRACE,
+  CLOSE_BRACKET,
   OPEN_BRACE,
   OPEN_BRACKET,
+  recordSpans,
   scanArray,
+  skipWhitespaceBack,
+  type ArrayScan,
   describeJsonError,
   isJsonWhitespace,
   messageOf,
@@ -267,6 +272,15 @@ function salvageGzip(data: Buffer): Buffer {
   }
 }
 
+/**
+ * The UTF-8 text of buf[start, end). CloudTrail logs are almost all ASCII, and ASCII bytes are their own
+ * Latin-1 text: copied rather than decoded.
+ */
+function decode(buf: Buffer, start: number, end: number): string {
+  const bytes = buf.subarray(start, end);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 const NEWLINE = 0x0a;
 
@@ -310,7 +324,7 @@ function lineIsObject(buf: Buffer, from: number, to: number): boolean {
 
 /** One JSON value for the whole input; if it does not parse, a second line shaped like an event means JSON lines after all. */
 function parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean, out: InputItem[]): void {
-  const text = buf.toString('utf8', start);
+  const text = decode(buf, start, buf.length);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -348,7 +362,7 @@ function parseJsonLines(buf: Buffer, from: number, name: string, truncated: bool
     pos = end + 1;
     if (s === e) continue;
     const source = `${name}:${line}`;
-    const text = buf.toString('utf8', s, e);
+    const text = decode(buf, s, e);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -388,10 +402,8 @@ function parseDocumentSequence(buf: Buffer, start: number, name: string, truncat
       pos = skipWhitespace(buf, end);
       continue;
     }
-    // One scan for the spans. Fast path for a well-formed array (the common CloudTrail log file): one
-    // JSON.parse for the whole array, sizes from the spans. Any problem: each span parsed on its own.
-    const scan = scanArray(buf, arrayOpen);
-    const values = scan.end.kind === 'closed' ? parseWholeArray(buf, arrayOpen, scan.end.end, scan.ends.length) : undefined;
+    const scan = readArray(buf, arrayOpen, recordsOpen >= 0);
+    const { values } = scan;
     for (let i = 0; i < scan.starts.length; i++) {
       const start = scan.starts[i] as number;
       const end = scan.ends[i] as number;
@@ -427,19 +439,63 @@ function truncationReason(at: number): string {
   return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
 }
 
-/** The values of the complete array `buf[open, closedAt)` of `count` elements; undefined if it does not parse. */
-function parseWholeArray(buf: Buffer, open: number, closedAt: number, count: number): unknown[] | undefined {
+/** The array's element spans, and its values when the whole array parses (else each span is parsed on its own). */
+interface ReadArray extends ArrayScan {
+  readonly values?: readonly unknown[];
+}
+
+/**
+ * Reads the array opened at `open`. The common case, a CloudTrail log file (the array runs to the end
+ * of the input, or to the `}` closing its Records document), costs one JSON.parse and a search for
+ * where the records begin. Anything else is scanned byte by byte for the element spans first; a
+ * well-formed array is still parsed whole, and an array with a bad element span by span, so that one
+ * bad record costs only itself.
+ */
+function readArray(buf: Buffer, open: number, inRecordsDocument: boolean): ReadArray {
+  const toEnd = arrayEndAtInputEnd(buf, inRecordsDocument);
+  if (toEnd > open) {
+    const values = parseArrayText(buf, open, toEnd);
+    if (values === undefined) return scanArray(buf, open); // a bad record, or not one array after all
+    const spans = values.every(beginsLikeCloudTrail) ? recordSpans(buf, open, toEnd, values.length) : undefined;
+    if (spans !== undefined) return { ...spans, values, end: { kind: 'closed', end: toEnd } };
+    const scan = scanArray(buf, open);
+    return scan.ends.length === values.length ? { ...scan, values } : scan;
+  }
+  const scan = scanArray(buf, open);
+  const values = scan.end.kind === 'closed' ? parseArrayText(buf, open, scan.end.end) : undefined;
+  return values?.length === scan.ends.length ? { ...scan, values } : scan;
+}
+
+/** Where the array would close if it ran to the end of the input (or to its document's final `}`); -1 if the input does not end that way. */
+function arrayEndAtInputEnd(buf: Buffer, inRecordsDocument: boolean): number {
+  let end = skipWhitespaceBack(buf, 0, buf.length);
+  if (inRecordsDocument) {
+    if (buf[end - 1] !== CLOSE_BRACE) return -1;
+    end = skipWhitespaceBack(buf, 0, end - 1);
+  }
+  return buf[end - 1] === CLOSE_BRACKET ? end : -1;
+}
+
+/** The elements of the array text `buf[open, closedAt)`; undefined if it is not one JSON array. */
+function parseArrayText(buf: Buffer, open: number, closedAt: number): unknown[] | undefined {
   let values: unknown;
   try {
-    values = JSON.parse(buf.toString('utf8', open, closedAt));
+    values = JSON.parse(decode(buf, open, closedAt));
   } catch {
-    return undefined; // a bad record: the spans are parsed one by one, and the others are kept
+    return undefined;
   }
-  return Array.isArray(values) && values.length === count ? values : undefined;
+  return Array.isArray(values) ? values : undefined;
+}
+
+/** An object whose first key is `eventVersion`, as CloudTrail writes its records. */
+function beginsLikeCloudTrail(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) return key === 'eventVersion';
+  return false;
 }
 
 function parseSlice(buf: Buffer, start: number, end: number, source: string, out: InputItem[]): void {
-  const text = buf.toString('utf8', start, end);
+  const text = decode(buf, start, end);
   let value: unknown;
   try {
     value = JSON.parse(text);

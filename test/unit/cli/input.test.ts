@@ -61,6 +61,34 @@ describe('CloudTrail log files', () => {
     );
   });
 
+  // The sizes come from a search for where CloudTrail begins its records when that is unambiguous, and
+  // from a byte scan otherwise: every layout below must give each record its own text length.
+  const nested = { eventVersion: '1.0', note: 'an object of a record\'s shape inside a record' };
+  it.each<[string, (records: Record<string, unknown>[]) => string]>([
+    ['compact, as CloudTrail writes it', (records) => `{"Records":[${records.map((record) => JSON.stringify(record)).join(',')}]}`],
+    ['with spaces between records', (records) => `{"Records": [ ${records.map((record) => JSON.stringify(record)).join(' ,\n ')} ] }\n`],
+    ['with a record-shaped object nested in a record', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record)) })],
+    ['with the nested object and one record not led by eventVersion', (records) =>
+      JSON.stringify({ Records: records.map((record, i) => (i === 2 ? { eventName: record.eventName, ...record } : i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record)) })],
+    ['with a string that spells a record start', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 2 ? { ...record, userAgent: '},{"eventVersion":"1.09"' } : record)) })],
+    ['as a bare array', (records) => JSON.stringify(records)],
+    ['with non-ASCII text', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 0 ? { ...record, userAgent: 'Müller-Agent/1.0 日本' } : record)) })],
+  ])('gives each record the byte length of its own JSON text: %s', async (_layout, layout) => {
+    const text = layout((await fixtureRecords()) as unknown as Record<string, unknown>[]);
+    const records = (JSON.parse(text) as { Records?: unknown[] }).Records ?? (JSON.parse(text) as unknown[]);
+    const path = await write('log.json', text);
+
+    const items = await readAllInputs([path]);
+
+    expect(rejections(items)).toEqual([]);
+    expect(values(items)).toEqual(records);
+    const ownText = (record: unknown): number => {
+      const compact = JSON.stringify(record);
+      return text.includes(compact) ? Buffer.byteLength(compact) : Number.NaN;
+    };
+    expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map(ownText));
+  });
+
   it('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
     const records = await fixtureRecords();
     const path = await write('111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz', gzipSync(JSON.stringify({ Records: records })));
