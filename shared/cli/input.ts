@@ -402,7 +402,8 @@ function parseDocumentSequence(buf: Buffer, start: number, name: string, truncat
       pos = skipWhitespace(buf, end);
       continue;
     }
-    const scan = readArray(buf, arrayOpen, recordsOpen >= 0);
+    // Only the input's first document can be its only one: later ones are never tried to the end.
+    const scan = readArray(buf, arrayOpen, recordsOpen >= 0, pos === start);
     const { values } = scan;
     for (let i = 0; i < scan.starts.length; i++) {
       const start = scan.starts[i] as number;
@@ -445,24 +446,23 @@ interface ReadArray extends ArrayScan {
 }
 
 /**
- * Reads the array opened at `open`. The common case, a CloudTrail log file (the array runs to the end
- * of the input, or to the `}` closing its Records document), costs one JSON.parse and a search for
- * where the records begin. Anything else is scanned byte by byte for the element spans first; a
- * well-formed array is still parsed whole, and an array with a bad element span by span, so that one
- * bad record costs only itself.
+ * Reads the array opened at `open`. The common case, a CloudTrail log file (the input's first and only
+ * document: the array runs to the end of the input, or to the `}` closing its Records document), costs
+ * one JSON.parse and a search for where the records begin. Anything else (several documents one after
+ * the other, other layouts) is scanned byte by byte for the element spans; a well-formed array is still
+ * parsed whole, and an array with a bad element span by span, so that one bad record costs only itself.
  */
-function readArray(buf: Buffer, open: number, inRecordsDocument: boolean): ReadArray {
-  const toEnd = arrayEndAtInputEnd(buf, inRecordsDocument);
-  if (toEnd > open) {
-    const values = parseArrayText(buf, open, toEnd);
-    if (values === undefined) return scanArray(buf, open); // a bad record, or not one array after all
-    const spans = values.every(beginsLikeCloudTrail) ? recordSpans(buf, open, toEnd, values.length) : undefined;
-    if (spans !== undefined) return { ...spans, values, end: { kind: 'closed', end: toEnd } };
-    const scan = scanArray(buf, open);
-    return scan.ends.length === values.length ? { ...scan, values } : scan;
+function readArray(buf: Buffer, open: number, inRecordsDocument: boolean, firstDocument: boolean): ReadArray {
+  const toEnd = firstDocument ? arrayEndAtInputEnd(buf, inRecordsDocument) : -1;
+  const whole = toEnd > open ? parseArrayText(buf, open, toEnd) : undefined;
+  if (whole !== undefined) {
+    const spans = whole.every(beginsLikeCloudTrail) ? recordSpans(buf, open, toEnd, whole.length) : undefined;
+    if (spans !== undefined) return { ...spans, values: whole, end: { kind: 'closed', end: toEnd } };
   }
   const scan = scanArray(buf, open);
-  const values = scan.end.kind === 'closed' ? parseArrayText(buf, open, scan.end.end) : undefined;
+  const closedAt = scan.end.kind === 'closed' ? scan.end.end : -1;
+  // Not parsed again when the text is the one that just failed (a bad record): then span by span.
+  const values = whole ?? (closedAt > open && closedAt !== toEnd ? parseArrayText(buf, open, closedAt) : undefined);
   return values?.length === scan.ends.length ? { ...scan, values } : scan;
 }
 
