@@ -272,13 +272,16 @@ function salvageGzip(data: Buffer): Buffer {
   }
 }
 
+/** Below this, the extra ASCII check costs more than it saves. */
+const COPY_ASCII_FROM_BYTES = 64 * 1024;
+
 /**
  * The UTF-8 text of buf[start, end). CloudTrail logs are almost all ASCII, and ASCII bytes are their own
- * Latin-1 text: copied rather than decoded.
+ * Latin-1 text: a whole log file is copied rather than decoded.
  */
 function decode(buf: Buffer, start: number, end: number): string {
   const bytes = buf.subarray(start, end);
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  return bytes.length >= COPY_ASCII_FROM_BYTES && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;

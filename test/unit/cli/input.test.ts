@@ -89,6 +89,22 @@ describe('CloudTrail log files', () => {
     expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map(ownText));
   });
 
+  it.each([
+    ['ASCII', 'aws-cli/2.17.0'],
+    ['non-ASCII', 'Müller-Agent/1.0 日本 \u{1F600}'],
+  ])('reads a large %s log file (decoded as a whole) exactly as JSON.parse does', async (_kind, userAgent) => {
+    const [first] = await fixtureRecords();
+    const records = Array.from({ length: 200 }, (_, i) => ({ ...first, eventID: `large-${i}`, userAgent }));
+    const text = JSON.stringify({ Records: records });
+    expect(Buffer.byteLength(text)).toBeGreaterThan(128 * 1024);
+    const path = await write('large.json', text);
+
+    const items = await readAllInputs([path]);
+
+    expect(values(items)).toEqual(records);
+    expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map((record) => Buffer.byteLength(JSON.stringify(record))));
+  });
+
   it('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
     const records = await fixtureRecords();
     const path = await write('111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz', gzipSync(JSON.stringify({ Records: records })));
