@@ -42,7 +42,6 @@ import {
   skipWhitespaceBack,
   type ArrayScan,
   describeJsonError,
-  isJsonWhitespace,
   messageOf,
   recordsArrayOpen,
   skipWhitespace,
@@ -75,19 +74,8 @@ export interface ReadInputsOptions {
 export const STDIN_PATH = '-';
 
 /**
- * Yields every event of every path, in order: paths as given, files of a directory sorted by path.
- * Files are read one at a time, each whole.
- */
-export async function* readInputs(
-  paths: readonly string[],
-  options: ReadInputsOptions = {},
-): AsyncGenerator<InputItem, void, undefined> {
-  for await (const batch of readInputBatches(paths, options)) yield* batch;
-}
-
-/**
- * The same, one array per file (or per problem): a 100k-event replay would otherwise pay several
- * promise hops per event through the nested async generators.
+ * Every event of every path, in order (paths as given, files of a directory sorted by path), one array
+ * per file or per problem: a 100k-event replay would otherwise pay several promise hops per event.
  */
 export async function* readInputBatches(
   paths: readonly string[],
@@ -111,7 +99,7 @@ export async function* readInputBatches(
   }
 }
 
-/** Convenience for tests and small inputs: everything `readInputs` yields, in order. */
+/** Convenience for tests and small inputs: everything `readInputBatches` yields, in order, in one array. */
 export async function readAllInputs(
   paths: readonly string[],
   stdin?: NodeJS.ReadableStream,
@@ -320,8 +308,7 @@ function lineEnd(buf: Buffer, from: number): number {
 
 function lineIsObject(buf: Buffer, from: number, to: number): boolean {
   const s = skipWhitespace(buf, from, to);
-  let e = to;
-  while (e > s && isJsonWhitespace(buf[e - 1])) e--;
+  const e = skipWhitespaceBack(buf, s, to);
   return e - s >= 2 && buf[s] === OPEN_BRACE && buf[e - 1] === CLOSE_BRACE;
 }
 
@@ -360,8 +347,7 @@ function parseJsonLines(buf: Buffer, from: number, name: string, truncated: bool
     const nl = buf.indexOf(NEWLINE, pos);
     const end = nl < 0 ? buf.length : nl;
     const s = skipWhitespace(buf, pos, end);
-    let e = end;
-    while (e > s && isJsonWhitespace(buf[e - 1])) e--;
+    const e = skipWhitespaceBack(buf, s, end);
     pos = end + 1;
     if (s === e) continue;
     const source = `${name}:${line}`;
