@@ -1,5 +1,6 @@
 /** Alerts for notifier and renderer tests: built fresh on every call, so tests can change them freely. */
 import type { Alert, EventSample } from '../../../shared/alerts/model';
+import { testAlert } from '../../support/alerts';
 
 /** Everything an attacker could put in a userAgent: ANSI, CR/LF line forging, bidi, markdown, links, mentions. */
 export const HOSTILE_TEXT =
@@ -18,15 +19,14 @@ export function sample(overrides: Partial<EventSample> = {}): EventSample {
   };
 }
 
+/** The base test alert, filled in everywhere a notifier or renderer prints something. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  return {
+  return testAlert({
     id: 'alert-7f3a',
     severity: 'HIGH',
-    category: 'application',
     rule: 'playbook/DeleteApplication',
     title: 'Q Business application deleted',
     description: 'An Amazon Q Business application was deleted; its index and conversations go with it.',
-    phase: 'containment-eradication',
     principal: {
       key: 'arn:aws:iam::111122223333:user/alice',
       type: 'IAMUser',
@@ -35,12 +35,9 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
       userName: 'alice',
       mfaAuthenticated: false,
     },
-    account: '111122223333',
-    region: 'us-east-1',
     firstSeen: '2026-05-04T10:00:00Z',
     lastSeen: '2026-05-04T10:03:00Z',
     count: 2,
-    updates: 0,
     eventIds: ['e-0001', 'e-0002'],
     eventNames: { DeleteApplication: 1, DeleteIndex: 1 },
     reasons: ['destructive call on an application'],
@@ -48,7 +45,6 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     questions: ['Who else did this principal act as in the last day?'],
     links: ['https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/logging-using-cloudtrail.html'],
     samples: [sample(), sample({ eventId: 'e-0002', eventName: 'DeleteIndex', eventTime: '2026-05-04T10:03:00Z' })],
-    paged: false,
     enrichment: {
       status: 'answered',
       answer: 'Check the application owner.\nRestore from the data source if needed.',
@@ -66,7 +62,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
       userAgents: ['aws-cli/2.15.0'],
     },
     ...overrides,
-  };
+  });
 }
 
 /** An alert far over SNS's limit: thousands of ids, huge samples, a huge answer and context. */
