@@ -117,9 +117,13 @@ interface Tally {
   byCategory: Record<string, number>;
 }
 
+type Rejected = Extract<InputOutcome, { status: 'rejected' }>;
+/** What replay shows of an outcome: a failed input appears as a rejection. */
+type Shown = Exclude<InputOutcome, { status: 'failed' }>;
+
 const emptyTally = (): Tally => ({ inputs: 0, events: 0, rejected: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} });
 
-function count(tally: Tally, outcome: InputOutcome): void {
+function count(tally: Tally, outcome: Shown): void {
   tally.inputs += 1;
   if (outcome.status === 'rejected') tally.rejected += 1;
   else if (outcome.status === 'duplicate') tally.duplicates += 1;
@@ -154,7 +158,7 @@ function classificationJson(memo: Map<Classification, string[]>, classification:
 }
 
 /** An input's JSON line (see the usage): the event's own fields, then its classification. */
-function outcomeLine(memo: Map<Classification, string[]>, outcome: InputOutcome): string {
+function outcomeLine(memo: Map<Classification, string[]>, outcome: Shown): string {
   switch (outcome.status) {
     case 'rejected':
       return JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
@@ -166,8 +170,6 @@ function outcomeLine(memo: Map<Classification, string[]>, outcome: InputOutcome)
       const json = JSON.stringify;
       return `{"type":"event","eventId":${json(event.eventId)},"eventSource":${json(event.eventSource)},"eventName":${json(event.eventName)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
     }
-    case 'failed':
-      return outcomeLine(memo, asRejection(outcome));
   }
 }
 
@@ -175,8 +177,6 @@ function outcomeLine(memo: Map<Classification, string[]>, outcome: InputOutcome)
 function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Rejected {
   return { id: outcome.id, status: 'rejected', reason: outcome.reason, eventId: outcome.event.eventId };
 }
-
-type Rejected = Extract<InputOutcome, { status: 'rejected' }>;
 
 /**
  * What replay keeps of each outcome as it comes: the counts, and the JSON line (json) or the
