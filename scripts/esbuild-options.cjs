@@ -10,6 +10,7 @@
  */
 const path = require('node:path');
 const { barrelSkipping } = require('./esbuild-barrels.cjs');
+const { builtinsThroughRequire } = require('./esbuild-builtins.cjs');
 
 /**
  * Code splitting makes one chunk per set of entry points that share code, and every `import()` is an entry
@@ -73,7 +74,8 @@ const options = {
   splitting: true,
   // serverless-esbuild's own option for the handler file's extension (Lambda loads .mjs as ESM).
   outputFileExtension: '.mjs',
-  // Some bundled CommonJS dependencies call require() for Node built-ins: give ESM a require.
+  // Bundled CommonJS dependencies, and every import of a Node built-in (scripts/esbuild-builtins.cjs), call
+  // require(): give ESM a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   // Prefer the ESM entry points: they are what esbuild can tree-shake.
   mainFields: ['module', 'main'],
@@ -81,7 +83,7 @@ const options = {
   exclude: [],
   legalComments: 'none',
   // Barrel skipping first: it decides which files the handler reaches at all (scripts/esbuild-barrels.cjs).
-  plugins: [barrelSkipping(), onDemandGroups()],
+  plugins: [barrelSkipping(), builtinsThroughRequire(), onDemandGroups()],
   // The group modules import members of packages marked `sideEffects: false` bare; esbuild skips those imports
   // (the member still loads through its own entry) and would warn once per member on every build.
   logOverride: { 'ignored-bare-import': 'silent' },
