@@ -1,6 +1,7 @@
 /**
- * Enrichment and principal context for the Lambda, built from their configuration sections. The Q Business
- * and CloudTrail clients are required lazily: a function without enrichment or context never evaluates them.
+ * Enrichment and principal context for the Lambda, built from their configuration sections. The enricher and
+ * the Q Business and CloudTrail clients are imported on first use: an invocation without an alert never
+ * evaluates them, and a function without enrichment or context never does.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock';
@@ -11,11 +12,8 @@ import type { ActivitySink, ContextProvider, Enricher } from '../triage';
 // Module paths, not the folders' index files: an index would pull every SDK client of its area into the bundle.
 import { loadContextConfig } from '../context/config';
 import { DynamoActivityLog } from '../context/dynamo-activity';
-import { DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache } from '../enrich/cache';
-import { parseEnrichConfig, type QBusinessSettings } from '../enrich/config';
+import { parseEnrichConfig, type EnrichConfig, type QBusinessSettings } from '../enrich/config';
 import type { AnswerSource } from '../enrich/types';
-import { createEnricher } from '../enrich/enricher';
-import { createPlaybookVersionReader } from '../enrich/playbook-version';
 
 export interface AdapterDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -43,20 +41,40 @@ async function buildQBusinessSource(settings: QBusinessSettings, clock: Clock): 
   });
 }
 
+/**
+ * The enricher, its caches and the Q Business client are built with the first alert: most invocations
+ * raise none, and their cold start should not compile or construct any of it. The section is checked now.
+ */
 export function createAwsEnricher(deps: AdapterDeps): Enricher {
   const config = parseEnrichConfig(deps.env);
+  const enricher = lazy(() => buildEnricher(config, deps));
+  return {
+    async enrich(alert) {
+      const enrichment = await (await enricher()).enrich(alert);
+      if (enrichment.status === 'circuit-open') deps.metrics.count('EnrichmentCircuitOpen');
+      return enrichment;
+    },
+  };
+}
+
+async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<Enricher> {
   const { clock, logger, documents, tableName } = deps;
+  const [{ DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache }, { createEnricher }, { createPlaybookVersionReader }] = await Promise.all([
+    import('../enrich/cache'),
+    import('../enrich/enricher'),
+    import('../enrich/playbook-version'),
+  ]);
   const cache = new TieredAnswerCache(
     new MemoryAnswerCache(clock, config.answerTtlSeconds),
     new DynamoAnswerCache({ doc: documents, tableName, clock, ttlSeconds: config.answerTtlSeconds }),
   );
-  // The Q Business client (and, for identity-center, the token clients) is built on the first ask: most
-  // invocations raise no alert, and their cold start should not pay for it. The settings are checked now.
+  // The Q Business client (and, for identity-center, the token clients) is built on the first question the
+  // cache cannot answer; a failure to build it is the enricher's to handle, like any failed ask.
   const settings = config.source === 'qbusiness' ? config.qbusiness : undefined;
   const qbusiness = settings === undefined ? undefined : lazy(() => buildQBusinessSource(settings, clock));
   const source: AnswerSource | undefined =
     qbusiness === undefined ? undefined : { name: 'qbusiness', ask: async (question, options) => (await qbusiness()).ask(question, options) };
-  const enricher = createEnricher({
+  return createEnricher({
     source,
     cache,
     playbookVersion: createPlaybookVersionReader({ doc: documents, tableName, clock }),
@@ -65,13 +83,6 @@ export function createAwsEnricher(deps: AdapterDeps): Enricher {
     budgetMs: config.budgetMs,
     locale: config.locale,
   });
-  return {
-    async enrich(alert) {
-      const enrichment = await enricher.enrich(alert);
-      if (enrichment.status === 'circuit-open') deps.metrics.count('EnrichmentCircuitOpen');
-      return enrichment;
-    },
-  };
 }
 
 export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider; activity: ActivitySink } {
