@@ -26,6 +26,21 @@ export interface LocalizedSubject {
   readonly description?: string;
 }
 
+/**
+ * A row's steps followed by its category's, one array per row and category: every alert of a rule then shares
+ * its steps (and links) with the others, and the renderers clean each shared list once (see render.ts).
+ */
+const stepsByRow = new WeakMap<object, Map<Category, readonly ResponseStep[]>>();
+function stepsOf(row: Classification['row'], category: Category): readonly ResponseStep[] {
+  const categorySteps = CATEGORY_INFO[category].steps;
+  if (row === undefined) return categorySteps;
+  let byCategory = stepsByRow.get(row);
+  if (byCategory === undefined) stepsByRow.set(row, (byCategory = new Map()));
+  let steps = byCategory.get(category);
+  if (steps === undefined) byCategory.set(category, (steps = Object.freeze([...row.steps, ...categorySteps])));
+  return steps;
+}
+
 export function subjectOfEvent(event: TriageEvent, classification: Classification, localized?: LocalizedSubject): AlertSubject {
   const info = CATEGORY_INFO[classification.category];
   const denied = classification.authFailure ? 'Denied ' : '';
@@ -39,7 +54,7 @@ export function subjectOfEvent(event: TriageEvent, classification: Classificatio
       localized?.description ??
       classification.row?.description ??
       `${event.eventName} is an Amazon Q operation that the playbook table does not know yet; review it and update the playbook table.`,
-    steps: [...(classification.row?.steps ?? []), ...info.steps],
+    steps: stepsOf(classification.row, classification.category),
     reasons: classification.reasons,
   };
 }
@@ -74,8 +89,11 @@ function sampleOf(event: TriageEvent): EventSample {
   };
 }
 
-function uniqueLinks(steps: readonly ResponseStep[]): string[] {
-  return [...new Set(steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))];
+const linksBySteps = new WeakMap<readonly ResponseStep[], readonly string[]>();
+function uniqueLinks(steps: readonly ResponseStep[]): readonly string[] {
+  let links = linksBySteps.get(steps);
+  if (links === undefined) linksBySteps.set(steps, (links = Object.freeze([...new Set(steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))])));
+  return links;
 }
 
 export function openAlert(subject: AlertSubject, event: TriageEvent, initialCount = 1): Alert {

@@ -168,9 +168,10 @@ export interface AlertDocument {
   readonly eventIds: string[];
   readonly eventNames: Record<string, number>;
   readonly reasons: string[];
-  readonly steps: { text: string; link?: string }[];
-  readonly questions: string[];
-  readonly links: string[];
+  /** Shared by the documents of one rule's alerts (frozen): read them, do not change them. */
+  readonly steps: readonly { readonly text: string; readonly link?: string }[];
+  readonly questions: readonly string[];
+  readonly links: readonly string[];
   readonly samples: Record<string, string | string[]>[];
   readonly paged: boolean;
   readonly enrichment?: Record<string, unknown>;
@@ -190,6 +191,22 @@ function definedEntries<T>(record: Record<string, T | undefined>): Record<string
 
 const clean = (limit: number) => (value: string): string => cleanText(value, limit);
 const cleanOptional = (value: string | undefined, limit: number): string | undefined => (value === undefined ? undefined : cleanText(value, limit));
+
+/**
+ * The cleaned form of a list every alert of a rule shares (its playbook steps, questions and links come from
+ * one array per rule: see alerts/builder.ts), cleaned once per list. Lists built per alert, or read back from
+ * the state store, are not in the memo for long: it holds them weakly.
+ */
+function memoized<T, R>(memo: WeakMap<readonly T[], readonly R[]>, list: readonly T[], cleanItem: (item: T) => R): readonly R[] {
+  let cleaned = memo.get(list);
+  if (cleaned === undefined) memo.set(list, (cleaned = Object.freeze(list.map(cleanItem))));
+  return cleaned;
+}
+const cleanedSteps = new WeakMap<readonly Alert['steps'][number][], readonly { text: string; link?: string }[]>();
+const cleanedQuestions = new WeakMap<readonly string[], readonly string[]>();
+const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
+const cleanStep = (step: Alert['steps'][number]): { text: string; link?: string } =>
+  definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
 
 /** A JSON-safe document for machines; attacker-controlled strings are cleaned and capped here too. */
 export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocument {
@@ -225,9 +242,9 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
     eventIds: alert.eventIds.map(clean(FIELD_LIMITS.short)),
     eventNames: Object.fromEntries(rankedEventNames(alert).map(([name, n]) => [cleanText(name, FIELD_LIMITS.eventName), n])),
     reasons: alert.reasons.map(clean(FIELD_LIMITS.sentence)),
-    steps: alert.steps.map((step) => definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string }),
-    questions: alert.questions.map(clean(FIELD_LIMITS.sentence)),
-    links: alert.links.map(clean(FIELD_LIMITS.arn)),
+    steps: memoized(cleanedSteps, alert.steps, cleanStep),
+    questions: memoized(cleanedQuestions, alert.questions, clean(FIELD_LIMITS.sentence)),
+    links: memoized(cleanedLinks, alert.links, clean(FIELD_LIMITS.arn)),
     samples: alert.samples.map((sample) =>
       definedEntries<string | string[]>({
         eventId: cleanText(sample.eventId, FIELD_LIMITS.short),
