@@ -331,14 +331,15 @@ export function createTriage(deps: TriageDeps): Triage {
       logger.warn('event rejected', { source: input.id, eventId: result.eventId, reason: result.reason });
     });
 
-    const already = await store.processed([...new Set(valid.map((item) => item.event.eventId))]);
+    const already = await store.processed(valid.map((item) => item.event.eventId));
     const fresh = valid.filter(({ index, id, event }) => {
-      if (already.has(event.eventId) || seen.has(event.eventId)) {
+      // Seen before and remember it in one lookup (a replay makes one per event, into a set of all of them).
+      const seenBefore = seen.size;
+      if (already.has(event.eventId) || seen.add(event.eventId).size === seenBefore) {
         settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
         return false;
       }
-      seen.add(event.eventId);
       return true;
     });
     fresh.sort((a, b) => a.event.time - b.event.time);

@@ -23,7 +23,7 @@ export interface TimedEventId {
  * serves the Lambda. Every write that two instances could race on is conditional.
  */
 export interface StateStore {
-  /** The ids among these that were already triaged to the end (idempotency). */
+  /** The ids among these that were already triaged to the end (idempotency). An id may be given more than once. */
   processed(eventIds: readonly string[]): Promise<Set<string>>;
   markProcessed(eventIds: readonly string[]): Promise<void>;
   /**
