@@ -101,6 +101,44 @@ function section(heading: string, lines: readonly string[]): string[] {
   return lines.length > 0 ? ['', `${heading}:`, ...indent(lines)] : [];
 }
 
+function definedEntries<T>(record: Record<string, T | undefined>): Record<string, T> {
+  // A loop, not fromEntries(entries().filter()): it runs for every sample and step of every alert.
+  const defined: Record<string, T> = {};
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (value !== undefined) defined[key] = value;
+  }
+  return defined;
+}
+
+const clean = (limit: number) => (value: string): string => cleanText(value, limit);
+const cleanOptional = (value: string | undefined, limit: number): string | undefined => (value === undefined ? undefined : cleanText(value, limit));
+
+/**
+ * Every alert of a rule shares its playbook steps, questions and links (one array per rule: see
+ * alerts/builder.ts), so each renderer renders each shared list once. Lists built per alert, or read back
+ * from the state store, leave the memo with their alert: it holds them weakly.
+ */
+function memoized<T, R>(memo: WeakMap<readonly T[], readonly R[]>, list: readonly T[], render: (item: T, index: number) => R): readonly R[] {
+  let rendered = memo.get(list);
+  if (rendered === undefined) memo.set(list, (rendered = Object.freeze(list.map(render))));
+  return rendered;
+}
+
+type Step = Alert['steps'][number];
+// Text (renderText)
+const stepLines = new WeakMap<readonly Step[], readonly string[]>();
+const questionLines = new WeakMap<readonly string[], readonly string[]>();
+const linkLines = new WeakMap<readonly string[], readonly string[]>();
+const stepLine = (step: Step, i: number): string =>
+  `${i + 1}. ${cleanText(step.text, FIELD_LIMITS.sentence)}${step.link !== undefined ? ` <${cleanText(step.link, FIELD_LIMITS.arn)}>` : ''}`;
+// JSON (renderJson)
+const cleanedSteps = new WeakMap<readonly Step[], readonly { text: string; link?: string }[]>();
+const cleanedQuestions = new WeakMap<readonly string[], readonly string[]>();
+const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
+const cleanStep = (step: Step): { text: string; link?: string } =>
+  definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
+
 /** Readable text for email and the terminal. */
 export function renderText(alert: Alert, options: RenderOptions = {}): string {
   const { enrichment, context } = alert;
@@ -117,11 +155,8 @@ export function renderText(alert: Alert, options: RenderOptions = {}): string {
     ...section('Why', alert.reasons.map((reason) => `- ${cleanText(reason, FIELD_LIMITS.sentence)}`)),
     ...section('Operations', rankedEventNames(alert).map(([name, n]) => `${cleanText(name, FIELD_LIMITS.eventName)} x${n}`)),
     ...section('Recent events (newest last)', alert.samples.map((sample) => `- ${sampleLine(sample)}`)),
-    ...section(
-      'Response steps',
-      alert.steps.map((step, i) => `${i + 1}. ${cleanText(step.text, FIELD_LIMITS.sentence)}${step.link !== undefined ? ` <${cleanText(step.link, FIELD_LIMITS.arn)}>` : ''}`),
-    ),
-    ...section('Analysis questions', alert.questions.map((question) => `- ${cleanText(question, FIELD_LIMITS.sentence)}`)),
+    ...section('Response steps', memoized(stepLines, alert.steps, stepLine)),
+    ...section('Analysis questions', memoized(questionLines, alert.questions, (question) => `- ${cleanText(question, FIELD_LIMITS.sentence)}`)),
   ];
   if (enrichment !== undefined) {
     if (enrichment.status === 'answered' && enrichment.answer !== undefined) {
@@ -139,7 +174,7 @@ export function renderText(alert: Alert, options: RenderOptions = {}): string {
     ]);
     lines.push('', `${contextHeading(context)}:`, ...indent([...answers, ...contextFacts(context)]));
   }
-  lines.push(...section('Links', alert.links.map((link) => cleanText(link, FIELD_LIMITS.arn))));
+  lines.push(...section('Links', memoized(linkLines, alert.links, clean(FIELD_LIMITS.arn))));
   lines.push(...section(`Event ids (${alert.eventIds.length} of ${alert.count})`, [alert.eventIds.map((id) => cleanText(id, FIELD_LIMITS.short)).join(' ')]));
   if (options.truncated === true) lines.push('', 'Note: lists were shortened to fit the message size limit.');
   return lines.join('\n');
@@ -179,34 +214,6 @@ export interface AlertDocument {
   readonly truncated: boolean;
 }
 
-function definedEntries<T>(record: Record<string, T | undefined>): Record<string, T> {
-  // A loop, not fromEntries(entries().filter()): it runs for every sample and step of every alert.
-  const defined: Record<string, T> = {};
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    if (value !== undefined) defined[key] = value;
-  }
-  return defined;
-}
-
-const clean = (limit: number) => (value: string): string => cleanText(value, limit);
-const cleanOptional = (value: string | undefined, limit: number): string | undefined => (value === undefined ? undefined : cleanText(value, limit));
-
-/**
- * The cleaned form of a list every alert of a rule shares (its playbook steps, questions and links come from
- * one array per rule: see alerts/builder.ts), cleaned once per list. Lists built per alert, or read back from
- * the state store, are not in the memo for long: it holds them weakly.
- */
-function memoized<T, R>(memo: WeakMap<readonly T[], readonly R[]>, list: readonly T[], cleanItem: (item: T) => R): readonly R[] {
-  let cleaned = memo.get(list);
-  if (cleaned === undefined) memo.set(list, (cleaned = Object.freeze(list.map(cleanItem))));
-  return cleaned;
-}
-const cleanedSteps = new WeakMap<readonly Alert['steps'][number][], readonly { text: string; link?: string }[]>();
-const cleanedQuestions = new WeakMap<readonly string[], readonly string[]>();
-const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
-const cleanStep = (step: Alert['steps'][number]): { text: string; link?: string } =>
-  definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
 
 /** A JSON-safe document for machines; attacker-controlled strings are cleaned and capped here too. */
 export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocument {
