@@ -179,3 +179,34 @@ describe('dominantEventName', () => {
     expect(dominantEventName(makeAlert({ eventNames: { B: 2, A: 2, C: 1 } }))).toBe('A');
   });
 });
+
+describe('lists shared by the alerts of a rule (rendered once per list)', () => {
+  const shared = {
+    steps: [{ text: 'Shared step', link: 'https://docs.aws.amazon.com/shared' }, { text: `Step with ${HOSTILE_TEXT}` }],
+    questions: ['Shared question?'],
+    links: ['https://docs.aws.amazon.com/shared'],
+  };
+  const other = { steps: [{ text: 'Other step' }], questions: ['Other question?'], links: ['https://docs.aws.amazon.com/other'] };
+  // The same content in fresh arrays: what an alert read back from the state store carries.
+  const copyOf = (lists: typeof shared | typeof other) => JSON.parse(JSON.stringify(lists)) as typeof lists;
+
+  it('render exactly as fresh copies of the same lists do, whatever alert came before', () => {
+    const order = [shared, other, shared, copyOf(shared), other, shared];
+    const texts = order.map((lists) => renderText(makeAlert(lists)));
+    const documents = order.map((lists) => JSON.stringify(renderJson(makeAlert(lists))));
+    order.forEach((lists, i) => {
+      expect(texts[i]).toBe(renderText(makeAlert(copyOf(lists))));
+      expect(documents[i]).toBe(JSON.stringify(renderJson(makeAlert(copyOf(lists)))));
+    });
+    expect(texts[0]).toContain('1. Shared step <https://docs.aws.amazon.com/shared>');
+    expect(texts[1]).toContain('1. Other step');
+    expect(texts[1]).not.toContain('Shared step');
+    expect(texts[0]).not.toMatch(RAW_CONTROL);
+  });
+
+  it('are frozen in the document, so no reader can change what the next alert renders', () => {
+    const document = renderJson(makeAlert(shared));
+    expect(Object.isFrozen(document.steps)).toBe(true);
+    expect(renderJson(makeAlert(shared)).steps).toBe(document.steps);
+  });
+});
