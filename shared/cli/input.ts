@@ -47,6 +47,7 @@ import {
   skipWhitespace,
   valueEnd,
 } from './input-json';
+import { parseMessageBody } from '../events/sqs';
 
 export interface InputEvent {
   readonly source: string;
@@ -516,11 +517,5 @@ function messageOrEvent(value: unknown, source: string, bytes: number | undefine
   if (typeof value !== 'object' || value === null || (value as { eventSource?: unknown }).eventSource !== SQS_EVENT_SOURCE) {
     return bytes === undefined ? { source, value } : { source, value, bytes };
   }
-  const body = (value as { body?: unknown }).body;
-  if (typeof body !== 'string') return { source, error: 'SQS message without a string body' };
-  try {
-    return { source, value: JSON.parse(body), bytes: Buffer.byteLength(body) };
-  } catch (error) {
-    return { source, error: `SQS message body is not JSON: ${describeJsonError(error, body)}` };
-  }
+  return { source, ...parseMessageBody((value as { body?: unknown }).body) };
 }
