@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { outputsAtStart } from '../../support/bundles';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { barrelSkipping } = require('../../../scripts/esbuild-barrels.cjs') as { barrelSkipping: () => Plugin };
@@ -46,19 +47,6 @@ async function bundle(plugins: Plugin[]): Promise<{ atStart: string; entry: stri
   const result = await build({ entryPoints: [path.join(root, 'handler.js')], absWorkingDir: root, outdir, bundle: true, format: 'esm', splitting: true, platform: 'node', outExtension: { '.js': '.mjs' }, metafile: true, logLevel: 'silent', plugins });
   const { entry, atStart } = outputsAtStart(result.metafile, 'handler.js');
   return { atStart: atStart.map((output) => readFileSync(path.join(root, output), 'utf8')).join('\n'), entry: path.join(root, entry) };
-}
-
-/** The output of an entry point and every output it imports statically: what a cold start loads. */
-function outputsAtStart(metafile: Metafile, entryPoint: string): { entry: string; atStart: string[] } {
-  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint === entryPoint)!;
-  const seen = new Set<string>();
-  const visit = (output: string): void => {
-    if (seen.has(output)) return;
-    seen.add(output);
-    for (const imported of metafile.outputs[output]!.imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
-  };
-  visit(entry);
-  return { entry, atStart: [...seen] };
 }
 
 function run(entry: string): string {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { outputsAtStart } from '../../support/bundles';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { esbuildOnly } = require('../../../scripts/esbuild-options.cjs') as { esbuildOnly: () => BuildOptions };
@@ -26,16 +27,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function loadedAtStart(metafile: Metafile, entryPoint: string): { inputs: Set<string>; code: string } {
-  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint === entryPoint)!;
-  const outputs = new Set<string>();
-  const visit = (output: string): void => {
-    if (outputs.has(output)) return;
-    outputs.add(output);
-    for (const imported of metafile.outputs[output]!.imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
-  };
-  visit(entry);
-  const inputs = new Set([...outputs].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs)));
-  return { inputs, code: [...outputs].map((output) => readFileSync(path.join(ROOT, output), 'utf8')).join('\n') };
+  const { atStart: outputs } = outputsAtStart(metafile, entryPoint);
+  const inputs = new Set(outputs.flatMap((output) => Object.keys(metafile.outputs[output]!.inputs)));
+  return { inputs, code: outputs.map((output) => readFileSync(path.join(ROOT, output), 'utf8')).join('\n') };
 }
 
 test.each([
