@@ -2,7 +2,7 @@
 import type { TriageEvent } from '../events';
 import { stableId } from '../ids';
 import { CATEGORY_INFO } from '../playbook/categories';
-import type { Category, Phase, ResponseStep, Severity } from '../playbook/types';
+import type { Category, Phase, PlaybookRow, ResponseStep, Severity } from '../playbook/types';
 import { maxSeverity } from '../playbook/types';
 import type { Classification } from '../classify/classify';
 import type { BurstRule } from '../classify/policy';
@@ -30,8 +30,8 @@ export interface LocalizedSubject {
  * A row's steps followed by its category's, one array per row and category: every alert of a rule then shares
  * its steps (and links) with the others, and the renderers clean each shared list once (see render.ts).
  */
-const stepsByRow = new WeakMap<object, Map<Category, readonly ResponseStep[]>>();
-function stepsOf(row: Classification['row'], category: Category): readonly ResponseStep[] {
+const stepsByRow = new WeakMap<PlaybookRow, Map<Category, readonly ResponseStep[]>>();
+function stepsOf(row: PlaybookRow | undefined, category: Category): readonly ResponseStep[] {
   const categorySteps = CATEGORY_INFO[category].steps;
   if (row === undefined) return categorySteps;
   let byCategory = stepsByRow.get(row);

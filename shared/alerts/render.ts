@@ -214,7 +214,6 @@ export interface AlertDocument {
   readonly truncated: boolean;
 }
 
-
 /** A JSON-safe document for machines; attacker-controlled strings are cleaned and capped here too. */
 export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocument {
   const { principal, enrichment, context } = alert;
