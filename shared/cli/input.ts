@@ -32,21 +32,8 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  CLOSE_BRACE,
-  CLOSE_BRACKET,
-  OPEN_BRACE,
-  OPEN_BRACKET,
-  recordSpans,
-  scanArray,
-  skipWhitespaceBack,
-  type ArrayScan,
-  describeJsonError,
-  messageOf,
-  recordsArrayOpen,
-  skipWhitespace,
-  valueEnd,
-} from './input-json';
+import { recordSpans, scanArray, skipWhitespaceBack, type ArrayScan, recordsArrayOpen, skipWhitespace, valueEnd } from './input-json';
+import { CLOSE_BRACE, CLOSE_BRACKET, describeJsonError, messageOf, OPEN_BRACE, OPEN_BRACKET } from '../events/json-error';
 import { parseMessageBody } from '../events/sqs';
 
 export interface InputEvent {

@@ -1,5 +1,5 @@
 /** SQS messages (EventBridge → SQS → Lambda) as pipeline inputs; the replay reader uses the same mapping. */
-import { describeJsonError } from '../cli/input-json';
+import { describeJsonError } from './json-error';
 
 export type ParsedInput = { readonly value: unknown; readonly bytes: number } | { readonly error: string };
 

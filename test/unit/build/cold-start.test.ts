@@ -59,3 +59,7 @@ test('no Node built-in is imported statically (each would get an ES module facad
   expect(staticImports.filter((name) => name !== 'node:module')).toEqual([]);
   expect(atStart.code).toContain('"node:https"');
 });
+
+test('nothing of the replay CLI is bundled into the Lambda', () => {
+  expect([...bundled].filter((input) => input.startsWith('shared/cli/'))).toEqual([]);
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { isInputRejection, readAllInputs, type InputItem } from '../../../shared/cli/input';
-import { jsonErrorOffset } from '../../../shared/cli/input-json';
+import { jsonErrorOffset } from '../../../shared/events/json-error';
 
 const LOGS = join(__dirname, '..', '..', 'fixtures', 'logs');
 
