@@ -144,21 +144,60 @@ function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Recor
 }
 
 /**
- * The classification's part of an event line, serialised once per classification (and alert flag):
- * a replay has a handful of classifications and 100k events.
+ * An event's JSON line while it waits for its turn (lines go out in input order, after the held events settle):
+ * the event id, and two fragments shared by every event of its operation and of its classification. Parts,
+ * not the line: 100k line strings were copied by every young-generation collection until they grew old.
  */
-function classificationJson(memo: Map<Classification, string[]>, classification: Classification, alert: boolean): string {
-  let parts = memo.get(classification);
-  if (parts === undefined) {
-    const { category, severity, self, reasons } = classification;
-    parts = [false, true].map((flag) => JSON.stringify({ category, severity, alert: flag, self, reasons }).slice(1, -1));
-    memo.set(classification, parts);
+interface EventLine {
+  readonly eventId: string;
+  readonly operation: string;
+  readonly classification: string;
+}
+type Line = string | EventLine;
+
+const lineText = (line: Line): string =>
+  typeof line === 'string' ? line : `{"type":"event","eventId":${JSON.stringify(line.eventId)},${line.operation},${line.classification}}`;
+
+/** Operation names remembered per event source; past this, an unknown name's fragment is made per event. */
+const MAX_OPERATION_FRAGMENTS = 10_000;
+
+/**
+ * The shared parts of event lines, serialised once: per classification (and alert flag), and per event source
+ * and name. A replay has a handful of classifications, a few hundred operations and 100k events.
+ */
+class LineFragments {
+  private readonly classifications = new Map<Classification, readonly [string, string]>();
+  private readonly operations = new Map<string, Map<string, string>>();
+  private operationCount = 0;
+
+  classification(classification: Classification, alert: boolean): string {
+    let parts = this.classifications.get(classification);
+    if (parts === undefined) {
+      const { category, severity, self, reasons } = classification;
+      const part = (flag: boolean): string => JSON.stringify({ category, severity, alert: flag, self, reasons }).slice(1, -1);
+      parts = [part(false), part(true)];
+      this.classifications.set(classification, parts);
+    }
+    return parts[alert ? 1 : 0];
   }
-  return parts[alert ? 1 : 0] as string;
+
+  operation(eventSource: string, eventName: string): string {
+    let names = this.operations.get(eventSource);
+    if (names === undefined) this.operations.set(eventSource, (names = new Map()));
+    let fragment = names.get(eventName);
+    if (fragment === undefined) {
+      fragment = `"eventSource":${JSON.stringify(eventSource)},"eventName":${JSON.stringify(eventName)}`;
+      if (this.operationCount < MAX_OPERATION_FRAGMENTS) {
+        names.set(eventName, fragment);
+        this.operationCount += 1;
+      }
+    }
+    return fragment;
+  }
 }
 
-/** An input's JSON line (see the usage): the event's own fields, then its classification. */
-function outcomeLine(memo: Map<Classification, string[]>, outcome: Shown): string {
+/** An input's JSON line (see the usage): an event's own fields, then its classification. */
+function outcomeLine(fragments: LineFragments, outcome: Shown): Line {
   switch (outcome.status) {
     case 'rejected':
       return JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
@@ -167,8 +206,11 @@ function outcomeLine(memo: Map<Classification, string[]>, outcome: Shown): strin
     case 'classified':
     case 'alerted': {
       const { event, classification } = outcome;
-      const json = JSON.stringify;
-      return `{"type":"event","eventId":${json(event.eventId)},"eventSource":${json(event.eventSource)},"eventName":${json(event.eventName)},${classificationJson(memo, classification, outcome.status === 'alerted')}}`;
+      return {
+        eventId: event.eventId,
+        operation: fragments.operation(event.eventSource, event.eventName),
+        classification: fragments.classification(classification, outcome.status === 'alerted'),
+      };
     }
   }
 }
@@ -185,17 +227,22 @@ function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Reje
 class Report {
   readonly tally = emptyTally();
   /** JSON lines by input position (json format). */
-  readonly lines: string[] = [];
+  readonly lines: Line[] = [];
   readonly rejected: Rejected[] = [];
-  private readonly memo = new Map<Classification, string[]>();
+  private readonly fragments = new LineFragments();
 
   constructor(private readonly format: 'text' | 'json') {}
 
   record(position: number, settled: InputOutcome): void {
     const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
     count(this.tally, outcome);
-    if (this.format === 'json') this.lines[position] = outcomeLine(this.memo, outcome);
+    if (this.format === 'json') this.lines[position] = outcomeLine(this.fragments, outcome);
     else if (outcome.status === 'rejected') this.rejected.push(outcome);
+  }
+
+  /** The JSON lines in input order, each made as it is written. */
+  *jsonLines(): Generator<string> {
+    for (const line of this.lines) yield lineText(line);
   }
 }
 
@@ -261,7 +308,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   }
   for (const settled of await run.finish()) report.record(settled.position, settled.outcome);
   const stdout = io.stdout as Writable;
-  if (options.format === 'json') writeLines(stdout, report.lines);
+  if (options.format === 'json') writeLines(stdout, report.jsonLines());
   const alerts = await triage.flush();
   const summary = report.tally;
   if (options.format === 'json') {
