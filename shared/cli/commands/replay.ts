@@ -221,8 +221,8 @@ function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Reje
 }
 
 /**
- * What replay keeps of each outcome as it comes: the counts, and the JSON line (json) or the
- * rejection (text). Never the events themselves: a long log is not held in memory.
+ * What replay keeps of each outcome as it comes: the counts, and the JSON line or an event line's parts (json)
+ * or the rejection (text). Never the events themselves: a long log is not held in memory.
  */
 class Report {
   readonly tally = emptyTally();
