@@ -25,9 +25,8 @@ import { severityRank } from './playbook/types';
 import type { IncidentRecord, StateStore } from './state/store';
 
 /**
- * One input: a parsed value; an event `normalizeEvent` already accepted (replay normalises while it
- * reads, so that the raw records of a large log are not all held at once); or the reason it was
- * refused before it got here (malformed JSON, bad gzip, a rejection by `normalizeEvent`…).
+ * One input: a parsed value, or the reason it was refused before it got here (malformed JSON, bad gzip,
+ * an SQS message without a body…).
  */
 export type TriageInput =
   | {
@@ -36,8 +35,7 @@ export type TriageInput =
       readonly value: unknown;
       readonly bytes?: number;
     }
-  | { readonly id: string; readonly event: TriageEvent }
-  | { readonly id: string; readonly error: string; readonly eventId?: string };
+  | { readonly id: string; readonly error: string };
 
 export type InputOutcome =
   | { readonly id: string; readonly status: 'rejected'; readonly reason: string; readonly eventId?: string }
@@ -320,8 +318,7 @@ export function createTriage(deps: TriageDeps): Triage {
     const valid: { index: number; id: string; event: TriageEvent }[] = [];
     inputs.forEach((input, i) => {
       const index = offset + i;
-      const result: NormalizeResult =
-        'event' in input ? { ok: true, event: input.event } : 'error' in input ? { ok: false, reason: input.error, eventId: input.eventId } : normalizeEvent(input.value, input.bytes);
+      const result: NormalizeResult = 'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
       if (result.ok) {
         valid.push({ index, id: input.id, event: result.event });
         return;
