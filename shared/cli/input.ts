@@ -383,10 +383,10 @@ function parseDocumentSequence(buf: Buffer, start: number, name: string, truncat
     const scan = readArray(buf, arrayOpen, recordsOpen >= 0, pos === start);
     const { values } = scan;
     for (let i = 0; i < scan.starts.length; i++) {
-      const start = scan.starts[i] as number;
-      const end = scan.ends[i] as number;
-      if (values === undefined) parseSlice(buf, start, end, `${name}#${index}`, out);
-      else out.push(messageOrEvent(values[i], `${name}#${index}`, end - start));
+      const from = scan.starts[i] as number;
+      const to = scan.ends[i] as number;
+      if (values === undefined) parseSlice(buf, from, to, `${name}#${index}`, out);
+      else out.push(messageOrEvent(values[i], `${name}#${index}`, to - from));
       index++;
     }
     if (scan.end.kind === 'truncated') {
