@@ -1,6 +1,7 @@
 /**
  * Builds a value on first use and keeps it; a failed build is not kept, so the next use tries again.
- * The Lambda's rarely needed clients (Q Business, CloudTrail, SNS) load this way, in chunks of their own.
+ * What the Lambda needs only for alerts (the enricher; the Q Business, CloudTrail and SNS clients) loads this
+ * way, in chunks of their own.
  */
 export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
