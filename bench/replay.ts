@@ -1,13 +1,21 @@
 /**
  * `npm run bench`: replay throughput on a generated CloudTrail log of 100k events, beside the throughput of
  * only reading and JSON-parsing the same files in the same run. Goal: replay ≥ 0.5 × parse-only.
+ * Two stages in between show where replay's time goes: its reader alone (reading, parsing, splitting into
+ * events), and the reader with the per-event work every replay does before any state (validation and
+ * classification against the playbook table).
  * Usage: tsx bench/replay.ts [--events N] [--runs N]
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { createClassifier } from '../shared/classify/classify';
+import { defaultPolicy } from '../shared/classify/policy';
+import { createSelfMatcher } from '../shared/classify/self';
 import { replay } from '../shared/cli/commands/replay';
+import { readInputBatches } from '../shared/cli/input';
+import { normalizeEvent } from '../shared/events';
 import { generateEvents } from './generate';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
@@ -39,6 +47,29 @@ function parseOnly(): number {
   return count;
 }
 
+const SELF_PRINCIPALS = ['arn:aws:sts::*:assumed-role/q-triage-*'];
+
+/** Replay's reader alone: the events it yields. */
+async function readerOnly(): Promise<number> {
+  let count = 0;
+  for await (const batch of readInputBatches([directory])) count += batch.length;
+  return count;
+}
+
+/** The reader, then each event validated and classified as replay's engine does first: the events classified. */
+async function readerValidateClassify(): Promise<number> {
+  const classify = createClassifier(defaultPolicy(), createSelfMatcher(SELF_PRINCIPALS));
+  let count = 0;
+  for await (const batch of readInputBatches([directory])) {
+    for (const item of batch) {
+      if ('error' in item) continue;
+      const result = normalizeEvent(item.value, item.bytes);
+      if (result.ok && classify(result.event).severity !== undefined) count += 1;
+    }
+  }
+  return count;
+}
+
 class CountingSink extends Writable {
   lines = 0;
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
@@ -51,7 +82,7 @@ class CountingSink extends Writable {
 async function replayOnce(format: 'json' | 'text'): Promise<number> {
   const sink = new CountingSink();
   const code = await replay(
-    { format, selfPrincipals: ['arn:aws:sts::*:assumed-role/q-triage-*'], locale: 'en', enrich: false, strict: false, paths: [directory] },
+    { format, selfPrincipals: SELF_PRINCIPALS, locale: 'en', enrich: false, strict: false, paths: [directory] },
     { stdout: sink, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: process.cwd() },
   );
   if (code !== 0) throw new Error(`replay exited ${code}`);
@@ -70,6 +101,8 @@ async function main(): Promise<void> {
   await replayOnce('json'); // warm-up: module loading and JIT are not throughput
   parseOnly();
   const parse: number[] = [];
+  const reader: number[] = [];
+  const classified: number[] = [];
   const json: number[] = [];
   const text: number[] = [];
   let lines = 0;
@@ -77,6 +110,12 @@ async function main(): Promise<void> {
     const parsed = await time(parseOnly);
     if (parsed.result !== total) throw new Error(`parse-only read ${parsed.result} events, expected ${total}`);
     parse.push(parsed.ms);
+    const read = await time(readerOnly);
+    if (read.result !== total) throw new Error(`the reader yielded ${read.result} events, expected ${total}`);
+    reader.push(read.ms);
+    const checked = await time(readerValidateClassify);
+    if (checked.result !== total) throw new Error(`${checked.result} events were classified, expected ${total}`);
+    classified.push(checked.ms);
     const replayed = await time(() => replayOnce('json'));
     lines = replayed.result;
     json.push(replayed.ms);
@@ -87,6 +126,9 @@ async function main(): Promise<void> {
   const line = (label: string, values: number[], note = ''): string =>
     `${label.padEnd(22)}: ${median(values).toFixed(0).padStart(6)} ms → ${Math.round(rate(values)).toLocaleString('en').padStart(9)} events/s${note}`;
   console.log(line('parse-only', parse, ` (median of ${runs})`));
+  const share = (values: number[]): string => ` (${(rate(values) / rate(parse)).toFixed(2)} of parse-only)`;
+  console.log(line('  replay\'s reader', reader, share(reader)));
+  console.log(line('  + validate, classify', classified, share(classified)));
   console.log(line('replay --format json', json, ` (${lines} output lines)`));
   console.log(line('replay --format text', text));
   console.log(`ratio to parse-only: json ${(rate(json) / rate(parse)).toFixed(2)}, text ${(rate(text) / rate(parse)).toFixed(2)} (goal ≥ 0.50)`);
