@@ -220,9 +220,14 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   async function enrichAndPage(alert: Alert): Promise<Alert> {
+    const pageable = severityRank(alert.severity) >= severityRank('HIGH');
+    const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
+    const wantsEnrichment = deps.enricher !== undefined && alert.enrichment === undefined;
+    // Most alerts of a replay: nothing to ask and nothing to page.
+    if (!pageable && !wantsContext && !wantsEnrichment) return alert.paged ? { ...alert, paged: false } : alert;
     let paged = false;
     const reasons = [...alert.reasons];
-    if (severityRank(alert.severity) >= severityRank('HIGH')) {
+    if (pageable) {
       const hour = Math.floor(Date.parse(alert.firstSeen) / 3_600_000) * 3_600_000;
       const count = await store.countPage(hour);
       paged = count <= pagesPerHour;
@@ -232,12 +237,11 @@ export function createTriage(deps: TriageDeps): Triage {
         if (count === pagesPerHour + 1) await publishCapSummary(alert, hour);
       }
     }
-    const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
     const [enrichment, context] = await Promise.all([
-      alert.enrichment === undefined ? deps.enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
+      wantsEnrichment ? deps.enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
       wantsContext ? deps.context?.describe(alert) : Promise.resolve(undefined),
     ]);
-    if (enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
+    if (wantsEnrichment && enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
     return { ...alert, paged, reasons, enrichment: enrichment ?? alert.enrichment, context: context ?? alert.context };
   }
 

@@ -1,6 +1,8 @@
 import { applyRules } from '../../../shared/classify/overrides';
 import { defaultPolicy } from '../../../shared/classify/policy';
+import type { Enrichment, PrincipalContext } from '../../../shared/alerts/model';
 import type { StateStore } from '../../../shared/state';
+import type { ContextProvider, Enricher } from '../../../shared/triage';
 import { MemoryStateStore } from '../../../shared/state';
 import { testPipeline } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
@@ -133,6 +135,88 @@ describe('triage pipeline: incidents and paging', () => {
 
     expect(notifier.messages).toHaveLength(1);
     expect(notifier.messages[0]?.alert.count).toBe(5);
+  });
+});
+
+describe('triage pipeline: enrichment, principal context and their metrics', () => {
+  const ANSWER: Enrichment = { status: 'answered', answer: 'Disable the plugin, then review its configuration.', citations: [], source: 'local-playbooks' };
+  const CONTEXT: PrincipalContext = { windowHours: 24, complete: true, answers: [], sourceIps: ['198.51.100.7'], userAgents: [] };
+
+  function asking(enrichment: Enrichment = ANSWER) {
+    const asked = { enricher: [] as string[], context: [] as string[] };
+    const enricher: Enricher = {
+      enrich: async (alert) => {
+        asked.enricher.push(alert.rule);
+        return enrichment;
+      },
+    };
+    const context: ContextProvider = {
+      describe: async (alert) => {
+        asked.context.push(alert.rule);
+        return CONTEXT;
+      },
+    };
+    return { asked, enricher, context };
+  }
+
+  test('each alert is enriched once and counted; context is asked for MEDIUM and above only', async () => {
+    const { asked, enricher, context } = asking();
+    const { triage, notifier, metrics } = testPipeline({ enricher, context });
+
+    await triage.process(inputs([
+      record({ eventName: 'StartDataSourceSyncJob', principal: INTRUDER, second: 0 }),
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 1 }),
+    ]));
+
+    expect(asked.enricher.sort()).toEqual(['playbook/CreatePlugin', 'playbook/StartDataSourceSyncJob']);
+    expect(asked.context).toEqual(['playbook/CreatePlugin']);
+    const byRule = new Map(notifier.messages.map((message) => [message.alert.rule, message.alert]));
+    expect(byRule.get('playbook/StartDataSourceSyncJob')).toMatchObject({ severity: 'LOW', enrichment: ANSWER, paged: false });
+    expect(byRule.get('playbook/StartDataSourceSyncJob')?.context).toBeUndefined();
+    expect(byRule.get('playbook/CreatePlugin')).toMatchObject({ severity: 'HIGH', enrichment: ANSWER, context: CONTEXT, paged: true });
+    expect(metrics.get('EnrichmentAnswered')).toBe(2);
+    expect(metrics.get('EnrichmentFailed')).toBe(0);
+  });
+
+  test('principal context without an enricher: MEDIUM alerts get it, LOW ones do not', async () => {
+    const { asked, context } = asking();
+    const { triage, notifier, metrics } = testPipeline({ context });
+
+    await triage.process(inputs([
+      record({ eventName: 'DeleteConversation', principal: INTRUDER, second: 0 }),
+      record({ eventName: 'CreateIndex', principal: INTRUDER, second: 1 }),
+    ]));
+
+    expect(asked.context).toEqual(['playbook/CreateIndex']);
+    const byRule = new Map(notifier.messages.map((message) => [message.alert.rule, message.alert]));
+    expect(byRule.get('playbook/CreateIndex')).toMatchObject({ severity: 'MEDIUM', context: CONTEXT, paged: false });
+    expect(byRule.get('playbook/DeleteConversation')?.context).toBeUndefined();
+    expect(metrics.get('EnrichmentAnswered') + metrics.get('EnrichmentFailed')).toBe(0);
+  });
+
+  test('an enrichment that is not an answer still goes out with the alert, counted as failed', async () => {
+    const timeout: Enrichment = { status: 'timeout', reason: 'no answer within 5000 ms', citations: [] };
+    const { enricher } = asking(timeout);
+    const { triage, notifier, metrics } = testPipeline({ enricher });
+
+    await triage.process(inputs([record({ eventName: 'DeleteConversation', principal: INTRUDER, second: 0 })]));
+
+    expect(notifier.messages[0]?.alert.enrichment).toEqual(timeout);
+    expect(metrics.get('EnrichmentFailed')).toBe(1);
+    expect(metrics.get('EnrichmentAnswered')).toBe(0);
+  });
+
+  test('without an enricher or a context provider, alerts go out as built, unpaged below HIGH', async () => {
+    const { triage, notifier, metrics } = testPipeline({ mode: 'deferred' });
+
+    await triage.process(inputs([record({ eventName: 'CreateIndex', principal: INTRUDER, second: 0 })]));
+    const [alert] = await triage.flush();
+
+    expect(alert).toMatchObject({ rule: 'playbook/CreateIndex', severity: 'MEDIUM', paged: false });
+    expect(alert?.enrichment).toBeUndefined();
+    expect(alert?.context).toBeUndefined();
+    expect(notifier.messages.map((message) => message.alert)).toEqual([alert]);
+    expect(metrics.get('EnrichmentAnswered') + metrics.get('EnrichmentFailed')).toBe(0);
   });
 });
 
