@@ -152,6 +152,8 @@ function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classi
 }
 
 const LEASE_MS = 60_000;
+/** HIGH and CRITICAL alerts page. */
+const PAGING_SEVERITY_RANK = severityRank('HIGH');
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 const MAX_WRITE_ATTEMPTS = 8;
@@ -172,6 +174,12 @@ export function createTriage(deps: TriageDeps): Triage {
   const expired = (alert: Alert, event: TriageEvent): boolean =>
     event.time - Date.parse(alert.lastSeen) > policy.aggregationWindowMs ||
     event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
+  /**
+   * An event that would lift an incident to the paging severities starts an incident of its own: updates never
+   * page, so a denied CreatePlugin (MEDIUM) must not absorb the successful one (HIGH) that follows it.
+   */
+  const escalates = (alert: Alert, subject: AlertSubject): boolean =>
+    severityRank(subject.severity) >= PAGING_SEVERITY_RANK && severityRank(alert.severity) < PAGING_SEVERITY_RANK;
 
   /** Applies one key's work items, in time order, to its stored incident; retries on a lost race. */
   async function applyToIncident(key: string, items: readonly Work[]): Promise<Touched[]> {
@@ -185,7 +193,7 @@ export function createTriage(deps: TriageDeps): Triage {
         current = { alert: stored.alert, publishNew: canPublishFirst, publishUpdate: false, stored: true, eventIndexes: new Set() };
       }
       for (const item of items) {
-        if (current === undefined || expired(current.alert, item.event)) {
+        if (current === undefined || expired(current.alert, item.event) || escalates(current.alert, item.subject)) {
           if (current !== undefined && current.eventIndexes.size > 0) {
             current.stored = false;
             generations.push(current);
@@ -220,7 +228,7 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   async function enrichAndPage(alert: Alert): Promise<Alert> {
-    const pageable = severityRank(alert.severity) >= severityRank('HIGH');
+    const pageable = severityRank(alert.severity) >= PAGING_SEVERITY_RANK;
     const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
     const wantsEnrichment = deps.enricher !== undefined && alert.enrichment === undefined;
     // Most alerts of a replay: nothing to ask and nothing to page.

@@ -110,6 +110,44 @@ describe('triage pipeline: incidents and paging', () => {
     expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
   });
 
+  test.each([
+    ['in one batch', true],
+    ['in two batches', false],
+  ])('a denied HIGH-severity write, then the same write succeeding (%s): the success is an incident of its own, and it pages', async (_label, oneBatch) => {
+    const { triage, notifier } = testPipeline();
+    const denied = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
+    const allowed = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
+
+    if (oneBatch) await triage.process(inputs([denied, allowed]));
+    else for (const event of [denied, allowed]) await triage.process(inputs([event]));
+
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.paged, alert.count])).toEqual([
+      ['new', 'MEDIUM', false, 1],
+      ['new', 'HIGH', true, 1],
+    ]);
+    expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
+  });
+
+  test('after the escalation, later calls of either kind update the paged incident and never page again', async () => {
+    const { triage, notifier } = testPipeline();
+    const calls = [
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' }),
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 }),
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 120, errorCode: 'AccessDeniedException' }),
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 180 }),
+    ];
+
+    for (const call of calls) await triage.process(inputs([call]));
+
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.count])).toEqual([
+      ['new', 'MEDIUM', 1],
+      ['new', 'HIGH', 1],
+      ['update', 'HIGH', 2],
+      ['update', 'HIGH', 3],
+    ]);
+    expect(notifier.messages.filter(({ kind, alert }) => kind === 'new' && alert.paged)).toHaveLength(1);
+  });
+
   test('only HIGH and CRITICAL alerts page, and at most the hourly cap plus one summary', async () => {
     const { triage, notifier, metrics } = testPipeline({ pagesPerHour: 2 });
     const events = [
