@@ -28,19 +28,27 @@ export const FIELD_LIMITS = {
 const ELLIPSIS = '…';
 
 /**
- * C0 controls (incl. TAB, CR, LF, ESC), DEL, C1 controls, bidi embeddings/overrides/isolates,
- * implicit direction marks, zero-width characters and BOM, line/paragraph separators.
+ * C0 controls (incl. TAB, CR, LF, ESC), DEL, C1 controls, and every invisible format character
+ * (`\p{Cf}`: bidi embeddings/overrides/isolates, direction marks, zero-width characters, BOM, soft
+ * hyphen, the Unicode tag characters of "ASCII smuggling"), line/paragraph separators, other
+ * characters that render as nothing (combining grapheme joiner, Mongolian vowel separator, variation
+ * selectors, Hangul fillers, interlinear annotation marks), and unpaired surrogates (in `u` mode a
+ * surrogate range matches only a lone half; SNS's request encoder throws on one).
  */
 const UNSAFE_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+  // Each of these is wanted on its own (a variation selector or joiner included): the class is not misleading.
+  // eslint-disable-next-line no-misleading-character-class
+  /[\p{Cc}\p{Cf}\u2028\u2029\u034f\u115f\u1160\u180e\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\u{e0100}-\u{e01ef}\ud800-\udfff]/gu;
 /** The same class, for a yes/no test (no `g`: a global regex would carry lastIndex between calls). */
+// eslint-disable-next-line no-misleading-character-class
 const UNSAFE_CHAR = new RegExp(UNSAFE_CHARS.source, 'u');
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function visibleEscape(char: string): string {
-  return NAMED_ESCAPES[char] ?? `\\u${char.codePointAt(0)?.toString(16).padStart(4, '0') ?? '0000'}`;
+  const code = char.codePointAt(0) ?? 0;
+  // Beyond the BMP (the tag characters), the braced form: `\ue0049` would read as U+E004 and a 9.
+  return NAMED_ESCAPES[char] ?? (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`);
 }
 
 /** Cuts to `max` characters (code points, so no surrogate pair is split) and marks the cut. */
@@ -85,9 +93,16 @@ function neutraliseMentions(value: string): string {
   return value.replace(/@/gu, '\uff20');
 }
 
-/** `https://evil.example` → `hxxps[:]//evil.example`: chat clients no longer turn it into a link. */
+/**
+ * `https://evil.example` → `hxxps[:]//evil.example`, `www.evil.example` → `www[.]evil.example`: chat clients
+ * no longer turn them into links. No word boundary is required before a scheme: `_https://` and `1https://`
+ * are auto-linked too.
+ */
 function defangLinks(value: string): string {
-  return value.replace(/\b(h)tt(ps?)(:)\/\//giu, '$1xx$2[:]//').replace(/\b(ftp|file|javascript|data|mailto)(:)/giu, '$1[:]');
+  return value
+    .replace(/(h)tt(ps?)(:)\/\//giu, '$1xx$2[:]//')
+    .replace(/(ftp|file|javascript|data|mailto)(:)/giu, '$1[:]')
+    .replace(/(www)\./giu, '$1[.]');
 }
 
 function escapeEntities(value: string): string {

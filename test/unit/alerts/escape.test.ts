@@ -32,6 +32,22 @@ describe('cleanText', () => {
     expect(out).toBe('a\\u009bb\\u007fc\\u200bd\\ufeffe');
   });
 
+  it.each([
+    ['a soft hyphen', 'pay\u00adpal', 'pay\\u00adpal'],
+    ['Unicode tag characters (hidden ASCII), in the braced form', 'ok\u{E0049}\u{E0047}', 'ok\\u{e0049}\\u{e0047}'],
+    ['a variation selector used to hide bytes', 'a\ufe01\u{E0101}b', 'a\\ufe01\\u{e0101}b'],
+    ['a combining grapheme joiner, a Mongolian vowel separator and a Hangul filler', 'a\u034fb\u180ec\u3164d', 'a\\u034fb\\u180ec\\u3164d'],
+    ['interlinear annotation marks', 'x\ufff9y\ufffbz', 'x\\ufff9y\\ufffbz'],
+    ['an unpaired surrogate (SNS cannot encode one)', 'Create\ud800Plugin\udc00', 'Create\\ud800Plugin\\udc00'],
+  ])('escapes %s', (_label, input, expected) => {
+    expect(cleanText(input)).toBe(expected);
+    expect(() => encodeURIComponent(cleanText(input))).not.toThrow(); // what the SNS query encoder does
+  });
+
+  it('leaves paired surrogates (emoji) alone', () => {
+    expect(cleanText('done 😀')).toBe('done 😀');
+  });
+
   it('leaves ordinary Unicode alone', () => {
     expect(cleanText('Zoë 東京 ✓')).toBe('Zoë 東京 ✓');
   });
@@ -92,6 +108,14 @@ describe('markdownText', () => {
     expect(out).not.toContain('https://');
     expect(out).not.toContain('http://');
     expect(out).toContain('hxxps\\[:\\]//evil.example/x');
+  });
+
+  it.each([
+    ['after a word character', '_https://evil.example/login', 'https'],
+    ['after a digit', '1http://evil.example', 'http:'],
+    ['without a scheme', 'see www.evil.example/reset', 'www.'],
+  ])('defangs a link %s', (_label, input, raw) => {
+    expect(markdownText(input)).not.toContain(raw === 'https' ? 'https:' : raw);
   });
 
   it('escapes markdown metacharacters', () => {
