@@ -139,7 +139,8 @@ export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEven
     lastSeen: event.eventTime > alert.lastSeen ? event.eventTime : alert.lastSeen,
     count: alert.count + 1,
     eventIds: eventIds.length > MAX_EVENT_IDS ? eventIds.slice(-MAX_EVENT_IDS) : eventIds,
-    eventNames: { ...alert.eventNames, [event.eventName]: (alert.eventNames[event.eventName] ?? 0) + 1 },
+    // Own counts only: a forged eventName such as `constructor` would otherwise read Object.prototype's.
+    eventNames: { ...alert.eventNames, [event.eventName]: (Object.hasOwn(alert.eventNames, event.eventName) ? (alert.eventNames[event.eventName] ?? 0) : 0) + 1 },
     samples: samples.length > MAX_SAMPLES ? samples.slice(-MAX_SAMPLES) : samples,
   };
 }

@@ -283,6 +283,19 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     expect(outcomes[4]).toMatchObject({ reason: expect.stringContaining('not an Amazon Q source') });
   });
 
+  test('forged operation names that are Object.prototype members count like any other name', async () => {
+    const { triage } = testPipeline({ mode: 'deferred' });
+    // The burst incident opens at the tenth failure, then folds in the names that follow it.
+    const names = [...Array<string>(9).fill('ListIndices'), 'ListIndices', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'constructor'];
+    const denied = names.map((eventName, i) => record({ eventName, principal: INTRUDER, second: i, errorCode: 'AccessDeniedException' }));
+
+    await triage.process(inputs(denied));
+    const burst = (await triage.flush()).find((alert) => alert.rule === 'auth-failures');
+
+    expect(burst?.eventNames).toEqual({ ListIndices: 1, constructor: 2, toString: 1, ['__proto__']: 1, hasOwnProperty: 1 });
+    expect(Object.values(burst?.eventNames ?? {}).every((count) => typeof count === 'number')).toBe(true);
+  });
+
   test('an unknown Q operation alerts LOW as unclassified instead of vanishing', async () => {
     const { triage, notifier } = testPipeline();
 
