@@ -1,7 +1,8 @@
 /**
  * One question per rule, never per event. The text is assembled from our own playbook table and rule
  * definitions plus the alert locale; the alert's CloudTrail-derived fields (title, description, samples,
- * principal, reasons) are never read, so attacker-chosen text cannot reach a prompt.
+ * principal, reasons, and the name of an operation our table does not know) are never read, so
+ * attacker-chosen text cannot reach a prompt.
  */
 import type { Alert } from '../alerts/model';
 import { DEFAULT_BURST_RULES } from '../classify/policy';
@@ -14,9 +15,6 @@ import type { Question } from './types';
 
 const ROWS_BY_NAME: ReadonlyMap<string, PlaybookRow> = new Map(PLAYBOOK_TABLE.map((row) => [row.eventName, row]));
 const BURSTS_BY_ID = new Map(DEFAULT_BURST_RULES.map((rule) => [rule.id as string, rule]));
-
-/** An AWS API operation name: one identifier, so it cannot carry a sentence. */
-const OPERATION_NAME = /^[A-Z][A-Za-z0-9]{1,63}$/;
 
 export const PHASE_TITLES: Readonly<Record<Phase, string>> = {
   'detection-analysis': 'detection and analysis',
@@ -57,14 +55,10 @@ function subjectOf(alert: Pick<Alert, 'rule' | 'category' | 'phase'>): Subject {
       return { rule: `playbook/${row.eventName}`, operation: row.eventName, category: row.category, phase: row.phase, about: row.description };
     }
   }
-  if ((kind === 'playbook' || kind === 'unclassified') && OPERATION_NAME.test(name)) {
-    return {
-      rule: `unclassified/${name}`,
-      operation: name,
-      category,
-      phase,
-      about: `${name} is an Amazon Q operation that our playbook table does not describe yet.`,
-    };
+  if (kind === 'playbook' || kind === 'unclassified') {
+    // The name came from the event, not from our table: a forged one can spell a sentence in CamelCase
+    // (and each new name would cost a call). Every unknown operation shares one question without it.
+    return { rule: 'unclassified', category, phase, about: 'CloudTrail recorded an Amazon Q operation that our playbook table does not describe yet.' };
   }
   const burst = BURSTS_BY_ID.get(alert.rule);
   if (burst !== undefined) {
