@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../alerts/model';
-import { cleanText } from '../../alerts/escape';
+import { cleanText, FIELD_LIMITS } from '../../alerts/escape';
 import type { Classification } from '../../classify/classify';
 import { applyRules } from '../../classify/overrides';
 import { parseRulesFile } from '../../classify/rules-file';
@@ -156,7 +156,7 @@ interface EventLine {
 type Line = string | EventLine;
 
 const lineText = (line: Line): string =>
-  typeof line === 'string' ? line : `{"type":"event","eventId":${JSON.stringify(line.eventId)},${line.operation},${line.classification}}`;
+  typeof line === 'string' ? line : `{"type":"event","eventId":${JSON.stringify(cleanText(line.eventId, FIELD_LIMITS.short))},${line.operation},${line.classification}}`;
 
 /** Operation names remembered per event source; past this, an unknown name's fragment is made per event. */
 const MAX_OPERATION_FRAGMENTS = 10_000;
@@ -174,7 +174,8 @@ class LineFragments {
     let parts = this.classifications.get(classification);
     if (parts === undefined) {
       const { category, severity, self, reasons } = classification;
-      const part = (flag: boolean): string => JSON.stringify({ category, severity, alert: flag, self, reasons }).slice(1, -1);
+      const cleanReasons = reasons.map((reason) => cleanText(reason, FIELD_LIMITS.sentence));
+      const part = (flag: boolean): string => JSON.stringify({ category, severity, alert: flag, self, reasons: cleanReasons }).slice(1, -1);
       parts = [part(false), part(true)];
       this.classifications.set(classification, parts);
     }
@@ -186,7 +187,7 @@ class LineFragments {
     if (names === undefined) this.operations.set(eventSource, (names = new Map()));
     let fragment = names.get(eventName);
     if (fragment === undefined) {
-      fragment = `"eventSource":${JSON.stringify(eventSource)},"eventName":${JSON.stringify(eventName)}`;
+      fragment = `"eventSource":${JSON.stringify(cleanText(eventSource, FIELD_LIMITS.short))},"eventName":${JSON.stringify(cleanText(eventName, FIELD_LIMITS.eventName))}`;
       if (this.operationCount < MAX_OPERATION_FRAGMENTS) {
         names.set(eventName, fragment);
         this.operationCount += 1;
@@ -196,13 +197,22 @@ class LineFragments {
   }
 }
 
-/** An input's JSON line (see the usage): an event's own fields, then its classification. */
+/**
+ * An input's JSON line (see the usage): an event's own fields, then its classification. Every text that came
+ * from the input goes through cleanText, as in the alert lines: JSON.stringify leaves DEL, C1 controls, bidi
+ * overrides and invisible characters as they are.
+ */
 function outcomeLine(fragments: LineFragments, outcome: Shown): Line {
   switch (outcome.status) {
     case 'rejected':
-      return JSON.stringify({ type: 'rejected', source: outcome.id, reason: outcome.reason, ...(outcome.eventId === undefined ? {} : { eventId: outcome.eventId }) });
+      return JSON.stringify({
+        type: 'rejected',
+        source: cleanText(outcome.id, FIELD_LIMITS.arn),
+        reason: cleanText(outcome.reason, FIELD_LIMITS.sentence),
+        ...(outcome.eventId === undefined ? {} : { eventId: cleanText(outcome.eventId, FIELD_LIMITS.short) }),
+      });
     case 'duplicate':
-      return JSON.stringify({ type: 'duplicate', source: outcome.id, eventId: outcome.event.eventId });
+      return JSON.stringify({ type: 'duplicate', source: cleanText(outcome.id, FIELD_LIMITS.arn), eventId: cleanText(outcome.event.eventId, FIELD_LIMITS.short) });
     case 'classified':
     case 'alerted': {
       const { event, classification } = outcome;

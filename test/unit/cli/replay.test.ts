@@ -14,9 +14,9 @@ class Capture extends Writable {
   }
 }
 
-async function runReplay(args: readonly string[]): Promise<{ code: number; stdout: string }> {
+async function runReplay(args: readonly string[], stdinText = ''): Promise<{ code: number; stdout: string }> {
   const stdout = new Capture();
-  const code = await replayCommand.run(args, { stdout, stderr: new Capture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+  const code = await replayCommand.run(args, { stdout, stderr: new Capture(), stdin: Readable.from([Buffer.from(stdinText)]), env: {}, cwd: process.cwd() });
   return { code, stdout: stdout.text };
 }
 
@@ -80,6 +80,41 @@ describe('q-triage replay --format json over the sample events', () => {
       expect(line.source).toEqual(expect.stringContaining(path.join('events', 'qbusiness')));
       expect(typeof line.reason).toBe('string');
     }
+  });
+});
+
+describe('q-triage replay --format json over hostile input', () => {
+  // DEL, a C1 CSI, a bidi override, a zero-width space, an unpaired surrogate: JSON.stringify keeps them all.
+  const HOSTILE = '\u007f\u009b2J\u202e\u200b\ud800';
+  const RAW_UNSAFE = /[\u007f-\u009f\u202a-\u202e\u200b-\u200f\ud800-\udfff]/u;
+  const hostileRecord = (overrides: Record<string, unknown>): Record<string, unknown> => ({
+    eventVersion: '1.09',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333' },
+    eventTime: '2026-11-20T10:00:00Z',
+    eventSource: 'qbusiness.amazonaws.com',
+    eventName: 'ListApplications',
+    awsRegion: 'us-east-1',
+    eventID: 'e-1',
+    ...overrides,
+  });
+
+  test('no line carries a raw control, bidi or invisible character, whatever the event fields hold', async () => {
+    const input = [
+      hostileRecord({ eventName: `Create${HOSTILE}Plugin`, eventID: `e-1${HOSTILE}` }),
+      hostileRecord({ eventID: 'e-2', errorCode: `Denied${HOSTILE}` }),
+      hostileRecord({ eventID: `e-1${HOSTILE}`, eventName: `Create${HOSTILE}Plugin` }),
+      hostileRecord({ eventID: `e-3${HOSTILE}`, eventSource: `evil${HOSTILE}.amazonaws.com` }),
+    ]
+      .map((record) => JSON.stringify(record))
+      .join('\n');
+
+    const { stdout } = await runReplay(['--format', 'json', '--no-enrich', '-'], input);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+
+    expect(lines.map((line) => line.type)).toEqual(['event', 'event', 'duplicate', 'rejected', 'alert', 'summary']);
+    for (const line of lines) expect(JSON.stringify(line)).not.toMatch(RAW_UNSAFE);
+    expect(lines[0]).toMatchObject({ eventId: 'e-1\\u007f\\u009b2J\\u202e\\u200b\\ud800', eventName: 'Create\\u007f\\u009b2J\\u202e\\u200b\\ud800Plugin' });
+    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800)');
   });
 });
 
