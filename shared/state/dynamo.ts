@@ -3,6 +3,7 @@
  * is conditional (incidents) or commutative (ADD on counters), so duplicates and bursts seen by two
  * instances at once still produce one alert.
  */
+import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -33,6 +34,18 @@ const DAY_SECONDS = 86_400;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 8;
+
+/** Under DynamoDB's 2,048-byte partition key limit with room to spare. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * `prefix#key`, or `prefix#sha256:<hex>` when that would be longer than MAX_KEY_BYTES: incident and burst keys
+ * hold a principal key, and a forged principal can be long enough to make every write of its incident fail.
+ */
+export function partitionKey(prefix: string, key: string): string {
+  const pk = `${prefix}#${key}`;
+  return Buffer.byteLength(pk) <= MAX_KEY_BYTES ? pk : `${prefix}#sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
@@ -104,7 +117,7 @@ export class DynamoStateStore implements StateStore {
    */
   async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]> {
     if (events.length === 0) return [];
-    const pk = `burst#${key}`;
+    const pk = partitionKey('burst', key);
     const bucketOf = (time: number): number => Math.floor(time / this.bucketMs) * this.bucketMs;
     const added = new Map<number, number>();
     for (const event of events) added.set(bucketOf(event.time), (added.get(bucketOf(event.time)) ?? 0) + 1);
@@ -151,7 +164,7 @@ export class DynamoStateStore implements StateStore {
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {
     const response = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `incident#${key}`, sk: 'current' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: { pk: partitionKey('incident', key), sk: 'current' }, ConsistentRead: true }),
     );
     const item = response.Item;
     if (item === undefined) return undefined;
@@ -170,7 +183,7 @@ export class DynamoStateStore implements StateStore {
         new PutCommand({
           TableName: this.table,
           Item: {
-            pk: `incident#${record.key}`,
+            pk: partitionKey('incident', record.key),
             sk: 'current',
             version: record.version,
             published: record.published,

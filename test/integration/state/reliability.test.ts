@@ -212,6 +212,37 @@ describe('DynamoDB state under concurrency and faults', () => {
     expect(a.notifier.messages.map((message) => message.kind)).toEqual(['new', 'update', 'new']);
   });
 
+  test('a principal whose key is longer than a DynamoDB partition key allows still gets its incidents and bursts', async () => {
+    // dynalite does not enforce DynamoDB's 2,048-byte partition key limit: every key sent is measured here.
+    const documents = documentsFor(dynamo.endpoint);
+    const keys: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      for (const [name, inner] of Object.entries(value)) {
+        if ((name === 'pk' || name === ':pk') && typeof inner === 'string') keys.push(inner);
+        else collect(inner);
+      }
+    };
+    documents.middlewareStack.add((next) => async (args) => (collect(args.input), next(args)), { step: 'initialize' });
+    const a = instance(documents);
+    // 990 three-byte characters: within the schema's 1,024-character ARN bound, 2,970 bytes in a key.
+    const principal = `arn:aws:iam::111122223333:user/${'東'.repeat(990)}`;
+    const deletes = Array.from({ length: 24 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal, second: i * 3 }));
+
+    const first = await a.triage.process(inputs(deletes.slice(0, 21)));
+    const second = await a.triage.process(inputs(deletes.slice(21)));
+
+    expect([...first.outcomes, ...second.outcomes].map((outcome) => outcome.status)).toEqual(Array<string>(24).fill('alerted'));
+    expect(a.notifier.messages.map(({ kind, alert }) => `${kind} ${alert.rule} ${alert.count}`).sort()).toEqual([
+      'new bulk-delete 21',
+      'new playbook/BatchDeleteDocument 21',
+      'update bulk-delete 24',
+      'update playbook/BatchDeleteDocument 24',
+    ]);
+    expect(keys.filter((key) => key.startsWith('incident#') || key.startsWith('burst#')).length).toBeGreaterThan(0);
+    expect(Math.max(...keys.map((key) => Buffer.byteLength(key)))).toBeLessThanOrEqual(2048);
+  });
+
   test('DynamoDB throttling is retried by the client: the alert still goes out once', async () => {
     let throttled = 0;
     const proxy = await startHttpStub(async (request) => {
