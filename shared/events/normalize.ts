@@ -144,15 +144,19 @@ export function parseEventTime(text: string): { readonly time: number; readonly 
 /** EventBridge `source` of CloudTrail events: `aws.` + the service prefix. `detail.eventSource` decides the rest. */
 const EVENT_BRIDGE_SOURCES: ReadonlySet<string> = new Set(['aws.qbusiness', 'aws.q']);
 
-export function describeIssues(issues: readonly $ZodIssue[]): string {
+const withArticle = (noun: string): string => `${/^[aeiou]/u.test(noun) ? 'an' : 'a'} ${noun}`;
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : withArticle(typeof value));
+
+/** `root` names the value itself when an issue has no path (the record, or an envelope's detail). */
+export function describeIssues(issues: readonly $ZodIssue[], root = 'record'): string {
   return issues
     .slice(0, 5)
     .map((issue) => {
-      const field = issue.path.join('.') || 'record';
+      const field = issue.path.join('.') || root;
       switch (issue.code) {
         case 'invalid_type':
           // Parsed with reportInput, so an absent input means the field is missing.
-          return issue.input === undefined ? `missing required field ${field}` : `${field} must be a ${issue.expected}, not ${issue.input === null ? 'null' : typeof issue.input}`;
+          return issue.input === undefined ? `missing required field ${field}` : `${field} must be ${withArticle(issue.expected)}, not ${kindOf(issue.input)}`;
         case 'too_big':
           return `${field} is longer than ${String(issue.maximum)}`;
         case 'too_small':
@@ -263,7 +267,7 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
   const record = validate(cloudTrailRecordSchema, isCloudTrailRecord, candidate);
   if (!record.ok) {
     const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;
-    return { ok: false, eventId, reason: describeIssues(record.issues) };
+    return { ok: false, eventId, reason: candidate === input ? describeIssues(record.issues) : `EventBridge ${describeIssues(record.issues, 'detail')}` };
   }
   return fromRecord(record.value);
 }

@@ -11,6 +11,10 @@ import * as z from 'zod/mini';
 /** Identifiers AWS writes itself: bounded, so a corrupt or forged record is rejected, not stored. */
 const awsId = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const text = z.nullish(z.string());
+/** Fields AWS writes in a known, short form (ARNs, error codes): a longer one is forged or corrupt. */
+const bounded = (max: number) => z.nullish(z.string().check(z.maxLength(max)));
+/** IAM allows a 512-character path in a role ARN; assumed-role and session ARNs are shorter. */
+const ARN_MAX = 1024;
 
 export const USER_IDENTITY_TYPES = [
   'Root',
@@ -30,19 +34,19 @@ export const USER_IDENTITY_TYPES = [
 export const userIdentitySchema = z.object({
   // CloudTrail documents the list above, but new identity types appear; an unknown type is kept, not rejected.
   type: awsId(64),
-  principalId: text,
-  arn: text,
-  accountId: text,
-  accessKeyId: text,
-  userName: text,
-  invokedBy: text,
+  principalId: bounded(ARN_MAX),
+  arn: bounded(ARN_MAX),
+  accountId: bounded(64),
+  accessKeyId: bounded(128),
+  userName: bounded(ARN_MAX),
+  invokedBy: bounded(ARN_MAX),
   sessionContext: z.nullish(
     z.object({
-      sessionIssuer: z.nullish(z.object({ type: text, arn: text, userName: text })),
+      sessionIssuer: z.nullish(z.object({ type: text, arn: bounded(ARN_MAX), userName: bounded(ARN_MAX) })),
       attributes: z.nullish(z.object({ mfaAuthenticated: text })),
     }),
   ),
-  onBehalfOf: z.nullish(z.object({ userId: text, identityStoreArn: text })),
+  onBehalfOf: z.nullish(z.object({ userId: bounded(ARN_MAX), identityStoreArn: bounded(ARN_MAX) })),
 });
 
 export const cloudTrailRecordSchema = z.object({
@@ -54,10 +58,10 @@ export const cloudTrailRecordSchema = z.object({
   userIdentity: userIdentitySchema,
   sourceIPAddress: text,
   userAgent: text,
-  errorCode: text,
+  errorCode: bounded(128),
   errorMessage: text,
   readOnly: z.nullish(z.boolean()),
-  resources: z.nullish(z.array(z.object({ ARN: text, type: text }))),
+  resources: z.nullish(z.array(z.object({ ARN: bounded(ARN_MAX), type: bounded(128) }))),
   managementEvent: z.nullish(z.boolean()),
   recipientAccountId: text,
   eventCategory: text,

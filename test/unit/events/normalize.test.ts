@@ -221,6 +221,14 @@ describe('normalizeEvent: rejections', () => {
     expect(reason).toContain('missing required field eventTime');
   });
 
+  test.each([
+    ['a string', 'x', 'EventBridge detail must be an object, not a string'],
+    ['null', null, 'EventBridge detail must be an object, not null'],
+    ['an array', [cloudTrailRecord()], 'EventBridge detail must be an object, not an array'],
+  ])('names the envelope detail when it is %s', (_label, detail, expected) => {
+    expect(rejection(normalizeEvent(withField(envelope(cloudTrailRecord()), 'detail', detail)))).toBe(expected);
+  });
+
   test('reports the eventID of a record it rejects when the record has one', () => {
     // Arrange
     const record = without(cloudTrailRecord(), 'eventName');
@@ -234,13 +242,16 @@ describe('normalizeEvent: rejections', () => {
   });
 
   test.each([
-    ['eventID', 42, 'eventID must be a string, not number'],
-    ['eventName', ['DeleteIndex'], 'eventName must be a string'],
-    ['userIdentity', 'Root', 'userIdentity must be a object, not string'],
+    ['eventID', 42, 'eventID must be a string, not a number'],
+    ['eventName', ['DeleteIndex'], 'eventName must be a string, not an array'],
+    ['userIdentity', 'Root', 'userIdentity must be an object, not a string'],
     ['userIdentity.type', null, 'userIdentity.type must be a string, not null'],
-    ['readOnly', 'true', 'readOnly must be a boolean, not string'],
-    ['resources', { ARN: APPLICATION_ARN }, 'resources must be a array'],
-    ['userAgent', 12, 'userAgent must be a string, not number'],
+    ['readOnly', 'true', 'readOnly must be a boolean, not a string'],
+    ['resources', { ARN: APPLICATION_ARN }, 'resources must be an array, not an object'],
+    ['userAgent', 12, 'userAgent must be a string, not a number'],
+    ['userIdentity.arn', `arn:aws:iam::111122223333:role/${'p/'.repeat(510)}r`, 'userIdentity.arn is longer than 1024'],
+    ['userIdentity.sessionContext.sessionIssuer.arn', 'a'.repeat(1025), 'userIdentity.sessionContext.sessionIssuer.arn is longer than 1024'],
+    ['errorCode', `AccessDenied${'x'.repeat(200)}`, 'errorCode is longer than 128'],
   ])('rejects a record whose %s has the wrong type', (field, value, expected) => {
     // Arrange
     const record = withField(cloudTrailRecord(), field, value);
