@@ -1,6 +1,6 @@
 /**
- * Byte-level helpers for the replay reader: find where a JSON value ends without parsing it. (A JSON.parse
- * failure is described by shared/events/json-error.ts.)
+ * Byte-level helpers for the replay reader: find where a JSON value ends without parsing it, and where
+ * reading can resume in damaged input. (A JSON.parse failure is described by shared/events/json-error.ts.)
  */
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../events/json-error';
 
@@ -69,15 +69,29 @@ const RECORDS_KEY = Buffer.from('"Records"');
 export function recordsArrayOpen(buf: Buffer, start: number): number {
   if (buf[start] !== OPEN_BRACE) return -1;
   let i = skipWhitespace(buf, start + 1);
-  if (buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, i, i + RECORDS_KEY.length) !== 0) return -1;
+  // compare() throws past the end of the buffer: an input cut inside the key is simply not this layout.
+  if (i + RECORDS_KEY.length > buf.length || buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, i, i + RECORDS_KEY.length) !== 0) return -1;
   i = skipWhitespace(buf, i + RECORDS_KEY.length);
   if (buf[i] !== COLON) return -1;
   i = skipWhitespace(buf, i + 1);
   return buf[i] === OPEN_BRACKET ? i : -1;
 }
 
-/** How an array ended: after `]`, with the input (inside an element or before `]`), or at a stray byte. */
-export type ArrayEnd =
+/**
+ * How every `{"Records": [...]}` document starts. The bytes cannot occur inside a JSON string (a quote
+ * in a string is escaped), so they always open an object with a Records key; but a valid record may
+ * nest such an object, so they are only looked for in input already known to be damaged.
+ */
+const DOCUMENT_START = Buffer.from('{"Records"');
+
+/** Index of the first document start wholly inside buf[from, to), or -1: where reading resumes after damage. */
+export function nextDocumentStart(buf: Buffer, from: number, to: number = buf.length): number {
+  // Bounded, so that many bad records in one document each cost their own span, not the rest of the input.
+  return buf.subarray(0, to).indexOf(DOCUMENT_START, from);
+}
+
+/** How an array or object ended: after its `]` or `}`, with the input (inside a value or before the close), or at a stray byte. */
+export type ContainerEnd =
   | { readonly kind: 'closed'; readonly end: number }
   | { readonly kind: 'truncated'; readonly start: number }
   | { readonly kind: 'unexpected'; readonly at: number };
@@ -86,7 +100,7 @@ export interface ArrayScan {
   /** Byte span of element i: starts[i] (inclusive) to ends[i] (exclusive). */
   readonly starts: readonly number[];
   readonly ends: readonly number[];
-  readonly end: ArrayEnd;
+  readonly end: ContainerEnd;
 }
 
 /**
@@ -97,7 +111,7 @@ export interface ArrayScan {
 export function scanArray(buf: Buffer, open: number): ArrayScan {
   const starts: number[] = [];
   const ends: number[] = [];
-  const ended = (end: ArrayEnd): ArrayScan => ({ starts, ends, end });
+  const ended = (end: ContainerEnd): ArrayScan => ({ starts, ends, end });
   let i = skipWhitespace(buf, open + 1);
   if (buf[i] === CLOSE_BRACKET) return ended({ kind: 'closed', end: i + 1 });
   for (;;) {
@@ -113,6 +127,30 @@ export function scanArray(buf: Buffer, open: number): ArrayScan {
     else return ended({ kind: 'unexpected', at: i });
   }
 }
+
+/**
+ * How the object ends whose member value ended at `from`: its remaining members are skipped (their
+ * values are found, not validated) up to its `}`.
+ */
+export function objectEnd(buf: Buffer, from: number): ContainerEnd {
+  let i = skipWhitespace(buf, from);
+  while (buf[i] === COMMA) {
+    const key = skipWhitespace(buf, i + 1);
+    if (buf[key] !== QUOTE) return brokenAt(buf, key);
+    const keyEnd = valueEnd(buf, key);
+    if (keyEnd < 0) return { kind: 'truncated', start: key };
+    const colon = skipWhitespace(buf, keyEnd);
+    if (buf[colon] !== COLON) return brokenAt(buf, colon);
+    const value = skipWhitespace(buf, colon + 1);
+    const end = value < buf.length ? valueEnd(buf, value) : -1;
+    if (end < 0) return { kind: 'truncated', start: value };
+    if (end === value) return { kind: 'unexpected', at: value };
+    i = skipWhitespace(buf, end);
+  }
+  return buf[i] === CLOSE_BRACE ? { kind: 'closed', end: i + 1 } : brokenAt(buf, i);
+}
+
+const brokenAt = (buf: Buffer, at: number): ContainerEnd => (at >= buf.length ? { kind: 'truncated', start: at } : { kind: 'unexpected', at });
 
 /** How CloudTrail begins every record it writes to S3. */
 const RECORD_START = Buffer.from('{"eventVersion":');

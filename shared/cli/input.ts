@@ -4,16 +4,18 @@
  * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
  *
  * Files are read whole, one at a time (the next one is read while the current one is parsed); stdin is
- * read whole too, then parsed like a file.
+ * read whole too, then parsed like a file. A directory with no file to read is rejected.
  *
  * Formats, detected per file from its content (never from its name):
- * - gzip (magic bytes 1f 8b), wrapping any of the formats below;
+ * - gzip (magic bytes 1f 8b), one member or several (`cat *.json.gz`), wrapping any of the formats below;
+ *   a damaged one yields what decodes before the damage and from the next whole member on;
  * - a `{"Records": [ … ]}` document: CloudTrail log files as delivered to S3, and SQS event files as a
  *   Lambda function receives them (records with `eventSource: "aws:sqs"`, whose `body` is the event);
- *   several such documents concatenated (`zcat *.json.gz`) are read one after the other;
+ *   several such documents concatenated (`zcat *.json.gz`) are read one after the other, and after
+ *   damage (a document cut short, stray text between documents) reading resumes at the next one;
  * - a JSON array of events;
- * - JSON lines (one event per line, blank lines skipped); a line holding a `{"Records": […]}` document
- *   is expanded into its records;
+ * - JSON lines (one event per line, blank lines skipped, a bad line costing only itself); a line holding
+ *   a `{"Records": […]}` document is expanded into its records;
  * - a single JSON object, pretty-printed or not.
  *
  * Sources name where a value came from:
@@ -21,19 +23,21 @@
  * - `FILE#INDEX` for an event inside a Records document or an array (INDEX counts from 0, in file
  *   order, continuing across concatenated documents: `jq '.Records[INDEX]'` for a single document);
  * - `FILE:LINE#INDEX` for a record of a Records document found on line LINE of a JSON-lines file;
- * - `FILE` for a single-object file and for failures of the whole file (unreadable, bad gzip, not JSON).
- * JSON error positions are relative to the text of the line or record named by the source.
+ * - `FILE` for a single-object file, for failures of the whole file (unreadable, bad gzip, not JSON) and
+ *   for damage between records (stray text, a document cut between two records).
+ * JSON error positions are relative to the text of the line or record named by the source; `byte N`
+ * counts from the start of the input (gunzipped, except in gzip reasons).
  *
  * `bytes` is the UTF-8 length of the event's own JSON text when the reader sliced it out anyway (lines,
  * records and array elements, SQS bodies, single-object files); omitted otherwise.
  */
 import { isAscii } from 'node:buffer';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { recordSpans, scanArray, skipWhitespaceBack, type ArrayScan, recordsArrayOpen, skipWhitespace, valueEnd } from './input-json';
-import { CLOSE_BRACE, CLOSE_BRACKET, describeJsonError, messageOf, OPEN_BRACE, OPEN_BRACKET } from '../events/json-error';
+import { nextDocumentStart, objectEnd, recordSpans, scanArray, skipWhitespaceBack, type ArrayScan, recordsArrayOpen, skipWhitespace, valueEnd } from './input-json';
+import { CLOSE_BRACE, CLOSE_BRACKET, describeJsonError, jsonErrorOffset, messageOf, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../events/json-error';
 import { parseMessageBody } from '../events/sqs';
 
 export interface InputEvent {
@@ -118,6 +122,7 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
   }
   if (info.isDirectory()) {
     const entries = await listDirectory(display, absolute);
+    if (entries.length === 0) yield [{ source: display, error: 'no files to read (hidden entries are skipped)' }];
     // The next file is read while this one is parsed: at most two files in memory, no idle waits.
     const reads = new Map<number, Promise<Buffer | InputRejection>>();
     const prefetch = (index: number): void => {
@@ -218,7 +223,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
  * Parses one input's bytes (a file's or stdin's), gunzipping them first when they start with the gzip
- * magic bytes. A damaged gzip still yields the events decoded before the damage, then the gzip error.
+ * magic bytes. A damaged gzip still yields what decodes (see salvageGzip), then one reason per damage.
  */
 export function parseInput(data: Buffer, name: string): InputItem[] {
   const out: InputItem[] = [];
@@ -229,23 +234,147 @@ export function parseInput(data: Buffer, name: string): InputItem[] {
   let inflated: Buffer;
   try {
     inflated = gunzipSync(data);
-  } catch (error) {
-    parseDocument(salvageGzip(data), name, true, out);
-    out.push({ source: name, error: `gzip: ${messageOf(error)}` });
+  } catch {
+    const salvaged = salvageGzip(data);
+    if (salvaged.inflated.length > 0) parseDocument(salvaged.inflated, name, salvaged.cut, out);
+    for (const damage of salvaged.damage) out.push({ source: name, error: `gzip: ${damage}` });
     return out;
   }
   parseDocument(inflated, name, false, out);
   return out;
 }
 
-/** What can be inflated from a damaged gzip stream (empty if nothing). */
-function salvageGzip(data: Buffer): Buffer {
-  try {
-    return gunzipSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-  } catch {
-    // Corrupt beyond the point of partial decoding: the caller reports the original gzip error.
-    return Buffer.alloc(0);
+interface GzipSalvage {
+  readonly inflated: Buffer;
+  /** The inflated data ends with a damaged member's, possibly in the middle of a value. */
+  readonly cut: boolean;
+  /** One reason per damaged stretch. */
+  readonly damage: readonly string[];
+}
+
+/**
+ * Reads a gzip input that gunzip rejected member by member (`cat a.gz b.gz` is one input): whole members
+ * are kept, a damaged one gives what decodes before the damage, and reading resumes at the next member
+ * that inflates whole (bytes that are not gzip, after the last member, are skipped).
+ */
+function salvageGzip(data: Buffer): GzipSalvage {
+  const parts: Buffer[] = [];
+  const damage: string[] = [];
+  let cut = false;
+  let pos = 0;
+  while (pos < data.length) {
+    const member = wholeMember(data, pos);
+    if (member !== undefined) {
+      parts.push(member.output);
+      cut = false;
+      pos = member.end;
+      continue;
+    }
+    const next = nextWholeMember(data, pos + 1);
+    const damaged = damagedMember(data, pos, next);
+    if (damaged.decoded.length > 0) {
+      parts.push(damaged.decoded);
+      // Keeps a cut line of JSON lines from running into the next member's first line.
+      if (next < data.length) parts.push(LINE_BREAK);
+      cut = true;
+    }
+    damage.push(next < data.length ? `${damaged.reason}; reading resumes at byte ${next}` : damaged.reason);
+    pos = next;
   }
+  return { inflated: Buffer.concat(parts), cut, damage };
+}
+
+const LINE_BREAK = Buffer.from('\n');
+/** A gzip member's first bytes: the magic bytes, then deflate, the only compression method gzip defines. */
+const GZIP_MEMBER_START = Buffer.from([GZIP_MAGIC[0], GZIP_MAGIC[1], 0x08]);
+const GZIP_HEADER_BYTES = 10;
+/** CRC-32 and size of the uncompressed data, each 4 bytes little-endian. */
+const GZIP_TRAILER_BYTES = 8;
+const GZIP_FLAG = { headerCrc: 0x02, extra: 0x04, name: 0x08, comment: 0x10, reserved: 0xe0 } as const;
+
+/** Index of the compressed data of the gzip member whose header (RFC 1952) starts at `at`; -1 if no header starts there. */
+function gzipBodyStart(data: Buffer, at: number): number {
+  if (at + GZIP_HEADER_BYTES > data.length || data.compare(GZIP_MEMBER_START, 0, GZIP_MEMBER_START.length, at, at + GZIP_MEMBER_START.length) !== 0) return -1;
+  const flags = data[at + 3] as number;
+  if ((flags & GZIP_FLAG.reserved) !== 0) return -1;
+  let i = at + GZIP_HEADER_BYTES;
+  if ((flags & GZIP_FLAG.extra) !== 0) {
+    if (i + 2 > data.length) return -1;
+    i += 2 + data.readUInt16LE(i);
+  }
+  for (const field of [GZIP_FLAG.name, GZIP_FLAG.comment]) {
+    if ((flags & field) === 0) continue;
+    const terminator = i < data.length ? data.indexOf(0, i) : -1;
+    if (terminator < 0) return -1;
+    i = terminator + 1;
+  }
+  if ((flags & GZIP_FLAG.headerCrc) !== 0) i += 2;
+  return i <= data.length ? i : -1;
+}
+
+/** Raw inflate of `compressed` up to the end of its deflate stream, or of all of it if it is cut; throws on corrupt data. */
+function inflateStream(compressed: Buffer): { readonly output: Buffer; readonly used: number } {
+  // With `info`, zlib also returns its engine, whose bytesWritten counts the input bytes consumed.
+  const result = inflateRawSync(compressed, { info: true, finishFlush: zlibConstants.Z_SYNC_FLUSH }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+  return { output: result.buffer, used: result.engine.bytesWritten };
+}
+
+/** The member starting at `at` when it is whole (its trailer present and matching): its output and end. */
+function wholeMember(data: Buffer, at: number): { readonly output: Buffer; readonly end: number } | undefined {
+  const body = gzipBodyStart(data, at);
+  if (body < 0) return undefined;
+  let stream: { output: Buffer; used: number };
+  try {
+    stream = inflateStream(data.subarray(body));
+  } catch {
+    return undefined;
+  }
+  const trailer = body + stream.used;
+  if (trailer + GZIP_TRAILER_BYTES > data.length) return undefined;
+  const { output } = stream;
+  if (data.readUInt32LE(trailer) !== crc32(output) || data.readUInt32LE(trailer + 4) !== output.length % 2 ** 32) return undefined;
+  return { output, end: trailer + GZIP_TRAILER_BYTES };
+}
+
+/** Where the first whole member at or after `from` starts; data.length if there is none. */
+function nextWholeMember(data: Buffer, from: number): number {
+  for (let at = data.indexOf(GZIP_MEMBER_START, from); at >= 0; at = data.indexOf(GZIP_MEMBER_START, at + 1)) {
+    if (wholeMember(data, at) !== undefined) return at;
+  }
+  return data.length;
+}
+
+/** What the damaged stretch data[at, end) decodes to before its damage, and what the damage is. */
+function damagedMember(data: Buffer, at: number, end: number): { readonly decoded: Buffer; readonly reason: string } {
+  const body = gzipBodyStart(data, at);
+  if (body < 0) return { decoded: Buffer.alloc(0), reason: `not gzip data from byte ${at}` };
+  const where = at > 0 ? ` in the member at byte ${at}` : '';
+  const compressed = data.subarray(body, end);
+  try {
+    const { output, used } = inflateStream(compressed);
+    // It decodes: either its trailer does not match, or it stops early (the input ends, or the next member starts).
+    if (body + used + GZIP_TRAILER_BYTES <= end) return { decoded: output, reason: `incorrect data check${where}` };
+    return { decoded: output, reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}` };
+  } catch (error) {
+    return { decoded: decodablePrefix(compressed), reason: messageOf(error) + where };
+  }
+}
+
+/** The output of the longest prefix of `compressed` that inflates (binary search: a corrupt byte fails every prefix that holds it). */
+function decodablePrefix(compressed: Buffer): Buffer {
+  let decoded: Buffer = Buffer.alloc(0);
+  let good = 0;
+  let bad = compressed.length;
+  while (bad - good > 1) {
+    const length = Math.floor((good + bad) / 2);
+    try {
+      decoded = inflateStream(compressed.subarray(0, length)).output;
+      good = length;
+    } catch {
+      bad = length;
+    }
+  }
+  return decoded;
 }
 
 /** Below this, the extra ASCII check costs more than it saves. */
@@ -300,14 +429,14 @@ function lineIsObject(buf: Buffer, from: number, to: number): boolean {
   return e - s >= 2 && buf[s] === OPEN_BRACE && buf[e - 1] === CLOSE_BRACE;
 }
 
-/** One JSON value for the whole input; if it does not parse, a second line shaped like an event means JSON lines after all. */
+/** One JSON value for the whole input; if it does not parse, a second line that is an object means JSON lines after all. */
 function parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean, out: InputItem[]): void {
   const text = decode(buf, start, buf.length);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    if (buf[start] === OPEN_BRACE && secondLineIsObject(buf, start)) {
+    if (secondLineIsObject(buf, start)) {
       parseJsonLines(buf, bom, name, truncated, out);
     } else if (!truncated) {
       out.push({ source: name, error: describeJsonError(error, text) });
@@ -355,66 +484,111 @@ function parseJsonLines(buf: Buffer, from: number, name: string, truncated: bool
 /**
  * Top-level values one after another: arrays and `{"Records": [...]}` documents are walked element by
  * element (each parsed on its own, so one bad record costs only itself); anything else is one event.
- * A structural break (truncation, garbage between values) ends the walk with one error.
+ * Damage (a value cut short, stray text between values) is rejected once, and reading resumes at the
+ * next document start: `zcat` carries on after a truncated file, and so does this.
  */
 function parseDocumentSequence(buf: Buffer, start: number, name: string, truncated: boolean, out: InputItem[]): void {
   let index = 0;
   let pos = start;
+  /**
+   * Rejects the damaged stretch once; returns where reading resumes: the next document start at or after
+   * `from`, else the end. `atEnd`: the input may just end there, which a salvaged input does not report.
+   */
+  const skipDamage = (from: number, source: string, reason: string, atEnd: boolean): number => {
+    const next = nextDocumentStart(buf, from);
+    if (next >= 0) out.push({ source, error: `${reason}; reading resumes at byte ${next}` });
+    else if (!atEnd) out.push({ source, error: `${reason}; the rest is skipped` });
+    else if (!truncated) out.push({ source, error: reason });
+    return next >= 0 ? next : buf.length;
+  };
+  /**
+   * Yields the value parsed from buf[from, to) as the next event; returns -1, or where reading resumes
+   * when the value did not parse because a document starting in it (at or after `cutFrom`) cut it.
+   */
+  const take = (parsed: ParsedSpan, from: number, to: number, cutFrom: number): number => {
+    const source = `${name}#${index++}`;
+    if ('value' in parsed) {
+      out.push(messageOrEvent(parsed.value, source, to - from));
+      return -1;
+    }
+    const cut = documentCutIn(buf, from, cutFrom, to);
+    if (cut >= 0) return skipDamage(cut, source, truncationReason(from), true);
+    out.push({ source, error: parsed.error });
+    return -1;
+  };
   while (pos < buf.length) {
     const recordsOpen = recordsArrayOpen(buf, pos);
     const arrayOpen = recordsOpen >= 0 ? recordsOpen : buf[pos] === OPEN_BRACKET ? pos : -1;
     if (arrayOpen < 0) {
       const end = valueEnd(buf, pos);
       if (end < 0) {
-        if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(pos) });
-        return;
+        pos = skipDamage(pos + 1, `${name}#${index++}`, truncationReason(pos), true);
+        continue;
       }
-      if (end === pos) {
-        // A stray `,` `]` or `}` between documents: no value starts here, and nothing after it can be trusted.
-        out.push({ source: name, error: `malformed JSON: unexpected ${JSON.stringify(String.fromCharCode(buf[pos] ?? 0))} at byte ${pos}; the rest is skipped` });
-        return;
+      const parsed = end > pos ? parseSpan(buf, pos, end) : undefined;
+      if (parsed === undefined || ('error' in parsed && buf[pos] !== OPEN_BRACE && buf[pos] !== QUOTE)) {
+        // No JSON value starts here (a stray `,` `]` `}`, words): one rejection for the whole run.
+        pos = skipDamage(pos + 1, name, unexpectedByte(buf, pos), false);
+      } else {
+        const resumeAt = take(parsed, pos, end, pos + 1);
+        pos = resumeAt >= 0 ? resumeAt : skipWhitespace(buf, end);
       }
-      parseSlice(buf, pos, end, `${name}#${index}`, out);
-      index++;
-      pos = skipWhitespace(buf, end);
       continue;
     }
     // Only the input's first document can be its only one: later ones are never tried to the end.
-    const scan = readArray(buf, arrayOpen, recordsOpen >= 0, pos === start);
-    const { values } = scan;
-    for (let i = 0; i < scan.starts.length; i++) {
-      const from = scan.starts[i] as number;
-      const to = scan.ends[i] as number;
-      if (values === undefined) parseSlice(buf, from, to, `${name}#${index}`, out);
-      else out.push(messageOrEvent(values[i], `${name}#${index}`, to - from));
-      index++;
-    }
-    if (scan.end.kind === 'truncated') {
-      if (!truncated) out.push({ source: `${name}#${index}`, error: truncationReason(scan.end.start) });
-      return;
-    }
-    if (scan.end.kind === 'unexpected') {
-      out.push({ source: name, error: `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${scan.end.at}; the rest is skipped` });
-      return;
-    }
-    const closedAt = scan.end.end;
-    pos = skipWhitespace(buf, closedAt);
-    if (recordsOpen >= 0) {
-      if (buf[pos] !== CLOSE_BRACE) {
-        if (pos >= buf.length) {
-          if (!truncated) out.push({ source: name, error: truncationReason(pos) });
-        } else {
-          out.push({ source: name, error: `malformed JSON: expected '}' after the Records array at byte ${pos}; the rest is skipped` });
-        }
-        return;
+    const { starts, ends, values, end: arrayEnd } = readArray(buf, arrayOpen, recordsOpen >= 0, pos === start);
+    // A document cut right before an element may have taken the next document for that element.
+    const last = starts.length - 1;
+    const swallowed = arrayEnd.kind !== 'closed' && last >= 0 && recordsArrayOpen(buf, starts[last] as number) >= 0;
+    const count = swallowed ? last : starts.length;
+    let resumeAt = -1;
+    if (values !== undefined) {
+      for (let i = 0; i < count; i++) out.push(messageOrEvent(values[i], `${name}#${index++}`, (ends[i] as number) - (starts[i] as number)));
+    } else {
+      for (let i = 0; i < count && resumeAt < 0; i++) {
+        const from = starts[i] as number;
+        const to = ends[i] as number;
+        resumeAt = take(parseSpan(buf, from, to), from, to, from);
       }
-      pos = skipWhitespace(buf, pos + 1);
+    }
+    if (resumeAt >= 0) {
+      pos = resumeAt;
+    } else if (swallowed) {
+      pos = skipDamage(starts[last] as number, name, truncationReason(pos), true);
+    } else if (arrayEnd.kind === 'truncated') {
+      pos = skipDamage(arrayEnd.start, `${name}#${index++}`, truncationReason(arrayEnd.start), true);
+    } else if (arrayEnd.kind === 'unexpected') {
+      pos = skipDamage(arrayEnd.at, name, `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${arrayEnd.at}`, false);
+    } else if (recordsOpen < 0) {
+      pos = skipWhitespace(buf, arrayEnd.end);
+    } else {
+      // The document's other members (a nextToken, say) are not events.
+      const close = objectEnd(buf, arrayEnd.end);
+      if (close.kind === 'closed') pos = skipWhitespace(buf, close.end);
+      else if (close.kind === 'truncated') pos = skipDamage(arrayEnd.end, name, truncationReason(close.start), true);
+      else pos = skipDamage(arrayEnd.end, name, `${unexpectedByte(buf, close.at)} after the Records array`, false);
     }
   }
 }
 
 function truncationReason(at: number): string {
   return `malformed JSON: Unexpected end of JSON input in the value starting at byte ${at} (truncated input?)`;
+}
+
+function unexpectedByte(buf: Buffer, at: number): string {
+  return `malformed JSON: unexpected ${JSON.stringify(String.fromCharCode(buf[at] ?? 0))} at byte ${at}`;
+}
+
+/**
+ * Where the next document starts inside buf[start, end), a value that did not parse (searched from
+ * `from`), if the value was cut there; -1 otherwise. A cut leaves the beginning of a valid value before
+ * the document start, which a bad record that merely nests a `{"Records"` object after its fault does not.
+ */
+function documentCutIn(buf: Buffer, start: number, from: number, end: number): number {
+  const at = nextDocumentStart(buf, from, end);
+  if (at < 0) return -1;
+  const before = decode(buf, start, at);
+  return jsonErrorOffset(before) === before.length ? at : -1;
 }
 
 /** The array's element spans, and its values when the whole array parses (else each span is parsed on its own). */
@@ -471,16 +645,15 @@ function beginsLikeCloudTrail(value: unknown): boolean {
   return false;
 }
 
-function parseSlice(buf: Buffer, start: number, end: number, source: string, out: InputItem[]): void {
+type ParsedSpan = { readonly value: unknown } | { readonly error: string };
+
+function parseSpan(buf: Buffer, start: number, end: number): ParsedSpan {
   const text = decode(buf, start, end);
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch (error) {
-    out.push({ source, error: describeJsonError(error, text) });
-    return;
+    return { error: describeJsonError(error, text) };
   }
-  out.push(messageOrEvent(value, source, end - start));
 }
 
 /** A `{"Records": [...]}` object yields its records; anything else is one event. */

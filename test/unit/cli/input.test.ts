@@ -39,6 +39,19 @@ async function write(name: string, content: string | Buffer): Promise<string> {
 const values = (items: InputItem[]): unknown[] => items.filter((item) => !isInputRejection(item)).map((item) => ('value' in item ? item.value : undefined));
 const rejections = (items: InputItem[]) => items.filter(isInputRejection);
 const eventIds = (items: InputItem[]): string[] => values(items).map((value) => (value as LogRecord).eventID);
+const sources = (items: InputItem[]): string[] => items.map((item) => item.source);
+
+/** A small record as CloudTrail writes it (eventVersion first). */
+const record = (eventID: string): LogRecord & { eventVersion: string } => ({ eventVersion: '1.09', eventID, eventName: 'ChatSync', eventSource: 'qbusiness.amazonaws.com' });
+const recordsDocument = (ids: readonly string[]): string => JSON.stringify({ Records: ids.map(record) });
+const idsFrom = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+/** How many of `items`' events are, from the first, the records `ids` in order. */
+const intactPrefix = (items: InputItem[], ids: readonly string[]): number => {
+  const read = eventIds(items);
+  let k = 0;
+  while (k < read.length && read[k] === ids[k]) k++;
+  return k;
+};
 
 describe('CloudTrail log files', () => {
   it('yields each record of a plain {"Records": [...]} file, indexed from 0', async () => {
@@ -167,6 +180,50 @@ describe('gzip damage', () => {
     expect(salvaged).toEqual(records.slice(0, salvaged.length).map((record) => record.eventID));
   });
 
+  it('keeps every event of a gzip followed by bytes that are not gzip, and reports those bytes once', async () => {
+    const gzipped = gzipSync(recordsDocument(['g0', 'g1']));
+    const path = await write('log.json.gz', Buffer.concat([gzipped, Buffer.from('hello')]));
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([`${path}#0`, `${path}#1`, path]);
+    expect(eventIds(items)).toEqual(['g0', 'g1']);
+    expect(rejections(items)).toEqual([{ source: path, error: `gzip: not gzip data from byte ${gzipped.length}` }]);
+  });
+
+  it('reads on at the next member after a member cut short (cat of a truncated .gz and a good one)', async () => {
+    const cutIds = idsFrom('a', 200);
+    const whole = gzipSync(recordsDocument(cutIds));
+    const cut = whole.subarray(0, Math.floor(whole.length / 2));
+    const path = await write('day.json.gz', Buffer.concat([cut, gzipSync(recordsDocument(['b0', 'b1']))]));
+
+    const items = await readAllInputs([path]);
+
+    // The records decoded before the cut, the cut record, the next member's records, the gzip damage.
+    const salvaged = intactPrefix(items, cutIds);
+    expect(salvaged).toBeGreaterThan(0);
+    expect(sources(items)).toEqual([...Array.from({ length: salvaged + 3 }, (_, i) => `${path}#${i}`), path]);
+    expect(eventIds(items)).toEqual([...cutIds.slice(0, salvaged), 'b0', 'b1']);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#${salvaged}`, error: expect.stringMatching(/^malformed JSON: .*; reading resumes at byte \d+$/) },
+      { source: path, error: `gzip: the member at byte 0 is cut short; reading resumes at byte ${cut.length}` },
+    ]);
+  });
+
+  it('still yields the records decoded before a corrupt byte', async () => {
+    const ids = idsFrom('event-', 200);
+    const gzipped = gzipSync(recordsDocument(ids));
+    const corrupt = Buffer.from(gzipped);
+    const at = Math.floor((gzipped.length * 3) / 4);
+    corrupt[at] = (corrupt[at] as number) ^ 0xff;
+    const path = await write('flipped.json.gz', corrupt);
+
+    const items = await readAllInputs([path]);
+
+    expect(intactPrefix(items, ids)).toBeGreaterThan(0);
+    expect(items.at(-1)).toEqual({ source: path, error: expect.stringMatching(/^gzip: /) });
+  });
+
   it('rejects data that starts like gzip but is not', async () => {
     const path = await write('fake.gz', Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03]));
 
@@ -214,6 +271,133 @@ describe('JSON lines', () => {
 
     expect(items.map((item) => item.source)).toEqual([`${path}:1`, `${path}:2`]);
     expect(values(items)).toEqual([{ eventID: 'b' }]);
+  });
+});
+
+describe('JSON lines whose first line is not an object', () => {
+  it.each<[string, string, InputItem]>([
+    ['null', 'null', { source: ':1', value: null, bytes: 4 }],
+    ['a string', '"x"', { source: ':1', value: 'x', bytes: 3 }],
+    ['not JSON', 'oops', { source: ':1', error: "malformed JSON: Unexpected token 'o' at position 0" }],
+  ])('reads the file line by line when the first line is %s', async (_kind, firstLine, first) => {
+    const path = await write('events.jsonl', `${firstLine}\n${JSON.stringify(record('r1'))}\n${JSON.stringify(record('r2'))}\n`);
+
+    const items = await readAllInputs([path]);
+
+    expect(items[0]).toEqual({ ...first, source: `${path}${first.source}` });
+    expect(sources(items)).toEqual([`${path}:1`, `${path}:2`, `${path}:3`]);
+    expect(values(items).slice(-2)).toEqual([record('r1'), record('r2')]);
+  });
+});
+
+describe('damage in a sequence of documents', () => {
+  it('reads the documents after one cut short (zcat of a truncated file and a good one)', async () => {
+    const first = recordsDocument(['r60', 'r61']);
+    const cut = first.slice(0, -60);
+    const path = await write('day.json', cut + recordsDocument(['r62', 'r63']));
+
+    const items = await readAllInputs([path]);
+
+    const r61At = '{"Records":['.length + JSON.stringify(record('r60')).length + 1;
+    expect(sources(items)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`, `${path}#3`]);
+    expect(eventIds(items)).toEqual(['r60', 'r62', 'r63']);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#1`, error: `malformed JSON: Unexpected end of JSON input in the value starting at byte ${r61At} (truncated input?); reading resumes at byte ${cut.length}` },
+    ]);
+  });
+
+  // Wherever the cut falls, the next document is found again, and each record is read or rejected once.
+  const first = recordsDocument(['r60', 'r61']);
+  it.each<[string, number, string[], string[]]>([
+    ['inside a string', first.lastIndexOf('qbusiness') + 3, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
+    ['after a colon', first.lastIndexOf('"eventSource":') + '"eventSource":'.length, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
+    ['after the comma between records', first.indexOf(',{') + 1, ['#0', '', '#1', '#2'], ['r60', 'r62', 'r63']],
+    ['right after the Records array opens', '{"Records":['.length, ['', '#0', '#1'], ['r62', 'r63']],
+    ['before the array closes', first.length - 2, ['#0', '#1', '', '#2', '#3'], ['r60', 'r61', 'r62', 'r63']],
+    ['before the document closes', first.length - 1, ['#0', '#1', '', '#2', '#3'], ['r60', 'r61', 'r62', 'r63']],
+  ])('reads the next document after one cut %s', async (_where, cutAt, sourceSuffixes, ids) => {
+    const cut = first.slice(0, cutAt);
+    const path = await write('day.json', cut + recordsDocument(['r62', 'r63']));
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual(sourceSuffixes.map((suffix) => `${path}${suffix}`));
+    expect(eventIds(items)).toEqual(ids);
+    expect(rejections(items)).toEqual([{ source: expect.any(String), error: expect.stringMatching(new RegExp(`; reading resumes at byte ${cut.length}$`)) }]);
+  });
+
+  it('reads the lines after a cut line of a file of Records documents, one per line', async () => {
+    const [whole, cut] = [recordsDocument(['r1', 'r2']), recordsDocument(['r3', 'r4']).slice(0, -40)];
+    const path = await write('logs.jsonl', `${[whole, cut, recordsDocument(['r5']), recordsDocument(['r6'])].join('\n')}\n`);
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `${path}#${i}`));
+    expect(eventIds(items)).toEqual(['r1', 'r2', 'r3', 'r5', 'r6']);
+    expect(rejections(items)).toEqual([{ source: `${path}#3`, error: expect.stringMatching(new RegExp(`reading resumes at byte ${whole.length + cut.length + 2}$`)) }]);
+  });
+
+  it('rejects a run of words after a document once', async () => {
+    const document = recordsDocument(['r1']);
+    const words = Array.from({ length: 1000 }, (_, i) => `word${i}`).join(' ');
+    const path = await write('log.json', `${document}\n${words}\n`);
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([`${path}#0`, path]);
+    expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "w" at byte ${document.length + 1}; the rest is skipped` }]);
+  });
+
+  it('reads the next document after stray content', async () => {
+    const text = `${recordsDocument(['r1'])}\nnot json, ] }\n`;
+    const path = await write('log.json', `${text}${recordsDocument(['r2'])}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([`${path}#0`, path, `${path}#1`]);
+    expect(eventIds(items)).toEqual(['r1', 'r2']);
+    expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "n" at byte ${recordsDocument(['r1']).length + 1}; reading resumes at byte ${text.length}` }]);
+  });
+
+  it('keeps a JSON scalar between documents as one value (normalizeEvent rejects it)', async () => {
+    const path = await write('log.json', `${recordsDocument(['r1'])} 5 null "x" ${recordsDocument(['r2'])}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([0, 1, 2, 3, 4].map((i) => `${path}#${i}`));
+    expect(values(items)).toEqual([record('r1'), 5, null, 'x', record('r2')]);
+  });
+
+  it('skips the members after the Records array, which are not events', async () => {
+    const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))}],"nextToken":null}\n{"Records":[${JSON.stringify(record('r2'))}], "more": {"a": [1, "]"]}}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(rejections(items)).toEqual([]);
+    expect(sources(items)).toEqual([`${path}#0`, `${path}#1`]);
+    expect(values(items)).toEqual([record('r1'), record('r2')]);
+  });
+
+  it('rejects only a malformed record that nests a Records object', async () => {
+    const nesting = '{"eventVersion":"1.09","eventID": tru,"requestParameters":{"Records":[{"Data":"x"}],"StreamName":"s"}}';
+    const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))},${nesting},${JSON.stringify(record('r3'))}]}`);
+
+    const items = await readAllInputs([path]);
+
+    expect(sources(items)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
+    expect(eventIds(items)).toEqual(['r1', 'r3']);
+  });
+
+  it.each([
+    ['an input', ''],
+    ['a document after another', recordsDocument(['r1'])],
+  ])('rejects %s cut inside the Records key without failing', async (_what, before) => {
+    const path = await write('log.json', `${before}{"Rec`);
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(before === '' ? [] : ['r1']);
+    expect(rejections(items)).toHaveLength(1);
   });
 });
 
@@ -333,6 +517,18 @@ describe('directories, stdin and bad paths', () => {
       join(dir, 'a.json:1'),
       join(dir, 'b/2026/03/01/log-1.json.gz#0'),
       join(dir, 'b/2026/03/02/log-2.json:1'),
+    ]);
+  });
+
+  it('rejects a directory with no file to read, saying that hidden entries are skipped', async () => {
+    await mkdir(join(dir, 'empty'));
+    await write('only-hidden/.DS_Store', 'binary junk');
+
+    const items = await readAllInputs([join(dir, 'empty'), join(dir, 'only-hidden')]);
+
+    expect(items).toEqual([
+      { source: join(dir, 'empty'), error: 'no files to read (hidden entries are skipped)' },
+      { source: join(dir, 'only-hidden'), error: 'no files to read (hidden entries are skipped)' },
     ]);
   });
 
