@@ -114,11 +114,8 @@ function isUtcForm(text: string): boolean {
   );
 }
 
-/**
- * Reads the UTC form by position: Date's parser costs about a microsecond per event, and rolls
- * 30 February over into March where this refuses it.
- */
-function readUtcTime(text: string): { readonly time: number; readonly iso: string } | undefined {
+/** Whether `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time (no 30 February, no hour 24). */
+function isRealDateTime(text: string): boolean {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 7);
   const day = digits(text, 8, 10);
@@ -126,7 +123,21 @@ function readUtcTime(text: string): { readonly time: number; readonly iso: strin
   const minute = digits(text, 14, 16);
   const second = digits(text, 17, 19);
   const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (year < 0 || day < 1 || day > daysInMonth || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  return year >= 0 && day >= 1 && day <= daysInMonth && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+}
+
+/**
+ * Reads the UTC form by position: Date's parser costs about a microsecond per event, and rolls
+ * 30 February over into March where this refuses it.
+ */
+function readUtcTime(text: string): { readonly time: number; readonly iso: string } | undefined {
+  if (!isRealDateTime(text)) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
   // Fractions are cut to milliseconds, as Date does.
   const millis = text.length === 20 ? '000' : text.slice(20, Math.min(23, text.length - 1)).padEnd(3, '0');
   const seconds = daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second;
@@ -137,7 +148,7 @@ function readUtcTime(text: string): { readonly time: number; readonly iso: strin
 export function parseEventTime(text: string): { readonly time: number; readonly iso: string } | undefined {
   if (isUtcForm(text)) return readUtcTime(text);
   // Date.parse also takes "1" or local-time formats: only ISO 8601 reaches it.
-  const time = ISO_8601.test(text) ? Date.parse(text) : Number.NaN;
+  const time = ISO_8601.test(text) && isRealDateTime(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(time) ? undefined : { time, iso: new Date(time).toISOString() };
 }
 

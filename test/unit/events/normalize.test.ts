@@ -369,7 +369,7 @@ describe('normalizeEvent: rejections', () => {
     expect(result.ok).toBe(false);
   });
 
-  test.each(['yesterday', '2026-13-45T00:00:00Z', 'November 20, 2026', '1', '2026/11/20 14:00', '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T14:60:00Z', '2026-11-20T14:00:00.Z', '2026-11-20T14:00:00.1234567890Z'])('rejects the non-ISO eventTime %j', (eventTime) => {
+  test.each(['yesterday', '2026-13-45T00:00:00Z', 'November 20, 2026', '1', '2026/11/20 14:00', '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T14:60:00Z', '2026-11-20T14:00:00.Z', '2026-11-20T14:00:00.1234567890Z', '2024-02-30T00:00:00+00:00', '2024-05-01T24:00:00+00:00', '2026-11-20T14:00:61-05:00'])('rejects the non-ISO eventTime %j', (eventTime) => {
     // Arrange
     const record = withField(cloudTrailRecord(), 'eventTime', eventTime);
 
