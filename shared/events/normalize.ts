@@ -114,8 +114,17 @@ function isUtcForm(text: string): boolean {
   );
 }
 
-/** Whether `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time (no 30 February, no hour 24). */
-function isRealDateTime(text: string): boolean {
+interface DateTimeFields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** The fields of `YYYY-MM-DDTHH:MM:SS` at the start of `text`, if they name a real date and time (no 30 February, no hour 24). */
+function dateTimeFields(text: string): DateTimeFields | undefined {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 7);
   const day = digits(text, 8, 10);
@@ -123,7 +132,8 @@ function isRealDateTime(text: string): boolean {
   const minute = digits(text, 14, 16);
   const second = digits(text, 17, 19);
   const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return year >= 0 && day >= 1 && day <= daysInMonth && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+  const real = year >= 0 && day >= 1 && day <= daysInMonth && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+  return real ? { year, month, day, hour, minute, second } : undefined;
 }
 
 /**
@@ -131,13 +141,9 @@ function isRealDateTime(text: string): boolean {
  * 30 February over into March where this refuses it.
  */
 function readUtcTime(text: string): { readonly time: number; readonly iso: string } | undefined {
-  if (!isRealDateTime(text)) return undefined;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  const hour = digits(text, 11, 13);
-  const minute = digits(text, 14, 16);
-  const second = digits(text, 17, 19);
+  const fields = dateTimeFields(text);
+  if (fields === undefined) return undefined;
+  const { year, month, day, hour, minute, second } = fields;
   // Fractions are cut to milliseconds, as Date does.
   const millis = text.length === 20 ? '000' : text.slice(20, Math.min(23, text.length - 1)).padEnd(3, '0');
   const seconds = daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second;
@@ -148,7 +154,7 @@ function readUtcTime(text: string): { readonly time: number; readonly iso: strin
 export function parseEventTime(text: string): { readonly time: number; readonly iso: string } | undefined {
   if (isUtcForm(text)) return readUtcTime(text);
   // Date.parse also takes "1" or local-time formats: only ISO 8601 reaches it.
-  const time = ISO_8601.test(text) && isRealDateTime(text) ? Date.parse(text) : Number.NaN;
+  const time = ISO_8601.test(text) && dateTimeFields(text) !== undefined ? Date.parse(text) : Number.NaN;
   return Number.isNaN(time) ? undefined : { time, iso: new Date(time).toISOString() };
 }
 
