@@ -431,19 +431,10 @@ function lineIsObject(buf: Buffer, from: number, to: number): boolean {
 
 /** One JSON value for the whole input; if it does not parse, a second line that is an object means JSON lines after all. */
 function parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean, out: InputItem[]): void {
-  const text = decode(buf, start, buf.length);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    if (secondLineIsObject(buf, start)) {
-      parseJsonLines(buf, bom, name, truncated, out);
-    } else if (!truncated) {
-      out.push({ source: name, error: describeJsonError(error, text) });
-    }
-    return;
-  }
-  expandValue(value, name, buf.length - start, out);
+  const parsed = parseSpan(buf, start, buf.length);
+  if ('value' in parsed) expandValue(parsed.value, name, buf.length - start, out);
+  else if (secondLineIsObject(buf, start)) parseJsonLines(buf, bom, name, truncated, out);
+  else if (!truncated) out.push({ source: name, error: parsed.error });
 }
 
 function secondLineIsObject(buf: Buffer, start: number): boolean {
@@ -468,16 +459,10 @@ function parseJsonLines(buf: Buffer, from: number, name: string, truncated: bool
     pos = end + 1;
     if (s === e) continue;
     const source = `${name}:${line}`;
-    const text = decode(buf, s, e);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      // The last, unterminated line of a salvaged input is where the damage cut it.
-      if (!(truncated && nl < 0)) out.push({ source, error: describeJsonError(error, text) });
-      continue;
-    }
-    expandValue(value, source, e - s, out);
+    const parsed = parseSpan(buf, s, e);
+    if ('value' in parsed) expandValue(parsed.value, source, e - s, out);
+    // The last, unterminated line of a salvaged input is where the damage cut it.
+    else if (!(truncated && nl < 0)) out.push({ source, error: parsed.error });
   }
 }
 
