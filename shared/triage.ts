@@ -21,7 +21,7 @@ import { mapLimit } from './concurrency';
 import { normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
 import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
-import { severityRank } from './playbook/types';
+import { isPagingSeverity, severityRank } from './playbook/types';
 import type { IncidentRecord, StateStore } from './state/store';
 
 /**
@@ -152,8 +152,6 @@ function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classi
 }
 
 const LEASE_MS = 60_000;
-/** HIGH and CRITICAL alerts page. */
-const PAGING_SEVERITY_RANK = severityRank('HIGH');
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 const MAX_WRITE_ATTEMPTS = 8;
@@ -179,7 +177,7 @@ export function createTriage(deps: TriageDeps): Triage {
    * page, so a denied CreatePlugin (MEDIUM) must not absorb the successful one (HIGH) that follows it.
    */
   const escalates = (alert: Alert, subject: AlertSubject): boolean =>
-    severityRank(subject.severity) >= PAGING_SEVERITY_RANK && severityRank(alert.severity) < PAGING_SEVERITY_RANK;
+    isPagingSeverity(subject.severity) && !isPagingSeverity(alert.severity);
 
   /** Applies one key's work items, in time order, to its stored incident; retries on a lost race. */
   async function applyToIncident(key: string, items: readonly Work[]): Promise<Touched[]> {
@@ -228,7 +226,7 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   async function enrichAndPage(alert: Alert): Promise<Alert> {
-    const pageable = severityRank(alert.severity) >= PAGING_SEVERITY_RANK;
+    const pageable = isPagingSeverity(alert.severity);
     const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
     const wantsEnrichment = deps.enricher !== undefined && alert.enrichment === undefined;
     // Most alerts of a replay: nothing to ask and nothing to page.

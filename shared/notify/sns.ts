@@ -24,7 +24,7 @@ import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, t
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
 import { dominantEventName, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
-import { severityRank } from '../playbook/types';
+import { isPagingSeverity } from '../playbook/types';
 import { sleep as defaultSleep } from '../clock';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
@@ -39,7 +39,6 @@ const SIZE_MARGIN_BYTES = 1024;
 export const SUBJECT_MAX_CHARS = 99;
 const ATTRIBUTE_MAX_CHARS = 256;
 const SMS_MAX_CHARS = 140;
-const PAGING_MIN_SEVERITY = severityRank('HIGH');
 
 export class PublishFailedError extends Error {
   override readonly name = 'PublishFailedError';
@@ -78,7 +77,7 @@ export interface SnsNotifierOptions {
 const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 5000 };
 
 export const pageOnNewHighSeverity = (alert: Alert, kind: PublishKind): boolean =>
-  kind === 'new' && severityRank(alert.severity) >= PAGING_MIN_SEVERITY;
+  kind === 'new' && isPagingSeverity(alert.severity);
 
 /**
  * Error names worth another attempt: the SNS model's exceptions (`Throttled` → ThrottledException,

@@ -61,6 +61,10 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
+const PAGING_MIN_RANK = severityRank('HIGH');
+/** HIGH and CRITICAL alerts page (the paging topic, the hourly cap). */
+export const isPagingSeverity = (severity: Severity): boolean => severityRank(severity) >= PAGING_MIN_RANK;
+
 export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
