@@ -146,12 +146,25 @@ interface Admitted {
 /** Records the outcome of the input at a position. */
 type Settle = (index: number, outcome: InputOutcome) => void;
 
+function fromTheFuture(event: TriageEvent): NormalizeResult {
+  return {
+    ok: false,
+    eventId: event.eventId,
+    reason: `eventTime ${event.eventTime} is more than ${MAX_EVENT_TIME_AHEAD_MS / 60_000} minutes ahead of the clock: CloudTrail records a call after it happens`,
+  };
+}
+
 /** Whether a burst rule counts the event: authorization failures, or successful calls of its operations. */
 function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classification): boolean {
   return rule.countsAuthFailures ? classification.authFailure : event.errorCode === undefined && rule.operations.includes(event.eventName);
 }
 
 const LEASE_MS = 60_000;
+/**
+ * CloudTrail records a call after it happens. A time further ahead of the clock than this is a forged or broken
+ * record, and would keep its incident open and its state alive until that time.
+ */
+export const MAX_EVENT_TIME_AHEAD_MS = 15 * 60_000;
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 const MAX_WRITE_ATTEMPTS = 8;
@@ -326,9 +339,11 @@ export function createTriage(deps: TriageDeps): Triage {
   async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Set<string>): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid: { index: number; id: string; event: TriageEvent }[] = [];
+    const latestTime = clock.now() + MAX_EVENT_TIME_AHEAD_MS;
     inputs.forEach((input, i) => {
       const index = offset + i;
-      const result: NormalizeResult = 'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
+      let result: NormalizeResult = 'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
+      if (result.ok && result.event.time > latestTime) result = fromTheFuture(result.event);
       if (result.ok) {
         valid.push({ index, id: input.id, event: result.event });
         return;

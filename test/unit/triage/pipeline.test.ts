@@ -283,6 +283,32 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     expect(outcomes[4]).toMatchObject({ reason: expect.stringContaining('not an Amazon Q source') });
   });
 
+  test('an event dated more than 15 minutes ahead of the clock is rejected with a reason; the batch goes on', async () => {
+    const { triage, notifier, metrics } = testPipeline();
+    const batch = [
+      { id: 'ahead', value: record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 15 * 60 + 1, eventId: 'from-the-future' }) },
+      { id: 'years-ahead', value: { ...record({ eventName: 'DeleteIndex', principal: INTRUDER }), eventTime: '2031-01-01T00:00:00Z' } },
+      { id: 'at-the-limit', value: record({ eventName: 'CreatePlugin', second: 15 * 60 }) },
+      { id: 'past', value: record({ eventName: 'DeleteIndex', second: -86_400 }) },
+    ];
+
+    const { outcomes } = await triage.process(batch);
+
+    expect(outcomes.map((outcome) => [outcome.id, outcome.status])).toEqual([
+      ['ahead', 'rejected'],
+      ['years-ahead', 'rejected'],
+      ['at-the-limit', 'alerted'],
+      ['past', 'alerted'],
+    ]);
+    expect(outcomes[0]).toMatchObject({
+      eventId: 'from-the-future',
+      reason: 'eventTime 2026-11-20T14:15:01.000Z is more than 15 minutes ahead of the clock: CloudTrail records a call after it happens',
+    });
+    expect(outcomes[1]).toMatchObject({ reason: expect.stringMatching(/^eventTime 2031-01-01T00:00:00.000Z is more than 15 minutes ahead/) });
+    expect(notifier.messages.map(({ alert }) => alert.eventIds)).toEqual(expect.not.arrayContaining([['from-the-future']]));
+    expect(metrics.get('EventsRejected')).toBe(2);
+  });
+
   test('forged operation names that are Object.prototype members count like any other name', async () => {
     const { triage } = testPipeline({ mode: 'deferred' });
     // The burst incident opens at the tenth failure, then folds in the names that follow it.
