@@ -12,7 +12,8 @@ const USAGE = `Usage: q-triage redrive --dlq-arn ARN [--destination-arn ARN] [--
 
 Moves the messages of the triage dead-letter queue back to the buffer queue (SQS StartMessageMoveTask).
 Every message is an EventBridge event; triage de-duplicates on the CloudTrail eventID, so a message that
-was already triaged before it reached the DLQ does not alert twice.
+was already triaged before it reached the DLQ does not alert twice. The buffer queue admits only the
+CloudTrail rules and the roles in the stack parameter queueSenderArns: run this as one of those roles.
 
 Options:
   --dlq-arn ARN          the dead-letter queue (stack output TriageDeadLetterQueueArn)

@@ -23,6 +23,8 @@ const STAR_RESOURCE_ACTIONS = new Set(['cloudtrail:LookupEvents', 'cloudtrail:De
 const Q_EVENT_SOURCES = new Set(['qbusiness.amazonaws.com', 'q.amazonaws.com']);
 const RULES = ['ActivityRule', 'ReadOnlyRule'] as const;
 const ROLE_OF_FUNCTION = { triage: 'TriageRole', resync: 'ResyncRole', readiness: 'ReadinessRole' } as const;
+/** The operator the trail variant lets send to the buffer (q-triage redrive, test events). */
+const QUEUE_OPERATOR = 'arn:aws:iam::111122223333:role/SecOpsOperator';
 
 const counts: Record<string, number> = {};
 function counted(kind: string, n = 1): void {
@@ -43,7 +45,7 @@ beforeAll(async () => {
     'idpClientSecretArn=arn:aws:secretsmanager:us-east-1:111122223333:secret:q-idp-AbCdEf',
     'idcApplicationArn=arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef',
   ]);
-  trail = await packageStack(['createTrail=true']);
+  trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`]);
 }, 360_000);
 
 afterAll(() => {
@@ -54,7 +56,7 @@ afterAll(() => {
 const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
-  ['createTrail=true', () => trail],
+  ['createTrail=true and queueSenderArns', () => trail],
 ];
 
 /** Every policy document in the template, with whether it is an identity (IAM) policy. */
@@ -231,6 +233,73 @@ describe('logs, queues and targets', () => {
     counted('rule state checks');
     expect(resolve(base, base.Resources.ReadOnlyRule?.Properties?.State)).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(resolve(base, base.Resources.ActivityRule?.Properties?.State)).toBe('ENABLED');
+  });
+});
+
+// ----------------------------------------------------------------------------- who may send to the buffer
+
+/** The request context of an sqs:SendMessage call, as IAM sees it (absent keys are not set). */
+interface SendContext {
+  readonly 'aws:SourceArn'?: string;
+  readonly 'aws:PrincipalArn'?: string;
+  readonly 'aws:SecureTransport': boolean;
+}
+
+/** ARN pattern match, * and ? as in ArnLike (enough for the template's own values). */
+const arnMatches = (pattern: string, value: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+
+const CONDITION_OPERATORS: Record<string, (values: string[], value: string | boolean | undefined) => boolean> = {
+  // A negated operator holds when the key is absent, and when the value matches none of the listed values.
+  ArnNotEquals: (values, value) => value === undefined || values.every((listed) => listed !== value),
+  ArnNotLike: (values, value) => value === undefined || values.every((listed) => !arnMatches(listed, String(value))),
+  ArnEquals: (values, value) => value !== undefined && values.includes(String(value)),
+  Bool: (values, value) => value !== undefined && values.includes(String(value)),
+};
+
+function conditionsHold(condition: unknown, context: SendContext): boolean {
+  return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>).every(([operator, keys]) => {
+    const evaluate = CONDITION_OPERATORS[operator];
+    if (evaluate === undefined) throw new Error(`no evaluator for condition operator ${operator}`);
+    return Object.entries(keys).every(([key, values]) => evaluate(asList(values as string | string[]).map(String), context[key as keyof SendContext]));
+  });
+}
+
+/** Whether the buffer queue's policy explicitly denies sqs:SendMessage in this context. */
+function bufferDeniesSend(template: Template, context: SendContext): boolean {
+  const policy = resolve(template, template.Resources.BufferQueuePolicy?.Properties?.PolicyDocument) as { Statement: (PolicyStatement & { Condition?: unknown })[] };
+  return policy.Statement.some(
+    (statement) =>
+      statement.Effect === 'Deny' &&
+      asList(statement.Action).includes('sqs:SendMessage') &&
+      asList(statement.Resource as unknown).includes('<BufferQueue.Arn>') &&
+      conditionsHold(statement.Condition, context),
+  );
+}
+
+describe('the buffer queue policy', () => {
+  const fromRule = (rule: string): SendContext => ({ 'aws:SourceArn': `<${rule}.Arn>`, 'aws:SecureTransport': true });
+  const asRole = (arn: string): SendContext => ({ 'aws:PrincipalArn': arn, 'aws:SecureTransport': true });
+
+  it.each(variants)('lets the two rules send, over TLS only, with %s', (_label, template) => {
+    for (const rule of RULES) {
+      counted('queue policy send checks', 2);
+      expect(bufferDeniesSend(template(), fromRule(rule))).toBe(false);
+      expect(bufferDeniesSend(template(), { ...fromRule(rule), 'aws:SecureTransport': false })).toBe(true);
+    }
+  });
+
+  it.each(variants)('denies every other sender whatever its IAM policy allows, with %s', (_label, template) => {
+    counted('queue policy send checks', 3);
+    expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/Admin'))).toBe(true);
+    expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/SecOpsOperatorX'))).toBe(true);
+    expect(bufferDeniesSend(template(), { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/other', 'aws:SecureTransport': true })).toBe(true);
+  });
+
+  it('lets the operators in queueSenderArns send (redrive, test events), and only when it is set', () => {
+    counted('queue policy send checks', 2);
+    expect(bufferDeniesSend(trail, asRole(QUEUE_OPERATOR))).toBe(false);
+    expect(bufferDeniesSend(base, asRole(QUEUE_OPERATOR))).toBe(true);
   });
 });
 
