@@ -12,20 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+const { entryOutput, outputsAtStart } = require('./metafile.cjs');
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS = ['triage', 'resync', 'readiness'];
 
 /** esbuild options shared with serverless-esbuild, minus the plugin-only ones. */
 export function esbuildOptions() {
   return require('./esbuild-options.cjs').esbuildOnly();
-}
-
-/** Bytes of a chunk and of every chunk it imports statically: what a cold start loads. */
-function eagerBytes(metafile, output, seen = new Set()) {
-  if (seen.has(output)) return 0;
-  seen.add(output);
-  const entry = metafile.outputs[output];
-  return entry.bytes + entry.imports.filter((imported) => imported.kind === 'import-statement' && imported.external !== true).reduce((sum, imported) => sum + eagerBytes(metafile, imported.path, seen), 0);
 }
 
 /** Bundles one entry file into `outdir`; returns the entry's path, its eager and total sizes, and the metafile. */
@@ -37,10 +30,11 @@ export async function bundle(entry, outdir) {
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   // Dynamic imports are entry points of their own in the metafile: pick the output of *this* entry.
   const entryInput = path.relative(process.cwd(), entry).split(path.sep).join('/');
-  const entryOutput = Object.keys(result.metafile.outputs).find((output) => result.metafile.outputs[output].entryPoint === entryInput);
-  if (entryOutput === undefined) throw new Error(`esbuild produced no output for ${entryInput}`);
-  const total = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  return { outfile: path.resolve(entryOutput), bytes: eagerBytes(result.metafile, entryOutput), totalBytes: total, metafile: result.metafile };
+  const output = entryOutput(result.metafile, entryInput);
+  const total = Object.values(result.metafile.outputs).reduce((sum, chunk) => sum + chunk.bytes, 0);
+  // What a cold start loads: the entry's output and every chunk it imports statically.
+  const atStart = outputsAtStart(result.metafile, output).reduce((sum, chunk) => sum + result.metafile.outputs[chunk].bytes, 0);
+  return { outfile: path.resolve(output), bytes: atStart, totalBytes: total, metafile: result.metafile };
 }
 
 /** Bundles every function whose handler exists; lists the ones that do not. */

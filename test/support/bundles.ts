@@ -1,16 +1,13 @@
-/** Reading esbuild metafiles in the build tests. */
+/** Reading esbuild metafiles in the build tests: the build script's own walk (scripts/metafile.cjs). */
 import type { Metafile } from 'esbuild';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const metafiles = require('../../scripts/metafile.cjs') as {
+  outputsAtStart(metafile: Metafile, entryOutput: string): string[];
+  entryOutput(metafile: Metafile, entryPoint: string): string;
+};
 
 /** The output of an entry point and every output it imports statically: what a cold start loads. */
 export function outputsAtStart(metafile: Metafile, entryPoint: string): { entry: string; atStart: string[] } {
-  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint === entryPoint);
-  if (entry === undefined) throw new Error(`no output for entry point ${entryPoint}`);
-  const seen = new Set<string>();
-  const visit = (output: string): void => {
-    if (seen.has(output)) return;
-    seen.add(output);
-    for (const imported of metafile.outputs[output]!.imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
-  };
-  visit(entry);
-  return { entry, atStart: [...seen] };
+  const entry = metafiles.entryOutput(metafile, entryPoint);
+  return { entry, atStart: metafiles.outputsAtStart(metafile, entry) };
 }
