@@ -16,15 +16,16 @@ export const isPlaybookLanguage = (value: string): value is PlaybookLanguage => 
 /** Reads the playbooks once; an unreadable or missing playbook leaves every text in English. */
 export async function loadLocalizedText(source: PlaybookSource, locale: string): Promise<LocalizedText> {
   if (locale === 'en' || !isPlaybookLanguage(locale)) return () => undefined;
-  const { playbooks } = await readPlaybookTable(source, [...new Set(PLAYBOOK_TABLE.map((row) => row.eventName))]);
-  const cache = new Map<string, LocalizedRow | undefined>();
-  return (operation) => {
-    if (!cache.has(operation)) {
-      const row = localizeRow(operation, locale, playbooks);
-      cache.set(operation, row.language === locale ? row : undefined);
-    }
-    return cache.get(operation);
-  };
+  const operations = [...new Set(PLAYBOOK_TABLE.map((row) => row.eventName))];
+  const { playbooks } = await readPlaybookTable(source, operations);
+  // Every text up front, for the table's operations only: playbook names resolve to those, and an eventName
+  // from the input (any string) must not grow a cache in a long-lived container.
+  const texts = new Map<string, LocalizedRow>();
+  for (const operation of operations) {
+    const row = localizeRow(operation, locale, playbooks);
+    if (row.language === locale) texts.set(operation, row);
+  }
+  return (operation) => texts.get(operation);
 }
 
 /**
