@@ -146,14 +146,6 @@ interface Admitted {
 /** Records the outcome of the input at a position. */
 type Settle = (index: number, outcome: InputOutcome) => void;
 
-function fromTheFuture(event: TriageEvent): NormalizeResult {
-  return {
-    ok: false,
-    eventId: event.eventId,
-    reason: `eventTime ${event.eventTime} is more than ${MAX_EVENT_TIME_AHEAD_MS / 60_000} minutes ahead of the clock: CloudTrail records a call after it happens`,
-  };
-}
-
 /** Whether a burst rule counts the event: authorization failures, or successful calls of its operations. */
 function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classification): boolean {
   return rule.countsAuthFailures ? classification.authFailure : event.errorCode === undefined && rule.operations.includes(event.eventName);
@@ -164,7 +156,16 @@ const LEASE_MS = 60_000;
  * CloudTrail records a call after it happens. A time further ahead of the clock than this is a forged or broken
  * record, and would keep its incident open and its state alive until that time.
  */
-export const MAX_EVENT_TIME_AHEAD_MS = 15 * 60_000;
+const MAX_EVENT_TIME_AHEAD_MS = 15 * 60_000;
+
+function fromTheFuture(event: TriageEvent): NormalizeResult {
+  return {
+    ok: false,
+    eventId: event.eventId,
+    reason: `eventTime ${event.eventTime} is more than ${MAX_EVENT_TIME_AHEAD_MS / 60_000} minutes ahead of the clock: CloudTrail records a call after it happens`,
+  };
+}
+
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 const MAX_WRITE_ATTEMPTS = 8;
