@@ -126,16 +126,16 @@ function memoized<T, R>(memo: WeakMap<readonly T[], readonly R[]>, list: readonl
 }
 
 type Step = Alert['steps'][number];
+// Both renderers: links are cleaned the same way for text and JSON.
+const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
 // Text (renderText)
 const stepLines = new WeakMap<readonly Step[], readonly string[]>();
 const questionLines = new WeakMap<readonly string[], readonly string[]>();
-const linkLines = new WeakMap<readonly string[], readonly string[]>();
 const stepLine = (step: Step, i: number): string =>
   `${i + 1}. ${cleanText(step.text, FIELD_LIMITS.sentence)}${step.link !== undefined ? ` <${cleanText(step.link, FIELD_LIMITS.arn)}>` : ''}`;
 // JSON (renderJson)
 const cleanedSteps = new WeakMap<readonly Step[], readonly { text: string; link?: string }[]>();
 const cleanedQuestions = new WeakMap<readonly string[], readonly string[]>();
-const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
 const cleanStep = (step: Step): { text: string; link?: string } =>
   definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
 
@@ -174,7 +174,7 @@ export function renderText(alert: Alert, options: RenderOptions = {}): string {
     ]);
     lines.push('', `${contextHeading(context)}:`, ...indent([...answers, ...contextFacts(context)]));
   }
-  lines.push(...section('Links', memoized(linkLines, alert.links, clean(FIELD_LIMITS.arn))));
+  lines.push(...section('Links', memoized(cleanedLinks, alert.links, clean(FIELD_LIMITS.arn))));
   lines.push(...section(`Event ids (${alert.eventIds.length} of ${alert.count})`, [alert.eventIds.map((id) => cleanText(id, FIELD_LIMITS.short)).join(' ')]));
   if (options.truncated === true) lines.push('', 'Note: lists were shortened to fit the message size limit.');
   return lines.join('\n');
