@@ -17,6 +17,8 @@ import {
   type Template,
 } from './cloudformation';
 import { matchesPattern } from './event-pattern';
+import { evaluate, type Decision, type Request, type Statement } from './policy-evaluator';
+import { METRIC_NAMES } from '../../../shared/metrics';
 
 /** Actions IAM accepts only with `Resource: "*"` (service authorization reference). */
 const STAR_RESOURCE_ACTIONS = new Set(['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails']);
@@ -25,6 +27,9 @@ const RULES = ['ActivityRule', 'ReadOnlyRule'] as const;
 const ROLE_OF_FUNCTION = { triage: 'TriageRole', resync: 'ResyncRole', readiness: 'ReadinessRole' } as const;
 /** The operator the trail variant lets send to the buffer (q-triage redrive, test events). */
 const QUEUE_OPERATOR = 'arn:aws:iam::111122223333:role/SecOpsOperator';
+/** The operators the trail variant lists: a role, and the roles of an IAM Identity Center permission set. */
+const OPERATOR_ARNS = [QUEUE_OPERATOR, 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecOps_*'];
+const SSO_OPERATOR = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecOps_0123456789abcdef';
 
 const counts: Record<string, number> = {};
 function counted(kind: string, n = 1): void {
@@ -45,7 +50,7 @@ beforeAll(async () => {
     'idpClientSecretArn=arn:aws:secretsmanager:us-east-1:111122223333:secret:q-idp-AbCdEf',
     'idcApplicationArn=arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef',
   ]);
-  trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`]);
+  trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`, `operatorArns=${OPERATOR_ARNS.join(',')}`]);
 }, 360_000);
 
 afterAll(() => {
@@ -56,7 +61,7 @@ afterAll(() => {
 const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
-  ['createTrail=true and queueSenderArns', () => trail],
+  ['createTrail=true, queueSenderArns and operatorArns', () => trail],
 ];
 
 /** Every policy document in the template, with whether it is an identity (IAM) policy. */
@@ -238,54 +243,59 @@ describe('logs, queues and targets', () => {
 
 // ----------------------------------------------------------------------------- who may send to the buffer
 
-/** The request context of an sqs:SendMessage call, as IAM sees it (absent keys are not set). */
-interface SendContext {
-  readonly 'aws:SourceArn'?: string;
-  readonly 'aws:PrincipalArn'?: string;
-  readonly 'aws:SecureTransport': boolean;
+/** The statements of a resource's policy document (topic, queue, table or key policy), resolved. */
+function policyOf(template: Template, resource: string, property: string[]): Statement[] {
+  let value: unknown = template.Resources[resource]?.Properties;
+  for (const key of property) value = (value as Record<string, unknown> | undefined)?.[key];
+  const document = resolve(template, value) as { Statement: Statement[] } | undefined;
+  if (document === undefined) throw new Error(`${resource} has no ${property.join('.')}`);
+  return document.Statement;
 }
 
-/** ARN pattern match, * and ? as in ArnLike (enough for the template's own values). */
-const arnMatches = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+const POLICIES = {
+  topics: ['TopicsPolicy', ['PolicyDocument']],
+  queues: ['BufferQueuePolicy', ['PolicyDocument']],
+  table: ['StateTable', ['ResourcePolicy', 'PolicyDocument']],
+  key: ['StackKey', ['KeyPolicy']],
+} as const;
 
-const CONDITION_OPERATORS: Record<string, (values: string[], value: string | boolean | undefined) => boolean> = {
-  // A negated operator holds when the key is absent, and when the value matches none of the listed values.
-  ArnNotEquals: (values, value) => value === undefined || values.every((listed) => listed !== value),
-  ArnNotLike: (values, value) => value === undefined || values.every((listed) => !arnMatches(listed, String(value))),
-  ArnEquals: (values, value) => value !== undefined && values.includes(String(value)),
-  Bool: (values, value) => value !== undefined && values.includes(String(value)),
-};
-
-function conditionsHold(condition: unknown, context: SendContext): boolean {
-  return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>).every(([operator, keys]) => {
-    const evaluate = CONDITION_OPERATORS[operator];
-    if (evaluate === undefined) throw new Error(`no evaluator for condition operator ${operator}`);
-    return Object.entries(keys).every(([key, values]) => evaluate(asList(values as string | string[]).map(String), context[key as keyof SendContext]));
-  });
+function decide(template: Template, policy: keyof typeof POLICIES, request: Request): Decision {
+  const [resource, property] = POLICIES[policy];
+  counted('policy evaluations');
+  return evaluate(policyOf(template, resource, [...property]), request);
 }
+
+const TLS = { 'aws:SecureTransport': true } as const;
+const role = (name: string): string => `arn:aws:iam::111122223333:role/${name}`;
+const STACK_ROLE = {
+  triage: role('q-triage-dev-us-east-1-triage'),
+  resync: role('q-triage-dev-us-east-1-resync'),
+  readiness: role('q-triage-dev-us-east-1-readiness'),
+} as const;
+/** Principals that must never pass: an administrator, look-alikes of the stack's and the operator's roles. */
+const OUTSIDERS = [role('Admin'), role('q-triage-dev-us-east-1-triage-copy'), role('evil/q-triage-dev-us-east-1-triage'), role('SecOpsOperatorX')];
+const asCaller = (arn: string, action: string, resource: string, context: Request['context'] = TLS): Request => ({ caller: { arn }, action, resource, context });
+const fromService = (service: string, sourceArn: string, action: string, resource: string): Request => ({
+  caller: { service },
+  action,
+  resource,
+  context: { ...TLS, 'aws:SourceArn': sourceArn, 'aws:SourceAccount': '111122223333' },
+});
 
 /** Whether the buffer queue's policy explicitly denies sqs:SendMessage in this context. */
-function bufferDeniesSend(template: Template, context: SendContext): boolean {
-  const policy = resolve(template, template.Resources.BufferQueuePolicy?.Properties?.PolicyDocument) as { Statement: (PolicyStatement & { Condition?: unknown })[] };
-  return policy.Statement.some(
-    (statement) =>
-      statement.Effect === 'Deny' &&
-      asList(statement.Action).includes('sqs:SendMessage') &&
-      asList(statement.Resource as unknown).includes('<BufferQueue.Arn>') &&
-      conditionsHold(statement.Condition, context),
-  );
+function bufferDeniesSend(template: Template, request: Omit<Request, 'action' | 'resource'>): boolean {
+  return decide(template, 'queues', { ...request, action: 'sqs:SendMessage', resource: '<BufferQueue.Arn>' }) === 'deny';
 }
 
 describe('the buffer queue policy', () => {
-  const fromRule = (rule: string): SendContext => ({ 'aws:SourceArn': `<${rule}.Arn>`, 'aws:SecureTransport': true });
-  const asRole = (arn: string): SendContext => ({ 'aws:PrincipalArn': arn, 'aws:SecureTransport': true });
+  const fromRule = (rule: string, secure = true) => ({ caller: { service: 'events.amazonaws.com' }, context: { 'aws:SourceArn': `<${rule}.Arn>`, 'aws:SecureTransport': secure } });
+  const asRole = (arn: string) => ({ caller: { arn }, context: TLS });
 
   it.each(variants)('lets the two rules send, over TLS only, with %s', (_label, template) => {
     for (const rule of RULES) {
       counted('queue policy send checks', 2);
       expect(bufferDeniesSend(template(), fromRule(rule))).toBe(false);
-      expect(bufferDeniesSend(template(), { ...fromRule(rule), 'aws:SecureTransport': false })).toBe(true);
+      expect(bufferDeniesSend(template(), fromRule(rule, false))).toBe(true);
     }
   });
 
@@ -293,13 +303,295 @@ describe('the buffer queue policy', () => {
     counted('queue policy send checks', 3);
     expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/Admin'))).toBe(true);
     expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/SecOpsOperatorX'))).toBe(true);
-    expect(bufferDeniesSend(template(), { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/other', 'aws:SecureTransport': true })).toBe(true);
+    expect(bufferDeniesSend(template(), { caller: { service: 'events.amazonaws.com' }, context: { ...TLS, 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/q-triage-dev-other' } })).toBe(true);
   });
 
   it('lets the operators in queueSenderArns send (redrive, test events), and only when it is set', () => {
     counted('queue policy send checks', 2);
     expect(bufferDeniesSend(trail, asRole(QUEUE_OPERATOR))).toBe(false);
     expect(bufferDeniesSend(base, asRole(QUEUE_OPERATOR))).toBe(true);
+  });
+});
+
+// ----------------------------------------------------------------------------- who may do what
+
+/** The operators a variant lists (the trail variant), as callers: a plain role and an Identity Center role. */
+const operatorsOf = (template: Template): string[] => (conditionHolds(template, 'HasOperators') ? [QUEUE_OPERATOR, SSO_OPERATOR] : []);
+const viaCloudFormation = { ...TLS, 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+
+/** Alarms of the template and the topics their actions publish to. */
+function alarmTopics(template: Template): [string, string[]][] {
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([name, alarm]) => {
+    const actions = [...asList(alarm.Properties?.AlarmActions as unknown[]), ...asList(alarm.Properties?.OKActions as unknown[])];
+    return [name, [...new Set(actions.map((action) => String(resolve(template, action))))]];
+  });
+}
+
+describe.each(variants)('the topics with %s', (_label, template) => {
+  const TOPICS = ['<AlertsTopic>', '<PagingTopic>'] as const;
+
+  it('let triage publish to both topics, resync and readiness to the alerts topic only', () => {
+    for (const topic of TOPICS) expect(decide(template(), 'topics', asCaller(STACK_ROLE.triage, 'sns:Publish', topic))).toBe('allow');
+    for (const fn of [STACK_ROLE.resync, STACK_ROLE.readiness]) {
+      expect(decide(template(), 'topics', asCaller(fn, 'sns:Publish', '<AlertsTopic>'))).toBe('allow');
+      expect(decide(template(), 'topics', asCaller(fn, 'sns:Publish', '<PagingTopic>'))).toBe('deny');
+    }
+  });
+
+  it('deny publishing to outsiders, operators, foreign rules and foreign alarms', () => {
+    const publishers = [...OUTSIDERS, ...operatorsOf(template())];
+    for (const topic of TOPICS) {
+      for (const arn of publishers) expect(decide(template(), 'topics', asCaller(arn, 'sns:Publish', topic))).toBe('deny');
+      expect(decide(template(), 'topics', fromService('events.amazonaws.com', 'arn:aws:events:us-east-1:111122223333:rule/q-triage-dev-activity', 'sns:Publish', topic))).toBe('deny');
+      expect(decide(template(), 'topics', fromService('events.amazonaws.com', 'arn:aws:events:us-east-1:111122223333:rule/q-triage-dev-forged', 'sns:Publish', topic))).toBe('deny');
+      expect(decide(template(), 'topics', fromService('cloudwatch.amazonaws.com', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:q-triage-dev-forged', 'sns:Publish', topic))).toBe('deny');
+    }
+  });
+
+  it('let every alarm publish to the topics its actions name, and to no other', () => {
+    for (const [alarm, topics] of alarmTopics(template())) {
+      for (const topic of TOPICS) {
+        const decision = decide(template(), 'topics', fromService('cloudwatch.amazonaws.com', `<${alarm}.Arn>`, 'sns:Publish', topic));
+        expect({ alarm, topic, decision }).toEqual({ alarm, topic, decision: topics.includes(topic) ? 'allow' : 'deny' });
+      }
+    }
+  });
+
+  it.each(['sns:Subscribe', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:DeleteTopic'])(
+    'let only operators and CloudFormation deployments %s',
+    (action) => {
+      for (const topic of TOPICS) {
+        for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'topics', asCaller(arn, action, topic))).toBe('deny');
+        for (const arn of operatorsOf(template())) expect(decide(template(), 'topics', asCaller(arn, action, topic))).not.toBe('deny');
+        expect(decide(template(), 'topics', asCaller(role('DeployRole'), action, topic, viaCloudFormation))).not.toBe('deny');
+      }
+    },
+  );
+});
+
+describe.each(variants)('the queues with %s', (_label, template) => {
+  const CONSUME = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'];
+  const DLQS = ['<BufferDLQ.Arn>', '<RuleDeliveryDLQ.Arn>'];
+
+  it('let only triage and the operators consume the buffer', () => {
+    for (const action of CONSUME) {
+      expect(decide(template(), 'queues', asCaller(STACK_ROLE.triage, action, '<BufferQueue.Arn>'))).not.toBe('deny');
+      for (const arn of operatorsOf(template())) expect(decide(template(), 'queues', asCaller(arn, action, '<BufferQueue.Arn>'))).not.toBe('deny');
+      for (const arn of [...OUTSIDERS, STACK_ROLE.resync, STACK_ROLE.readiness]) {
+        expect(decide(template(), 'queues', asCaller(arn, action, '<BufferQueue.Arn>'))).toBe('deny');
+      }
+    }
+  });
+
+  it('let only the operators consume the dead-letter queues (nobody when none is listed)', () => {
+    for (const queue of DLQS) {
+      for (const action of CONSUME) {
+        for (const arn of operatorsOf(template())) expect(decide(template(), 'queues', asCaller(arn, action, queue))).not.toBe('deny');
+        for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'queues', asCaller(arn, action, queue))).toBe('deny');
+      }
+    }
+  });
+
+  it('let only operators and CloudFormation deployments change the queues', () => {
+    for (const queue of ['<BufferQueue.Arn>', ...DLQS]) {
+      for (const action of ['sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:DeleteQueue']) {
+        for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'queues', asCaller(arn, action, queue))).toBe('deny');
+        for (const arn of operatorsOf(template())) expect(decide(template(), 'queues', asCaller(arn, action, queue))).not.toBe('deny');
+        expect(decide(template(), 'queues', asCaller(role('DeployRole'), action, queue, viaCloudFormation))).not.toBe('deny');
+      }
+    }
+  });
+
+  it('put every queue of the stack under the policy', () => {
+    const queues = (resolve(template(), template().Resources.BufferQueuePolicy?.Properties?.Queues) as string[]).sort();
+    counted('queue policy coverage checks');
+    expect(queues).toEqual(resourcesOfType(template(), 'AWS::SQS::Queue').map(([name]) => `<${name}>`).sort());
+  });
+});
+
+describe.each(variants)('the state table with %s', (_label, template) => {
+  const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate'];
+
+  it('lets only triage, resync and the operators write', () => {
+    for (const action of WRITES) {
+      for (const arn of [STACK_ROLE.triage, STACK_ROLE.resync, ...operatorsOf(template())]) {
+        expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).not.toBe('deny');
+      }
+      for (const arn of [...OUTSIDERS, STACK_ROLE.readiness]) expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).toBe('deny');
+    }
+  });
+
+  it('lets only operators and CloudFormation deployments change the table or its policy', () => {
+    for (const action of ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy', 'dynamodb:DeleteTable', 'dynamodb:UpdateTimeToLive']) {
+      for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).toBe('deny');
+      for (const arn of operatorsOf(template())) expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).not.toBe('deny');
+      expect(decide(template(), 'table', asCaller(role('DeployRole'), action, '<StateTable.Arn>', viaCloudFormation))).not.toBe('deny');
+    }
+  });
+});
+
+describe.each(variants)('the stack key with %s', (_label, template) => {
+  /** The key statement that lets principals use the key through SQS, DynamoDB and S3 (root delegation aside). */
+  const viaServices = (): Statement[] => policyOf(template(), 'StackKey', ['KeyPolicy']).filter((statement) => statement.Sid === 'QueuesAndTableUseKeyForStackPrincipals');
+  const throughSqs = (arn: string): Request => ({
+    caller: { arn },
+    action: 'kms:Decrypt',
+    resource: '<StackKey.Arn>',
+    context: { 'kms:CallerAccount': '111122223333', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' },
+  });
+
+  it('lets only the stack principals use it through SQS, DynamoDB and S3', () => {
+    counted('policy evaluations', 2 + OUTSIDERS.length + operatorsOf(template()).length);
+    expect(viaServices()).toHaveLength(1);
+    for (const arn of [...Object.values(STACK_ROLE), ...operatorsOf(template())]) expect(evaluate(viaServices(), throughSqs(arn))).toBe('allow');
+    for (const arn of OUTSIDERS) expect(evaluate(viaServices(), throughSqs(arn))).toBe('no-decision');
+    expect(evaluate(viaServices(), { ...throughSqs(STACK_ROLE.triage), context: { 'kms:CallerAccount': '111122223333', 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } })).toBe(
+      'no-decision',
+    );
+  });
+
+  it('lets CloudWatch Logs use it for the three function log groups only', () => {
+    const groups = resourcesOfType(template(), 'AWS::Logs::LogGroup').map(([, group]) => String(group.Properties?.LogGroupName));
+    const forGroup = (name: string): Request => ({
+      caller: { service: 'logs.us-east-1.amazonaws.com' },
+      action: 'kms:GenerateDataKey',
+      resource: '<StackKey.Arn>',
+      context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-east-1:111122223333:log-group:${name}` },
+    });
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(decide(template(), 'key', forGroup(group))).toBe('allow');
+    expect(decide(template(), 'key', forGroup('/aws/lambda/q-triage-dev-triage-copy'))).toBe('no-decision');
+    expect(decide(template(), 'key', forGroup('/aws/lambda/other'))).toBe('no-decision');
+  });
+
+  it('encrypts every log group with the stack key', () => {
+    const groups = resourcesOfType(template(), 'AWS::Logs::LogGroup');
+    counted('log groups with the stack key', groups.length);
+    expect(groups.map(([name, group]) => [name, resolve(template(), group.Properties?.KmsKeyId)])).toEqual(groups.map(([name]) => [name, '<StackKey.Arn>']));
+  });
+});
+
+describe.each(variants)("the functions' own grants with %s", (_label, template) => {
+  // The lock-down must not lock the product out: whatever a function role's IAM policy grants on a topic,
+  // queue or table, the resource policy does not deny.
+  const GUARDED: Record<string, keyof typeof POLICIES> = {
+    '<AlertsTopic>': 'topics',
+    '<PagingTopic>': 'topics',
+    '<BufferQueue.Arn>': 'queues',
+    '<BufferDLQ.Arn>': 'queues',
+    '<RuleDeliveryDLQ.Arn>': 'queues',
+    '<StateTable.Arn>': 'table',
+  };
+
+  it('are never denied by the resource policies', () => {
+    const grants = policyStatements(template()).filter((entry) => entry.identity && entry.statement.Effect === 'Allow' && entry.owner in STACK_ROLE_OF);
+    let checked = 0;
+    for (const { owner, statement } of grants) {
+      for (const resource of asList(statement.Resource as string | string[]).filter((item) => item in GUARDED)) {
+        for (const action of asList(statement.Action)) {
+          checked += 1;
+          const decision = decide(template(), GUARDED[resource]!, asCaller(STACK_ROLE[STACK_ROLE_OF[owner]!], action, resource));
+          expect({ owner, action, resource, decision }).toEqual({ owner, action, resource, decision: expect.not.stringMatching(/^deny$/) });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
+
+const STACK_ROLE_OF: Record<string, keyof typeof STACK_ROLE> = { TriageRole: 'triage', ResyncRole: 'resync', ReadinessRole: 'readiness' };
+
+// ----------------------------------------------------------------------------- rules: source and self drop list
+
+describe.each(variants)('the CloudTrail rules with %s', (_label, template) => {
+  const patternOf = (rule: string) => resolve(template(), template().Resources[rule]?.Properties?.EventPattern) as Record<string, unknown>;
+  const selfPrincipals = (): string[] =>
+    (resolve(template(), template().Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables.SELF_PRINCIPALS!.split(',');
+
+  it('admit only events whose source starts with "aws." (custom PutEvents cannot claim one)', () => {
+    const forged = {
+      source: 'custom.qbusiness',
+      'detail-type': 'AWS API Call via CloudTrail',
+      detail: { eventSource: 'qbusiness.amazonaws.com', eventName: 'DeleteIndex', readOnly: false, userIdentity: { type: 'IAMUser' } },
+    };
+    for (const rule of RULES) {
+      counted('rule source checks', 2);
+      expect(patternOf(rule).source).toEqual([{ prefix: 'aws.' }]);
+      expect(matchesPattern(patternOf(rule), forged)).toBe(false);
+    }
+    expect(RULES.filter((rule) => matchesPattern(patternOf(rule), { ...forged, source: 'aws.qbusiness' }))).toEqual(['ActivityRule']);
+  });
+
+  it('drop exactly the exact role ARNs of SELF_PRINCIPALS (globs are left to the code)', () => {
+    const exact = selfPrincipals().filter((principal) => !principal.includes('*'));
+    for (const rule of RULES) {
+      const issuer = ((patternOf(rule).detail as Record<string, unknown>).userIdentity as { sessionContext: { sessionIssuer: { $or: { arn: unknown[] }[] } } }).sessionContext.sessionIssuer;
+      const dropped = issuer.$or.flatMap((branch) => branch.arn.flatMap((rule) => ((rule as Record<string, unknown>)['anything-but'] as string[] | undefined) ?? []));
+      counted('self drop list checks');
+      expect([...dropped].sort()).toEqual([...exact].sort());
+    }
+  });
+});
+
+describe('the self drop list per condition', () => {
+  const dropList = (template: Template): string => JSON.stringify(resolve(template, template.Resources.ActivityRule?.Properties?.EventPattern));
+
+  it('names the connector role only when the stack deploys it, and the identity role only when given', () => {
+    counted('self drop list checks', 4);
+    expect(dropList(base)).not.toContain('qb-datasource');
+    expect(dropList(assistant)).toContain('role/q-triage-dev-us-east-1-qb-datasource');
+    expect(dropList(base)).not.toContain('q-identity-bridge');
+    expect(dropList(assistant)).toContain('role/q-identity-bridge');
+  });
+});
+
+// ----------------------------------------------------------------------------- alarms
+
+/** Metrics the code emits in namespace QTriage: the pipeline's counters and resync's two figures. */
+const EMITTED_METRICS = new Set<string>([...METRIC_NAMES, 'PlaybookSyncFailed', 'PlaybookSyncAgeHours']);
+
+describe.each(variants)('the alarms with %s', (_label, template) => {
+  const alarm = (name: string) => resolve(template(), template().Resources[name]?.Properties) as Record<string, unknown>;
+
+  it('watch only metrics the code emits, under the namespace and service dimension the handlers use', () => {
+    const custom = resourcesOfType(template(), 'AWS::CloudWatch::Alarm').filter(([, resource]) => resource.Properties?.Namespace === 'QTriage');
+    const env = (resolve(template(), template().Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
+    counted('custom-metric alarms checked', custom.length);
+    expect(custom.length).toBeGreaterThanOrEqual(6);
+    for (const [name, resource] of custom) {
+      expect({ name, metric: resource.Properties?.MetricName, known: EMITTED_METRICS.has(String(resource.Properties?.MetricName)) }).toMatchObject({ known: true });
+      expect(resource.Properties?.Dimensions).toEqual([{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }]);
+    }
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('QTriage');
+  });
+
+  it('raise a heartbeat when no Q event reached triage for heartbeatHours (24 by default), and page', () => {
+    const heartbeat = alarm('HeartbeatAlarm');
+    counted('alarm checks');
+    expect(heartbeat).toMatchObject({ MetricName: 'EventsIn', Statistic: 'Sum', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(Number(heartbeat.Period) * Number(heartbeat.EvaluationPeriods)).toBe(24 * 3600);
+    expect(heartbeat.DatapointsToAlarm).toBe(heartbeat.EvaluationPeriods);
+    expect(heartbeat.AlarmActions).toEqual(['<AlertsTopic>', '<PagingTopic>']);
+  });
+
+  it('alarm on rejected events and on pages held back by the cap', () => {
+    counted('alarm checks', 2);
+    expect(alarm('EventsRejectedAlarm')).toMatchObject({ MetricName: 'EventsRejected', Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
+    expect(alarm('PagesSuppressedByCapAlarm')).toMatchObject({ MetricName: 'PagesSuppressedByCap', Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
+  });
+
+  it('page only for what blinds detection: no events, undeliverable or untriaged events, a stuck buffer', () => {
+    const paging = alarmTopics(template()).filter(([, topics]) => topics.includes('<PagingTopic>')).map(([name]) => name);
+    counted('alarm checks');
+    expect(paging.sort()).toEqual(['BufferAgeAlarm', 'BufferDLQAlarm', 'HeartbeatAlarm', 'RuleDeliveryDLQAlarm']);
+  });
+
+  it('stay within the evaluation range CloudWatch accepts (1 day below an hourly period, 7 days otherwise)', () => {
+    for (const [name, resource] of resourcesOfType(template(), 'AWS::CloudWatch::Alarm')) {
+      const range = Number(resource.Properties?.Period) * Number(resource.Properties?.EvaluationPeriods);
+      counted('alarm evaluation ranges checked');
+      expect({ name, within: range <= (Number(resource.Properties?.Period) < 3600 ? 86_400 : 604_800) }).toEqual({ name, within: true });
+    }
   });
 });
 
