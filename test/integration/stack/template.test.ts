@@ -464,6 +464,19 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
     expect(decide(template(), 'key', forGroup('/aws/lambda/other'))).toBe('no-decision');
   });
 
+  it("lets CloudWatch use it for the stack's alarms only", () => {
+    const forAlarm = (name: string): Request => ({
+      caller: { service: 'cloudwatch.amazonaws.com' },
+      action: 'kms:GenerateDataKey',
+      resource: '<StackKey.Arn>',
+      context: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${name}` },
+    });
+    for (const [, resource] of resourcesOfType(template(), 'AWS::CloudWatch::Alarm')) {
+      expect(decide(template(), 'key', forAlarm(String(resolve(template(), resource.Properties?.AlarmName))))).toBe('allow');
+    }
+    expect(decide(template(), 'key', forAlarm('other-stack-alarm'))).toBe('no-decision');
+  });
+
   it('encrypts every log group with the stack key', () => {
     const groups = resourcesOfType(template(), 'AWS::Logs::LogGroup');
     counted('log groups with the stack key', groups.length);
