@@ -484,6 +484,9 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
   });
 });
 
+/** The role resource of each function, to its key in STACK_ROLE. */
+const STACK_ROLE_OF: Record<string, keyof typeof STACK_ROLE> = { TriageRole: 'triage', ResyncRole: 'resync', ReadinessRole: 'readiness' };
+
 describe.each(variants)("the functions' own grants with %s", (_label, template) => {
   // The lock-down must not lock the product out: whatever a function role's IAM policy grants on a topic,
   // queue or table, the resource policy does not deny.
@@ -511,8 +514,6 @@ describe.each(variants)("the functions' own grants with %s", (_label, template) 
     expect(checked).toBeGreaterThan(10);
   });
 });
-
-const STACK_ROLE_OF: Record<string, keyof typeof STACK_ROLE> = { TriageRole: 'triage', ResyncRole: 'resync', ReadinessRole: 'readiness' };
 
 // ----------------------------------------------------------------------------- rules: source and self drop list
 
