@@ -39,7 +39,7 @@ async function expectedAlertIds(records: readonly Record<string, unknown>[]): Pr
     policy: defaultPolicy(),
     self: createSelfMatcher([SELF]),
     store: new MemoryStateStore(),
-    notifier: { publish: async (alert, kind) => void (kind === 'new' && ids.add(alert.id)) },
+    notifier: { send: async ({ alert, kind, route }) => void (kind === 'new' && route === 'alerts' && ids.add(alert.id)) },
     clock: systemClock,
     logger: createLogger({ silent: true }),
     metrics: new CountingMetrics(),

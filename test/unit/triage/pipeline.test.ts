@@ -370,13 +370,13 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
 
   test('near the deadline nothing is published and the records are returned for retry, not marked done', async () => {
     const store = new MemoryStateStore();
-    const { triage, notifier } = testPipeline({ store, remainingMs: () => 100, reserveMs: 5000 });
+    const { triage, notifier } = testPipeline({ store, reserveMs: 5000 });
 
-    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]));
+    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]), { remainingMs: () => 100 });
 
     expect(outcomes[0]?.status).toBe('failed');
     expect(notifier.messages).toHaveLength(0);
-    expect(await store.processed(['late'])).toEqual(new Set());
+    expect(await store.processed(['late'])).toEqual(new Map());
   });
 
   test('a state store failure fails only the records of that incident', async () => {
