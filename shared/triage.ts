@@ -448,12 +448,13 @@ export function createTriage(deps: TriageDeps): Triage {
     for (const [key, { rule, items }] of groups) {
       const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
       items.forEach((item, position) => {
-        const count = counts[position] ?? 0;
-        if (count < rule.threshold) return;
+        const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
+        // Every event of a window that reached the threshold joins, however late it arrived.
+        if (peak < rule.threshold) return;
         addWork(incidentKey(item.event.principal.key, rule.id), {
           index: item.index,
           event: item.event,
-          subject: subjectOfBurst(rule, count, policy.burstWindowMs),
+          subject: subjectOfBurst(rule, peak, policy.burstWindowMs),
           initialCount: count,
         });
       });

@@ -13,12 +13,14 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandOutput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, EventSample } from '../alerts/model';
 import type { Clock } from '../clock';
 import { sleep } from '../clock';
+import { windowCounts, type BurstCount } from './burst-window';
 import { ANY_DIGEST, type DeliveryClaim, type EventFingerprint, type IncidentRecord, type StateStore, type TimedEventId } from './store';
 
 export interface DynamoStateStoreOptions {
@@ -27,7 +29,7 @@ export interface DynamoStateStoreOptions {
   readonly clock: Clock;
   /** How long a processed-event marker is kept: longer than any redelivery (SQS keeps messages ≤ 14 days). */
   readonly processedTtlSeconds?: number;
-  /** Bucket size of the burst counters; the sliding window is approximated to one bucket. */
+  /** Bucket size of the burst counters (items per principal and rule); the window itself is exact. */
   readonly burstBucketMs?: number;
 }
 
@@ -35,7 +37,7 @@ const DAY_SECONDS = 86_400;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 8;
-/** Ids kept per burst bucket (about 40 bytes each): well under DynamoDB's 400 KB item limit. */
+/** Entries kept per burst bucket (about 50 bytes each): well under DynamoDB's 400 KB item limit. */
 const MAX_BUCKET_IDS = 5000;
 
 /** Under DynamoDB's 2,048-byte partition key limit with room to spare. */
@@ -124,80 +126,72 @@ export class DynamoStateStore implements StateStore {
   }
 
   /**
-   * Counters in fixed buckets, each the set of eventIDs counted in it: adding an id twice (a redelivery, a
-   * retried batch, another container) counts it once. The count for an event is its bucket's events counted
-   * before it plus the buckets before it that fall within the window. Past MAX_BUCKET_IDS ids a bucket counts
-   * in a plain number (far above any threshold, and under DynamoDB's item size limit).
+   * Counters in fixed buckets, each the set of `time|eventID` entries counted in it: adding an entry twice (a
+   * redelivery, a retried batch, another container) counts it once. Counts are over every entry, whatever order
+   * they arrived in (burst-window.ts). Past MAX_BUCKET_IDS entries a bucket counts in a plain number (far above
+   * any threshold, and under DynamoDB's item size limit).
    */
-  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]> {
+  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]> {
     if (events.length === 0) return [];
     const pk = partitionKey('burst', key);
     const bucketOf = (time: number): number => Math.floor(time / this.bucketMs) * this.bucketMs;
     const sortKey = (bucket: number): string => String(bucket).padStart(15, '0');
-    const added = new Map<number, string[]>();
+    const added = new Map<number, Set<string>>();
     for (const event of events) {
-      const ids = added.get(bucketOf(event.time)) ?? [];
-      if (!ids.includes(event.eventId)) ids.push(event.eventId);
-      added.set(bucketOf(event.time), ids);
+      const entries = added.get(bucketOf(event.time)) ?? new Set<string>();
+      entries.add(`${event.time}|${event.eventId}`);
+      added.set(bucketOf(event.time), entries);
     }
     const ttl = this.ttl(Math.ceil((windowMs * 2) / 1000) + 3600);
-    /** Per bucket: the ids counted before this call, and the plain count past the id limit. */
-    const before = new Map<number, { ids: Set<string>; extra: number }>();
-    for (const [bucket, ids] of added) {
+    for (const [bucket, entries] of added) {
       const Key = { pk, sk: sortKey(bucket) };
       try {
-        const response = await this.client.send(
+        await this.client.send(
           new UpdateCommand({
             TableName: this.table,
             Key,
             UpdateExpression: 'ADD #ids :ids SET #ttl = :ttl',
             ConditionExpression: 'attribute_not_exists(#ids) OR size(#ids) < :max',
             ExpressionAttributeNames: { '#ids': 'ids', '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':ids': new Set(ids), ':ttl': ttl, ':max': MAX_BUCKET_IDS },
-            ReturnValues: 'ALL_OLD',
+            ExpressionAttributeValues: { ':ids': entries, ':ttl': ttl, ':max': MAX_BUCKET_IDS },
           }),
         );
-        before.set(bucket, { ids: new Set((response.Attributes?.ids as Set<string> | undefined) ?? []), extra: Number(response.Attributes?.extra ?? 0) });
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
-        const response = await this.client.send(
+        await this.client.send(
           new UpdateCommand({
             TableName: this.table,
             Key,
             UpdateExpression: 'ADD #extra :n SET #ttl = :ttl',
             ExpressionAttributeNames: { '#extra': 'extra', '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':n': ids.length, ':ttl': ttl },
-            ReturnValues: 'ALL_OLD',
+            ExpressionAttributeValues: { ':n': entries.size, ':ttl': ttl },
           }),
         );
-        const old = response.Attributes ?? {};
-        before.set(bucket, { ids: new Set<string>(), extra: ((old.ids as Set<string> | undefined)?.size ?? 0) + Number(old.extra ?? 0) });
       }
     }
-    const bucketsInWindow = Math.max(1, Math.floor(windowMs / this.bucketMs));
-    const earliest = bucketOf(Math.min(...events.map((event) => event.time))) - bucketsInWindow * this.bucketMs;
-    const latest = bucketOf(Math.max(...events.map((event) => event.time)));
-    const response = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': sortKey(earliest), ':to': sortKey(latest) },
-        ConsistentRead: true,
-      }),
-    );
-    const stored = new Map<number, number>();
-    for (const item of response.Items ?? []) stored.set(Number(item.sk), ((item.ids as Set<string> | undefined)?.size ?? 0) + Number(item.extra ?? 0));
-    const newSoFar = new Map<number, Set<string>>();
-    return events.map((event) => {
-      const bucket = bucketOf(event.time);
-      const old = before.get(bucket) ?? { ids: new Set<string>(), extra: 0 };
-      const fresh = newSoFar.get(bucket) ?? new Set<string>();
-      newSoFar.set(bucket, fresh);
-      if (!old.ids.has(event.eventId)) fresh.add(event.eventId);
-      let count = old.ids.size + old.extra + fresh.size;
-      for (let step = 1; step < bucketsInWindow; step += 1) count += stored.get(bucket - step * this.bucketMs) ?? 0;
-      return count;
-    });
+    const earliest = bucketOf(Math.min(...events.map((event) => event.time)) - windowMs);
+    const latest = bucketOf(Math.max(...events.map((event) => event.time)) + windowMs);
+    const times: number[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': sortKey(earliest), ':to': sortKey(latest) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of response.Items ?? []) {
+        for (const entry of (item.ids as Set<string> | undefined) ?? []) times.push(Number(entry.slice(0, entry.indexOf('|'))));
+        // Past the entry limit only a number is kept: those events count at their bucket's start.
+        for (let n = 0; n < Number(item.extra ?? 0); n += 1) times.push(Number(item.sk));
+      }
+      startKey = response.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    times.sort((a, b) => a - b);
+    return windowCounts(times, events.map((event) => event.time), windowMs);
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {

@@ -1,9 +1,10 @@
+import { windowCounts, type BurstCount } from './burst-window';
 import type { DeliveryClaim, EventFingerprint, IncidentRecord, StateStore, TimedEventId } from './store';
 
-/** Single-process state for replay and tests. Exact sliding windows; no TTLs (the process is short-lived). */
+/** Single-process state for replay and tests. No TTLs: the process is short-lived. */
 export class MemoryStateStore implements StateStore {
   private readonly done = new Map<string, EventFingerprint>();
-  private readonly bursts = new Map<string, { entries: TimedEventId[]; counted: Set<string> }>();
+  private readonly bursts = new Map<string, { times: number[]; counted: Set<string> }>();
   private readonly incidents = new Map<string, IncidentRecord>();
   private readonly deliveries = new Map<string, { delivered: boolean; leaseUntil: number }>();
   private readonly pages = new Map<number, Set<string>>();
@@ -21,34 +22,17 @@ export class MemoryStateStore implements StateStore {
     for (const event of events) this.done.set(event.eventId, event);
   }
 
-  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]> {
-    const burst = this.bursts.get(key) ?? { entries: [], counted: new Set<string>() };
-    const { entries, counted } = burst;
-    const counts: number[] = [];
+  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]> {
+    const burst = this.bursts.get(key) ?? { times: [], counted: new Set<string>() };
+    const fresh: number[] = [];
     for (const event of events) {
-      if (!counted.has(event.eventId)) {
-        counted.add(event.eventId);
-        // Events arrive in time order within a batch; a late one is inserted in place.
-        let index = entries.length;
-        while (index > 0 && (entries[index - 1] as TimedEventId).time > event.time) index -= 1;
-        entries.splice(index, 0, event);
-      }
-      const since = event.time - windowMs;
-      let count = 0;
-      for (let i = entries.length - 1; i >= 0; i -= 1) {
-        const time = (entries[i] as TimedEventId).time;
-        if (time <= since) break;
-        if (time <= event.time) count += 1;
-      }
-      counts.push(count);
+      if (burst.counted.has(event.eventId)) continue;
+      burst.counted.add(event.eventId);
+      fresh.push(event.time);
     }
-    // Keep only what a later window can still see.
-    const newest = entries[entries.length - 1]?.time ?? 0;
-    const keepFrom = entries.findIndex((entry) => entry.time > newest - windowMs);
-    const dropped = keepFrom < 0 ? entries.length : keepFrom;
-    for (const entry of entries.splice(0, dropped)) counted.delete(entry.eventId);
+    if (fresh.length > 0) burst.times = [...burst.times, ...fresh].sort((a, b) => a - b);
     this.bursts.set(key, burst);
-    return counts;
+    return windowCounts(burst.times, events.map((event) => event.time), windowMs);
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {

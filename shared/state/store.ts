@@ -1,3 +1,4 @@
+import type { BurstCount } from './burst-window';
 import type { Alert, EventSample } from '../alerts/model';
 
 /** An open aggregation window: the alert as last published (or about to be), plus bookkeeping. */
@@ -43,11 +44,11 @@ export interface StateStore {
   processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>>;
   markProcessed(events: readonly EventFingerprint[]): Promise<void>;
   /**
-   * Adds events to a per-principal burst counter and returns, for each event in order, how many
-   * counted events fall in the window ending at that event's time. Idempotent per eventId: an event
-   * counted before (a redelivery, a retried batch, another container) is not counted again.
+   * Adds events to a per-principal burst counter and returns, for each event in order, its window counts
+   * (burst-window.ts). Idempotent per eventId: an event counted before (a redelivery, a retried batch,
+   * another container) is not counted again.
    */
-  addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]>;
+  addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]>;
   getIncident(key: string): Promise<IncidentRecord | undefined>;
   /** Writes only if the stored version equals `expectedVersion` (undefined: no item). False on conflict. */
   putIncident(record: IncidentRecord, expectedVersion: number | undefined): Promise<boolean>;
