@@ -12,6 +12,8 @@ export interface ProxiedRequest {
 }
 
 export type FaultDecision = 'forward' | 'throttle' | 'drop';
+/** What a test decides: a proxy decision, or `kill` (drop this request and every later one of the invocation). */
+export type WorldDecision = FaultDecision | 'kill';
 
 export interface FaultProxy {
   readonly endpoint: string;

@@ -7,7 +7,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startDynamo, type LocalDynamo } from './dynalite';
-import { startFaultProxy, type FaultDecision, type FaultProxy, type ProxiedRequest } from './fault-proxy';
+import { startFaultProxy, type FaultProxy, type ProxiedRequest, type WorldDecision } from './fault-proxy';
 import { startHttpStub, type HttpStub } from './http-stub';
 import { localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
@@ -40,7 +40,7 @@ export interface FaultWorld {
   readonly queue: SimulatedQueue;
   readonly accepted: AcceptedMessage[];
   snsFault: (message: PublishedMessage, now: number) => SnsFault;
-  dynamoFault: (request: ProxiedRequest, now: number) => FaultDecision;
+  dynamoFault: (request: ProxiedRequest, now: number) => WorldDecision;
   send(records: readonly Record<string, unknown>[]): void;
   /** Runs the containers until the queue is empty (deleted or dead-lettered), moving the clock to each redelivery. */
   drain(): Promise<void>;
@@ -83,7 +83,13 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     if (fault === 'accept-then-kill') killed = true;
     return snsPublished(index);
   });
-  proxy.setFault((request) => (killed ? 'drop' : world.dynamoFault(request, now())));
+  proxy.setFault((request) => {
+    if (killed) return 'drop';
+    const decision = world.dynamoFault(request, now());
+    if (decision !== 'kill') return decision;
+    killed = true;
+    return 'drop';
+  });
   Object.assign(process.env, {
     ...localTriageEnvironment({
       tableName: dynamo.tableName,
@@ -178,7 +184,7 @@ export interface Tally {
   readonly lost: number;
   readonly duplicated: number;
   readonly phantom: number;
-  /** Repeats of one message that carried another message id (must be 0: a repeat carries the same id). */
+  /** Repeats of one message that did not carry the first one's message id (must be 0: a repeat carries the same id). */
   readonly repeatsWithNewId: number;
 }
 
@@ -210,7 +216,7 @@ export function tally(accepted: readonly AcceptedMessage[], topic: string, expec
     lost: remaining.length,
     duplicated: firsts.length - byAlert.size + (updateKeys.length - new Set(updateKeys).size),
     phantom,
-    repeatsWithNewId: repeats.filter(([first, repeat]) => first.attributes.messageId !== repeat.attributes.messageId).length,
+    repeatsWithNewId: repeats.filter(([first, repeat]) => first.attributes.messageId === undefined || first.attributes.messageId !== repeat.attributes.messageId).length,
   };
 }
 
