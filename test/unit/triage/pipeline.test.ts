@@ -449,3 +449,67 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     ]);
   });
 });
+
+describe('triage pipeline: identity through retries and reused eventIDs', () => {
+  test('two incidents of one principal and rule in one batch, the first failing: the retry sends it as its own alert', async () => {
+    const { triage, notifier } = testPipeline();
+    const first = record({ eventName: 'DeleteIndex', second: 0 });
+    const second = record({ eventName: 'DeleteIndex', second: 900 });
+    notifier.failNext = 1;
+
+    const failed = await triage.process(inputs([first, second]));
+    const retried = await triage.process(inputs([first]));
+
+    expect(failed.outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'alerted']);
+    expect(retried.outcomes.map((outcome) => outcome.status)).toEqual(['alerted']);
+    expect(notifier.messages.filter((message) => message.kind === 'new').map((message) => message.alert.firstSeen).sort()).toEqual([
+      '2026-11-20T14:00:00.000Z',
+      '2026-11-20T14:15:00.000Z',
+    ]);
+    expect(notifier.messages.filter((message) => message.kind === 'update')).toEqual([]);
+  });
+
+  test('a redelivered record is a duplicate; the same eventID with other content is triaged and reported', async () => {
+    const { triage, notifier } = testPipeline();
+    const forged = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' });
+    const real = record({ eventName: 'DeleteIndex', eventId: 'reused' });
+
+    await triage.process(inputs([forged]));
+    const again = await triage.process(inputs([forged]));
+    const { outcomes } = await triage.process(inputs([real]));
+
+    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(outcomes[0]?.status).toBe('alerted');
+    const rules = notifier.messages.map((message) => message.alert.rule);
+    expect(rules.sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
+    const reuse = notifier.messages.find((message) => message.alert.rule === 'event-id-reused');
+    expect(reuse?.alert).toMatchObject({ severity: 'LOW', title: 'eventID reused with different content' });
+    expect(reuse?.alert.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
+  });
+
+  test('replay reports a reused eventID the same way, across files', async () => {
+    const { triage } = testPipeline({ mode: 'deferred' });
+    const run = triage.open();
+
+    await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' })]));
+    const later = await run.add(inputs([record({ eventName: 'DeleteIndex', eventId: 'reused' })]));
+    await run.finish();
+    const alerts = await triage.flush();
+
+    expect(later[0]?.status).not.toBe('duplicate');
+    expect(alerts.map((alert) => alert.rule).sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
+  });
+
+  test('each message carries a stable id: a retried alert is sent with the id of its failed attempt', async () => {
+    const { triage, notifier } = testPipeline();
+    const event = record({ eventName: 'DeleteIndex', eventId: 'retry-id' });
+    notifier.failNext = 1;
+
+    await triage.process(inputs([event]));
+    await triage.process(inputs([event]));
+
+    expect(notifier.messages).toHaveLength(1);
+    expect(notifier.pages).toHaveLength(1);
+    expect(notifier.messages[0]?.id).not.toBe(notifier.pages[0]?.id);
+  });
+});
