@@ -1,7 +1,9 @@
 /**
  * The triage pipeline, the same for the Lambda and for `q-triage replay`:
  * validate → de-duplicate → classify → stateful rules → aggregate into incidents → enrich → publish.
- * Everything that touches the outside world is injected.
+ * Everything that touches the outside world is injected. Incident persistence (engine/incidents.ts),
+ * sending each message once and the page cap (engine/delivery.ts) and content de-duplication
+ * (engine/fingerprint.ts) are stages of their own; this module admits, counts bursts and runs them.
  */
 import type { Alert, Enrichment, EventSample, PrincipalContext } from './alerts/model';
 import { incidentKey, sampleOf, subjectOfBurst, subjectOfEvent, type LocalizedSubject } from './alerts/builder';
