@@ -106,7 +106,7 @@ async function replayThrough(enricher: Enricher, inputs: readonly TriageInput[])
     policy: defaultPolicy(),
     self: createSelfMatcher(['arn:aws:sts::*:assumed-role/q-triage-*']),
     store: new MemoryStateStore(),
-    notifier: { publish: async () => undefined },
+    notifier: { send: async () => undefined },
     clock: systemClock,
     logger,
     metrics: new CountingMetrics(),

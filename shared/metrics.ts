@@ -13,6 +13,8 @@ export const METRIC_NAMES = [
   'EnrichmentAnswered',
   'EnrichmentFailed',
   'EnrichmentCircuitOpen',
+  'EventIdReused',
+  'DeliveryRecordFailures',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

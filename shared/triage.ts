@@ -1,18 +1,12 @@
 /**
  * The triage pipeline, the same for the Lambda and for `q-triage replay`:
  * validate → de-duplicate → classify → stateful rules → aggregate into incidents → enrich → publish.
- * Everything that touches the outside world is injected.
+ * Everything that touches the outside world is injected. Incident persistence (engine/incidents.ts),
+ * sending each message once and the page cap (engine/delivery.ts) and content de-duplication
+ * (engine/fingerprint.ts) are stages of their own; this module admits, counts bursts and runs them.
  */
-import type { Alert, Enrichment, PrincipalContext } from './alerts/model';
-import {
-  foldEvent,
-  incidentKey,
-  openAlert,
-  subjectOfBurst,
-  subjectOfEvent,
-  type AlertSubject,
-  type LocalizedSubject,
-} from './alerts/builder';
+import type { Alert, Enrichment, EventSample, PrincipalContext } from './alerts/model';
+import { incidentKey, sampleOf, subjectOfBurst, subjectOfEvent, type LocalizedSubject } from './alerts/builder';
 import { createClassifier, type Classification } from './classify/classify';
 import type { BurstRule, Policy } from './classify/policy';
 import type { SelfMatcher } from './classify/self';
@@ -21,8 +15,12 @@ import { mapLimit } from './concurrency';
 import { normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
 import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
+import { createDelivery, messageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
+import { contentDigest, EVENT_ID_REUSED_RULE, eventIdReusedSubject } from './engine/fingerprint';
+import { createIncidents, type Generation, type Work } from './engine/incidents';
+import type { Notifier, OutgoingMessage } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
-import type { IncidentRecord, StateStore } from './state/store';
+import { ANY_DIGEST, type EventFingerprint, type StateStore } from './state/store';
 
 /**
  * One input: a parsed value, or the reason it was refused before it got here (malformed JSON, bad gzip,
@@ -55,9 +53,7 @@ export interface BatchResult {
   readonly published: readonly { readonly alert: Alert; readonly kind: 'new' | 'update' }[];
 }
 
-export interface Notifier {
-  publish(alert: Alert, kind: 'new' | 'update'): Promise<void>;
-}
+export type { Notifier } from './notify/types';
 export interface Enricher {
   enrich(alert: Alert): Promise<Enrichment>;
 }
@@ -86,17 +82,21 @@ export interface TriageDeps {
    * `deferred` (replay): publish every incident once, in its final state, on `flush()`.
    */
   readonly mode?: 'immediate' | 'deferred';
-  /** Milliseconds left before the caller's deadline; publishing stops when fewer than `reserveMs` remain. */
-  readonly remainingMs?: () => number;
+  /** Publishing stops when fewer than this many milliseconds remain before the caller's deadline. */
   readonly reserveMs?: number;
   readonly publishConcurrency?: number;
   /** Alert texts in the alert locale, loaded once before the first batch (see shared/playbook/localized-table.ts). */
   readonly localizedText?: () => Promise<(operation: string) => LocalizedSubject | undefined>;
 }
 
+export interface ProcessOptions {
+  /** Milliseconds left before this call's deadline (the Lambda invocation's); without it, no deadline. */
+  readonly remainingMs?: () => number;
+}
+
 export interface Triage {
   /** One batch (the Lambda's): every input to its outcome. */
-  process(inputs: readonly TriageInput[]): Promise<BatchResult>;
+  process(inputs: readonly TriageInput[], options?: ProcessOptions): Promise<BatchResult>;
   /** A run over more input than one batch should hold (replay): see TriageRun. */
   open(): TriageRun;
   /** Deferred mode: publish every incident seen. Immediate mode: nothing to do. */
@@ -116,31 +116,15 @@ export interface TriageRun {
   finish(): Promise<readonly { readonly position: number; readonly outcome: InputOutcome }[]>;
 }
 
-/** One incident generation touched by a batch, and what must be published for it. */
-interface Touched {
-  alert: Alert;
-  /** This writer holds the lease to publish the incident's first message. */
-  publishNew: boolean;
-  /** An already-published incident got events: publish an update. */
-  publishUpdate: boolean;
-  /** The generation is the one stored (a generation closed within the batch is not). */
-  stored: boolean;
-  readonly eventIndexes: Set<number>;
-}
-
-interface Work {
-  readonly index: number;
-  readonly event: TriageEvent;
-  readonly subject: AlertSubject;
-  readonly initialCount: number;
-}
-
 /** A classified event on its way through the stateful part; `index` is its input position. */
 interface Admitted {
   readonly index: number;
   readonly id: string;
   readonly event: TriageEvent;
   readonly classification: Classification;
+  readonly fingerprint: EventFingerprint;
+  /** The other record of a reused eventID, when this one's content differs from it. */
+  readonly reusedFrom?: EventSample;
 }
 
 /** Records the outcome of the input at a position. */
@@ -151,7 +135,6 @@ function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classi
   return rule.countsAuthFailures ? classification.authFailure : event.errorCode === undefined && rule.operations.includes(event.eventName);
 }
 
-const LEASE_MS = 60_000;
 /**
  * CloudTrail records a call after it happens. A time further ahead of the clock than this is a forged or broken
  * record, and would keep its incident open and its state alive until that time.
@@ -168,11 +151,10 @@ function fromTheFuture(event: TriageEvent): NormalizeResult {
 
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
-const MAX_WRITE_ATTEMPTS = 8;
 
-export class IncidentConflictError extends Error {
-  override readonly name = 'IncidentConflictError';
-}
+export { IncidentConflictError } from './engine/incidents';
+
+type Published = BatchResult['published'][number];
 
 export function createTriage(deps: TriageDeps): Triage {
   const { policy, store, notifier, clock, logger, metrics } = deps;
@@ -180,147 +162,62 @@ export function createTriage(deps: TriageDeps): Triage {
   const reserveMs = deps.reserveMs ?? 0;
   const pagesPerHour = deps.pagesPerHour ?? 20;
   const classify = createClassifier(policy, deps.self);
+  const incidents = createIncidents({ store, policy, logger });
+  const delivery = createDelivery({ store, notifier, clock, logger, metrics, pagesPerHour });
   /** Deferred mode: every incident generation by alert id, in its latest state. */
   const deferred = new Map<string, Alert>();
 
-  const expired = (alert: Alert, event: TriageEvent): boolean =>
-    event.time - Date.parse(alert.lastSeen) > policy.aggregationWindowMs ||
-    event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
-  /**
-   * An event that would lift an incident to the paging severities starts an incident of its own: updates never
-   * page, so a denied CreatePlugin (MEDIUM) must not absorb the successful one (HIGH) that follows it.
-   */
-  const escalates = (alert: Alert, subject: AlertSubject): boolean =>
-    isPagingSeverity(subject.severity) && !isPagingSeverity(alert.severity);
-
-  /** Applies one key's work items, in time order, to its stored incident; retries on a lost race. */
-  async function applyToIncident(key: string, items: readonly Work[]): Promise<Touched[]> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await store.getIncident(key);
-      const now = clock.now();
-      const generations: Touched[] = [];
-      let current: Touched | undefined;
-      if (stored !== undefined) {
-        const canPublishFirst = !stored.published && stored.publishLeaseUntil <= now;
-        current = { alert: stored.alert, publishNew: canPublishFirst, publishUpdate: false, stored: true, eventIndexes: new Set() };
-      }
-      for (const item of items) {
-        if (current === undefined || expired(current.alert, item.event) || escalates(current.alert, item.subject)) {
-          if (current !== undefined && current.eventIndexes.size > 0) {
-            current.stored = false;
-            generations.push(current);
-          }
-          current = {
-            alert: openAlert(item.subject, item.event, item.initialCount),
-            publishNew: true,
-            publishUpdate: false,
-            stored: true,
-            eventIndexes: new Set([item.index]),
-          };
-          continue;
-        }
-        current.alert = foldEvent(current.alert, item.subject, item.event);
-        current.eventIndexes.add(item.index);
-        if (stored !== undefined && current.alert.id === stored.alert.id && stored.published) current.publishUpdate = true;
-      }
-      if (current === undefined) return [];
-      generations.push(current);
-      if (current.publishUpdate) current.alert = { ...current.alert, updates: current.alert.updates + 1 };
-      const record: IncidentRecord = {
-        key,
-        version: (stored?.version ?? 0) + 1,
-        alert: current.alert,
-        published: stored !== undefined && stored.alert.id === current.alert.id ? stored.published : false,
-        publishLeaseUntil: current.publishNew ? now + LEASE_MS : (stored?.alert.id === current.alert.id ? stored.publishLeaseUntil : 0),
-      };
-      if (await store.putIncident(record, stored?.version)) return generations;
-      logger.debug('incident write lost a race; retrying', { incidentKey: key, attempt });
-    }
-    throw new IncidentConflictError(`incident ${key} kept changing under concurrent writers`);
-  }
-
-  async function enrichAndPage(alert: Alert): Promise<Alert> {
-    const pageable = isPagingSeverity(alert.severity);
+  /** Adds the playbook answer and the principal's context, as far as the alert's severity asks for them. */
+  async function enrich(alert: Alert): Promise<Alert> {
     const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
     const wantsEnrichment = deps.enricher !== undefined && alert.enrichment === undefined;
-    // Most alerts of a replay: nothing to ask and nothing to page.
-    if (!pageable && !wantsContext && !wantsEnrichment) return alert.paged ? { ...alert, paged: false } : alert;
-    let paged = false;
-    const reasons = [...alert.reasons];
-    if (pageable) {
-      const hour = Math.floor(Date.parse(alert.firstSeen) / 3_600_000) * 3_600_000;
-      const count = await store.countPage(hour);
-      paged = count <= pagesPerHour;
-      if (!paged) {
-        metrics.count('PagesSuppressedByCap');
-        reasons.push(`not paged: the cap of ${pagesPerHour} pages per hour was reached`);
-        if (count === pagesPerHour + 1) await publishCapSummary(alert, hour);
-      }
-    }
+    if (!wantsContext && !wantsEnrichment) return alert;
     const [enrichment, context] = await Promise.all([
       wantsEnrichment ? deps.enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
       wantsContext ? deps.context?.describe(alert) : Promise.resolve(undefined),
     ]);
     if (wantsEnrichment && enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
-    return { ...alert, paged, reasons, enrichment: enrichment ?? alert.enrichment, context: context ?? alert.context };
+    return { ...alert, enrichment: enrichment ?? alert.enrichment, context: context ?? alert.context };
   }
 
-  async function publishCapSummary(alert: Alert, hour: number): Promise<void> {
-    const summary: Alert = {
-      ...alert,
-      id: `page-cap-${hour}`,
-      rule: 'page-cap',
-      title: `Paging cap reached: ${pagesPerHour} pages this hour; further HIGH/CRITICAL alerts go to the alerts topic only`,
-      description: 'The page cap protects responders from an alert storm. Review the alerts topic for everything raised since.',
-      paged: true,
-      count: 0,
-      eventIds: [],
-      samples: [],
-    };
-    await notifier.publish(summary, 'new');
-    metrics.count('Pages');
-  }
-
-  async function markPublished(key: string, alert: Alert): Promise<void> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await store.getIncident(key);
-      if (stored === undefined || stored.alert.id !== alert.id) return;
-      const record: IncidentRecord = {
-        ...stored,
-        version: stored.version + 1,
-        published: true,
-        publishLeaseUntil: 0,
-        alert: { ...stored.alert, enrichment: alert.enrichment, paged: alert.paged },
-      };
-      if (await store.putIncident(record, stored.version)) return;
+  /**
+   * An incident's first message on the alerts topic and, for HIGH and CRITICAL within the cap, its page; each
+   * sent once. The cap counts the hour of sending (replay, which sends nothing live, the hour the incident began).
+   */
+  async function deliverNew(generation: Generation): Promise<{ alert: Alert; sent: DeliveryResult }> {
+    let alert: Alert = generation.alert.paged ? { ...generation.alert, paged: false } : generation.alert;
+    let page: PageDecision | undefined;
+    if (isPagingSeverity(alert.severity)) {
+      const hourStart = delivery.hourOf(mode === 'deferred' ? Date.parse(alert.firstSeen) : clock.now());
+      page = await delivery.decidePage(alert, hourStart);
+      alert = page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
     }
-    throw new IncidentConflictError(`could not mark incident ${key} published`);
+    alert = await enrich(alert);
+    const message: OutgoingMessage = { id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' };
+    const [sent, paged] = await Promise.allSettled([delivery.sendOnce(message), page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert)]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (paged.status === 'rejected') throw paged.reason;
+    if (sent.value === 'sent') metrics.count('AlertsPublished');
+    logger.info('alert delivered', { alertId: alert.id, rule: alert.rule, severity: alert.severity, paged: alert.paged, count: alert.count, sent: sent.value, page: paged.value });
+    return { alert, sent: sent.value };
   }
 
-  /** Gives the first-publish lease back so that a retry can publish at once. */
-  async function releaseLease(key: string, alert: Alert): Promise<void> {
-    const stored = await store.getIncident(key);
-    if (stored === undefined || stored.alert.id !== alert.id || stored.published) return;
-    await store.putIncident({ ...stored, version: stored.version + 1, publishLeaseUntil: 0 }, stored.version);
-  }
-
-  async function publishTouched(key: string, touched: Touched): Promise<{ alert: Alert; kind: 'new' | 'update' } | undefined> {
-    if (touched.publishNew) {
-      const alert = await enrichAndPage(touched.alert);
-      await notifier.publish(alert, 'new');
-      metrics.count('AlertsPublished');
-      if (alert.paged) metrics.count('Pages');
-      if (touched.stored) await markPublished(key, alert);
-      logger.info('alert published', { alertId: alert.id, rule: alert.rule, severity: alert.severity, paged: alert.paged, count: alert.count });
-      return { alert, kind: 'new' };
+  /** What a generation still owes: its first message (and page), or its latest update; then the incident's record of it. */
+  async function deliverGeneration(key: string, generation: Generation): Promise<Published | undefined> {
+    if (generation.publishNew) {
+      const { alert, sent } = await deliverNew(generation);
+      if (generation.stored) await incidents.markAnnounced(key, alert);
+      return sent === 'sent' ? { alert, kind: 'new' } : undefined;
     }
-    if (touched.publishUpdate) {
-      await notifier.publish(touched.alert, 'update');
+    if (!generation.publishUpdate) return undefined;
+    const alert = generation.alert;
+    const sent = await delivery.sendOnce({ id: messageIdOf(alert, 'update', 'alerts'), route: 'alerts', alert, kind: 'update' });
+    if (sent === 'sent') {
       metrics.count('AlertUpdatesPublished');
-      logger.info('alert update published', { alertId: touched.alert.id, updates: touched.alert.updates, count: touched.alert.count });
-      return { alert: touched.alert, kind: 'update' };
+      logger.info('alert update published', { alertId: alert.id, updates: alert.updates, count: alert.count });
     }
-    return undefined;
+    await incidents.markAnnounced(key, alert);
+    return sent === 'sent' ? { alert, kind: 'update' } : undefined;
   }
 
   let localized: Promise<(operation: string) => LocalizedSubject | undefined> | undefined;
@@ -337,7 +234,7 @@ export function createTriage(deps: TriageDeps): Triage {
    * Validates, de-duplicates (against the store and `seen`) and classifies; settles rejections and
    * duplicates (input i is position `offset + i`). Returns the events, in event-time order.
    */
-  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Set<string>): Promise<Admitted[]> {
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid: { index: number; id: string; event: TriageEvent }[] = [];
     const latestTime = clock.now() + MAX_EVENT_TIME_AHEAD_MS;
@@ -355,19 +252,26 @@ export function createTriage(deps: TriageDeps): Triage {
     });
 
     const already = await store.processed(valid.map((item) => item.event.eventId));
-    const fresh = valid.filter(({ index, id, event }) => {
-      // Seen before and remember it in one lookup (a replay makes one per event, into a set of all of them).
-      const seenBefore = seen.size;
-      if (already.has(event.eventId) || seen.add(event.eventId).size === seenBefore) {
+    const fresh: (typeof valid[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    for (const { index, id, event } of valid) {
+      const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
+      const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
+      if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
         settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
-        return false;
+        continue;
       }
-      return true;
-    });
+      if (earlier !== undefined) {
+        metrics.count('EventIdReused');
+        logger.warn('eventID reused with different content', { eventId: event.eventId, source: id });
+      }
+      // The first content seen stays the reference: a third copy is compared with it too.
+      if (earlier === undefined) seen.set(event.eventId, fingerprint);
+      fresh.push({ index, id, event, fingerprint, reusedFrom: earlier?.sample });
+    }
     fresh.sort((a, b) => a.event.time - b.event.time);
 
-    const admitted = fresh.map(({ index, id, event }) => ({ index, id, event, classification: classify(event) }));
+    const admitted = fresh.map((item): Admitted => ({ ...item, classification: classify(item.event) }));
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
     if (deps.activity !== undefined && selfCount < admitted.length) {
@@ -389,7 +293,7 @@ export function createTriage(deps: TriageDeps): Triage {
    * Stateful rules, incidents and publishing for admitted events (in event-time order); settles each
    * and marks the done ones processed.
    */
-  async function runStateful(admitted: readonly Admitted[], settle: Settle): Promise<BatchResult['published']> {
+  async function runStateful(admitted: readonly Admitted[], settle: Settle, remainingMs?: () => number): Promise<BatchResult['published']> {
     const localize = await localizer();
     const others = admitted.filter((item) => !item.classification.self);
     const work = new Map<string, Work[]>();
@@ -398,8 +302,23 @@ export function createTriage(deps: TriageDeps): Triage {
       if (list === undefined) work.set(key, [item]);
       else list.push(item);
     };
-    await applyBurstRules(others, addWork);
-    for (const { index, event, classification } of others) {
+    const failedIndexes = new Map<number, string>();
+    const fail = (indexes: Iterable<number>, reason: string): void => {
+      for (const index of indexes) failedIndexes.set(index, reason);
+    };
+    try {
+      await applyBurstRules(others, addWork);
+    } catch (error) {
+      // Without the counters no burst can be judged: every event goes back to the queue, none is half-counted.
+      logger.error('burst counters failed; records will be retried', { error: error as Error });
+      fail(others.map((item) => item.index), `state store: ${(error as Error).message}`);
+      work.clear();
+    }
+    for (const { index, event, classification, reusedFrom } of others) {
+      if (failedIndexes.has(index)) continue;
+      if (reusedFrom !== undefined) {
+        addWork(incidentKey(event.principal.key, EVENT_ID_REUSED_RULE), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
+      }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
       addWork(incidentKey(event.principal.key, classification.rule), {
         index,
@@ -409,19 +328,17 @@ export function createTriage(deps: TriageDeps): Triage {
       });
     }
 
-    const failedIndexes = new Map<number, string>();
     const alertIdsByIndex = new Map<number, string[]>();
-    const published: { alert: Alert; kind: 'new' | 'update' }[] = [];
-    const keyed = [...work.entries()];
+    const published: Published[] = [];
     const concurrency = deps.publishConcurrency ?? 8;
 
-    await mapLimit(keyed, concurrency, async ([key, items]) => {
-      let generations: Touched[];
+    await mapLimit([...work.entries()], concurrency, async ([key, items]) => {
+      let generations: Generation[];
       try {
-        generations = await applyToIncident(key, items);
+        generations = await incidents.apply(key, items);
       } catch (error) {
         logger.error('incident update failed; records will be retried', { incidentKey: key, error: error as Error });
-        for (const item of items) failedIndexes.set(item.index, `state store: ${(error as Error).message}`);
+        fail(items.map((item) => item.index), `state store: ${(error as Error).message}`);
         return;
       }
       for (const generation of generations) {
@@ -434,26 +351,20 @@ export function createTriage(deps: TriageDeps): Triage {
           deferred.set(generation.alert.id, generation.alert);
           continue;
         }
-        const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < reserveMs;
         try {
-          if (outOfTime) throw new Error('near the function timeout: left for retry');
-          const message = await publishTouched(key, generation);
+          if (remainingMs !== undefined && remainingMs() < reserveMs) throw new Error('near the function timeout: left for retry');
+          const message = await deliverGeneration(key, generation);
           if (message !== undefined) published.push(message);
         } catch (error) {
           metrics.count('PublishFailures');
-          logger.error('alert not published; records will be retried', { incidentKey: key, alertId: generation.alert.id, error: error as Error });
-          for (const index of generation.eventIndexes) failedIndexes.set(index, `publish: ${(error as Error).message}`);
-          if (generation.publishNew && generation.stored) {
-            await releaseLease(key, generation.alert).catch((releaseError: unknown) => {
-              logger.warn('lease release failed; it expires on its own', { incidentKey: key, error: releaseError as Error });
-            });
-          }
+          logger.error('alert not delivered; records will be retried', { incidentKey: key, alertId: generation.alert.id, error: error as Error });
+          fail(generation.eventIndexes, `publish: ${(error as Error).message}`);
         }
       }
     });
 
-    const done: string[] = [];
-    for (const { index, id, event, classification } of admitted) {
+    const done: EventFingerprint[] = [];
+    for (const { index, id, event, classification, fingerprint } of admitted) {
       const failure = failedIndexes.get(index);
       if (failure !== undefined) {
         settle(index, { id, status: 'failed', reason: failure, event });
@@ -461,25 +372,40 @@ export function createTriage(deps: TriageDeps): Triage {
       }
       const alertIds = alertIdsByIndex.get(index) ?? NO_ALERT_IDS;
       settle(index, { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds });
-      done.push(event.eventId);
+      done.push(fingerprint);
     }
     if (failedIndexes.size > 0) metrics.count('RecordsRetried', failedIndexes.size);
-    if (done.length > 0) await store.markProcessed(done);
+    if (done.length > 0) await markProcessed(admitted, done, settle);
     return published;
   }
 
-  async function process(inputs: readonly TriageInput[]): Promise<BatchResult> {
+  /**
+   * Marks the done events processed. If that write fails, they go back to the queue: the retry finds every
+   * message delivered and every count already made, so it sends nothing twice.
+   */
+  async function markProcessed(admitted: readonly Admitted[], done: readonly EventFingerprint[], settle: Settle): Promise<void> {
+    try {
+      await store.markProcessed(done);
+    } catch (error) {
+      logger.error('processed markers not written; records will be retried', { error: error as Error });
+      const reason = `state store: ${(error as Error).message}`;
+      const doneIds = new Set(done.map((fingerprint) => fingerprint.eventId));
+      for (const { index, id, event } of admitted) if (doneIds.has(event.eventId)) settle(index, { id, status: 'failed', reason, event });
+    }
+  }
+
+  async function process(inputs: readonly TriageInput[], options: ProcessOptions = {}): Promise<BatchResult> {
     const outcomes = new Array<InputOutcome>(inputs.length);
     const settle: Settle = (index, outcome) => {
       outcomes[index] = outcome;
     };
-    const admitted = await admit(inputs, 0, settle, new Set());
-    const published = await runStateful(admitted, settle);
+    const admitted = await admit(inputs, 0, settle, new Map());
+    const published = await runStateful(admitted, settle, options.remainingMs);
     return { outcomes, published };
   }
 
   function open(): TriageRun {
-    const seen = new Set<string>();
+    const seen = new Map<string, EventFingerprint>();
     const held: Admitted[] = [];
     let offset = 0;
     return {
@@ -524,12 +450,13 @@ export function createTriage(deps: TriageDeps): Triage {
     for (const [key, { rule, items }] of groups) {
       const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
       items.forEach((item, position) => {
-        const count = counts[position] ?? 0;
-        if (count < rule.threshold) return;
+        const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
+        // Every event of a window that reached the threshold joins, however late it arrived.
+        if (peak < rule.threshold) return;
         addWork(incidentKey(item.event.principal.key, rule.id), {
           index: item.index,
           event: item.event,
-          subject: subjectOfBurst(rule, count, policy.burstWindowMs),
+          subject: subjectOfBurst(rule, peak, policy.burstWindowMs),
           initialCount: count,
         });
       });
@@ -540,14 +467,23 @@ export function createTriage(deps: TriageDeps): Triage {
     if (mode !== 'deferred') return [];
     const alerts = [...deferred.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
     deferred.clear();
-    // Enrich concurrently, publish in order: replay output is deterministic.
-    const finished = await mapLimit(alerts, deps.publishConcurrency ?? 8, enrichAndPage);
-    for (const alert of finished) {
-      await notifier.publish(alert, 'new');
-      metrics.count('AlertsPublished');
-      if (alert.paged) metrics.count('Pages');
+    // Page decisions in time order (the cap goes to the first), enrichment concurrently, output in order: replay is deterministic.
+    const decided: { alert: Alert; page?: PageDecision }[] = [];
+    for (const alert of alerts) {
+      if (!isPagingSeverity(alert.severity)) {
+        decided.push({ alert });
+        continue;
+      }
+      const page = await delivery.decidePage(alert, delivery.hourOf(Date.parse(alert.firstSeen)));
+      decided.push({ alert: page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] }, page });
     }
-    return finished;
+    const finished = await mapLimit(decided, deps.publishConcurrency ?? 8, async ({ alert, page }) => ({ alert: await enrich(alert), page }));
+    for (const { alert, page } of finished) {
+      await delivery.sendOnce({ id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' });
+      metrics.count('AlertsPublished');
+      if (page !== undefined) await delivery.sendPage(page, alert);
+    }
+    return finished.map(({ alert }) => alert);
   }
 
   return { process, open, flush };

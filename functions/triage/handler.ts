@@ -6,12 +6,12 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadTriageConfig } from '../../shared/config';
 import { parseMessageBody } from '../../shared/events/sqs';
 import { createLogger } from '../../shared/logger';
-import { createAwsTriage } from '../../shared/runtime/triage';
+import { batchResponse, createAwsTriage } from '../../shared/runtime/triage';
 
 // Cold start: configuration, clients and policy once per container; a bad deployment fails here.
 const logger = createLogger({ serviceName: 'q-triage-triage' });
 const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
-const triageFor = createAwsTriage({
+const triage = createAwsTriage({
   config: loadTriageConfig(process.env),
   env: process.env,
   logger,
@@ -20,10 +20,9 @@ const triageFor = createAwsTriage({
 
 /** SQS batch → pipeline → partial batch response: only transient failures go back to the queue. */
 export async function triageBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const triage = triageFor(() => context.getRemainingTimeInMillis());
   const inputs = event.Records.map((record) => ({ id: record.messageId, ...parseMessageBody(record.body) }));
-  const { outcomes } = await triage.process(inputs);
-  return { batchItemFailures: outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => ({ itemIdentifier: outcome.id })) };
+  const { outcomes } = await triage.process(inputs, { remainingMs: () => context.getRemainingTimeInMillis() });
+  return batchResponse(outcomes);
 }
 
 export const handler = middy(triageBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

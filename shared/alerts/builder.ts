@@ -77,7 +77,7 @@ export function incidentKey(principalKey: string, rule: string): string {
   return `${principalKey}#${rule}`;
 }
 
-function sampleOf(event: TriageEvent): EventSample {
+export function sampleOf(event: TriageEvent): EventSample {
   return {
     eventId: event.eventId,
     eventName: event.eventName,

@@ -1,4 +1,4 @@
-export type { Notifier, PublishKind } from './types';
+export type { Notifier, OutgoingMessage, PublishKind, Route } from './types';
 export {
   createSnsNotifier,
   PublishFailedError,
@@ -6,7 +6,6 @@ export {
   messageAttributes,
   subjectFor,
   isRetryablePublishError,
-  pageOnNewHighSeverity,
   SNS_MAX_MESSAGE_BYTES,
   SUBJECT_MAX_CHARS,
 } from './sns';

@@ -10,26 +10,27 @@
  *   set on every Publish. SNS matches subscription filter policies against the attributes given
  *   to Publish, so filtering works with the JSON structure; what the JSON structure loses is the
  *   *delivery* of the attributes to subscribers. That is why the JSON body repeats every one.
- * - Paging: a `new` HIGH or CRITICAL alert is published to the paging topic as well; updates
- *   never page.
+ * - One message per call: the pipeline decides what goes to the alerts topic and what pages (severity,
+ *   page cap), and gives each message a stable id, carried in the JSON body (`messageId`), in the text
+ *   body's last line and as the `messageId` attribute.
  * - Size: the whole request (all bodies, subject, attributes) is kept under SNS's 256 KiB by
  *   shortening the alert level by level (shared/notify/trim.ts) and marking it `truncated`.
  * - Retries: the SDK retries each call itself; around that, a bounded retry with exponential
  *   backoff and full jitter on throttling, 5xx and network errors. Then `PublishFailedError`
  *   (with `cause`), which the handler maps to a failed SQS record: nothing is swallowed.
- * - Duplicates: a retried SQS record can publish the same message twice. FIFO topics get a
- *   MessageDeduplicationId; on standard topics consumers dedup on `alertId` + `updates`.
+ * - Duplicates: the pipeline keeps a delivery record per message id and sends each message once. FIFO
+ *   topics also get it as MessageDeduplicationId; on standard topics the one repeat the pipeline cannot
+ *   rule out (a crash between SNS accepting and the record being written) carries the same `messageId`.
  */
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
 import { dominantEventName, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
-import { isPagingSeverity } from '../playbook/types';
 import { sleep as defaultSleep } from '../clock';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
 import { TRIM_LEVELS, trimAlert } from './trim';
-import type { Notifier, PublishKind } from './types';
+import type { Notifier, OutgoingMessage, PublishKind, Route } from './types';
 
 /** SNS's limit on the whole message: bodies plus attributes. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -70,14 +71,9 @@ export interface SnsNotifierOptions {
   /** Injected for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  /** Which alerts page. Default: `new` alerts of HIGH or CRITICAL severity. */
-  readonly shouldPage?: (alert: Alert, kind: PublishKind) => boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 5000 };
-
-export const pageOnNewHighSeverity = (alert: Alert, kind: PublishKind): boolean =>
-  kind === 'new' && isPagingSeverity(alert.severity);
 
 /**
  * Error names worth another attempt: the SNS model's exceptions (`Throttled` → ThrottledException,
@@ -128,8 +124,9 @@ function attribute(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: cleaned === '' ? 'unknown' : cleaned };
 }
 
-export function messageAttributes(alert: Alert, kind: PublishKind): Record<string, MessageAttributeValue> {
+export function messageAttributes(alert: Alert, kind: PublishKind, messageId?: string): Record<string, MessageAttributeValue> {
   return {
+    ...(messageId === undefined ? {} : { messageId: attribute(messageId) }),
     severity: attribute(alert.severity),
     category: attribute(alert.category),
     rule: attribute(alert.rule),
@@ -146,9 +143,10 @@ export function subjectFor(alert: Alert, kind: PublishKind): string {
 }
 
 /** The per-protocol bodies of one alert (MessageStructure json). */
-export function messageBodies(alert: Alert, options: RenderOptions): Record<string, string> {
-  const text = renderText(alert, options);
-  const json = JSON.stringify(renderJson(alert, options));
+export function messageBodies(alert: Alert, options: RenderOptions, messageId?: string): Record<string, string> {
+  const rendered = renderText(alert, options);
+  const text = messageId === undefined ? rendered : `${rendered}\n\nMessage id: ${messageId}`;
+  const json = JSON.stringify(messageId === undefined ? renderJson(alert, options) : { messageId, ...renderJson(alert, options) });
   return {
     default: text,
     sqs: json,
@@ -176,13 +174,13 @@ export interface BuiltPublish {
 }
 
 /** The Publish request for an alert, shortened as far as needed to fit under the SNS limit. */
-export function buildPublish(alert: Alert, kind: PublishKind, maxBytes = SNS_MAX_MESSAGE_BYTES - SIZE_MARGIN_BYTES): BuiltPublish {
+export function buildPublish(alert: Alert, kind: PublishKind, messageId?: string, maxBytes = SNS_MAX_MESSAGE_BYTES - SIZE_MARGIN_BYTES): BuiltPublish {
   const Subject = subjectFor(alert, kind);
-  const MessageAttributes = messageAttributes(alert, kind);
+  const MessageAttributes = messageAttributes(alert, kind, messageId);
   let built: BuiltPublish | undefined;
   for (const [trimLevel, level] of TRIM_LEVELS.entries()) {
     const trimmed = trimAlert(alert, level);
-    const Message = JSON.stringify(messageBodies(trimmed.alert, { kind, truncated: trimmed.truncated }));
+    const Message = JSON.stringify(messageBodies(trimmed.alert, { kind, truncated: trimmed.truncated }, messageId));
     const input = { Message, MessageStructure: 'json', Subject, MessageAttributes };
     built = { input, bytes: publishSize(input), trimLevel, truncated: trimmed.truncated };
     if (built.bytes <= maxBytes) return built;
@@ -191,11 +189,9 @@ export function buildPublish(alert: Alert, kind: PublishKind, maxBytes = SNS_MAX
   return built as BuiltPublish;
 }
 
-/** FIFO topics need a group and a deduplication id; the same alert state always maps to the same id. */
-function fifoFields(topicArn: string, alert: Alert, kind: PublishKind): Partial<PublishCommandInput> {
-  return topicArn.endsWith('.fifo')
-    ? { MessageGroupId: stableId(alert.id), MessageDeduplicationId: stableId(alert.id, String(alert.updates), kind) }
-    : {};
+/** FIFO topics need a group and a deduplication id: the message id, the same on every retry. */
+function fifoFields(topicArn: string, message: OutgoingMessage): Partial<PublishCommandInput> {
+  return topicArn.endsWith('.fifo') ? { MessageGroupId: stableId(message.alert.id), MessageDeduplicationId: message.id } : {};
 }
 
 export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
@@ -204,14 +200,15 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const shouldPage = options.shouldPage ?? pageOnNewHighSeverity;
+  const topicOf: Record<Route, string> = { alerts: alertsTopicArn, paging: pagingTopicArn };
 
-  async function publishTo(topicArn: string, alert: Alert, kind: PublishKind, built: BuiltPublish): Promise<void> {
-    const input: PublishCommandInput = { TopicArn: topicArn, ...built.input, ...fifoFields(topicArn, alert, kind) };
+  async function publishTo(topicArn: string, message: OutgoingMessage, built: BuiltPublish): Promise<void> {
+    const { alert, kind } = message;
+    const input: PublishCommandInput = { TopicArn: topicArn, ...built.input, ...fifoFields(topicArn, message) };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const output = await client.send(new PublishCommand(input));
-        logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempt });
+        logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: message.id, snsMessageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempt });
         return;
       } catch (error) {
         const retryable = isRetryablePublishError(error);
@@ -229,13 +226,10 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   }
 
   return {
-    async publish(alert: Alert, kind: PublishKind): Promise<void> {
-      const built = buildPublish(alert, kind);
-      if (built.truncated) logger.warn('alert shortened to fit SNS', { alertId: alert.id, bytes: built.bytes, trimLevel: built.trimLevel });
-      const topics = shouldPage(alert, kind) ? [alertsTopicArn, pagingTopicArn] : [alertsTopicArn];
-      const results = await Promise.allSettled(topics.map((topicArn) => publishTo(topicArn, alert, kind, built)));
-      const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failure !== undefined) throw failure.reason;
+    async send(message: OutgoingMessage): Promise<void> {
+      const built = buildPublish(message.alert, message.kind, message.id);
+      if (built.truncated) logger.warn('alert shortened to fit SNS', { alertId: message.alert.id, bytes: built.bytes, trimLevel: built.trimLevel });
+      await publishTo(topicOf[message.route], message, built);
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import type { Alert } from '../alerts/model';
 import { renderJson, renderText } from '../alerts/render';
-import type { Notifier, PublishKind } from './types';
+import type { Notifier, OutgoingMessage, PublishKind } from './types';
 
 export type StdoutFormat = 'text' | 'json';
 
@@ -30,7 +30,9 @@ function write(stream: Writable, chunk: string): Promise<void> {
 export function createStdoutNotifier(options: StdoutNotifierOptions): Notifier {
   const { stream, format } = options;
   return {
-    publish(alert: Alert, kind: PublishKind): Promise<void> {
+    // One output per alert state: a page is the same alert again, already shown with `paged`.
+    async send({ route, alert, kind }: OutgoingMessage): Promise<void> {
+      if (route !== 'alerts') return;
       const chunk = format === 'json' ? alertJsonLine(alert, kind) : `${renderText(alert, { kind })}\n${SEPARATOR}`;
       return write(stream, chunk);
     },

@@ -3,7 +3,21 @@ import type { Alert } from '../alerts/model';
 /** `new` for the first message of an incident, `update` for every later one. */
 export type PublishKind = 'new' | 'update';
 
-/** Where alerts go: SNS in Lambda, stdout in the CLI. Throws when the alert could not be delivered. */
+/** The alerts topic gets every message; the paging topic the pages and the page-cap summary. */
+export type Route = 'alerts' | 'paging';
+
+/**
+ * One SNS message. `id` is stable across retries (derived from the alert, its update number, the kind and the
+ * route): the delivery record is kept under it, and subscribers get it in the body to drop a repeat.
+ */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly route: Route;
+  readonly alert: Alert;
+  readonly kind: PublishKind;
+}
+
+/** Where alerts go: SNS in Lambda, stdout in the CLI. Throws when the message could not be delivered. */
 export interface Notifier {
-  publish(alert: Alert, kind: PublishKind): Promise<void>;
+  send(message: OutgoingMessage): Promise<void>;
 }

@@ -15,7 +15,7 @@ import type { MetricsSink } from '../metrics';
 import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
-import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type Notifier, type Triage } from '../triage';
+import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type InputOutcome, type Notifier, type Triage } from '../triage';
 
 export interface AwsTriageDeps {
   readonly config: TriageConfig;
@@ -50,8 +50,6 @@ function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
       alertsTopicArn: config.alertsTopicArn,
       pagingTopicArn: config.pagingTopicArn,
       logger,
-      // The pipeline decides paging (severity, page cap); the notifier only routes.
-      shouldPage: (alert, kind) => kind === 'new' && alert.paged,
     });
   });
   const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
@@ -70,11 +68,11 @@ function localAdapters(): Adapters {
 /** A notifier built on first use. */
 function lazyNotifier(load: () => Promise<Notifier>): Notifier {
   const notifier = lazy(load);
-  return { publish: async (alert, kind) => (await notifier()).publish(alert, kind) };
+  return { send: async (message) => (await notifier()).send(message) };
 }
 
-/** Returns a factory: the clients and policy are built now (cold start), the deadline per invocation. */
-export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number) => Triage {
+/** The engine, built once per container (cold start): clients, policy and caches live as long as it does. */
+export function createAwsTriage(deps: AwsTriageDeps): Triage {
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
@@ -99,22 +97,34 @@ export function createAwsTriage(deps: AwsTriageDeps): (remainingMs: () => number
           ]);
           return loadLocalizedText(s3PlaybookSource(new S3Client({}), playbooksBucket), config.alertLocale);
         };
-  return (remainingMs) =>
-    createTriage({
-      policy,
-      self,
-      store,
-      notifier,
-      clock,
-      logger,
-      metrics,
-      enricher,
-      context,
-      activity,
-      pagesPerHour: config.pagesPerHour,
-      mode: 'immediate',
-      remainingMs,
-      reserveMs: config.deadlineReserveMs,
-      localizedText,
-    });
+  return createTriage({
+    policy,
+    self,
+    store,
+    notifier,
+    clock,
+    logger,
+    metrics,
+    enricher,
+    context,
+    activity,
+    pagesPerHour: config.pagesPerHour,
+    mode: 'immediate',
+    reserveMs: config.deadlineReserveMs,
+    localizedText,
+  });
+}
+
+/** Every record of a batch failed (a dependency is down): the invocation fails, so Lambda's SQS poller backs off. */
+export class BatchFailedError extends Error {
+  override readonly name = 'BatchFailedError';
+}
+
+/** The SQS partial batch response: only transient failures go back to the queue; all of them, and the invocation throws. */
+export function batchResponse(outcomes: readonly InputOutcome[]): { batchItemFailures: { itemIdentifier: string }[] } {
+  const failed = outcomes.filter((outcome): outcome is Extract<InputOutcome, { status: 'failed' }> => outcome.status === 'failed');
+  if (failed.length > 0 && failed.length === outcomes.length) {
+    throw new BatchFailedError(`all ${failed.length} records failed, first: ${failed[0]?.reason ?? ''}`);
+  }
+  return { batchItemFailures: failed.map((outcome) => ({ itemIdentifier: outcome.id })) };
 }

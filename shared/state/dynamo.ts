@@ -7,18 +7,21 @@ import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   type BatchGetCommandOutput,
   type BatchWriteCommandOutput,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandOutput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Alert } from '../alerts/model';
+import type { Alert, EventSample } from '../alerts/model';
 import type { Clock } from '../clock';
 import { sleep } from '../clock';
-import type { IncidentRecord, StateStore, TimedEventId } from './store';
+import { windowCounts, type BurstCount } from './burst-window';
+import { ANY_DIGEST, type DeliveryClaim, type EventFingerprint, type IncidentRecord, type StateStore, type TimedEventId } from './store';
 
 export interface DynamoStateStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -26,7 +29,7 @@ export interface DynamoStateStoreOptions {
   readonly clock: Clock;
   /** How long a processed-event marker is kept: longer than any redelivery (SQS keeps messages ≤ 14 days). */
   readonly processedTtlSeconds?: number;
-  /** Bucket size of the burst counters; the sliding window is approximated to one bucket. */
+  /** Bucket size of the burst counters (items per principal and rule); the window itself is exact. */
   readonly burstBucketMs?: number;
 }
 
@@ -34,6 +37,8 @@ const DAY_SECONDS = 86_400;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 8;
+/** Entries kept per burst bucket (about 50 bytes each): well under DynamoDB's 400 KB item limit. */
+const MAX_BUCKET_IDS = 5000;
 
 /** Under DynamoDB's 2,048-byte partition key limit with room to spare. */
 const MAX_KEY_BYTES = 1024;
@@ -79,28 +84,37 @@ export class DynamoStateStore implements StateStore {
     return Math.floor(this.clock.now() / 1000) + seconds;
   }
 
-  async processed(eventIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  async processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>> {
+    const found = new Map<string, EventFingerprint>();
     for (const chunk of chunks([...new Set(eventIds)], BATCH_GET_LIMIT)) {
       let keys: Record<string, unknown>[] | undefined = chunk.map((id) => ({ pk: `event#${id}`, sk: 'done' }));
       for (let round = 0; keys !== undefined && keys.length > 0; round += 1) {
         if (round >= MAX_UNPROCESSED_ROUNDS) throw new StateStoreError('BatchGet kept returning unprocessed keys');
         if (round > 0) await sleep(Math.min(50 * 2 ** round, 1000));
         const response: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk' } } }),
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, digest, #sample', ExpressionAttributeNames: { '#sample': 'sample' } } } }),
         );
-        for (const item of response.Responses?.[this.table] ?? []) found.add(String(item.pk).slice('event#'.length));
+        for (const item of response.Responses?.[this.table] ?? []) {
+          const eventId = String(item.pk).slice('event#'.length);
+          // A marker written before digests existed matches any content: it was a real, triaged event.
+          found.set(eventId, {
+            eventId,
+            digest: typeof item.digest === 'string' ? item.digest : ANY_DIGEST,
+            sample: typeof item.sample === 'string' ? (JSON.parse(item.sample) as EventSample) : { eventId, eventName: 'unknown', eventTime: '', resourceArns: [] },
+          });
+        }
         keys = response.UnprocessedKeys?.[this.table]?.Keys;
       }
     }
     return found;
   }
 
-  async markProcessed(eventIds: readonly string[]): Promise<void> {
+  async markProcessed(events: readonly EventFingerprint[]): Promise<void> {
     const ttl = this.ttl(this.processedTtlSeconds);
-    for (const chunk of chunks([...new Set(eventIds)], BATCH_WRITE_LIMIT)) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = chunk.map((id) => ({
-        PutRequest: { Item: { pk: `event#${id}`, sk: 'done', ttl } },
+    const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
+    for (const chunk of chunks(unique, BATCH_WRITE_LIMIT)) {
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = chunk.map((event) => ({
+        PutRequest: { Item: { pk: `event#${event.eventId}`, sk: 'done', ttl, digest: event.digest, sample: JSON.stringify(event.sample) } },
       }));
       for (let round = 0; requests !== undefined && requests.length > 0; round += 1) {
         if (round >= MAX_UNPROCESSED_ROUNDS) throw new StateStoreError('BatchWrite kept returning unprocessed items');
@@ -112,54 +126,72 @@ export class DynamoStateStore implements StateStore {
   }
 
   /**
-   * Counters in fixed buckets (ADD is atomic, so concurrent instances sum correctly). The count for an
-   * event is: its bucket's earlier events plus the buckets before it that fall within the window.
+   * Counters in fixed buckets, each the set of `time|eventID` entries counted in it: adding an entry twice (a
+   * redelivery, a retried batch, another container) counts it once. Counts are over every entry, whatever order
+   * they arrived in (burst-window.ts). Past MAX_BUCKET_IDS entries a bucket counts in a plain number (far above
+   * any threshold, and under DynamoDB's item size limit).
    */
-  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]> {
+  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]> {
     if (events.length === 0) return [];
     const pk = partitionKey('burst', key);
     const bucketOf = (time: number): number => Math.floor(time / this.bucketMs) * this.bucketMs;
-    const added = new Map<number, number>();
-    for (const event of events) added.set(bucketOf(event.time), (added.get(bucketOf(event.time)) ?? 0) + 1);
+    const sortKey = (bucket: number): string => String(bucket).padStart(15, '0');
+    const added = new Map<number, Set<string>>();
+    for (const event of events) {
+      const entries = added.get(bucketOf(event.time)) ?? new Set<string>();
+      entries.add(`${event.time}|${event.eventId}`);
+      added.set(bucketOf(event.time), entries);
+    }
     const ttl = this.ttl(Math.ceil((windowMs * 2) / 1000) + 3600);
-    const stored = new Map<number, number>();
-    for (const [bucket, count] of added) {
-      const response = await this.client.send(
-        new UpdateCommand({
+    for (const [bucket, entries] of added) {
+      const Key = { pk, sk: sortKey(bucket) };
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: 'ADD #ids :ids SET #ttl = :ttl',
+            ConditionExpression: 'attribute_not_exists(#ids) OR size(#ids) < :max',
+            ExpressionAttributeNames: { '#ids': 'ids', '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':ids': entries, ':ttl': ttl, ':max': MAX_BUCKET_IDS },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: 'ADD #extra :n SET #ttl = :ttl',
+            ExpressionAttributeNames: { '#extra': 'extra', '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':n': entries.size, ':ttl': ttl },
+          }),
+        );
+      }
+    }
+    const earliest = bucketOf(Math.min(...events.map((event) => event.time)) - windowMs);
+    const latest = bucketOf(Math.max(...events.map((event) => event.time)) + windowMs);
+    const times: number[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
           TableName: this.table,
-          Key: { pk, sk: String(bucket).padStart(15, '0') },
-          UpdateExpression: 'ADD #count :n SET #ttl = :ttl',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':n': count, ':ttl': ttl },
-          ReturnValues: 'UPDATED_NEW',
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': sortKey(earliest), ':to': sortKey(latest) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
         }),
       );
-      stored.set(bucket, Number(response.Attributes?.count ?? count));
-    }
-    const bucketsInWindow = Math.max(1, Math.floor(windowMs / this.bucketMs));
-    const earliest = bucketOf(Math.min(...events.map((event) => event.time))) - bucketsInWindow * this.bucketMs;
-    const latest = bucketOf(Math.max(...events.map((event) => event.time)));
-    const response = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': String(earliest).padStart(15, '0'), ':to': String(latest).padStart(15, '0') },
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of response.Items ?? []) {
-      const bucket = Number(item.sk);
-      if (!stored.has(bucket)) stored.set(bucket, Number(item.count ?? 0));
-    }
-    const seenInBucket = new Map<number, number>();
-    return events.map((event) => {
-      const bucket = bucketOf(event.time);
-      const position = (seenInBucket.get(bucket) ?? 0) + 1;
-      seenInBucket.set(bucket, position);
-      let count = (stored.get(bucket) ?? 0) - (added.get(bucket) ?? 0) + position;
-      for (let step = 1; step < bucketsInWindow; step += 1) count += stored.get(bucket - step * this.bucketMs) ?? 0;
-      return count;
-    });
+      for (const item of response.Items ?? []) {
+        for (const entry of (item.ids as Set<string> | undefined) ?? []) times.push(Number(entry.slice(0, entry.indexOf('|'))));
+        // Past the entry limit only a number is kept: those events count at their bucket's start.
+        for (let n = 0; n < Number(item.extra ?? 0); n += 1) times.push(Number(item.sk));
+      }
+      startKey = response.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    times.sort((a, b) => a - b);
+    return windowCounts(times, events.map((event) => event.time), windowMs);
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {
@@ -172,7 +204,7 @@ export class DynamoStateStore implements StateStore {
       key,
       version: Number(item.version),
       published: item.published === true,
-      publishLeaseUntil: Number(item.publishLeaseUntil ?? 0),
+      announcedUpdates: Number(item.announcedUpdates ?? 0),
       alert: JSON.parse(String(item.alert)) as Alert,
     };
   }
@@ -187,7 +219,7 @@ export class DynamoStateStore implements StateStore {
             sk: 'current',
             version: record.version,
             published: record.published,
-            publishLeaseUntil: record.publishLeaseUntil,
+            announcedUpdates: record.announcedUpdates,
             alertId: record.alert.id,
             alert: JSON.stringify(record.alert),
             // Kept two days past the last event: long enough for any window, short enough to stay small.
@@ -204,17 +236,78 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async countPage(hourStart: number): Promise<number> {
-    const response = await this.client.send(
-      new UpdateCommand({
+  async claimDelivery(messageId: string, now: number, leaseMs: number): Promise<DeliveryClaim> {
+    const Key = { pk: `delivery#${messageId}`, sk: 'message' };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...Key, state: 'sending', leaseUntil: now + leaseMs, ttl: this.ttl(this.processedTtlSeconds) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const current = await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
+    return current.Item?.state === 'delivered' ? 'delivered' : 'busy';
+  }
+
+  async markDelivered(messageId: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
         TableName: this.table,
-        Key: { pk: `pages#${hourStart}`, sk: 'count' },
-        UpdateExpression: 'ADD pages :one SET #ttl = :ttl',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(hourStart / 1000) + 2 * DAY_SECONDS },
-        ReturnValues: 'UPDATED_NEW',
+        Item: { pk: `delivery#${messageId}`, sk: 'message', state: 'delivered', ttl: this.ttl(this.processedTtlSeconds) },
       }),
     );
-    return Number(response.Attributes?.pages ?? 1);
+  }
+
+  async releaseDelivery(messageId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `delivery#${messageId}`, sk: 'message' },
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  async reservePage(hourStart: number, messageId: string, cap: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `pages#${hourStart}`, sk: 'slots' },
+          UpdateExpression: 'ADD held :id SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(held) OR size(held) < :cap OR contains(held, :message)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':id': new Set([messageId]), ':message': messageId, ':cap': cap, ':ttl': Math.floor(hourStart / 1000) + 2 * DAY_SECONDS },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releasePage(hourStart: number, messageId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `pages#${hourStart}`, sk: 'slots' },
+        UpdateExpression: 'DELETE held :id',
+        ExpressionAttributeValues: { ':id': new Set([messageId]) },
+      }),
+    );
   }
 }

@@ -1,2 +1,4 @@
-export type { StateStore, IncidentRecord, TimedEventId } from './store';
+export type { StateStore, IncidentRecord, TimedEventId, EventFingerprint, DeliveryClaim } from './store';
+export { ANY_DIGEST } from './store';
 export { MemoryStateStore } from './memory';
+export type { BurstCount } from './burst-window';

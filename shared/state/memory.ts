@@ -1,40 +1,38 @@
-import type { IncidentRecord, StateStore, TimedEventId } from './store';
+import { windowCounts, type BurstCount } from './burst-window';
+import type { DeliveryClaim, EventFingerprint, IncidentRecord, StateStore, TimedEventId } from './store';
 
-/** Single-process state for replay and tests. Exact sliding windows; no TTLs (the process is short-lived). */
+/** Single-process state for replay and tests. No TTLs: the process is short-lived. */
 export class MemoryStateStore implements StateStore {
-  private readonly done = new Set<string>();
-  private readonly bursts = new Map<string, number[]>();
+  private readonly done = new Map<string, EventFingerprint>();
+  private readonly bursts = new Map<string, { times: number[]; counted: Set<string> }>();
   private readonly incidents = new Map<string, IncidentRecord>();
-  private readonly pages = new Map<number, number>();
+  private readonly deliveries = new Map<string, { delivered: boolean; leaseUntil: number }>();
+  private readonly pages = new Map<number, Set<string>>();
 
-  async processed(eventIds: readonly string[]): Promise<Set<string>> {
-    return new Set(eventIds.filter((id) => this.done.has(id)));
-  }
-
-  async markProcessed(eventIds: readonly string[]): Promise<void> {
-    for (const id of eventIds) this.done.add(id);
-  }
-
-  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]> {
-    const times = this.bursts.get(key) ?? [];
-    const counts: number[] = [];
-    for (const event of events) {
-      // Events arrive in time order within a batch; a late one is inserted in place.
-      let index = times.length;
-      while (index > 0 && (times[index - 1] as number) > event.time) index -= 1;
-      times.splice(index, 0, event.time);
-      const since = event.time - windowMs;
-      let first = 0;
-      while (first < times.length && (times[first] as number) <= since) first += 1;
-      let count = 0;
-      for (let i = first; i < times.length && (times[i] as number) <= event.time; i += 1) count += 1;
-      counts.push(count);
+  async processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>> {
+    const found = new Map<string, EventFingerprint>();
+    for (const id of eventIds) {
+      const stored = this.done.get(id);
+      if (stored !== undefined) found.set(id, stored);
     }
-    // Keep only what a later window can still see.
-    const newest = times[times.length - 1] ?? 0;
-    const keepFrom = times.findIndex((time) => time > newest - windowMs);
-    this.bursts.set(key, keepFrom <= 0 ? times : times.slice(keepFrom));
-    return counts;
+    return found;
+  }
+
+  async markProcessed(events: readonly EventFingerprint[]): Promise<void> {
+    for (const event of events) this.done.set(event.eventId, event);
+  }
+
+  async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]> {
+    const burst = this.bursts.get(key) ?? { times: [], counted: new Set<string>() };
+    const fresh: number[] = [];
+    for (const event of events) {
+      if (burst.counted.has(event.eventId)) continue;
+      burst.counted.add(event.eventId);
+      fresh.push(event.time);
+    }
+    if (fresh.length > 0) burst.times = [...burst.times, ...fresh].sort((a, b) => a - b);
+    this.bursts.set(key, burst);
+    return windowCounts(burst.times, events.map((event) => event.time), windowMs);
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {
@@ -48,9 +46,32 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
-  async countPage(hourStart: number): Promise<number> {
-    const count = (this.pages.get(hourStart) ?? 0) + 1;
-    this.pages.set(hourStart, count);
-    return count;
+  async claimDelivery(messageId: string, now: number, leaseMs: number): Promise<DeliveryClaim> {
+    const current = this.deliveries.get(messageId);
+    if (current?.delivered === true) return 'delivered';
+    if (current !== undefined && current.leaseUntil > now) return 'busy';
+    this.deliveries.set(messageId, { delivered: false, leaseUntil: now + leaseMs });
+    return 'claimed';
+  }
+
+  async markDelivered(messageId: string): Promise<void> {
+    this.deliveries.set(messageId, { delivered: true, leaseUntil: 0 });
+  }
+
+  async releaseDelivery(messageId: string): Promise<void> {
+    if (this.deliveries.get(messageId)?.delivered === false) this.deliveries.delete(messageId);
+  }
+
+  async reservePage(hourStart: number, messageId: string, cap: number): Promise<boolean> {
+    const held = this.pages.get(hourStart) ?? new Set<string>();
+    this.pages.set(hourStart, held);
+    if (held.has(messageId)) return true;
+    if (held.size >= cap) return false;
+    held.add(messageId);
+    return true;
+  }
+
+  async releasePage(hourStart: number, messageId: string): Promise<void> {
+    this.pages.get(hourStart)?.delete(messageId);
   }
 }

@@ -1,4 +1,5 @@
-import type { Alert } from '../alerts/model';
+import type { BurstCount } from './burst-window';
+import type { Alert, EventSample } from '../alerts/model';
 
 /** An open aggregation window: the alert as last published (or about to be), plus bookkeeping. */
 export interface IncidentRecord {
@@ -9,8 +10,8 @@ export interface IncidentRecord {
   readonly alert: Alert;
   /** The first message of the incident was delivered. */
   readonly published: boolean;
-  /** Epoch ms until which one writer holds the right to publish the first message. */
-  readonly publishLeaseUntil: number;
+  /** The last update number delivered (0: none); `alert.updates` above it is an update still to send. */
+  readonly announcedUpdates: number;
 }
 
 export interface TimedEventId {
@@ -18,22 +19,53 @@ export interface TimedEventId {
   readonly time: number;
 }
 
+/** An event as de-duplication knows it: its id, a digest of the fields AWS writes, and its evidence line. */
+export interface EventFingerprint {
+  readonly eventId: string;
+  readonly digest: string;
+  readonly sample: EventSample;
+}
+
+/** The digest of an idempotency marker written before markers carried one: it matches every record. */
+export const ANY_DIGEST = '*';
+
+/** Where an outgoing message stands: `claimed` by this writer now, `delivered` before, or `busy` (another writer holds it). */
+export type DeliveryClaim = 'claimed' | 'delivered' | 'busy';
+
 /**
  * Durable state of the pipeline. The memory implementation serves replay and tests; the DynamoDB one
- * serves the Lambda. Every write that two instances could race on is conditional.
+ * serves the Lambda. Every write that two instances could race on is conditional or idempotent.
  */
 export interface StateStore {
-  /** The ids among these that were already triaged to the end (idempotency). An id may be given more than once. */
-  processed(eventIds: readonly string[]): Promise<Set<string>>;
-  markProcessed(eventIds: readonly string[]): Promise<void>;
   /**
-   * Adds events to a per-principal burst counter and returns, for each event in order, how many
-   * counted events fall in the window ending at that event's time.
+   * The fingerprints stored for those of these ids already triaged to the end (idempotency). An id may be
+   * given more than once. A stored fingerprint with another digest is an eventID reused with different content.
    */
-  addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<number[]>;
+  processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>>;
+  markProcessed(events: readonly EventFingerprint[]): Promise<void>;
+  /**
+   * Adds events to a per-principal burst counter and returns, for each event in order, its window counts
+   * (burst-window.ts). Idempotent per eventId: an event counted before (a redelivery, a retried batch,
+   * another container) is not counted again.
+   */
+  addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]>;
   getIncident(key: string): Promise<IncidentRecord | undefined>;
   /** Writes only if the stored version equals `expectedVersion` (undefined: no item). False on conflict. */
   putIncident(record: IncidentRecord, expectedVersion: number | undefined): Promise<boolean>;
-  /** Counts one page in the hour starting at `hourStart` (epoch ms); returns the count including it. */
-  countPage(hourStart: number): Promise<number>;
+  /**
+   * Takes the right to send one message for `leaseMs` (epoch ms `now`), unless it was delivered or another
+   * writer's lease is running. A lease that ran out is taken over: its holder may have crashed.
+   */
+  claimDelivery(messageId: string, now: number, leaseMs: number): Promise<DeliveryClaim>;
+  /** Records that the message was accepted by SNS: it is never sent again. */
+  markDelivered(messageId: string): Promise<void>;
+  /** Gives a claim back after a failed send, so that a retry need not wait for the lease. */
+  releaseDelivery(messageId: string): Promise<void>;
+  /**
+   * Holds one of the `cap` page slots of the hour starting at `hourStart` (epoch ms of sending) for a
+   * paging message. True if held (a message that holds one already keeps it), false when the hour is full.
+   */
+  reservePage(hourStart: number, messageId: string, cap: number): Promise<boolean>;
+  /** Frees the slot of a page that was not delivered: only delivered pages use up the cap. */
+  releasePage(hourStart: number, messageId: string): Promise<void>;
 }

@@ -5,24 +5,28 @@ import { createSelfMatcher } from '../../shared/classify/self';
 import { fixedClock } from '../../shared/clock';
 import { createLogger } from '../../shared/logger';
 import { CountingMetrics } from '../../shared/metrics';
+import type { Notifier, OutgoingMessage } from '../../shared/notify/types';
 import { MemoryStateStore, type StateStore } from '../../shared/state';
 import { createTriage, type TriageDeps } from '../../shared/triage';
 
 export interface RecordedMessage {
+  readonly id: string;
   readonly alert: Alert;
   readonly kind: 'new' | 'update';
 }
 
-export function recordingNotifier(): { publish(alert: Alert, kind: 'new' | 'update'): Promise<void>; messages: RecordedMessage[]; failNext: number } {
+/** Records what was sent: `messages` on the alerts topic, `pages` on the paging topic. `failNext` fails that many sends. */
+export function recordingNotifier(): Notifier & { messages: RecordedMessage[]; pages: RecordedMessage[]; failNext: number } {
   const notifier = {
     messages: [] as RecordedMessage[],
+    pages: [] as RecordedMessage[],
     failNext: 0,
-    async publish(alert: Alert, kind: 'new' | 'update') {
+    async send({ id, route, alert, kind }: OutgoingMessage) {
       if (notifier.failNext > 0) {
         notifier.failNext -= 1;
         throw new Error('SNS is down');
       }
-      notifier.messages.push({ alert, kind });
+      (route === 'alerts' ? notifier.messages : notifier.pages).push({ id, alert, kind });
     },
   };
   return notifier;

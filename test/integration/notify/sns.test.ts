@@ -4,9 +4,9 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createLogger } from '../../../shared/logger';
-import { createSnsClient, createSnsNotifier, PublishFailedError, type Notifier } from '../../../shared/notify';
+import { createSnsClient, createSnsNotifier, PublishFailedError } from '../../../shared/notify';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply, type StubRequest } from '../../support/http-stub';
-import { HOSTILE_TEXT, makeAlert, sample } from '../../unit/notify/alert-fixture';
+import { HOSTILE_TEXT, makeAlert, onAlertsTopic, sample } from '../../unit/notify/alert-fixture';
 
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-paging';
@@ -66,8 +66,8 @@ function snsClient(options: { sdkMaxAttempts?: number; requestTimeoutMs?: number
   });
 }
 
-function notifier(client: SNSClient, maxAttempts = 3): Notifier {
-  return createSnsNotifier({ client, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger, maxAttempts, backoff: { baseMs: 5, maxMs: 20 } });
+function notifier(client: SNSClient, maxAttempts = 3): ReturnType<typeof onAlertsTopic> {
+  return onAlertsTopic(createSnsNotifier({ client, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger, maxAttempts, backoff: { baseMs: 5, maxMs: 20 } }));
 }
 
 const publishRequests = (): StubRequest[] => stub.requests.filter((request) => form(request).get('Action') === 'Publish');
@@ -89,6 +89,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(params.get('MessageStructure')).toBe('json');
     expect(params.get('Subject')).toBe('[MEDIUM] Q Business application deleted');
     expect(attributes(params)).toEqual({
+      messageId: 'msg-1',
       severity: 'MEDIUM',
       category: 'application',
       rule: 'playbook/DeleteApplication',
@@ -109,10 +110,12 @@ describe('SNS notifier over the Query protocol', () => {
     expect(message.default).not.toMatch(/[\u001b\u202e]/u);
   });
 
-  it('publishes a new CRITICAL alert to both topics', async () => {
-    await notifier(snsClient()).publish(makeAlert({ severity: 'CRITICAL' }), 'new');
+  it('publishes a page to the paging topic only', async () => {
+    const subject = createSnsNotifier({ client: snsClient(), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger });
 
-    expect(publishRequests().map((request) => form(request).get('TopicArn')).sort()).toEqual([ALERTS, PAGING].sort());
+    await subject.send({ id: 'msg-1', route: 'paging', alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' });
+
+    expect(publishRequests().map((request) => form(request).get('TopicArn'))).toEqual([PAGING]);
   });
 
   it.each([

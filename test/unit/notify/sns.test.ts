@@ -2,21 +2,23 @@ import { PublishCommand, SNSClient, SNSServiceException, type PublishCommandInpu
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLogger } from '../../../shared/logger';
 import { createSnsNotifier, PublishFailedError, SNS_MAX_MESSAGE_BYTES, buildPublish } from '../../../shared/notify';
-import { HOSTILE_TEXT, hugeAlert, makeAlert, sample } from './alert-fixture';
+import { HOSTILE_TEXT, hugeAlert, makeAlert, onAlertsTopic, sample } from './alert-fixture';
 
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-paging';
 const snsMock = mockClient(SNSClient);
 
 function notifier(maxAttempts = 3) {
-  return createSnsNotifier({
-    client: new SNSClient({ region: 'us-east-1' }),
-    alertsTopicArn: ALERTS,
-    pagingTopicArn: PAGING,
-    logger: createLogger({ silent: true }),
-    maxAttempts,
-    sleep: () => Promise.resolve(),
-  });
+  return onAlertsTopic(
+    createSnsNotifier({
+      client: new SNSClient({ region: 'us-east-1' }),
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      logger: createLogger({ silent: true }),
+      maxAttempts,
+      sleep: () => Promise.resolve(),
+    }),
+  );
 }
 
 function published(): PublishCommandInput[] {
@@ -51,10 +53,11 @@ beforeEach(() => {
 });
 
 describe('SNS notifier: message', () => {
-  it('sets the five filterable attributes as Strings, plus the kind', async () => {
+  it('sets the five filterable attributes as Strings, plus the kind and the message id', async () => {
     await notifier().publish(makeAlert({ severity: 'MEDIUM' }), 'new');
 
     expect(firstPublish().MessageAttributes).toEqual({
+      messageId: { DataType: 'String', StringValue: 'msg-1' },
       severity: { DataType: 'String', StringValue: 'MEDIUM' },
       category: { DataType: 'String', StringValue: 'application' },
       rule: { DataType: 'String', StringValue: 'playbook/DeleteApplication' },
@@ -106,30 +109,37 @@ describe('SNS notifier: message', () => {
   });
 
   it('adds group and deduplication ids on FIFO topics only', async () => {
-    const fifo = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: `${ALERTS}.fifo`, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
+    const fifo = onAlertsTopic(createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: `${ALERTS}.fifo`, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) }));
 
     await fifo.publish(makeAlert({ severity: 'LOW' }), 'new');
     await notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
 
     const [onFifo, onStandard] = published();
-    expect(onFifo?.MessageDeduplicationId).toMatch(/^[0-9a-f]+$/u);
+    expect(onFifo?.MessageDeduplicationId).toBe('msg-1');
     expect(onFifo?.MessageGroupId).toBeDefined();
     expect(onStandard?.MessageDeduplicationId).toBeUndefined();
   });
 });
 
-describe('SNS notifier: paging route', () => {
+describe('SNS notifier: routes and message ids', () => {
   it.each([
-    ['CRITICAL', 'new', [ALERTS, PAGING]],
-    ['HIGH', 'new', [ALERTS, PAGING]],
-    ['MEDIUM', 'new', [ALERTS]],
-    ['LOW', 'new', [ALERTS]],
-    ['CRITICAL', 'update', [ALERTS]],
-    ['HIGH', 'update', [ALERTS]],
-  ] as const)('%s %s alert goes to %j', async (severity, kind, topics) => {
-    await notifier().publish(makeAlert({ severity }), kind);
+    ['alerts', ALERTS],
+    ['paging', PAGING],
+  ] as const)('a message for the %s route goes to its topic only', async (route, topic) => {
+    const subject = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
 
-    expect(published().map((input) => input.TopicArn).sort()).toEqual([...topics].sort());
+    await subject.send({ id: 'msg-7', route, alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' });
+
+    expect(published().map((input) => input.TopicArn)).toEqual([topic]);
+  });
+
+  it('carries the message id in the JSON body, the text body and an attribute, so a subscriber can drop a repeat', async () => {
+    await notifier().publish(makeAlert(), 'new');
+
+    const input = firstPublish();
+    expect(JSON.parse(bodies(input).sqs ?? '{}')).toMatchObject({ messageId: 'msg-1' });
+    expect(bodies(input).default).toContain('Message id: msg-1');
+    expect(input.MessageAttributes?.messageId).toEqual({ DataType: 'String', StringValue: 'msg-1' });
   });
 });
 
@@ -194,10 +204,11 @@ describe('SNS notifier: failures', () => {
     expect(published()).toHaveLength(1);
   });
 
-  it('fails the alert when only the paging publish fails', async () => {
+  it('names the paging topic when a page fails', async () => {
     snsMock.on(PublishCommand, { TopicArn: PAGING }).rejects(serviceError('AuthorizationError', 403));
+    const subject = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
 
-    await expect(notifier().publish(makeAlert({ severity: 'CRITICAL' }), 'new')).rejects.toMatchObject({ topicArn: PAGING });
+    await expect(subject.send({ id: 'msg-1', route: 'paging', alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' })).rejects.toMatchObject({ topicArn: PAGING });
   });
 
   it('waits with growing, jittered, capped backoff between attempts', async () => {
@@ -217,7 +228,7 @@ describe('SNS notifier: failures', () => {
       },
     });
 
-    await expect(subject.publish(makeAlert({ severity: 'LOW' }), 'new')).rejects.toBeInstanceOf(PublishFailedError);
+    await expect(onAlertsTopic(subject).publish(makeAlert({ severity: 'LOW' }), 'new')).rejects.toBeInstanceOf(PublishFailedError);
 
     expect(delays).toEqual([99, 199, 299, 299]);
   });

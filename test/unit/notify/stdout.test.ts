@@ -1,6 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { createStdoutNotifier } from '../../../shared/notify';
+import type { Alert } from '../../../shared/alerts/model';
+import type { OutgoingMessage, PublishKind } from '../../../shared/notify';
 import { HOSTILE_TEXT, makeAlert, sample } from './alert-fixture';
+
+const message = (alert: Alert, kind: PublishKind): OutgoingMessage => ({ id: 'msg-1', route: 'alerts', alert, kind });
 
 function capture(): { stream: PassThrough; output: () => string } {
   const stream = new PassThrough();
@@ -14,8 +18,8 @@ describe('stdout notifier', () => {
     const { stream, output } = capture();
     const notifier = createStdoutNotifier({ stream, format: 'json' });
 
-    await notifier.publish(makeAlert(), 'new');
-    await notifier.publish(makeAlert({ updates: 1, count: 3 }), 'update');
+    await notifier.send(message(makeAlert(), 'new'));
+    await notifier.send(message(makeAlert({ updates: 1, count: 3 }), 'update'));
 
     const lines = output().trimEnd().split('\n');
     expect(lines).toHaveLength(2);
@@ -38,7 +42,7 @@ describe('stdout notifier', () => {
   it('keeps a hostile userAgent from breaking the one-line-per-alert framing', async () => {
     const { stream, output } = capture();
 
-    await createStdoutNotifier({ stream, format: 'json' }).publish(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
+    await createStdoutNotifier({ stream, format: 'json' }).send(message(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new'));
 
     expect(output().trimEnd().split('\n')).toHaveLength(1);
     // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
@@ -48,15 +52,23 @@ describe('stdout notifier', () => {
   it('writes readable text with the title line first', async () => {
     const { stream, output } = capture();
 
-    await createStdoutNotifier({ stream, format: 'text' }).publish(makeAlert({ severity: 'CRITICAL' }), 'new');
+    await createStdoutNotifier({ stream, format: 'text' }).send(message(makeAlert({ severity: 'CRITICAL' }), 'new'));
 
     expect(output().startsWith('[CRITICAL] Q Business application deleted\n')).toBe(true);
+  });
+
+  it('writes nothing for a page: the alert is shown once, with its paged flag', async () => {
+    const { stream, output } = capture();
+
+    await createStdoutNotifier({ stream, format: 'json' }).send({ ...message(makeAlert({ severity: 'CRITICAL' }), 'new'), route: 'paging' });
+
+    expect(output()).toBe('');
   });
 
   it('rejects when the stream fails', async () => {
     const stream = new PassThrough();
     stream.destroy();
 
-    await expect(createStdoutNotifier({ stream, format: 'json' }).publish(makeAlert(), 'new')).rejects.toThrow();
+    await expect(createStdoutNotifier({ stream, format: 'json' }).send(message(makeAlert(), 'new'))).rejects.toThrow();
   });
 });

@@ -50,7 +50,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
     const rules = notifier.messages.map((message) => message.alert.rule);
     expect(rules).toEqual(['bulk-read']);
-    expect(outcomes.filter((outcome) => outcome.status === 'alerted')).toHaveLength(11);
+    // Every read of the window that reached the threshold is part of the burst, the ones before the 50th too.
+    expect(outcomes.filter((outcome) => outcome.status === 'alerted')).toHaveLength(60);
+    expect(notifier.messages[0]?.alert.count).toBe(60);
   });
 
   test('10 authorization failures raise the auth-failures burst; each denied write alone is MEDIUM', async () => {
@@ -311,14 +313,14 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
 
   test('forged operation names that are Object.prototype members count like any other name', async () => {
     const { triage } = testPipeline({ mode: 'deferred' });
-    // The burst incident opens at the tenth failure, then folds in the names that follow it.
+    // Every failure of the window that reached the threshold is in the burst incident.
     const names = [...Array<string>(9).fill('ListIndices'), 'ListIndices', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'constructor'];
     const denied = names.map((eventName, i) => record({ eventName, principal: INTRUDER, second: i, errorCode: 'AccessDeniedException' }));
 
     await triage.process(inputs(denied));
     const burst = (await triage.flush()).find((alert) => alert.rule === 'auth-failures');
 
-    expect(burst?.eventNames).toEqual({ ListIndices: 1, constructor: 2, toString: 1, ['__proto__']: 1, hasOwnProperty: 1 });
+    expect(burst?.eventNames).toEqual({ ListIndices: 10, constructor: 2, toString: 1, ['__proto__']: 1, hasOwnProperty: 1 });
     expect(Object.values(burst?.eventNames ?? {}).every((count) => typeof count === 'number')).toBe(true);
   });
 
@@ -370,13 +372,13 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
 
   test('near the deadline nothing is published and the records are returned for retry, not marked done', async () => {
     const store = new MemoryStateStore();
-    const { triage, notifier } = testPipeline({ store, remainingMs: () => 100, reserveMs: 5000 });
+    const { triage, notifier } = testPipeline({ store, reserveMs: 5000 });
 
-    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]));
+    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]), { remainingMs: () => 100 });
 
     expect(outcomes[0]?.status).toBe('failed');
     expect(notifier.messages).toHaveLength(0);
-    expect(await store.processed(['late'])).toEqual(new Set());
+    expect(await store.processed(['late'])).toEqual(new Map());
   });
 
   test('a state store failure fails only the records of that incident', async () => {
@@ -445,5 +447,69 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
       [2, 'alerted'],
       [3, 'alerted'],
     ]);
+  });
+});
+
+describe('triage pipeline: identity through retries and reused eventIDs', () => {
+  test('two incidents of one principal and rule in one batch, the first failing: the retry sends it as its own alert', async () => {
+    const { triage, notifier } = testPipeline();
+    const first = record({ eventName: 'DeleteIndex', second: 0 });
+    const second = record({ eventName: 'DeleteIndex', second: 900 });
+    notifier.failNext = 1;
+
+    const failed = await triage.process(inputs([first, second]));
+    const retried = await triage.process(inputs([first]));
+
+    expect(failed.outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'alerted']);
+    expect(retried.outcomes.map((outcome) => outcome.status)).toEqual(['alerted']);
+    expect(notifier.messages.filter((message) => message.kind === 'new').map((message) => message.alert.firstSeen).sort()).toEqual([
+      '2026-11-20T14:00:00.000Z',
+      '2026-11-20T14:15:00.000Z',
+    ]);
+    expect(notifier.messages.filter((message) => message.kind === 'update')).toEqual([]);
+  });
+
+  test('a redelivered record is a duplicate; the same eventID with other content is triaged and reported', async () => {
+    const { triage, notifier } = testPipeline();
+    const forged = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' });
+    const real = record({ eventName: 'DeleteIndex', eventId: 'reused' });
+
+    await triage.process(inputs([forged]));
+    const again = await triage.process(inputs([forged]));
+    const { outcomes } = await triage.process(inputs([real]));
+
+    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(outcomes[0]?.status).toBe('alerted');
+    const rules = notifier.messages.map((message) => message.alert.rule);
+    expect(rules.sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
+    const reuse = notifier.messages.find((message) => message.alert.rule === 'event-id-reused');
+    expect(reuse?.alert).toMatchObject({ severity: 'LOW', title: 'eventID reused with different content' });
+    expect(reuse?.alert.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
+  });
+
+  test('replay reports a reused eventID the same way, across files', async () => {
+    const { triage } = testPipeline({ mode: 'deferred' });
+    const run = triage.open();
+
+    await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' })]));
+    const later = await run.add(inputs([record({ eventName: 'DeleteIndex', eventId: 'reused' })]));
+    await run.finish();
+    const alerts = await triage.flush();
+
+    expect(later[0]?.status).not.toBe('duplicate');
+    expect(alerts.map((alert) => alert.rule).sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
+  });
+
+  test('each message carries a stable id: a retried alert is sent with the id of its failed attempt', async () => {
+    const { triage, notifier } = testPipeline();
+    const event = record({ eventName: 'DeleteIndex', eventId: 'retry-id' });
+    notifier.failNext = 1;
+
+    await triage.process(inputs([event]));
+    await triage.process(inputs([event]));
+
+    expect(notifier.messages).toHaveLength(1);
+    expect(notifier.pages).toHaveLength(1);
+    expect(notifier.messages[0]?.id).not.toBe(notifier.pages[0]?.id);
   });
 });

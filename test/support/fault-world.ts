@@ -1,0 +1,224 @@
+/**
+ * The deployed triage wiring under faults: the real handler module, cold-started per container from the
+ * environment the template gives it, its real DynamoDB client talking to dynalite through a fault-injecting
+ * proxy, its real SNS client talking to an SNS stub, fed by a simulated SQS queue (visibility timeout,
+ * partial batch responses, DLQ after 5 receives). Time is Date only (jest's fake clock for Date, real timers),
+ * so minutes of outage pass in milliseconds and the SDKs' own retries still run.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { startDynamo, type LocalDynamo } from './dynalite';
+import { startFaultProxy, type FaultProxy, type ProxiedRequest, type WorldDecision } from './fault-proxy';
+import { startHttpStub, type HttpStub } from './http-stub';
+import { localTriageEnvironment } from './lambda-env';
+import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
+import { SimulatedQueue } from './sqs-queue';
+
+export const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-alerts';
+export const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-paging';
+export const VISIBILITY_TIMEOUT_MS = 180_000;
+export const MAX_RECEIVE_COUNT = 5;
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** What the SNS stub does with one Publish: accept it, refuse it (retryable or not), or accept it and kill the invocation. */
+export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
+
+export interface AcceptedMessage extends PublishedMessage {
+  readonly at: number;
+}
+
+export interface FaultWorldOptions {
+  readonly containers?: number;
+  readonly pagesPerHour?: number;
+  readonly batchSize?: number;
+  readonly order?: (messageIds: readonly string[]) => readonly string[];
+  /** Milliseconds left, by the number of times the invocation asked. */
+  readonly remainingMs?: (calls: number) => number;
+}
+
+export interface FaultWorld {
+  readonly queue: SimulatedQueue;
+  readonly accepted: AcceptedMessage[];
+  snsFault: (message: PublishedMessage, now: number) => SnsFault;
+  dynamoFault: (request: ProxiedRequest, now: number) => WorldDecision;
+  send(records: readonly Record<string, unknown>[]): void;
+  /** Runs the containers until the queue is empty (deleted or dead-lettered), moving the clock to each redelivery. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const now = (): number => Date.now();
+
+export function envelope(record: Record<string, unknown>): string {
+  return JSON.stringify({
+    version: '0',
+    id: `eb-${String(record.eventID)}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.qbusiness',
+    account: '111122223333',
+    time: record.eventTime,
+    region: 'us-east-1',
+    resources: [],
+    detail: record,
+  });
+}
+
+export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<FaultWorld> {
+  const dynamo: LocalDynamo = await startDynamo();
+  const proxy: FaultProxy = await startFaultProxy(dynamo.endpoint);
+  const accepted: AcceptedMessage[] = [];
+  let killed = false;
+  const world = {
+    snsFault: (() => 'accept') as FaultWorld['snsFault'],
+    dynamoFault: (() => 'forward') as FaultWorld['dynamoFault'],
+  };
+  const sns: HttpStub = await startHttpStub((request, index) => {
+    const [message] = publishedMessages([request]);
+    if (message === undefined) return snsPublished(index);
+    if (killed) return snsError(500, 'InternalError');
+    const fault = world.snsFault(message, now());
+    if (fault === 'down') return snsError(400, 'KMSDisabled');
+    if (fault === 'transient') return snsError(500, 'InternalError');
+    accepted.push({ ...message, at: now() });
+    if (fault === 'accept-then-kill') killed = true;
+    return snsPublished(index);
+  });
+  proxy.setFault((request) => {
+    if (killed) return 'drop';
+    const decision = world.dynamoFault(request, now());
+    if (decision !== 'kill') return decision;
+    killed = true;
+    return 'drop';
+  });
+  Object.assign(process.env, {
+    ...localTriageEnvironment({
+      tableName: dynamo.tableName,
+      dynamoEndpoint: proxy.endpoint,
+      snsEndpoint: sns.endpoint,
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      selfPrincipals: 'arn:aws:iam::*:role/q-triage-*',
+    }),
+    PAGES_PER_HOUR: String(options.pagesPerHour ?? 20),
+  });
+  const containers = Array.from({ length: options.containers ?? 1 }, coldStart);
+  const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
+
+  async function invoke(handler: Handler, batch: SQSEvent): Promise<void> {
+    let calls = 0;
+    const context = {
+      getRemainingTimeInMillis: () => {
+        calls += 1;
+        return options.remainingMs?.(calls) ?? 25_000;
+      },
+    } as unknown as Context;
+    try {
+      const response = await handler(batch, context);
+      // A killed invocation answers nothing: every message comes back after the visibility timeout.
+      if (!killed) queue.complete(batch, response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    } catch {
+      // A failed invocation: the whole batch comes back after the visibility timeout.
+    } finally {
+      killed = false;
+    }
+  }
+
+  return {
+    queue,
+    accepted,
+    get snsFault() {
+      return world.snsFault;
+    },
+    set snsFault(fault) {
+      world.snsFault = fault;
+    },
+    get dynamoFault() {
+      return world.dynamoFault;
+    },
+    set dynamoFault(fault) {
+      world.dynamoFault = fault;
+    },
+    send(records) {
+      for (const record of records) queue.send(envelope(record), now());
+    },
+    async drain() {
+      for (let round = 0; round < 500 && queue.inFlight > 0; round += 1) {
+        const batches = containers.map(() => queue.receive(now(), options.batchSize ?? 10));
+        if (batches.every((batch) => batch.Records.length === 0)) {
+          const next = queue.nextVisibleAt();
+          if (next !== undefined) jest.setSystemTime(Math.max(next, now()));
+          continue;
+        }
+        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as Handler, batch))));
+        jest.setSystemTime(now() + 1000);
+      }
+    },
+    async close() {
+      await sns.close();
+      await proxy.close();
+      await dynamo.close();
+    },
+  };
+}
+
+/** A fresh module, as a new Lambda container loads it. */
+function coldStart(): Handler {
+  let handler: Handler | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per container
+    handler = (require('../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
+  });
+  if (handler === undefined) throw new Error('handler did not load');
+  return handler;
+}
+
+/** The write a DynamoDB request makes, by the key prefix of its item: `event`, `burst`, `incident`, `delivery`, `pages`. */
+export function writeKind(request: ProxiedRequest): string | undefined {
+  if (!['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'].includes(request.operation)) return undefined;
+  return /"pk":\{"S":"([a-z]+)#/u.exec(request.body)?.[1];
+}
+
+export interface Tally {
+  readonly expected: number;
+  readonly sent: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly phantom: number;
+  /** Repeats of one message that did not carry the first one's message id (must be 0: a repeat carries the same id). */
+  readonly repeatsWithNewId: number;
+}
+
+/** `rule principal` of a message, the way a responder tells incidents apart. */
+export const incidentOf = (message: PublishedMessage): string => `${String(message.document.rule)} ${String(message.document.principal)}`;
+
+/**
+ * Counts the accepted first messages of a topic against the expected incidents (`rule principal`, a multiset):
+ * sent = distinct alerts, duplicated = accepted repeats of one message, lost/phantom = multiset differences.
+ */
+export function tally(accepted: readonly AcceptedMessage[], topic: string, expected: readonly string[]): Tally {
+  const firsts = accepted.filter((message) => message.topicArn === topic && message.attributes.kind === 'new' && message.document.rule !== 'page-cap');
+  const byAlert = new Map<string, AcceptedMessage[]>();
+  for (const message of firsts) byAlert.set(String(message.document.alertId), [...(byAlert.get(String(message.document.alertId)) ?? []), message]);
+  const sent = [...byAlert.values()].map((messages) => incidentOf(messages[0] as AcceptedMessage));
+  const remaining = [...expected];
+  let phantom = 0;
+  for (const incident of sent) {
+    const at = remaining.indexOf(incident);
+    if (at < 0) phantom += 1;
+    else remaining.splice(at, 1);
+  }
+  const updates = accepted.filter((message) => message.topicArn === topic && message.attributes.kind === 'update');
+  const updateKeys = updates.map((message) => `${String(message.document.alertId)}#${String(message.document.updates)}`);
+  const repeats = [...byAlert.values()].flatMap((messages) => messages.slice(1).map((message) => [messages[0] as AcceptedMessage, message] as const));
+  return {
+    expected: expected.length,
+    sent: byAlert.size,
+    lost: remaining.length,
+    duplicated: firsts.length - byAlert.size + (updateKeys.length - new Set(updateKeys).size),
+    phantom,
+    repeatsWithNewId: repeats.filter(([first, repeat]) => first.attributes.messageId === undefined || first.attributes.messageId !== repeat.attributes.messageId).length,
+  };
+}
+
+export const summaries = (accepted: readonly AcceptedMessage[]): number =>
+  accepted.filter((message) => message.topicArn === PAGING && message.document.rule === 'page-cap').length;
