@@ -118,7 +118,7 @@ describe('q-triage replay --format json over hostile input', () => {
     expect(lines.at(-1)?.otherServices).toBe(1);
     for (const line of lines) expect(JSON.stringify(line)).not.toMatch(RAW_UNSAFE);
     expect(lines[0]).toMatchObject({ eventId: 'e-1\\u007f\\u009b2J\\u202e\\u200b\\ud800', eventName: 'Create\\u007f\\u009b2J\\u202e\\u200b\\ud800Plugin' });
-    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800)');
+    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800), nothing changed: INFORMATIONAL');
   });
 });
 

@@ -53,6 +53,17 @@ describe('triage pipeline: aggregation and stateful rules', () => {
     expect(outcomes.filter((outcome) => outcome.status === 'alerted')).toHaveLength(11);
   });
 
+  test('80 document downloads (GetDocumentContent) in 5 minutes raise a HIGH bulk-read alert', async () => {
+    const { triage, notifier } = testPipeline();
+    const downloads = Array.from({ length: 80 }, (_, i) => record({ eventName: 'GetDocumentContent', principal: INTRUDER, second: i * 3 }));
+
+    await triage.process(inputs(downloads));
+
+    const bulk = notifier.messages.filter((message) => message.alert.rule === 'bulk-read');
+    expect(bulk.length).toBeGreaterThan(0);
+    expect(bulk[0]?.alert.severity).toBe('HIGH');
+  });
+
   test('10 authorization failures raise the auth-failures burst; each denied write alone is MEDIUM', async () => {
     const { triage, notifier } = testPipeline();
     const denied = Array.from({ length: 10 }, (_, i) => record({ eventName: 'CreatePlugin', principal: INTRUDER, second: i, errorCode: 'AccessDenied' }));
