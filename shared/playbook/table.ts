@@ -29,7 +29,15 @@
  *
  * Access: `read` for Get/List/Search/Check, `chat` for using the assistant, `write` for any state change.
  */
-import type { AccessKind, Category, PlaybookRow, ResponseStep, Severity } from './types';
+import { EVENT_BRIDGE_SOURCES, EVENT_SOURCES, type AccessKind, type Category, type EventSource, type PlaybookRow, type ResponseStep, type Severity } from './types';
+
+/** Where each source's operation list comes from (see the header); `q-triage playbooks table` and the README print it. */
+export const OPERATION_LISTS: Readonly<Record<EventSource, string>> = {
+  'qbusiness.amazonaws.com': 'the @aws-sdk/client-qbusiness model (one command per operation)',
+  'qapps.amazonaws.com': 'the Amazon Q Apps API reference, "Actions" (no SDK package in the registry)',
+  'q.amazonaws.com': 'the q: actions of the AWS managed policy AmazonQFullAccess (v12) and the Q Developer permissions reference',
+  'codewhisperer.amazonaws.com': 'the IDE service model (CodeWhispererRuntime, AWS Toolkit for VS Code) with its streaming operations, and the CodeWhisperer service authorization reference',
+};
 
 const API = 'https://docs.aws.amazon.com/amazonq/latest/api-reference';
 const QB_UG = 'https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug';
@@ -633,3 +641,20 @@ export const Q_ON_BEHALF_ROWS: Readonly<Record<'read' | 'write', PlaybookRow>> =
     steps: [qdevGuide(QDEV_LOGGING, 'Check with the user that they asked Amazon Q for this change, and revert it if not.')],
   }),
 };
+
+export interface SourceCoverage {
+  readonly eventSource: EventSource;
+  readonly eventBridgeSource: string;
+  readonly operations: number;
+  readonly listFrom: string;
+}
+
+/** Per Amazon Q event source: its EventBridge source, how many operations have a row, and where the list comes from. */
+export function sourceCoverage(rows: readonly PlaybookRow[] = PLAYBOOK_TABLE): SourceCoverage[] {
+  return EVENT_SOURCES.map((eventSource) => ({
+    eventSource,
+    eventBridgeSource: EVENT_BRIDGE_SOURCES[eventSource],
+    operations: rows.filter((row) => row.eventSource === eventSource).length,
+    listFrom: OPERATION_LISTS[eventSource],
+  }));
+}
