@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { playbooksCommand } from '../../../shared/cli/commands/playbooks';
@@ -40,4 +41,10 @@ describe('q-triage playbooks table: the sources the table covers', () => {
     expect(lines.slice(0, sources.length)).toEqual(sources);
     for (const line of sources) expect(String(line.listFrom).length).toBeGreaterThan(20);
   });
+});
+
+test.each(EVENT_SOURCES)('the README lists %s with the operation count of the table', (source) => {
+  const readme = readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const line = readme.split('\n').find((candidate) => candidate.startsWith(`| \`${source}\``));
+  expect(line?.split('|')[2]?.trim()).toBe(String(rowsOf(source)));
 });
