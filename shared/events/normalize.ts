@@ -15,7 +15,7 @@ import {
 import { compileCheck } from './check';
 
 const isCloudTrailRecord = compileCheck(cloudTrailRecordSchema);
-const isEnvelope = compileCheck(eventBridgeEnvelopeSchema);
+const isEventBridgeEnvelope = compileCheck(eventBridgeEnvelopeSchema);
 
 type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly $ZodIssue[] };
 
@@ -281,18 +281,25 @@ function otherServiceOf(candidate: unknown): string | undefined {
   return invokedBy === Q_INVOKED_BY ? undefined : eventSource;
 }
 
+const otherServiceResult = (eventSource: string): NormalizeResult => ({ ok: false, passedOver: true, reason: `eventSource ${JSON.stringify(eventSource.slice(0, 128))} is not Amazon Q` });
+
 /** Accepts either shape; `approxBytes` lets callers that already hold the raw text skip re-serialising. */
 export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, reason: 'input is not a JSON object' };
   }
+  const isEnvelope = 'detail-type' in input || 'detail' in input;
+  // A bare record of another service is passed over before it is measured: most of a real trail, and
+  // measuring a record of a parsed log file means serialising it again.
+  const bareOtherService = isEnvelope ? undefined : otherServiceOf(input);
+  if (bareOtherService !== undefined) return otherServiceResult(bareOtherService);
   const bytes = approxBytes ?? Buffer.byteLength(JSON.stringify(input));
   if (bytes > MAX_EVENT_BYTES) {
     return { ok: false, reason: `event is ${bytes} bytes, larger than the ${MAX_EVENT_BYTES}-byte EventBridge limit` };
   }
   let candidate: unknown = input;
-  if ('detail-type' in input || 'detail' in input) {
-    const envelope = validate(eventBridgeEnvelopeSchema, isEnvelope, input);
+  if (isEnvelope) {
+    const envelope = validate(eventBridgeEnvelopeSchema, isEventBridgeEnvelope, input);
     if (!envelope.ok) return { ok: false, reason: `EventBridge envelope: ${describeIssues(envelope.issues)}` };
     // Not a CloudTrail record at all (a scheduled event, another service's own event): nothing of Amazon Q's.
     if (!CLOUDTRAIL_DETAIL_TYPES.has(envelope.value['detail-type'])) {
@@ -301,8 +308,8 @@ export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeR
     // The envelope's `source` is not read: `detail.eventSource` decides, as the rules match it.
     candidate = envelope.value.detail;
   }
-  const otherService = otherServiceOf(candidate);
-  if (otherService !== undefined) return { ok: false, passedOver: true, reason: `eventSource ${JSON.stringify(otherService.slice(0, 128))} is not Amazon Q` };
+  const otherService = candidate === input ? undefined : otherServiceOf(candidate);
+  if (otherService !== undefined) return otherServiceResult(otherService);
   const record = validate(cloudTrailRecordSchema, isCloudTrailRecord, candidate);
   if (!record.ok) {
     const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;

@@ -299,6 +299,17 @@ describe('normalizeEvent: rejections', () => {
     expect(isPassedOver(result)).toBe(true);
   });
 
+  test('passes over another service\'s record larger than the EventBridge limit instead of rejecting it', () => {
+    // Arrange
+    const record = { ...cloudTrailRecord({ eventSource: 'ssm.amazonaws.com' }), requestParameters: { document: 'x'.repeat(MAX_EVENT_BYTES) } };
+
+    // Act
+    const result = normalizeEvent(record);
+
+    // Assert
+    expect(isPassedOver(result)).toBe(true);
+  });
+
   test('passes over an envelope whose detail-type is not a CloudTrail record', () => {
     // Arrange
     const wrapped = envelope(cloudTrailRecord(), { 'detail-type': 'Scheduled Event' });
