@@ -205,7 +205,13 @@ function present(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
 }
 
+/** The identity type; a service event's identity has none, and names the service that acted in `invokedBy`. */
+function identityType(identity: UserIdentity): string {
+  return present(identity.type) ?? (present(identity.invokedBy) !== undefined ? 'AWSService' : 'Unknown');
+}
+
 export function principalOf(identity: UserIdentity): Principal {
+  const type = identityType(identity);
   const issuer = identity.sessionContext?.sessionIssuer ?? undefined;
   const arn = present(identity.arn);
   const principalId = present(identity.principalId);
@@ -216,10 +222,10 @@ export function principalOf(identity: UserIdentity): Principal {
       : (arn ??
         (present(issuer?.arn) !== undefined && principalId !== undefined
           ? `${String(issuer?.arn)}#${principalId}`
-          : `${identity.type}:${principalId ?? present(identity.invokedBy) ?? present(identity.accountId) ?? 'unknown'}`));
+          : `${type}:${principalId ?? present(identity.invokedBy) ?? present(identity.accountId) ?? 'unknown'}`));
   return {
     key,
-    type: identity.type,
+    type,
     arn,
     accountId: present(identity.accountId),
     userName: present(identity.userName) ?? present(issuer?.userName),
@@ -233,8 +239,14 @@ export function principalOf(identity: UserIdentity): Principal {
 
 const NO_RESOURCES: readonly [] = Object.freeze([] as const);
 
+const SERVICE_EVENT = 'AwsServiceEvent';
+
 function fromRecord(record: CloudTrailRecord): NormalizeResult {
   const { eventSource } = record;
+  // Only a service event may leave the identity type out (CloudTrail record contents, userIdentity).
+  if (present(record.userIdentity.type) === undefined && record.eventType !== SERVICE_EVENT) {
+    return { ok: false, eventId: record.eventID, reason: 'missing required field userIdentity.type' };
+  }
   const when = parseEventTime(record.eventTime);
   if (when === undefined) {
     return { ok: false, eventId: record.eventID, reason: 'eventTime is not an ISO 8601 time' };

@@ -38,7 +38,8 @@ export const USER_IDENTITY_TYPES = [
 
 export const userIdentitySchema = z.object({
   // CloudTrail documents the list above, but new identity types appear; an unknown type is kept, not rejected.
-  type: awsId(64),
+  // Records of AWS service events (eventType AwsServiceEvent) carry only accountId and invokedBy: no type.
+  type: z.nullish(awsId(64)),
   principalId: bounded(ARN_MAX),
   arn: bounded(ARN_MAX),
   accountId: bounded(64),

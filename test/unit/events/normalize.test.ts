@@ -245,7 +245,7 @@ describe('normalizeEvent: rejections', () => {
     ['eventID', 42, 'eventID must be a string, not a number'],
     ['eventName', ['DeleteIndex'], 'eventName must be a string, not an array'],
     ['userIdentity', 'Root', 'userIdentity must be an object, not a string'],
-    ['userIdentity.type', null, 'userIdentity.type must be a string, not null'],
+    ['userIdentity.type', 42, 'userIdentity.type must be a string, not a number'],
     ['readOnly', 42, 'readOnly must be true or false, not a number'],
     ['userIdentity.sessionContext.attributes.mfaAuthenticated', {}, 'userIdentity.sessionContext.attributes.mfaAuthenticated must be true or false, not an object'],
     ['resources', { ARN: APPLICATION_ARN }, 'resources must be an array, not an object'],
@@ -509,6 +509,17 @@ describe('normalizeEvent: the shapes real exports write', () => {
 
     // Assert
     expect(event.eventSource).toBe(eventSource);
+  });
+
+  test('accepts a service event whose identity has no type (accountId and invokedBy only), as AWSService', () => {
+    // Arrange: the userIdentity of AwsServiceEvent records in the CloudTrail user guide's examples.
+    const record = { ...cloudTrailRecord(), eventType: 'AwsServiceEvent', userIdentity: { accountId: ACCOUNT, invokedBy: 'AWS Internal' }, serviceEventDetails: {} };
+
+    // Act
+    const event = accepted(normalizeEvent(envelope(record as unknown as Parameters<typeof envelope>[0], { 'detail-type': 'AWS Service Event via CloudTrail' })));
+
+    // Assert
+    expect(event.principal).toMatchObject({ type: 'AWSService', key: 'AWSService:AWS Internal', accountId: ACCOUNT });
   });
 
   test('accepts an "AWS Service Event via CloudTrail" envelope as the record alone is accepted', () => {
