@@ -2,6 +2,7 @@
 export const METRIC_NAMES = [
   'EventsIn',
   'EventsRejected',
+  'EventsPassedOver',
   'DuplicatesSuppressed',
   'SelfEventsIgnored',
   'AlertsPublished',

@@ -12,7 +12,7 @@ import type { BurstRule, Policy } from './classify/policy';
 import type { SelfMatcher } from './classify/self';
 import type { Clock } from './clock';
 import { mapLimit } from './concurrency';
-import { normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
+import { isPassedOver, normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
 import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
 import { createDelivery, messageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
@@ -37,6 +37,8 @@ export type TriageInput =
 
 export type InputOutcome =
   | { readonly id: string; readonly status: 'rejected'; readonly reason: string; readonly eventId?: string }
+  /** Another service's record: a real trail is mostly these. Counted, never listed, never a failure. */
+  | { readonly id: string; readonly status: 'passed-over' }
   | { readonly id: string; readonly status: 'duplicate'; readonly event: TriageEvent }
   | {
       readonly id: string;
@@ -244,6 +246,12 @@ export function createTriage(deps: TriageDeps): Triage {
       if (result.ok && result.event.time > latestTime) result = fromTheFuture(result.event);
       if (result.ok) {
         valid.push({ index, id: input.id, event: result.event });
+        return;
+      }
+      if (isPassedOver(result)) {
+        settle(index, { id: input.id, status: 'passed-over' });
+        metrics.count('EventsPassedOver');
+        logger.debug('event passed over', { source: input.id, reason: result.reason });
         return;
       }
       settle(index, { id: input.id, status: 'rejected', reason: result.reason, eventId: result.eventId });

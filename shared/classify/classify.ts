@@ -1,6 +1,8 @@
 import type { TriageEvent } from '../events';
 import type { AccessKind, Category, Phase, PlaybookRow, Severity } from '../playbook/types';
-import { maxSeverity, raiseSeverity } from '../playbook/types';
+import { severityRank } from '../playbook/types';
+import { isEventSource, maxSeverity, Q_INVOKED_BY, raiseSeverity } from '../playbook/types';
+import { Q_ON_BEHALF_ROWS } from '../playbook/table';
 import { rowKey, type Policy } from './policy';
 import type { SelfMatcher } from './self';
 
@@ -29,7 +31,7 @@ export interface Classification {
   readonly severity: Severity;
   readonly phase: Phase;
   readonly access: AccessKind;
-  /** Aggregation rule: `playbook/<EventName>` or `unclassified/<EventName>`. */
+  /** Aggregation rule: `playbook/<EventName>`, `q-on-behalf/<EventName>` or `unclassified/<EventName>`. */
   readonly rule: string;
   readonly self: boolean;
   readonly authFailure: boolean;
@@ -38,6 +40,8 @@ export interface Classification {
 }
 
 const READ_PREFIXES = ['Get', 'List', 'Search', 'Describe', 'Check'];
+
+const minSeverity = (a: Severity, b: Severity): Severity => (severityRank(a) <= severityRank(b) ? a : b);
 
 /** Unknown operations fail open: guess read or write from the verb so the auth modifier still applies. */
 function guessAccess(eventName: string): AccessKind {
@@ -89,8 +93,21 @@ export function createClassifier(policy: Policy, self: SelfMatcher): (event: Tri
  * Base severity from the table, then the modifiers in the documented order:
  * self → authorization failure → root → unknown operation. Only AWS-written fields are read.
  */
+/** Another service's call that Amazon Q Developer made for a user: graded by whether it read or changed something. */
+function onBehalfRow(event: TriageEvent): PlaybookRow | undefined {
+  if (event.principal.invokedBy !== Q_INVOKED_BY || isEventSource(event.eventSource)) return undefined;
+  const reads = event.readOnly ?? guessAccess(event.eventName) === 'read';
+  return Q_ON_BEHALF_ROWS[reads ? 'read' : 'write'];
+}
+
+function ruleOf(event: TriageEvent, row: PlaybookRow | undefined, onBehalf: boolean): string {
+  if (row === undefined) return `unclassified/${event.eventName}`;
+  return onBehalf ? `q-on-behalf/${event.eventName}` : `playbook/${event.eventName}`;
+}
+
 export function classifyEvent(event: TriageEvent, policy: Policy, self: SelfMatcher): Classification {
-  const row = policy.rows.get(rowKey(event.eventSource, event.eventName));
+  const tableRow = policy.rows.get(rowKey(event.eventSource, event.eventName));
+  const row = tableRow ?? onBehalfRow(event);
   const access = row?.access ?? guessAccess(event.eventName);
   const authFailure = isAuthorizationFailure(event.errorCode);
   const base = {
@@ -98,7 +115,7 @@ export function classifyEvent(event: TriageEvent, policy: Policy, self: SelfMatc
     category: row?.category ?? ('unclassified' as const),
     phase: row?.phase ?? ('detection-analysis' as const),
     access,
-    rule: row === undefined ? `unclassified/${event.eventName}` : `playbook/${event.eventName}`,
+    rule: ruleOf(event, row, tableRow === undefined),
     authFailure,
   };
   if (self.matches(event.principal)) {
@@ -106,12 +123,17 @@ export function classifyEvent(event: TriageEvent, policy: Policy, self: SelfMatc
   }
   const reasons: string[] = [];
   let severity: Severity = row?.severity ?? 'LOW';
-  reasons.push(row === undefined ? 'operation not in the playbook table' : `playbook table: ${row.severity}`);
+  reasons.push(
+    row === undefined ? 'operation not in the playbook table' : tableRow === undefined ? `Amazon Q Developer acting for the user: ${row.severity}` : `playbook table: ${row.severity}`,
+  );
   if (authFailure) {
     severity = access === 'write' ? 'MEDIUM' : 'LOW';
     reasons.push(`authorization failure (${String(event.errorCode)}) on a ${access === 'write' ? 'write' : access === 'chat' ? 'chat call' : 'read'}: ${severity}`);
   } else if (event.errorCode !== undefined) {
-    reasons.push(`call failed (${event.errorCode})`);
+    // A call that failed for any other reason (not found, validation, throttling, conflict) changed nothing;
+    // a run of them is the burst rules' business.
+    severity = minSeverity(severity, 'LOW');
+    reasons.push(`call failed (${event.errorCode}), nothing changed: ${severity}`);
   }
   if (event.principal.type === 'Root') {
     severity = maxSeverity(raiseSeverity(severity), 'MEDIUM');

@@ -36,7 +36,8 @@ export const DEFAULT_BURST_RULES: readonly BurstRule[] = [
     id: 'bulk-read',
     title: 'Bulk read of conversations or documents',
     category: 'conversation',
-    operations: ['ListConversations', 'ListMessages', 'GetConversation', 'ListDocuments', 'SearchRelevantContent'],
+    // GetDocumentContent hands out a whole source document: downloads are reads of documents too.
+    operations: ['ListConversations', 'ListMessages', 'GetConversation', 'ListDocuments', 'SearchRelevantContent', 'GetDocumentContent'],
     countsAuthFailures: false,
     threshold: 50,
     severity: 'HIGH',

@@ -4,7 +4,9 @@
  * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
  *
  * Files are read whole, one at a time (the next one is read while the current one is parsed); stdin is
- * read whole too, then parsed like a file. A directory with no file to read is rejected.
+ * read whole too, then parsed like a file. A directory with no file to read is rejected. A file larger than
+ * the per-file limit, or a gzip that inflates past the decompressed limit, is rejected with the limit in
+ * the reason (see InputLimits), and the other files are still read.
  *
  * Formats, detected per file from its content (never from its name):
  * - gzip (magic bytes 1f 8b), one member or several (`cat *.json.gz`), wrapping any of the formats below;
@@ -13,6 +15,9 @@
  *   Lambda function receives them (records with `eventSource: "aws:sqs"`, whose `body` is the event);
  *   several such documents concatenated (`zcat *.json.gz`) are read one after the other, and after
  *   damage (a document cut short, stray text between documents) reading resumes at the next one;
+ * - `aws cloudtrail lookup-events` output (`{"Events": [ … ]}`, each event's record a JSON string in
+ *   `CloudTrailEvent`), whole or one event per line;
+ * - CloudTrail digest files, skipped without a word (they hold hashes of log files, no events);
  * - a JSON array of events;
  * - JSON lines (one event per line, blank lines skipped, a bad line costing only itself); a line holding
  *   a `{"Records": […]}` document is expanded into its records;
@@ -56,11 +61,27 @@ export type InputItem = InputEvent | InputRejection;
 
 export const isInputRejection = (item: InputItem): item is InputRejection => 'error' in item;
 
+/**
+ * What one input may cost, so that one file (a gzip bomb, a stray disk image) is rejected with the limit in
+ * its reason and the other files are still read. CloudTrail delivers a log file every few minutes per Region
+ * and account; a file is a few MB, rarely tens.
+ */
+export interface InputLimits {
+  /** Bytes of a file (or of standard input) as read. */
+  readonly maxFileBytes: number;
+  /** Bytes a gzip input may inflate to. */
+  readonly maxDecompressedBytes: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { maxFileBytes: 512 * 1024 * 1024, maxDecompressedBytes: 512 * 1024 * 1024 };
+
 export interface ReadInputsOptions {
   /** Read for the path `-`. Without it, `-` is a rejection. */
   readonly stdin?: NodeJS.ReadableStream;
   /** Relative paths are resolved against it (sources keep the path as given). Default: process.cwd(). */
   readonly cwd?: string;
+  /** Default: DEFAULT_INPUT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 export const STDIN_PATH = '-';
@@ -74,6 +95,7 @@ export async function* readInputBatches(
   options: ReadInputsOptions = {},
 ): AsyncGenerator<readonly InputItem[], void, undefined> {
   const cwd = options.cwd ?? process.cwd();
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   let stdinRead = false;
   for (const path of paths) {
     if (path === STDIN_PATH) {
@@ -83,11 +105,11 @@ export async function* readInputBatches(
         yield [{ source: STDIN_PATH, error: 'standard input was already read (- given twice)' }];
       } else {
         stdinRead = true;
-        yield await readStdin(options.stdin);
+        yield await readStdin(options.stdin, limits);
       }
       continue;
     }
-    yield* readPath(path, resolve(cwd, path));
+    yield* readPath(path, resolve(cwd, path), limits);
   }
 }
 
@@ -102,17 +124,25 @@ export async function readAllInputs(
   return items;
 }
 
-async function readStdin(stdin: NodeJS.ReadableStream): Promise<InputItem[]> {
+async function readStdin(stdin: NodeJS.ReadableStream, limits: InputLimits): Promise<InputItem[]> {
   const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    for await (const chunk of stdin) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += bytes.length;
+      if (size > limits.maxFileBytes) return [{ source: STDIN_PATH, error: tooLarge('standard input', limits.maxFileBytes) }];
+      chunks.push(bytes);
+    }
   } catch (error) {
     return [{ source: STDIN_PATH, error: `cannot read standard input: ${messageOf(error)}` }];
   }
-  return parseInput(Buffer.concat(chunks), STDIN_PATH);
+  return parseInput(Buffer.concat(chunks), STDIN_PATH, limits);
 }
 
-async function* readPath(display: string, absolute: string): AsyncGenerator<readonly InputItem[], void, undefined> {
+const tooLarge = (what: string, limit: number): string => `${what} is larger than ${limit} bytes, the per-file limit: not read`;
+
+async function* readPath(display: string, absolute: string, limits: InputLimits): AsyncGenerator<readonly InputItem[], void, undefined> {
   let info: Stats;
   try {
     info = await stat(absolute);
@@ -127,7 +157,7 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
     const reads = new Map<number, Promise<Buffer | InputRejection>>();
     const prefetch = (index: number): void => {
       const entry = entries[index];
-      if (entry !== undefined && !('error' in entry) && !reads.has(index)) reads.set(index, readBytes(entry.display, entry.absolute));
+      if (entry !== undefined && !('error' in entry) && !reads.has(index)) reads.set(index, readBytes(entry.display, entry.absolute, limits));
     };
     for (const [index, entry] of entries.entries()) {
       if ('error' in entry) {
@@ -138,10 +168,10 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
       const data = await (reads.get(index) as Promise<Buffer | InputRejection>);
       reads.delete(index);
       prefetch(index + 1);
-      yield Buffer.isBuffer(data) ? parseInput(data, entry.display) : [data];
+      yield Buffer.isBuffer(data) ? parseInput(data, entry.display, limits) : [data];
     }
   } else if (isReadable(info)) {
-    yield await readOneFile(display, absolute);
+    yield await readOneFile(display, absolute, limits);
   } else {
     yield [{ source: display, error: 'not a file or directory' }];
   }
@@ -150,17 +180,21 @@ async function* readPath(display: string, absolute: string): AsyncGenerator<read
 /** Regular files, and pipes so that `replay <(zcat logs/*.gz)` works. */
 const isReadable = (info: Stats): boolean => info.isFile() || info.isFIFO();
 
-async function readBytes(display: string, absolute: string): Promise<Buffer | InputRejection> {
+async function readBytes(display: string, absolute: string, limits: InputLimits): Promise<Buffer | InputRejection> {
   try {
-    return await readFile(absolute);
+    // A pipe has no size to ask: it is read, then measured.
+    const info = await stat(absolute);
+    if (info.isFile() && info.size > limits.maxFileBytes) return { source: display, error: tooLarge('the file', limits.maxFileBytes) };
+    const data = await readFile(absolute);
+    return data.length > limits.maxFileBytes ? { source: display, error: tooLarge('the file', limits.maxFileBytes) } : data;
   } catch (error) {
     return { source: display, error: fsReason(error) };
   }
 }
 
-async function readOneFile(display: string, absolute: string): Promise<InputItem[]> {
-  const data = await readBytes(display, absolute);
-  return Buffer.isBuffer(data) ? parseInput(data, display) : [data];
+async function readOneFile(display: string, absolute: string, limits: InputLimits): Promise<InputItem[]> {
+  const data = await readBytes(display, absolute, limits);
+  return Buffer.isBuffer(data) ? parseInput(data, display, limits) : [data];
 }
 
 type DirectoryEntry = { display: string; absolute: string } | { display: string; error: string };
@@ -221,21 +255,40 @@ function fsReason(error: unknown): string {
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+/** zlib's code when an output would pass `maxOutputLength`. */
+const BUFFER_TOO_LARGE = 'ERR_BUFFER_TOO_LARGE';
+const isTooLarge = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === BUFFER_TOO_LARGE;
+
+class DecompressedTooLargeError extends Error {
+  override readonly name = 'DecompressedTooLargeError';
+}
+
+const bombReason = (limit: number): string => `gzip: decompresses to more than ${limit} bytes, the per-file limit (a compression bomb?): not read`;
+
 /**
  * Parses one input's bytes (a file's or stdin's), gunzipping them first when they start with the gzip
- * magic bytes. A damaged gzip still yields what decodes (see salvageGzip), then one reason per damage.
+ * magic bytes. A damaged gzip still yields what decodes (see salvageGzip), then one reason per damage;
+ * one that inflates past the limit is rejected whole, with the limit in the reason.
  */
-export function parseInput(data: Buffer, name: string): InputItem[] {
+export function parseInput(data: Buffer, name: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputItem[] {
   const out: InputItem[] = [];
   if (data[0] !== GZIP_MAGIC[0] || data[1] !== GZIP_MAGIC[1]) {
     parseDocument(data, name, false, out);
     return out;
   }
+  const maxOutputLength = limits.maxDecompressedBytes;
   let inflated: Buffer;
   try {
-    inflated = gunzipSync(data);
-  } catch {
-    const salvaged = salvageGzip(data);
+    inflated = gunzipSync(data, { maxOutputLength });
+  } catch (error) {
+    if (isTooLarge(error)) return [{ source: name, error: bombReason(maxOutputLength) }];
+    let salvaged: GzipSalvage;
+    try {
+      salvaged = salvageGzip(data, maxOutputLength);
+    } catch (salvageError) {
+      if (salvageError instanceof DecompressedTooLargeError) return [{ source: name, error: bombReason(maxOutputLength) }];
+      throw salvageError;
+    }
     if (salvaged.inflated.length > 0) parseDocument(salvaged.inflated, name, salvaged.cut, out);
     for (const damage of salvaged.damage) out.push({ source: name, error: `gzip: ${damage}` });
     return out;
@@ -257,23 +310,30 @@ interface GzipSalvage {
  * are kept, a damaged one gives what decodes before the damage, and reading resumes at the next member
  * that inflates whole (bytes that are not gzip, after the last member, are skipped).
  */
-function salvageGzip(data: Buffer): GzipSalvage {
+function salvageGzip(data: Buffer, maxOutputLength: number): GzipSalvage {
   const parts: Buffer[] = [];
   const damage: string[] = [];
   let cut = false;
   let pos = 0;
+  let total = 0;
+  const keep = (output: Buffer): void => {
+    total += output.length;
+    if (total > maxOutputLength) throw new DecompressedTooLargeError(`more than ${maxOutputLength} bytes`);
+    parts.push(output);
+  };
+  const inflate = (compressed: Buffer): { readonly output: Buffer; readonly used: number } => inflateStream(compressed, maxOutputLength - total);
   while (pos < data.length) {
-    const member = wholeMember(data, pos);
+    const member = wholeMember(data, pos, inflate);
     if (member !== undefined) {
-      parts.push(member.output);
+      keep(member.output);
       cut = false;
       pos = member.end;
       continue;
     }
-    const next = nextWholeMember(data, pos + 1);
-    const damaged = damagedMember(data, pos, next);
+    const next = nextWholeMember(data, pos + 1, inflate);
+    const damaged = damagedMember(data, pos, next, inflate);
     if (damaged.decoded.length > 0) {
-      parts.push(damaged.decoded);
+      keep(damaged.decoded);
       // Keeps a cut line of JSON lines from running into the next member's first line.
       if (next < data.length) parts.push(LINE_BREAK);
       cut = true;
@@ -312,21 +372,33 @@ function gzipBodyStart(data: Buffer, at: number): number {
   return i <= data.length ? i : -1;
 }
 
-/** Raw inflate of `compressed` up to the end of its deflate stream, or of all of it if it is cut; throws on corrupt data. */
-function inflateStream(compressed: Buffer): { readonly output: Buffer; readonly used: number } {
-  // With `info`, zlib also returns its engine, whose bytesWritten counts the input bytes consumed.
-  const result = inflateRawSync(compressed, { info: true, finishFlush: zlibConstants.Z_SYNC_FLUSH }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+type Inflate = (compressed: Buffer) => { readonly output: Buffer; readonly used: number };
+
+/**
+ * Raw inflate of `compressed` up to the end of its deflate stream, or of all of it if it is cut; throws on
+ * corrupt data, and DecompressedTooLargeError past `maxOutputLength` bytes.
+ */
+function inflateStream(compressed: Buffer, maxOutputLength: number): { readonly output: Buffer; readonly used: number } {
+  let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    // With `info`, zlib also returns its engine, whose bytesWritten counts the input bytes consumed.
+    result = inflateRawSync(compressed, { info: true, finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: Math.max(1, maxOutputLength) }) as unknown as typeof result;
+  } catch (error) {
+    if (isTooLarge(error)) throw new DecompressedTooLargeError(`more than ${maxOutputLength} bytes`, { cause: error });
+    throw error;
+  }
   return { output: result.buffer, used: result.engine.bytesWritten };
 }
 
 /** The member starting at `at` when it is whole (its trailer present and matching): its output and end. */
-function wholeMember(data: Buffer, at: number): { readonly output: Buffer; readonly end: number } | undefined {
+function wholeMember(data: Buffer, at: number, inflate: Inflate): { readonly output: Buffer; readonly end: number } | undefined {
   const body = gzipBodyStart(data, at);
   if (body < 0) return undefined;
   let stream: { output: Buffer; used: number };
   try {
-    stream = inflateStream(data.subarray(body));
-  } catch {
+    stream = inflate(data.subarray(body));
+  } catch (error) {
+    if (error instanceof DecompressedTooLargeError) throw error;
     return undefined;
   }
   const trailer = body + stream.used;
@@ -337,40 +409,42 @@ function wholeMember(data: Buffer, at: number): { readonly output: Buffer; reado
 }
 
 /** Where the first whole member at or after `from` starts; data.length if there is none. */
-function nextWholeMember(data: Buffer, from: number): number {
+function nextWholeMember(data: Buffer, from: number, inflate: Inflate): number {
   for (let at = data.indexOf(GZIP_MEMBER_START, from); at >= 0; at = data.indexOf(GZIP_MEMBER_START, at + 1)) {
-    if (wholeMember(data, at) !== undefined) return at;
+    if (wholeMember(data, at, inflate) !== undefined) return at;
   }
   return data.length;
 }
 
 /** What the damaged stretch data[at, end) decodes to before its damage, and what the damage is. */
-function damagedMember(data: Buffer, at: number, end: number): { readonly decoded: Buffer; readonly reason: string } {
+function damagedMember(data: Buffer, at: number, end: number, inflate: Inflate): { readonly decoded: Buffer; readonly reason: string } {
   const body = gzipBodyStart(data, at);
   if (body < 0) return { decoded: Buffer.alloc(0), reason: `not gzip data from byte ${at}` };
   const where = at > 0 ? ` in the member at byte ${at}` : '';
   const compressed = data.subarray(body, end);
   try {
-    const { output, used } = inflateStream(compressed);
+    const { output, used } = inflate(compressed);
     // It decodes: either its trailer does not match, or it stops early (the input ends, or the next member starts).
     if (body + used + GZIP_TRAILER_BYTES <= end) return { decoded: output, reason: `incorrect data check${where}` };
     return { decoded: output, reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}` };
   } catch (error) {
-    return { decoded: decodablePrefix(compressed), reason: messageOf(error) + where };
+    if (error instanceof DecompressedTooLargeError) throw error;
+    return { decoded: decodablePrefix(compressed, inflate), reason: messageOf(error) + where };
   }
 }
 
 /** The output of the longest prefix of `compressed` that inflates (binary search: a corrupt byte fails every prefix that holds it). */
-function decodablePrefix(compressed: Buffer): Buffer {
+function decodablePrefix(compressed: Buffer, inflate: Inflate): Buffer {
   let decoded: Buffer = Buffer.alloc(0);
   let good = 0;
   let bad = compressed.length;
   while (bad - good > 1) {
     const length = Math.floor((good + bad) / 2);
     try {
-      decoded = inflateStream(compressed.subarray(0, length)).output;
+      decoded = inflate(compressed.subarray(0, length)).output;
       good = length;
-    } catch {
+    } catch (error) {
+      if (error instanceof DecompressedTooLargeError) throw error;
       bad = length;
     }
   }
@@ -641,26 +715,57 @@ function parseSpan(buf: Buffer, start: number, end: number): ParsedSpan {
   }
 }
 
-/** A `{"Records": [...]}` object yields its records; anything else is one event. */
+/**
+ * A `{"Records": [...]}` object yields its records, and `aws cloudtrail lookup-events` output
+ * (`{"Events": [...]}`) its events; a CloudTrail digest file yields nothing (it lists log files and their
+ * hashes, no event); anything else is one event.
+ */
 function expandValue(value: unknown, source: string, bytes: number, out: InputItem[]): void {
-  if (!isRecordsDocument(value)) {
+  if (isDigestFile(value)) return;
+  const list = isRecordsDocument(value) ? value.Records : isLookupEventsOutput(value) ? value.Events : undefined;
+  if (list === undefined) {
     out.push(messageOrEvent(value, source, bytes));
     return;
   }
   // Records inside an already-parsed document: their own text length is unknown without re-serialising.
-  for (let i = 0; i < value.Records.length; i++) out.push(messageOrEvent(value.Records[i], `${source}#${i}`, undefined));
+  for (let i = 0; i < list.length; i++) out.push(messageOrEvent(list[i], `${source}#${i}`, undefined));
 }
 
 function isRecordsDocument(value: unknown): value is { Records: unknown[] } {
   return typeof value === 'object' && value !== null && Array.isArray((value as { Records?: unknown }).Records);
 }
 
+/** `aws cloudtrail lookup-events` output (CloudTrail API reference, LookupEvents): `Events`, and maybe `NextToken`. */
+function isLookupEventsOutput(value: unknown): value is { Events: unknown[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { Events?: unknown }).Events);
+}
+
+/** CloudTrail digest files (CloudTrail user guide, "CloudTrail digest file structure") sit beside the logs in a trail folder. */
+function isDigestFile(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { digestStartTime, logFiles } = value as { digestStartTime?: unknown; logFiles?: unknown };
+  return typeof digestStartTime === 'string' && Array.isArray(logFiles);
+}
+
 const SQS_EVENT_SOURCE = 'aws:sqs';
 
-/** An SQS message (as Lambda receives it) stands for the event in its body; any other value is the event. */
+/**
+ * An SQS message (as Lambda receives it) stands for the event in its body, and a lookup-events event for the
+ * record in its `CloudTrailEvent` string; any other value is the event.
+ */
 function messageOrEvent(value: unknown, source: string, bytes: number | undefined): InputItem {
-  if (typeof value !== 'object' || value === null || (value as { eventSource?: unknown }).eventSource !== SQS_EVENT_SOURCE) {
-    return bytes === undefined ? { source, value } : { source, value, bytes };
+  if (typeof value === 'object' && value !== null) {
+    if ((value as { eventSource?: unknown }).eventSource === SQS_EVENT_SOURCE) return { source, ...parseMessageBody((value as { body?: unknown }).body) };
+    const { CloudTrailEvent: record } = value as { CloudTrailEvent?: unknown };
+    if (typeof record === 'string') return lookupEventRecord(record, source);
   }
-  return { source, ...parseMessageBody((value as { body?: unknown }).body) };
+  return bytes === undefined ? { source, value } : { source, value, bytes };
+}
+
+function lookupEventRecord(text: string, source: string): InputItem {
+  try {
+    return { source, value: JSON.parse(text) as unknown, bytes: Buffer.byteLength(text) };
+  } catch (error) {
+    return { source, error: `CloudTrailEvent is not JSON: ${describeJsonError(error, text)}` };
+  }
 }

@@ -185,9 +185,12 @@ function uploadsAnswer(entries: readonly ActivityEntry[]): string {
 }
 
 function ideAnswer(entries: readonly ActivityEntry[]): string {
-  const developer = entries.filter((entry) => entry.eventSource === 'q.amazonaws.com');
-  const seen = developer.length > 0 ? ` Amazon Q Developer console calls seen: ${tally(developer)}.` : '';
-  return `Not answerable from these sources: IDE and CLI use of Amazon Q Developer is logged under codewhisperer.amazonaws.com, which q-triage does not collect.${seen}`;
+  const ide = entries.filter((entry) => entry.eventSource === 'codewhisperer.amazonaws.com');
+  const consoleCalls = entries.filter((entry) => entry.eventSource === 'q.amazonaws.com');
+  const consoleSeen = consoleCalls.length > 0 ? ` Amazon Q Developer console calls: ${tally(consoleCalls)}.` : '';
+  if (ide.length > 0) return `Amazon Q Developer IDE and CLI calls: ${tally(ide)}.${consoleSeen}`;
+  // codewhisperer.amazonaws.com events are data events, recorded only for Pro subscriptions by a trail that selects them.
+  return `No Amazon Q Developer IDE or CLI call recorded (codewhisperer.amazonaws.com data events: Pro subscriptions, trail selectors AWS::CodeWhisperer::Profile).${consoleSeen}`;
 }
 
 function guardrailsAnswer(entries: readonly ActivityEntry[]): string {

@@ -52,8 +52,17 @@ export interface DoctorDeps {
   readonly config: DoctorConfig;
 }
 
-/** Q Business resource types with data events (Amazon Q playbook's list). */
-export const QBUSINESS_DATA_RESOURCE_TYPES = ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index'] as const;
+/**
+ * Q Business resource types with data events: the Amazon Q playbook's three, and the web experience and
+ * integration types of the CloudTrail user guide's data-event table.
+ */
+export const QBUSINESS_DATA_RESOURCE_TYPES = [
+  'AWS::QBusiness::Application',
+  'AWS::QBusiness::DataSource',
+  'AWS::QBusiness::Index',
+  'AWS::QBusiness::WebExperience',
+  'AWS::QBusiness::Integration',
+] as const;
 
 const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 function errorName(error: unknown): string {

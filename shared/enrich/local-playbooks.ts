@@ -36,6 +36,8 @@ export const CATEGORY_KEYWORDS: Readonly<Record<Category, readonly string[]>> = 
   'web-experience': ['web experience', 'web-erlebnis', 'experiencia web', 'expérience web'],
   'data-accessor': ['data accessor', 'datenzugriff', 'isv', 'accessor'],
   subscription: ['subscription', 'abonnement', 'suscripción', 'サブスクリプション', '订阅'],
+  'q-app': ['q apps', 'qapps', 'library item'],
+  'developer-ide': [' ide ', 'codewhisperer', 'customization', 'command line'],
   general: ['amazon q developer', ' ide ', 'troubleshoot', 'console'],
   unclassified: ['amazon q'],
 };

@@ -13,7 +13,9 @@ import { CATEGORIES, PHASES, type Category, type Phase, type PlaybookRow } from 
 import type { AlertLocale } from './config';
 import type { Question } from './types';
 
-const ROWS_BY_NAME: ReadonlyMap<string, PlaybookRow> = new Map(PLAYBOOK_TABLE.map((row) => [row.eventName, row]));
+/** Several sources share operation names (CreatePlugin, TagResource…): the alert's category tells their rows apart. */
+const ROWS_BY_NAME = new Map<string, PlaybookRow[]>();
+for (const row of PLAYBOOK_TABLE) ROWS_BY_NAME.set(row.eventName, [...(ROWS_BY_NAME.get(row.eventName) ?? []), row]);
 const BURSTS_BY_ID = new Map(DEFAULT_BURST_RULES.map((rule) => [rule.id as string, rule]));
 
 export const PHASE_TITLES: Readonly<Record<Phase, string>> = {
@@ -50,7 +52,8 @@ function subjectOf(alert: Pick<Alert, 'rule' | 'category' | 'phase'>): Subject {
   const phase = enumOr(PHASES, alert.phase, 'detection-analysis');
   const [kind, name = ''] = alert.rule.split('/', 2);
   if (kind === 'playbook') {
-    const row = ROWS_BY_NAME.get(name);
+    const rows = ROWS_BY_NAME.get(name) ?? [];
+    const row = rows.find((candidate) => candidate.category === category) ?? rows[0];
     if (row !== undefined) {
       return { rule: `playbook/${row.eventName}`, operation: row.eventName, category: row.category, phase: row.phase, about: row.description };
     }

@@ -18,6 +18,7 @@ interface SchemaDef {
   readonly innerType?: z.ZodMiniType;
   readonly element?: z.ZodMiniType;
   readonly shape?: Readonly<Record<string, z.ZodMiniType>>;
+  readonly options?: readonly z.ZodMiniType[];
   readonly catchall?: unknown;
   readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string; readonly minimum?: number; readonly maximum?: number } } }[];
 }
@@ -63,6 +64,15 @@ const STATEMENTS: Readonly<Record<string, (def: SchemaDef, value: string, names:
   array: (def, value, names) => {
     const element = names.variable();
     return [`if (!Array.isArray(${value})) return false;`, `for (const ${element} of ${value}) {`, ...statements(inner(def, 'element'), element, names), '}'];
+  },
+  // Each option is a closure of its own, so its `return false` only rules that option out.
+  union: (def, value, names) => {
+    const matched = names.variable();
+    const lines = [`let ${matched} = false;`];
+    for (const option of def.options ?? []) {
+      lines.push(`if (!${matched}) ${matched} = (() => {`, ...statements(option, value, names), 'return true;', '})();');
+    }
+    return [...lines, `if (!${matched}) return false;`];
   },
   object: (def, value, names) => {
     if (def.catchall !== undefined) throw new UnsupportedSchemaError('object catchall is not compiled');

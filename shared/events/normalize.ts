@@ -4,9 +4,9 @@
  */
 import type * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
-import { EVENT_SOURCES, type EventSource } from '../playbook/types';
+import { isEventSource, Q_INVOKED_BY } from '../playbook/types';
 import {
-  CLOUDTRAIL_DETAIL_TYPE,
+  CLOUDTRAIL_DETAIL_TYPES,
   cloudTrailRecordSchema,
   eventBridgeEnvelopeSchema,
   type CloudTrailRecord,
@@ -15,7 +15,7 @@ import {
 import { compileCheck } from './check';
 
 const isCloudTrailRecord = compileCheck(cloudTrailRecordSchema);
-const isEnvelope = compileCheck(eventBridgeEnvelopeSchema);
+const isEventBridgeEnvelope = compileCheck(eventBridgeEnvelopeSchema);
 
 type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly $ZodIssue[] };
 
@@ -52,7 +52,8 @@ export interface Principal {
 export interface TriageEvent {
   readonly eventId: string;
   readonly eventName: string;
-  readonly eventSource: EventSource;
+  /** An Amazon Q event source, or another service's when Amazon Q Developer made the call for a user (`principal.invokedBy`). */
+  readonly eventSource: string;
   /** Epoch milliseconds of `eventTime`. */
   readonly time: number;
   readonly eventTime: string;
@@ -78,7 +79,11 @@ export interface TriageEvent {
 
 export type NormalizeResult =
   | { readonly ok: true; readonly event: TriageEvent }
-  | { readonly ok: false; readonly reason: string; readonly eventId?: string };
+  | { readonly ok: false; readonly reason: string; readonly eventId?: string }
+  /** Another service's record (or a non-CloudTrail event): not rejected, only counted. */
+  | { readonly ok: false; readonly passedOver: true; readonly reason: string; readonly eventId?: string };
+
+export const isPassedOver = (result: NormalizeResult): result is Extract<NormalizeResult, { passedOver: true }> => 'passedOver' in result;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
@@ -158,8 +163,11 @@ export function parseEventTime(text: string): { readonly time: number; readonly 
   return Number.isNaN(time) ? undefined : { time, iso: new Date(time).toISOString() };
 }
 
-/** EventBridge `source` of CloudTrail events: `aws.` + the service prefix. `detail.eventSource` decides the rest. */
-const EVENT_BRIDGE_SOURCES: ReadonlySet<string> = new Set(['aws.qbusiness', 'aws.q']);
+/** A flag as CloudTrail writes it ("true"/"false") or as exports write it (true/false); anything else is unknown. */
+function flag(value: boolean | string | null | undefined): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}
 
 const withArticle = (noun: string): string => `${/^[aeiou]/u.test(noun) ? 'an' : 'a'} ${noun}`;
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : withArticle(typeof value));
@@ -174,6 +182,9 @@ export function describeIssues(issues: readonly $ZodIssue[], root = 'record'): s
         case 'invalid_type':
           // Parsed with reportInput, so an absent input means the field is missing.
           return issue.input === undefined ? `missing required field ${field}` : `${field} must be ${withArticle(issue.expected)}, not ${kindOf(issue.input)}`;
+        case 'invalid_union':
+          // The only union of the schema: flags written as booleans or as "true"/"false".
+          return `${field} must be true or false, not ${kindOf(issue.input)}`;
         case 'too_big':
           return `${field} is longer than ${String(issue.maximum)}`;
         case 'too_small':
@@ -194,7 +205,13 @@ function present(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
 }
 
+/** The identity type; a service event's identity has none, and names the service that acted in `invokedBy`. */
+function identityType(identity: UserIdentity): string {
+  return present(identity.type) ?? (present(identity.invokedBy) !== undefined ? 'AWSService' : 'Unknown');
+}
+
 export function principalOf(identity: UserIdentity): Principal {
+  const type = identityType(identity);
   const issuer = identity.sessionContext?.sessionIssuer ?? undefined;
   const arn = present(identity.arn);
   const principalId = present(identity.principalId);
@@ -205,11 +222,10 @@ export function principalOf(identity: UserIdentity): Principal {
       : (arn ??
         (present(issuer?.arn) !== undefined && principalId !== undefined
           ? `${String(issuer?.arn)}#${principalId}`
-          : `${identity.type}:${principalId ?? present(identity.invokedBy) ?? present(identity.accountId) ?? 'unknown'}`));
-  const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
+          : `${type}:${principalId ?? present(identity.invokedBy) ?? present(identity.accountId) ?? 'unknown'}`));
   return {
     key,
-    type: identity.type,
+    type,
     arn,
     accountId: present(identity.accountId),
     userName: present(identity.userName) ?? present(issuer?.userName),
@@ -217,16 +233,19 @@ export function principalOf(identity: UserIdentity): Principal {
     sessionIssuerArn: present(issuer?.arn),
     invokedBy: present(identity.invokedBy),
     onBehalfOfUserId,
-    mfaAuthenticated: mfa === undefined || mfa === null ? undefined : mfa === 'true',
+    mfaAuthenticated: flag(identity.sessionContext?.attributes?.mfaAuthenticated),
   };
 }
 
 const NO_RESOURCES: readonly [] = Object.freeze([] as const);
 
+const SERVICE_EVENT = 'AwsServiceEvent';
+
 function fromRecord(record: CloudTrailRecord): NormalizeResult {
-  const eventSource = EVENT_SOURCES.find((source) => source === record.eventSource);
-  if (eventSource === undefined) {
-    return { ok: false, eventId: record.eventID, reason: `eventSource ${JSON.stringify(record.eventSource.slice(0, 128))} is not an Amazon Q source` };
+  const { eventSource } = record;
+  // Only a service event may leave the identity type out (CloudTrail record contents, userIdentity).
+  if (present(record.userIdentity.type) === undefined && record.eventType !== SERVICE_EVENT) {
+    return { ok: false, eventId: record.eventID, reason: 'missing required field userIdentity.type' };
   }
   const when = parseEventTime(record.eventTime);
   if (when === undefined) {
@@ -246,7 +265,7 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
       principal,
       errorCode: present(record.errorCode),
       errorMessage: truncate(record.errorMessage),
-      readOnly: record.readOnly ?? undefined,
+      readOnly: flag(record.readOnly),
       eventCategory: present(record.eventCategory) ?? 'Management',
       sourceIp: truncate(record.sourceIPAddress),
       userAgent: truncate(record.userAgent),
@@ -260,27 +279,49 @@ function fromRecord(record: CloudTrailRecord): NormalizeResult {
   };
 }
 
+/**
+ * The event source of a record of another service, read before validation so that a record Amazon Q has
+ * nothing to do with is never judged: undefined for Amazon Q's records, for other services' records that
+ * Amazon Q Developer made for a user (`userIdentity.invokedBy`), and for values without a string eventSource
+ * (validation explains those).
+ */
+function otherServiceOf(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { eventSource, userIdentity } = candidate as { eventSource?: unknown; userIdentity?: unknown };
+  if (typeof eventSource !== 'string' || isEventSource(eventSource)) return undefined;
+  const invokedBy = typeof userIdentity === 'object' && userIdentity !== null ? (userIdentity as { invokedBy?: unknown }).invokedBy : undefined;
+  return invokedBy === Q_INVOKED_BY ? undefined : eventSource;
+}
+
+const otherServiceResult = (eventSource: string): NormalizeResult => ({ ok: false, passedOver: true, reason: `eventSource ${JSON.stringify(eventSource.slice(0, 128))} is not Amazon Q` });
+
 /** Accepts either shape; `approxBytes` lets callers that already hold the raw text skip re-serialising. */
 export function normalizeEvent(input: unknown, approxBytes?: number): NormalizeResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, reason: 'input is not a JSON object' };
   }
+  const isEnvelope = 'detail-type' in input || 'detail' in input;
+  // A bare record of another service is passed over before it is measured: most of a real trail, and
+  // measuring a record of a parsed log file means serialising it again.
+  const bareOtherService = isEnvelope ? undefined : otherServiceOf(input);
+  if (bareOtherService !== undefined) return otherServiceResult(bareOtherService);
   const bytes = approxBytes ?? Buffer.byteLength(JSON.stringify(input));
   if (bytes > MAX_EVENT_BYTES) {
     return { ok: false, reason: `event is ${bytes} bytes, larger than the ${MAX_EVENT_BYTES}-byte EventBridge limit` };
   }
   let candidate: unknown = input;
-  if ('detail-type' in input || 'detail' in input) {
-    const envelope = validate(eventBridgeEnvelopeSchema, isEnvelope, input);
+  if (isEnvelope) {
+    const envelope = validate(eventBridgeEnvelopeSchema, isEventBridgeEnvelope, input);
     if (!envelope.ok) return { ok: false, reason: `EventBridge envelope: ${describeIssues(envelope.issues)}` };
-    if (envelope.value['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
-      return { ok: false, reason: `detail-type ${JSON.stringify(envelope.value['detail-type'].slice(0, 128))} is not "${CLOUDTRAIL_DETAIL_TYPE}"` };
+    // Not a CloudTrail record at all (a scheduled event, another service's own event): nothing of Amazon Q's.
+    if (!CLOUDTRAIL_DETAIL_TYPES.has(envelope.value['detail-type'])) {
+      return { ok: false, passedOver: true, reason: `detail-type ${JSON.stringify(envelope.value['detail-type'].slice(0, 128))} is not a CloudTrail record` };
     }
-    if (!EVENT_BRIDGE_SOURCES.has(envelope.value.source)) {
-      return { ok: false, reason: `source ${JSON.stringify(envelope.value.source.slice(0, 128))} is not aws.qbusiness or aws.q` };
-    }
+    // The envelope's `source` is not read: `detail.eventSource` decides, as the rules match it.
     candidate = envelope.value.detail;
   }
+  const otherService = candidate === input ? undefined : otherServiceOf(candidate);
+  if (otherService !== undefined) return otherServiceResult(otherService);
   const record = validate(cloudTrailRecordSchema, isCloudTrailRecord, candidate);
   if (!record.ok) {
     const eventId = typeof candidate === 'object' && candidate !== null && 'eventID' in candidate && typeof candidate.eventID === 'string' ? candidate.eventID.slice(0, 128) : undefined;

@@ -13,6 +13,11 @@ const awsId = (max: number) => z.string().check(z.minLength(1), z.maxLength(max)
 const text = z.nullish(z.string());
 /** Fields AWS writes in a known, short form (ARNs, error codes): a longer one is forged or corrupt. */
 const bounded = (max: number) => z.nullish(z.string().check(z.maxLength(max)));
+/**
+ * CloudTrail writes some flags as strings ("true") and others as booleans; CloudTrail Lake, Athena and
+ * SIEM re-exports write the other form. Both are read (see normalize.ts's `flag`).
+ */
+const flag = z.nullish(z.union([z.boolean(), z.string().check(z.maxLength(8))]));
 /** IAM allows a 512-character path in a role ARN; assumed-role and session ARNs are shorter. */
 const ARN_MAX = 1024;
 
@@ -33,7 +38,8 @@ export const USER_IDENTITY_TYPES = [
 
 export const userIdentitySchema = z.object({
   // CloudTrail documents the list above, but new identity types appear; an unknown type is kept, not rejected.
-  type: awsId(64),
+  // Records of AWS service events (eventType AwsServiceEvent) carry only accountId and invokedBy: no type.
+  type: z.nullish(awsId(64)),
   principalId: bounded(ARN_MAX),
   arn: bounded(ARN_MAX),
   accountId: bounded(64),
@@ -43,7 +49,7 @@ export const userIdentitySchema = z.object({
   sessionContext: z.nullish(
     z.object({
       sessionIssuer: z.nullish(z.object({ type: text, arn: bounded(ARN_MAX), userName: bounded(ARN_MAX) })),
-      attributes: z.nullish(z.object({ mfaAuthenticated: text })),
+      attributes: z.nullish(z.object({ mfaAuthenticated: flag })),
     }),
   ),
   onBehalfOf: z.nullish(z.object({ userId: bounded(ARN_MAX), identityStoreArn: bounded(ARN_MAX) })),
@@ -60,9 +66,9 @@ export const cloudTrailRecordSchema = z.object({
   userAgent: text,
   errorCode: bounded(128),
   errorMessage: text,
-  readOnly: z.nullish(z.boolean()),
+  readOnly: flag,
   resources: z.nullish(z.array(z.object({ ARN: bounded(ARN_MAX), type: bounded(128) }))),
-  managementEvent: z.nullish(z.boolean()),
+  managementEvent: flag,
   recipientAccountId: text,
   eventCategory: text,
 });
@@ -77,6 +83,11 @@ export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema> & {
 export type UserIdentity = z.infer<typeof userIdentitySchema>;
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+/**
+ * EventBridge detail types whose `detail` is a CloudTrail record (EventBridge user guide, "AWS service events
+ * delivered via AWS CloudTrail"): API calls, and events a service records itself (`eventType: AwsServiceEvent`).
+ */
+export const CLOUDTRAIL_DETAIL_TYPES: ReadonlySet<string> = new Set([CLOUDTRAIL_DETAIL_TYPE, 'AWS Service Event via CloudTrail']);
 
 export const eventBridgeEnvelopeSchema = z.object({
   'detail-type': z.string(),

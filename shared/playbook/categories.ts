@@ -94,6 +94,24 @@ export const CATEGORY_INFO: Readonly<Record<Category, CategoryInfo>> = {
     questions: [QUESTIONS.resources],
     steps: [verifyPrincipal, { text: 'Check who was given or lost a subscription and the cost it carries.', link: `${Q_BUSINESS_UG}/tiers.html` }, reviewTrail],
   },
+  'q-app': {
+    title: 'Amazon Q Apps',
+    questions: [QUESTIONS.resources, QUESTIONS.uploads, QUESTIONS.accessed],
+    steps: [
+      verifyPrincipal,
+      { text: 'Review who can see or run the Q App (library items, shared permissions) and which documents it was given.', link: 'https://docs.aws.amazon.com/amazonq/latest/api-reference/API_Operations_QApps.html' },
+      reviewTrail,
+    ],
+  },
+  'developer-ide': {
+    title: 'Amazon Q Developer in the IDE and CLI',
+    questions: [QUESTIONS.ide, QUESTIONS.uploads],
+    steps: [
+      verifyPrincipal,
+      { text: 'Review which code the principal uploaded or generated, and which customizations and profiles it changed.', link: 'https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/logging-using-cloudtrail.html' },
+      reviewTrail,
+    ],
+  },
   general: {
     title: 'Amazon Q Developer',
     questions: [QUESTIONS.ide, QUESTIONS.accessed],

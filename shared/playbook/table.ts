@@ -2,9 +2,17 @@
  * The playbook table: every Amazon Q operation → category, base severity, IR phase and response steps.
  * Data, not code: adding an operation is one row here and one case in test/unit/playbook/table.test.ts.
  *
- * Coverage: every operation of the Q Business API (`qbusiness.amazonaws.com`, one row per command in the
- * @aws-sdk/client-qbusiness model) and the Q Developer console operations (`q.amazonaws.com`) that the
- * Amazon Q playbook names. Names are canonical API names, as CloudTrail writes them; the playbook's
+ * Coverage, one row per operation of each Amazon Q event source (where each list comes from):
+ * - `qbusiness.amazonaws.com`: every command of the @aws-sdk/client-qbusiness model (checked by the table test);
+ * - `qapps.amazonaws.com`: every action of the Amazon Q Apps API reference ("Actions", API_Operations_QApps;
+ *   no @aws-sdk/client-qapps package is in the registry);
+ * - `q.amazonaws.com`: every `q:` action the AWS managed policy AmazonQFullAccess (v12) allows, which covers the
+ *   Q Developer permissions reference (security_iam_permissions) and the CloudTrail page's PassRequest;
+ * - `codewhisperer.amazonaws.com`: the operations of the Q Developer IDE service model (CodeWhispererRuntime,
+ *   `user-service-2.json` of the AWS Toolkit for VS Code), its streaming operations (GenerateAssistantResponse,
+ *   ExportResultArchive) and the administrator actions of the service authorization reference for Amazon
+ *   CodeWhisperer (customizations, profiles, tags). No @aws-sdk/client-codewhisperer* package is in the registry.
+ * Names are canonical API names, as CloudTrail writes them; the playbook's
  * `StartDataSourceSyncJobs`/`StopDataSourceSyncJobs` are the singular operations, and its
  * `GetApplications` does not exist. `inPlaybook` marks what the playbook's event-name table lists.
  *
@@ -21,7 +29,15 @@
  *
  * Access: `read` for Get/List/Search/Check, `chat` for using the assistant, `write` for any state change.
  */
-import type { AccessKind, Category, PlaybookRow, ResponseStep, Severity } from './types';
+import { EVENT_BRIDGE_SOURCES, EVENT_SOURCES, type AccessKind, type Category, type EventSource, type PlaybookRow, type ResponseStep, type Severity } from './types';
+
+/** Where each source's operation list comes from (see the header); `q-triage playbooks table` and the README print it. */
+export const OPERATION_LISTS: Readonly<Record<EventSource, string>> = {
+  'qbusiness.amazonaws.com': 'the @aws-sdk/client-qbusiness model (one command per operation)',
+  'qapps.amazonaws.com': 'the Amazon Q Apps API reference, "Actions" (no SDK package in the registry)',
+  'q.amazonaws.com': 'the q: actions of the AWS managed policy AmazonQFullAccess (v12) and the Q Developer permissions reference',
+  'codewhisperer.amazonaws.com': 'the IDE service model (CodeWhispererRuntime, AWS Toolkit for VS Code) with its streaming operations, and the CodeWhisperer service authorization reference',
+};
 
 const API = 'https://docs.aws.amazon.com/amazonq/latest/api-reference';
 const QB_UG = 'https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug';
@@ -50,6 +66,21 @@ function qbusiness(fields: RowFields): PlaybookRow {
 function qdeveloper(fields: RowFields): PlaybookRow {
   return { eventSource: 'q.amazonaws.com', inPlaybook: false, ...fields };
 }
+
+/** A response step pointing at the Q Apps API reference page of `operation`. */
+function qappsApi(operation: string, text: string): ResponseStep {
+  return { text, link: `${API}/API_qapps_${operation}.html` };
+}
+
+type ShortRow = readonly [eventName: string, severity: Severity, phase: PlaybookRow['phase'], access: AccessKind, description: string, step: ResponseStep];
+
+/** Rows of the newer sources, one line each: the same fields as the others, without the boilerplate. */
+function rowsOf(eventSource: PlaybookRow['eventSource'], category: Category, rows: readonly ShortRow[]): PlaybookRow[] {
+  return rows.map(([eventName, severity, phase, access, description, step]) => ({ eventSource, eventName, category, severity, phase, access, description, steps: [step], inPlaybook: false }));
+}
+
+const QDEV_LOGGING = 'logging-using-cloudtrail';
+const QDEV_PERMISSIONS = 'security_iam_permissions';
 
 /** Successful reads share one shape; only the description and the step differ. */
 function read(
@@ -465,4 +496,165 @@ export const PLAYBOOK_TABLE: readonly PlaybookRow[] = [
     description: 'Asks Amazon Q Developer for step-by-step instructions to fix a console error, which may include permission changes.',
     steps: [qdevGuide('q-on-aws', 'Check whether the principal then made the changes suggested (for example IAM policy edits).')],
   }),
+
+  // ── Amazon Q Developer in the console: the rest of its `q:` actions ──────────────────────────────
+  ...rowsOf('q.amazonaws.com', 'general', [
+    ['ListConversations', 'INFORMATIONAL', DETECT, 'read', "Lists a user's Amazon Q Developer conversations in the console.", qdevGuide(QDEV_PERMISSIONS, 'Check that the principal is meant to chat with Amazon Q Developer.')],
+    ['UpdateConversation', 'INFORMATIONAL', DETECT, 'chat', 'Renames or otherwise updates one of the caller\'s own Amazon Q Developer conversations.', qdevGuide(QDEV_PERMISSIONS, 'Nothing to undo; note it only if the caller is unexpected.')],
+    ['DeleteConversation', 'LOW', DETECT, 'write', 'Deletes one of the caller\'s Amazon Q Developer conversations, removing what was asked and answered.', qdevGuide(QDEV_LOGGING, 'If the principal is under investigation, what it asked is gone from Amazon Q; the CloudTrail records of the chat remain.')],
+    // Chat-like: Amazon Q acting with the user's own permissions; the calls it then makes are judged in their own records (invokedBy q.amazonaws.com).
+    ['PassRequest', 'INFORMATIONAL', DETECT, 'chat', 'Amazon Q Developer acted in AWS for the user, with the user\'s own permissions (for example to answer a question about resources).', qdevGuide(QDEV_LOGGING, "Look up the calls Amazon Q made for the user (records with invokedBy q.amazonaws.com) and check that they were expected.")],
+    ['UpdateTroubleshootingCommandResult', 'INFORMATIONAL', DETECT, 'chat', 'Feeds the result of a command back into an Amazon Q Developer troubleshooting session of a console error.', qdevGuide('q-on-aws', 'Check which resources the troubleshooting session looked at.')],
+    ['GetIdentityMetadata', 'INFORMATIONAL', DETECT, 'read', 'Amazon Q Developer fetched identity metadata of the application for the signed-in user.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GenerateCodeFromCommands', 'INFORMATIONAL', DETECT, 'chat', 'Asks Amazon Q Developer to turn CLI commands into code.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['UsePlugin', 'INFORMATIONAL', DETECT, 'chat', 'Uses an Amazon Q Developer plugin from chat, which queries a third-party system with stored credentials.', qdevGuide(QDEV_LOGGING, 'Check that the plugin used is an approved one.')],
+    ['GetPlugin', 'INFORMATIONAL', DETECT, 'read', 'Reads the configuration of an Amazon Q Developer plugin.', qdevGuide(QDEV_PERMISSIONS, 'If the caller is unexpected, check whether it then changed plugins.')],
+    ['ListPlugins', 'INFORMATIONAL', DETECT, 'read', 'Lists the Amazon Q Developer plugins of the account, showing which third-party systems it reaches.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    ['ListPluginProviders', 'INFORMATIONAL', DETECT, 'read', 'Lists the third-party providers Amazon Q Developer plugins can connect to, typically before creating one.', qdevGuide(QDEV_PERMISSIONS, 'Watch for a plugin creation by the same principal shortly after.')],
+    ['ListTagsForResource', 'INFORMATIONAL', DETECT, 'read', 'Reads the tags of an Amazon Q Developer resource, which can reveal the tag conditions policies rely on.', qdevGuide(QDEV_PERMISSIONS, 'Note which resource was inspected; reading tags before changing them is a common ABAC-abuse pattern.')],
+    ['GetArtifact', 'INFORMATIONAL', DETECT, 'read', 'Reads an artifact (a generated document or plan) of Amazon Q Developer.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetArtifactActionResult', 'INFORMATIONAL', DETECT, 'read', 'Reads the result of an action Amazon Q Developer performed on an artifact.', qdevGuide(QDEV_PERMISSIONS, 'Check which action was performed and on what.')],
+    ['CreateArtifact', 'LOW', CONTAIN, 'write', 'Creates an Amazon Q Developer artifact (a generated document or plan) from a conversation.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    // MEDIUM: an artifact action can change resources in the account on the user's behalf.
+    ['PerformArtifactAction', 'MEDIUM', CONTAIN, 'write', 'Has Amazon Q Developer carry out an action on an artifact, which can change resources on the user\'s behalf.', qdevGuide(QDEV_LOGGING, 'Find the calls Amazon Q made for the user right after (invokedBy q.amazonaws.com) and revert any that were not approved.')],
+    // MEDIUM: subscriptions of Amazon Q Developer Pro, like Q Business subscriptions.
+    ['CreateAssignment', 'MEDIUM', CONTAIN, 'write', 'Assigns an Amazon Q Developer subscription to a user or group, giving them Amazon Q and adding cost.', qdevGuide(QDEV_PERMISSIONS, 'Check that the user or group is expected to have Amazon Q Developer.')],
+    ['DeleteAssignment', 'MEDIUM', RECOVER, 'write', 'Removes an Amazon Q Developer subscription from a user or group.', qdevGuide(QDEV_PERMISSIONS, 'Assign the subscription again if the removal was not approved.')],
+    // HIGH, as for Q Business: a plugin lets the assistant reach another system with stored credentials.
+    ['CreatePlugin', 'HIGH', CONTAIN, 'write', 'Adds an Amazon Q Developer plugin that connects chat to a third-party system with stored credentials.', qdevGuide(QDEV_LOGGING, "Check the plugin's provider and credentials; delete it and rotate the credentials if it was not approved.")],
+    ['UpdatePlugin', 'HIGH', CONTAIN, 'write', "Changes an Amazon Q Developer plugin's provider or credentials, which can point chat at another system.", qdevGuide(QDEV_LOGGING, 'Compare the plugin with the approved one and revert.')],
+    ['DeletePlugin', 'MEDIUM', RECOVER, 'write', 'Removes an Amazon Q Developer plugin, cutting an integration (or cleaning up a planted one).', qdevGuide(QDEV_LOGGING, 'Recreate the plugin from its approved definition if the deletion was not approved.')],
+    ['TagResource', 'MEDIUM', CONTAIN, 'write', 'Adds or overwrites tags on an Amazon Q Developer resource; tag conditions in policies then decide access differently.', qdevGuide(QDEV_PERMISSIONS, 'Compare the tags with those your IAM policies test and restore them.')],
+    ['UntagResource', 'MEDIUM', CONTAIN, 'write', 'Removes tags from an Amazon Q Developer resource, which can lift a tag-based deny.', qdevGuide(QDEV_PERMISSIONS, 'Restore the removed tags if policies or ownership tracking used them.')],
+  ]),
+
+  // ── Amazon Q Apps (qapps.amazonaws.com) ─────────────────────────────────────────────────────────
+  ...rowsOf('qapps.amazonaws.com', 'q-app', [
+    ['CreateQApp', 'MEDIUM', CONTAIN, 'write', 'Creates a Q App, a small generative app over company data that its creator can share with others.', qappsApi('GetQApp', "Read the app's definition: which cards, plugins and documents it uses.")],
+    ['UpdateQApp', 'MEDIUM', CONTAIN, 'write', "Changes a Q App's definition (its prompts, plugins, documents), which changes what every user of it gets.", qappsApi('GetQApp', 'Compare the definition with the version that was published and revert unapproved changes.')],
+    ['DeleteQApp', 'MEDIUM', RECOVER, 'write', 'Deletes a Q App, taking it away from everyone it was shared with.', qappsApi('CreateQApp', 'Recreate the app from its last known definition if the deletion was not approved.')],
+    ['GetQApp', 'INFORMATIONAL', DETECT, 'read', "Reads a Q App's definition.", qappsApi('GetQApp', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['ListQApps', 'INFORMATIONAL', DETECT, 'read', 'Lists the Q Apps the caller can use.', qappsApi('ListQApps', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['DescribeQAppPermissions', 'INFORMATIONAL', DETECT, 'read', 'Reads who may view and use a Q App.', qappsApi('DescribeQAppPermissions', 'If the caller is unexpected, check whether it then changed the permissions.')],
+    // MEDIUM: sharing is routine for Q Apps, but it hands the app (and documents built into it) to other users.
+    ['UpdateQAppPermissions', 'MEDIUM', CONTAIN, 'write', 'Changes who may view and use a Q App, which can share the app and the documents built into it with more people.', qappsApi('DescribeQAppPermissions', 'Check the users and groups now allowed and remove those that were not approved.')],
+    ['PredictQApp', 'INFORMATIONAL', DETECT, 'chat', 'Asks Amazon Q to draft a Q App from a description or a conversation.', qappsApi('PredictQApp', 'Watch for a Q App creation by the same principal shortly after.')],
+    ['ImportDocument', 'MEDIUM', CONTAIN, 'write', 'Uploads a file into a Q App or one of its sessions, so its content reaches the app and whoever uses it.', qappsApi('ImportDocument', 'Check which file was uploaded and whether it may be shared with the app\'s users.')],
+    ['CreatePresignedUrl', 'LOW', CONTAIN, 'write', 'Creates an upload link for a file that a Q App or session will use.', qappsApi('CreatePresignedUrl', 'Watch for the document import that follows and check the file.')],
+    ['StartQAppSession', 'INFORMATIONAL', DETECT, 'chat', 'Starts a run of a Q App.', qappsApi('StartQAppSession', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['UpdateQAppSession', 'INFORMATIONAL', DETECT, 'chat', 'Sends a user\'s inputs to a running Q App session.', qappsApi('UpdateQAppSession', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['StopQAppSession', 'INFORMATIONAL', DETECT, 'write', 'Ends a run of a Q App.', qappsApi('StopQAppSession', 'Nothing to undo; it ends the caller\'s own session.')],
+    ['GetQAppSession', 'INFORMATIONAL', DETECT, 'read', 'Reads the state and outputs of a Q App session.', qappsApi('GetQAppSession', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['GetQAppSessionMetadata', 'INFORMATIONAL', DETECT, 'read', "Reads a Q App session's sharing settings.", qappsApi('GetQAppSessionMetadata', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['UpdateQAppSessionMetadata', 'MEDIUM', CONTAIN, 'write', 'Changes whether a Q App session is shared and collects data from others, widening who sees its inputs and outputs.', qappsApi('GetQAppSessionMetadata', 'Check the sharing settings and turn sharing off if it was not approved.')],
+    ['ListQAppSessionData', 'INFORMATIONAL', DETECT, 'read', 'Lists the data collected from everyone who took part in a shared Q App session.', qappsApi('ListQAppSessionData', 'If the caller is unexpected, check what the collected data held.')],
+    // MEDIUM: takes everything a shared session collected out of Amazon Q in one file.
+    ['ExportQAppSessionData', 'MEDIUM', DETECT, 'write', 'Exports the data collected in a shared Q App session to a file, taking it out of Amazon Q.', qappsApi('ExportQAppSessionData', 'Check who exported the data and whether they may hold it.')],
+    ['CreateLibraryItem', 'MEDIUM', CONTAIN, 'write', 'Publishes a Q App to the library, where other users of the application can find and run it.', qappsApi('GetLibraryItem', 'Check that the published app is meant to be available to everyone who can see the library.')],
+    ['UpdateLibraryItem', 'MEDIUM', CONTAIN, 'write', "Changes a library item's status or categories, which changes who finds the app.", qappsApi('GetLibraryItem', 'Restore the approved status and categories.')],
+    // MEDIUM: a verified mark tells users an app is trusted.
+    ['UpdateLibraryItemMetadata', 'MEDIUM', CONTAIN, 'write', 'Marks a library item as verified or not, which tells users whether to trust the app.', qappsApi('GetLibraryItem', 'Check that an administrator approved the verification.')],
+    ['DeleteLibraryItem', 'MEDIUM', RECOVER, 'write', 'Removes a Q App from the library, so other users can no longer find it.', qappsApi('CreateLibraryItem', 'Publish the app again if the removal was not approved.')],
+    ['GetLibraryItem', 'INFORMATIONAL', DETECT, 'read', 'Reads a library item of Q Apps.', qappsApi('GetLibraryItem', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['ListLibraryItems', 'INFORMATIONAL', DETECT, 'read', 'Lists the Q Apps published in the library.', qappsApi('ListLibraryItems', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['AssociateLibraryItemReview', 'LOW', CONTAIN, 'write', 'Rates a library item, which raises the app in the library.', qappsApi('DisassociateLibraryItemReview', 'Only worth following when many ratings come from one principal.')],
+    ['DisassociateLibraryItemReview', 'LOW', RECOVER, 'write', 'Removes the caller\'s rating of a library item.', qappsApi('AssociateLibraryItemReview', 'Nothing to restore unless ratings are being manipulated.')],
+    ['AssociateQAppWithUser', 'LOW', CONTAIN, 'write', 'Adds a Q App to the caller\'s own apps (a favourite) so they can run it.', qappsApi('AssociateQAppWithUser', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['DisassociateQAppFromUser', 'LOW', RECOVER, 'write', 'Removes a Q App from the caller\'s own apps.', qappsApi('DisassociateQAppFromUser', 'Nothing to restore unless it was done for another user.')],
+    ['BatchCreateCategory', 'LOW', CONTAIN, 'write', 'Creates library categories that organise the Q Apps of an application.', qappsApi('ListCategories', 'Check the new categories with the library administrators.')],
+    ['BatchUpdateCategory', 'LOW', CONTAIN, 'write', 'Renames or recolours library categories of Q Apps.', qappsApi('ListCategories', 'Check the changes with the library administrators.')],
+    ['BatchDeleteCategory', 'LOW', RECOVER, 'write', 'Deletes library categories of Q Apps.', qappsApi('BatchCreateCategory', 'Recreate the categories if the deletion was not approved.')],
+    ['ListCategories', 'INFORMATIONAL', DETECT, 'read', 'Lists the library categories of Q Apps.', qappsApi('ListCategories', 'Only worth following when the caller does not normally use Q Apps.')],
+    ['ListTagsForResource', 'INFORMATIONAL', DETECT, 'read', 'Reads the tags of a Q Apps resource, which can reveal the tag conditions policies rely on.', qappsApi('ListTagsForResource', 'Note which resource was inspected; reading tags before changing them is a common ABAC-abuse pattern.')],
+    ['TagResource', 'MEDIUM', CONTAIN, 'write', 'Adds or overwrites tags on a Q Apps resource; tag conditions in policies then decide access differently.', qappsApi('UntagResource', 'Compare the tags with those your IAM policies test and restore them.')],
+    ['UntagResource', 'MEDIUM', CONTAIN, 'write', 'Removes tags from a Q Apps resource, which can lift a tag-based deny.', qappsApi('TagResource', 'Restore the removed tags if policies or ownership tracking used them.')],
+  ]),
+
+  // ── Amazon Q Developer in the IDE and CLI (codewhisperer.amazonaws.com; data events for Pro subscriptions) ──
+  ...rowsOf('codewhisperer.amazonaws.com', 'developer-ide', [
+    ['GenerateCompletions', 'INFORMATIONAL', DETECT, 'chat', 'Inline code suggestions in the IDE; the file context around the cursor is sent to Amazon Q.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GenerateRecommendations', 'INFORMATIONAL', DETECT, 'chat', 'Code suggestions in AWS coding environments (Lambda console, SageMaker, Glue).', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GenerateAssistantResponse', 'INFORMATIONAL', DETECT, 'chat', 'A chat message to Amazon Q Developer from the IDE or the CLI, with the code context the client attached.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['CreateTaskAssistConversation', 'INFORMATIONAL', DETECT, 'chat', 'Starts an agent conversation in the IDE that will generate code across the project.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['DeleteTaskAssistConversation', 'LOW', DETECT, 'write', 'Deletes one of the caller\'s agent conversations in the IDE.', qdevGuide(QDEV_LOGGING, 'Nothing to undo; the CloudTrail records of the conversation remain.')],
+    ['StartTaskAssistCodeGeneration', 'INFORMATIONAL', DETECT, 'chat', 'Asks the IDE agent to generate code for a task over the uploaded project.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetTaskAssistCodeGeneration', 'INFORMATIONAL', DETECT, 'read', 'Reads the status of an IDE agent code generation.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['StartCodeAnalysis', 'INFORMATIONAL', DETECT, 'chat', 'Starts a security scan of uploaded code.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetCodeAnalysis', 'INFORMATIONAL', DETECT, 'read', 'Reads the status of a code security scan.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['ListCodeAnalysisFindings', 'INFORMATIONAL', DETECT, 'read', 'Reads the findings of a code security scan, which describe weaknesses in the code.', qdevGuide(QDEV_LOGGING, 'If the caller is unexpected, it learned where the code is weak.')],
+    ['StartCodeFixJob', 'INFORMATIONAL', DETECT, 'chat', 'Asks Amazon Q Developer to generate a fix for a code finding.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetCodeFixJob', 'INFORMATIONAL', DETECT, 'read', 'Reads the status and result of a code fix job.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['StartTestGeneration', 'INFORMATIONAL', DETECT, 'chat', 'Asks Amazon Q Developer to generate unit tests for uploaded code.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetTestGeneration', 'INFORMATIONAL', DETECT, 'read', 'Reads the status of a test generation job.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['StartTransformation', 'INFORMATIONAL', DETECT, 'chat', 'Starts a code transformation (for example a Java upgrade) of an uploaded project.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetTransformation', 'INFORMATIONAL', DETECT, 'read', 'Reads the status of a code transformation.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['GetTransformationPlan', 'INFORMATIONAL', DETECT, 'read', 'Reads the plan of a code transformation.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['ResumeTransformation', 'LOW', DETECT, 'write', 'Resumes a paused code transformation.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['StopTransformation', 'LOW', DETECT, 'write', 'Stops one of the caller\'s code transformations.', qdevGuide(QDEV_LOGGING, 'Nothing to undo; it stops the caller\'s own job.')],
+    // LOW: the code leaves the developer's machine for Amazon Q; from an unexpected principal it is exfiltration-shaped.
+    ['CreateUploadUrl', 'LOW', CONTAIN, 'write', 'Creates a link to upload a zip of the project to Amazon Q (for scans, agents and transformations).', qdevGuide(QDEV_LOGGING, 'Check that the principal may send this code to Amazon Q.')],
+    ['CreateArtifactUploadUrl', 'LOW', CONTAIN, 'write', 'Creates a link to upload build artifacts of the project to Amazon Q.', qdevGuide(QDEV_LOGGING, 'Check that the principal may send these artifacts to Amazon Q.')],
+    ['ExportResultArchive', 'LOW', DETECT, 'write', 'Downloads the result of an agent, transformation or test job (generated code) to the client.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['CreateWorkspace', 'LOW', CONTAIN, 'write', 'Creates a remote workspace index of the caller\'s project, so Amazon Q keeps context of the code.', qdevGuide(QDEV_LOGGING, 'Check that the principal may send this code to Amazon Q.')],
+    ['DeleteWorkspace', 'LOW', RECOVER, 'write', 'Deletes a remote workspace index of a project.', qdevGuide(QDEV_LOGGING, 'Nothing to restore; the client recreates it when needed.')],
+    ['ListWorkspaceMetadata', 'INFORMATIONAL', DETECT, 'read', 'Lists the remote workspaces of the caller.', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['SendTelemetryEvent', 'INFORMATIONAL', DETECT, 'write', 'Usage telemetry from the IDE (suggestions accepted, chat interactions).', qdevGuide(QDEV_LOGGING, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['ListAvailableCustomizations', 'INFORMATIONAL', DETECT, 'read', 'Lists the customizations the IDE user may choose from.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['ListAvailableProfiles', 'INFORMATIONAL', DETECT, 'read', 'Lists the Amazon Q Developer profiles the IDE user may sign in to.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally use Amazon Q Developer.')],
+    ['ListFeatureEvaluations', 'INFORMATIONAL', DETECT, 'read', 'The IDE reads which client features are switched on for the user.', qdevGuide(QDEV_LOGGING, 'Nothing to follow on its own.')],
+    // Administration: customizations are trained on company code, and their permissions decide who gets suggestions from it.
+    ['CreateCustomization', 'MEDIUM', CONTAIN, 'write', 'Creates a customization trained on a company code repository, so suggestions can reproduce that code.', qdevGuide(QDEV_PERMISSIONS, 'Check which repository it was trained on and who may use it.')],
+    ['UpdateCustomization', 'MEDIUM', CONTAIN, 'write', 'Activates, deactivates or retrains a customization, changing the code suggestions users get.', qdevGuide(QDEV_PERMISSIONS, 'Compare with the approved customization and revert.')],
+    ['DeleteCustomization', 'MEDIUM', RECOVER, 'write', 'Deletes a customization, so its users fall back to generic suggestions.', qdevGuide(QDEV_PERMISSIONS, 'Recreate the customization if the deletion was not approved.')],
+    ['AssociateCustomizationPermission', 'MEDIUM', CONTAIN, 'write', 'Lets a user or group use a customization, and so get suggestions drawn from the code it was trained on.', qdevGuide(QDEV_PERMISSIONS, 'Check that the user or group may see that code.')],
+    ['DisassociateCustomizationPermission', 'MEDIUM', RECOVER, 'write', 'Stops a user or group from using a customization.', qdevGuide(QDEV_PERMISSIONS, 'Restore the permission if the removal was not approved.')],
+    ['GetCustomization', 'INFORMATIONAL', DETECT, 'read', 'Reads the details of a customization.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    ['ListCustomizations', 'INFORMATIONAL', DETECT, 'read', 'Lists the customizations of the account.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    ['ListCustomizationVersions', 'INFORMATIONAL', DETECT, 'read', 'Lists the versions of a customization.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    ['ListCustomizationPermissions', 'INFORMATIONAL', DETECT, 'read', 'Lists who may use a customization.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    // MEDIUM: log delivery sends customization logs to a destination the caller chooses.
+    ['AllowVendedLogDeliveryForResource', 'MEDIUM', CONTAIN, 'write', 'Lets the logs of a customization be delivered to a destination, which may be outside the usual log store.', qdevGuide(QDEV_PERMISSIONS, 'Check the log destination and its owner.')],
+    ['CreateProfile', 'MEDIUM', CONTAIN, 'write', 'Creates an Amazon Q Developer profile, the settings under which an organisation\'s users work.', qdevGuide(QDEV_PERMISSIONS, 'Check the profile settings (reference tracking, data sharing, encryption key).')],
+    ['UpdateProfile', 'MEDIUM', CONTAIN, 'write', "Changes an Amazon Q Developer profile's settings, such as reference tracking, data sharing or its encryption key.", qdevGuide(QDEV_PERMISSIONS, 'Compare with the approved settings and revert.')],
+    // HIGH: removes Amazon Q Developer Pro settings for every user of the profile.
+    ['DeleteProfile', 'HIGH', RECOVER, 'write', 'Deletes an Amazon Q Developer profile, taking its settings away from every user under it.', qdevGuide(QDEV_PERMISSIONS, 'Recreate the profile with its approved settings.')],
+    ['ListProfiles', 'INFORMATIONAL', DETECT, 'read', 'Lists the Amazon Q Developer profiles of the account.', qdevGuide(QDEV_PERMISSIONS, 'Only worth following when the caller does not normally administer Amazon Q Developer.')],
+    ['ListTagsForResource', 'INFORMATIONAL', DETECT, 'read', 'Reads the tags of an Amazon Q Developer customization or profile.', qdevGuide(QDEV_PERMISSIONS, 'Note which resource was inspected; reading tags before changing them is a common ABAC-abuse pattern.')],
+    ['TagResource', 'MEDIUM', CONTAIN, 'write', 'Adds or overwrites tags on a customization or profile; tag conditions in policies then decide access differently.', qdevGuide(QDEV_PERMISSIONS, 'Compare the tags with those your IAM policies test and restore them.')],
+    ['UntagResource', 'MEDIUM', CONTAIN, 'write', 'Removes tags from a customization or profile, which can lift a tag-based deny.', qdevGuide(QDEV_PERMISSIONS, 'Restore the removed tags if policies or ownership tracking used them.')],
+  ]),
 ];
+
+/**
+ * How an Amazon Q Developer call made for a user (another service's record with `invokedBy: q.amazonaws.com`)
+ * is graded: a read is what Amazon Q does to answer; a change made by Amazon Q for a user deserves a look.
+ */
+export const Q_ON_BEHALF_ROWS: Readonly<Record<'read' | 'write', PlaybookRow>> = {
+  read: qdeveloper({
+    eventName: 'PassRequest', category: 'general', severity: 'INFORMATIONAL', phase: DETECT, access: 'read',
+    description: "A read Amazon Q Developer made in another service for a user, with the user's own permissions.",
+    steps: [qdevGuide(QDEV_LOGGING, 'Only worth following when the user is unexpected or the reads are many.')],
+  }),
+  write: qdeveloper({
+    eventName: 'PassRequest', category: 'general', severity: 'MEDIUM', phase: CONTAIN, access: 'write',
+    description: "A change Amazon Q Developer made in another service for a user, with the user's own permissions.",
+    steps: [qdevGuide(QDEV_LOGGING, 'Check with the user that they asked Amazon Q for this change, and revert it if not.')],
+  }),
+};
+
+export interface SourceCoverage {
+  readonly eventSource: EventSource;
+  readonly eventBridgeSource: string;
+  readonly operations: number;
+  readonly listFrom: string;
+}
+
+/** Per Amazon Q event source: its EventBridge source, how many operations have a row, and where the list comes from. */
+export function sourceCoverage(rows: readonly PlaybookRow[] = PLAYBOOK_TABLE): SourceCoverage[] {
+  return EVENT_SOURCES.map((eventSource) => ({
+    eventSource,
+    eventBridgeSource: EVENT_BRIDGE_SOURCES[eventSource],
+    operations: rows.filter((row) => row.eventSource === eventSource).length,
+    listFrom: OPERATION_LISTS[eventSource],
+  }));
+}

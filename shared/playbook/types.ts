@@ -16,6 +16,8 @@ export const CATEGORIES = [
   'web-experience',
   'data-accessor',
   'subscription',
+  'q-app',
+  'developer-ide',
   'general',
   'unclassified',
 ] as const;
@@ -25,8 +27,24 @@ export type Category = (typeof CATEGORIES)[number];
 export const PHASES = ['detection-analysis', 'containment-eradication', 'recovery'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const EVENT_SOURCES = ['qbusiness.amazonaws.com', 'q.amazonaws.com'] as const;
+/**
+ * Every CloudTrail event source of Amazon Q, with the EventBridge `source` of its events (`aws.` + the
+ * service prefix). `detail.eventSource` decides whether a record is Amazon Q; `source` is only documented here.
+ * Q Business; Q Apps (Q Business user guide, "Logging Amazon Q Apps API calls using AWS CloudTrail"); Q Developer
+ * in the console (Q Developer user guide, "Logging Amazon Q Developer API calls using AWS CloudTrail"); Q Developer
+ * in the IDE and CLI (EventBridge event reference, events-ref-codewhisperer).
+ */
+export const EVENT_SOURCES = ['qbusiness.amazonaws.com', 'qapps.amazonaws.com', 'q.amazonaws.com', 'codewhisperer.amazonaws.com'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
+export const EVENT_BRIDGE_SOURCES: Readonly<Record<EventSource, string>> = {
+  'qbusiness.amazonaws.com': 'aws.qbusiness',
+  'qapps.amazonaws.com': 'aws.qapps',
+  'q.amazonaws.com': 'aws.q',
+  'codewhisperer.amazonaws.com': 'aws.codewhisperer',
+};
+/** Amazon Q Developer acting for a user: the other services' records it causes carry this `invokedBy`. */
+export const Q_INVOKED_BY = 'q.amazonaws.com';
+export const isEventSource = (value: string): value is EventSource => (EVENT_SOURCES as readonly string[]).includes(value);
 
 /**
  * How a call touches the service. Decides the authorization-failure modifier

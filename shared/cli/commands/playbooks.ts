@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { cleanText } from '../../alerts/escape';
-import { PLAYBOOK_TABLE } from '../../playbook/table';
+import { PLAYBOOK_TABLE, sourceCoverage } from '../../playbook/table';
 import { readPlaybookTable, type PlaybookSource, type PlaybookTableReport } from '../../playbook/parser';
 import { UsageError, type CliIo, type Command } from '../command';
 import { outputFormat, parseCliArgs } from '../options';
@@ -11,7 +11,9 @@ import { formatTable, writeJsonLines, writeText } from '../output';
 
 const USAGE = `Usage: q-triage playbooks table DIR [--format text|json]
 
-Reads the Amazon Q playbook (docs/Amazon_Q.md) and its translations (docs/<lang>/<lang>.Amazon_Q.md)
+First, the Amazon Q event sources the table covers: each with its EventBridge source, the number of
+operations that have a row, and where the operation list comes from.
+Then reads the Amazon Q playbook (docs/Amazon_Q.md) and its translations (docs/<lang>/<lang>.Amazon_Q.md)
 from DIR (a clone of the playbook framework, or its docs folder) and shows, per file and language,
 each event name as written and the canonical operation it resolves to:
   exact, case (case-insensitive), edit-distance (close to one known operation),
@@ -20,9 +22,10 @@ Then the drift: operations the playbook names that the table lacks, and table op
 playbook does not mention.
 
 Options:
-  --format text|json   text (default): a table per file and the drift;
-                       json: one {"file","language","written","operation","how"} object per name,
-                       then one {"type":"drift",...}
+  --format text|json   text (default): the sources, a table per file and the drift;
+                       json: one {"type":"source","eventSource","eventBridgeSource","operations","listFrom"}
+                       object per source, one {"file","language","written","operation","how"} object
+                       per name, then one {"type":"drift",...}
   -h, --help           this help`;
 
 /** Reads repository paths from a clone's root or from its docs folder. */
@@ -50,7 +53,14 @@ function jsonLines(report: PlaybookTableReport): unknown[] {
       list: name.list,
     })),
   );
-  return [...names, { type: 'drift', ...report.drift }];
+  return [...sourceCoverage().map((source) => ({ type: 'source', ...source })), ...names, { type: 'drift', ...report.drift }];
+}
+
+function sourcesText(): string {
+  const sources = sourceCoverage();
+  const rows = sources.map((source) => [source.eventSource, source.eventBridgeSource, String(source.operations), source.listFrom]);
+  const total = sources.reduce((sum, source) => sum + source.operations, 0);
+  return `Playbook table: ${total} operations of ${sources.length} Amazon Q event sources\n${formatTable(['eventSource', 'EventBridge source', 'operations', 'list from'], rows)}`;
 }
 
 function text(report: PlaybookTableReport): string {
@@ -71,7 +81,7 @@ function text(report: PlaybookTableReport): string {
     `  named by the playbook, missing from the table: ${list(report.drift.missingFromTable)}`,
     `  in the table, not mentioned by the playbook:   ${list(report.drift.notInPlaybook)}`,
   ].join('\n');
-  return [...blocks, drift].join('\n\n');
+  return [sourcesText(), ...blocks, drift].join('\n\n');
 }
 
 export const playbooksCommand: Command = {
@@ -84,7 +94,8 @@ export const playbooksCommand: Command = {
     if (sub !== 'table') throw new UsageError(sub === undefined ? 'missing sub-command (table)' : `unknown sub-command "${sub}"`);
     if (dir === undefined || extra.length > 0) throw new UsageError('expected exactly one DIR');
     const format = outputFormat(parsed.values.format);
-    const report = await readPlaybookTable(directorySource(resolve(io.cwd, dir)), PLAYBOOK_TABLE.map((row) => row.eventName));
+    // Several sources share operation names (TagResource, CreatePlugin…): the playbook names operations, not sources.
+    const report = await readPlaybookTable(directorySource(resolve(io.cwd, dir)), [...new Set(PLAYBOOK_TABLE.map((row) => row.eventName))]);
     if (report.playbooks.length === 0) {
       io.stderr.write(`q-triage playbooks: no Amazon_Q.md playbook found under ${dir}\n`);
       return 1;

@@ -110,6 +110,8 @@ interface Tally {
   inputs: number;
   events: number;
   rejected: number;
+  /** Records of other services: counted once in the summary, never listed. */
+  otherServices: number;
   duplicates: number;
   self: number;
   alertedEvents: number;
@@ -118,10 +120,10 @@ interface Tally {
 }
 
 type Rejected = Extract<InputOutcome, { status: 'rejected' }>;
-/** What replay shows of an outcome: a failed input appears as a rejection. */
-type Shown = Exclude<InputOutcome, { status: 'failed' }>;
+/** What replay shows of an outcome: a failed input appears as a rejection; other services only in the count. */
+type Shown = Exclude<InputOutcome, { status: 'failed' | 'passed-over' }>;
 
-const emptyTally = (): Tally => ({ inputs: 0, events: 0, rejected: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} });
+const emptyTally = (): Tally => ({ inputs: 0, events: 0, rejected: 0, otherServices: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} });
 
 function count(tally: Tally, outcome: Shown): void {
   tally.inputs += 1;
@@ -244,6 +246,11 @@ class Report {
   constructor(private readonly format: 'text' | 'json') {}
 
   record(position: number, settled: InputOutcome): void {
+    if (settled.status === 'passed-over') {
+      this.tally.inputs += 1;
+      this.tally.otherServices += 1;
+      return;
+    }
     const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
     count(this.tally, outcome);
     if (this.format === 'json') this.lines[position] = outcomeLine(this.fragments, outcome);
@@ -252,7 +259,8 @@ class Report {
 
   /** The JSON lines in input order, each made as it is written. */
   *jsonLines(): Generator<string> {
-    for (const line of this.lines) yield lineText(line);
+    // Other services' records leave their positions empty.
+    for (const line of this.lines) if (line !== undefined) yield lineText(line);
   }
 }
 
@@ -282,7 +290,7 @@ function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alert
     [
       '',
       'Summary',
-      `  inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself`,
+      `  inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`,
       `  events by severity: ${bySeverity || 'none'}`,
       `  events by category: ${byCategory || 'none'}`,
       `  alerts: ${alerts.length} (${Object.entries(severityOrder(countBy(alerts, (alert) => alert.severity))).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none'}), ${alerts.filter((alert) => alert.paged).length} paged`,

@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { EVENT_SOURCES } from '../../../shared/playbook/types';
 import {
   REPO_ROOT,
   asList,
@@ -22,7 +23,7 @@ import { METRIC_NAMES } from '../../../shared/metrics';
 
 /** Actions IAM accepts only with `Resource: "*"` (service authorization reference). */
 const STAR_RESOURCE_ACTIONS = new Set(['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails']);
-const Q_EVENT_SOURCES = new Set(['qbusiness.amazonaws.com', 'q.amazonaws.com']);
+const Q_EVENT_SOURCES: ReadonlySet<string> = new Set(EVENT_SOURCES);
 const RULES = ['ActivityRule', 'ReadOnlyRule'] as const;
 const ROLE_OF_FUNCTION = { triage: 'TriageRole', resync: 'ResyncRole', readiness: 'ReadinessRole' } as const;
 /** The operator the trail variant lets send to the buffer (q-triage redrive, test events). */
@@ -754,7 +755,8 @@ describe('optional trail', () => {
     expect(selectors).toContainEqual({ eventCategory: ['Management'] });
     expect(selectors).toContainEqual({
       eventCategory: ['Data'],
-      'resources.type': ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index'],
+      'resources.type': ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index', 'AWS::QBusiness::WebExperience', 'AWS::QBusiness::Integration'],
     });
+    expect(selectors).toContainEqual({ eventCategory: ['Data'], 'resources.type': ['AWS::CodeWhisperer::Profile', 'AWS::CodeWhisperer::Customization'] });
   });
 });

@@ -240,12 +240,32 @@ describe('classifyEvent: order of modifiers (self → authorization failure → 
     expect([write.severity, read.severity]).toEqual(['MEDIUM', 'LOW']);
   });
 
-  test('a failure that is not an authorization error keeps the base severity', () => {
+  test.each(['ResourceNotFoundException', 'ValidationException', 'ThrottlingException', 'ConflictException'])(
+    'a HIGH call that failed with %s changed nothing and is graded at most LOW',
+    (errorCode) => {
+      // Act
+      const result = classify({ eventName: 'DeleteIndex', errorCode, errorMessage: 'Index not found' });
+
+      // Assert
+      expect(result).toMatchObject({ severity: 'LOW', authFailure: false });
+      expect(result.reasons).toContain(`call failed (${errorCode}), nothing changed: LOW`);
+    },
+  );
+
+  test('a failed read stays INFORMATIONAL (the cap never raises)', () => {
     // Act
-    const result = classify({ eventName: 'DeleteIndex', errorCode: 'ConflictException', errorMessage: 'Index is being deleted' });
+    const result = classify({ eventName: 'GetIndex', errorCode: 'ResourceNotFoundException' });
 
     // Assert
-    expect(result).toMatchObject({ severity: 'HIGH', authFailure: false });
+    expect(result.severity).toBe('INFORMATIONAL');
+  });
+
+  test('a denied write stays MEDIUM: probing is not a call that merely failed', () => {
+    // Act
+    const result = classify({ eventName: 'DeleteIndex', errorCode: 'AccessDeniedException' });
+
+    // Assert
+    expect(result.severity).toBe('MEDIUM');
   });
 });
 
@@ -330,5 +350,34 @@ describe('createClassifier: remembered classifications', () => {
 
     expect(changed).toEqual(classifyEvent(triageEvent(cloudTrailRecord({ eventName: 'DeleteIndex', ...options })), policy, noSelf));
     expect(changed).not.toBe(plain);
+  });
+});
+
+describe('classifyEvent: Amazon Q Developer acting for a user', () => {
+  const forUser = { ...identities.assumedRole('Paulo', 'Paulo'), invokedBy: 'q.amazonaws.com' };
+
+  test('PassRequest has its own row: INFORMATIONAL, not "update the playbook table"', () => {
+    // Act
+    const result = classify({ eventSource: 'q.amazonaws.com', eventName: 'PassRequest', identity: forUser });
+
+    // Assert
+    expect(result).toMatchObject({ rule: 'playbook/PassRequest', severity: 'INFORMATIONAL', category: 'general' });
+  });
+
+  test('a read Amazon Q made in another service for the user is INFORMATIONAL under q-on-behalf', () => {
+    // Act
+    const result = classify({ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', identity: forUser });
+
+    // Assert
+    expect(result).toMatchObject({ rule: 'q-on-behalf/ListBuckets', severity: 'INFORMATIONAL', category: 'general' });
+    expect(result.reasons).toContain('Amazon Q Developer acting for the user: INFORMATIONAL');
+  });
+
+  test('a change Amazon Q made in another service for the user is MEDIUM', () => {
+    // Act
+    const result = classify({ eventSource: 'ec2.amazonaws.com', eventName: 'StopInstances', identity: forUser });
+
+    // Assert
+    expect(result).toMatchObject({ rule: 'q-on-behalf/StopInstances', severity: 'MEDIUM', access: 'write' });
   });
 });

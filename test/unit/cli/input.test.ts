@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { isInputRejection, readAllInputs, type InputItem } from '../../../shared/cli/input';
+import { isInputRejection, readAllInputs, readInputBatches, type InputItem, type InputLimits } from '../../../shared/cli/input';
 import { jsonErrorOffset } from '../../../shared/events/json-error';
 
 const LOGS = join(__dirname, '..', '..', 'fixtures', 'logs');
@@ -592,5 +592,94 @@ describe('jsonErrorOffset', () => {
     ['"\\x"', 2],
   ])('finds where %j stops being JSON', (text, offset) => {
     expect(jsonErrorOffset(text)).toBe(offset);
+  });
+});
+
+describe('shapes people export', () => {
+  // `aws cloudtrail lookup-events` output: each record is a JSON string in CloudTrailEvent (CloudTrail API reference, LookupEvents).
+  const lookupEvent = (id: string) => ({ EventId: id, EventName: 'ChatSync', ReadOnly: 'false', EventTime: '2026-03-02T09:14:27+00:00', EventSource: 'qbusiness.amazonaws.com', Resources: [], CloudTrailEvent: JSON.stringify(record(id)) });
+
+  it('reads the records of lookup-events output, pretty-printed as the CLI writes it', async () => {
+    const path = await write('lookup.json', JSON.stringify({ Events: [lookupEvent('l1'), lookupEvent('l2')], NextToken: 'EXAMPLE' }, null, 4));
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(['l1', 'l2']);
+    expect(sources(items)).toEqual([`${path}#0`, `${path}#1`]);
+  });
+
+  it('reads lookup-events events one per line (jq -c .Events[])', async () => {
+    const path = await write('lookup.jsonl', [lookupEvent('j1'), lookupEvent('j2')].map((event) => JSON.stringify(event)).join('\n'));
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(['j1', 'j2']);
+  });
+
+  it('rejects a lookup-events event whose CloudTrailEvent is not JSON, and reads the others', async () => {
+    const path = await write('lookup.json', JSON.stringify({ Events: [{ ...lookupEvent('bad'), CloudTrailEvent: '{"eventID":' }, lookupEvent('good')] }, null, 2));
+
+    const items = await readAllInputs([path]);
+
+    expect(eventIds(items)).toEqual(['good']);
+    expect(rejections(items)).toEqual([{ source: `${path}#0`, error: expect.stringContaining('CloudTrailEvent is not JSON') }]);
+  });
+
+  it('skips CloudTrail digest files quietly and reads the logs beside them', async () => {
+    const digest = { awsAccountId: '111122223333', digestStartTime: '2026-03-02T08:14:27Z', digestEndTime: '2026-03-02T09:14:27Z', digestS3Bucket: 'trail-bucket', logFiles: [{ s3Bucket: 'trail-bucket', s3Object: 'AWSLogs/x.json.gz', hashValue: 'abc', hashAlgorithm: 'SHA-256' }] };
+    await write('AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/02/digest.json.gz', gzipSync(JSON.stringify(digest)));
+    await write('AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/log.json.gz', gzipSync(recordsDocument(['r1'])));
+
+    const items = await readAllInputs([dir]);
+
+    expect(eventIds(items)).toEqual(['r1']);
+    expect(rejections(items)).toEqual([]);
+  });
+});
+
+describe('input limits', () => {
+  const limits: InputLimits = { maxFileBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
+
+  async function readWith(paths: readonly string[], options: { limits: InputLimits; stdin?: NodeJS.ReadableStream }): Promise<InputItem[]> {
+    const items: InputItem[] = [];
+    for await (const batch of readInputBatches(paths, options)) items.push(...batch);
+    return items;
+  }
+
+  it('rejects a gzip that inflates past the limit, naming the limit, and reads the other files', async () => {
+    // 2 MB of spaces after a Records document: a few KB compressed.
+    await write('a-bomb.json.gz', gzipSync(Buffer.concat([Buffer.from(recordsDocument(['inside'])), Buffer.alloc(2 * 1024 * 1024, 0x20)])));
+    await write('b-log.json.gz', gzipSync(recordsDocument(['r1'])));
+
+    const items = await readWith([dir], { limits });
+
+    expect(eventIds(items)).toEqual(['r1']);
+    expect(rejections(items)).toEqual([{ source: join(dir, 'a-bomb.json.gz'), error: expect.stringContaining('more than 1048576 bytes, the per-file limit') }]);
+  });
+
+  it('rejects a damaged gzip whose salvage would inflate past the limit', async () => {
+    const cut = gzipSync(recordsDocument(idsFrom('c', 50)));
+    // A member cut short, then a whole bomb member: gunzip fails on the first, the reader salvages member
+    // by member, and the limit holds there too.
+    const damaged = Buffer.concat([cut.subarray(0, cut.length / 2), gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20))]);
+    const path = await write('damaged-bomb.json.gz', damaged);
+
+    const items = await readWith([path], { limits });
+
+    expect(items).toEqual([{ source: path, error: expect.stringContaining('more than 1048576 bytes') }]);
+  });
+
+  it('rejects a file larger than the per-file limit without reading it', async () => {
+    const path = await write('huge.json', recordsDocument(idsFrom('h', 2000)));
+
+    const items = await readWith([path], { limits });
+
+    expect(items).toEqual([{ source: path, error: 'the file is larger than 65536 bytes, the per-file limit: not read' }]);
+  });
+
+  it('rejects standard input larger than the per-file limit', async () => {
+    const items = await readWith(['-'], { limits, stdin: Readable.from([Buffer.from(recordsDocument(idsFrom('s', 2000)))]) });
+
+    expect(items).toEqual([{ source: '-', error: 'standard input is larger than 65536 bytes, the per-file limit: not read' }]);
   });
 });

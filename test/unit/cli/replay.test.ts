@@ -71,8 +71,10 @@ describe('q-triage replay --format json over the sample events', () => {
       rejected: ofType('rejected').length,
       alerts: ofType('alert').length,
       alertedEvents: ofType('event').filter((line) => line.alert === true).length,
-      inputs: ofType('event').length + ofType('rejected').length,
+      inputs: ofType('event').length + ofType('rejected').length + (summary.otherServices as number),
     });
+    // The sample batch holds one record of another service: counted, never listed.
+    expect(summary.otherServices).toBe(1);
   });
 
   test('rejections name their source and a reason', () => {
@@ -111,10 +113,12 @@ describe('q-triage replay --format json over hostile input', () => {
     const { stdout } = await runReplay(['--format', 'json', '--no-enrich', '-'], input);
     const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
 
-    expect(lines.map((line) => line.type)).toEqual(['event', 'event', 'duplicate', 'rejected', 'alert', 'summary']);
+    // The forged event source is another service's: counted in the summary, never listed.
+    expect(lines.map((line) => line.type)).toEqual(['event', 'event', 'duplicate', 'alert', 'summary']);
+    expect(lines.at(-1)?.otherServices).toBe(1);
     for (const line of lines) expect(JSON.stringify(line)).not.toMatch(RAW_UNSAFE);
     expect(lines[0]).toMatchObject({ eventId: 'e-1\\u007f\\u009b2J\\u202e\\u200b\\ud800', eventName: 'Create\\u007f\\u009b2J\\u202e\\u200b\\ud800Plugin' });
-    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800)');
+    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800), nothing changed: INFORMATIONAL');
   });
 });
 

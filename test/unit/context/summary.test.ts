@@ -48,8 +48,16 @@ test('uploads: five documents in two calls into the index', () => {
   expect(text).toBe(`Uploaded 5 document(s) in 2 BatchPutDocument call(s) into index ${INDEX_ID}.`);
 });
 
-test('ide: says it cannot be answered from these sources', () => {
-  expect(answer(QUESTIONS.ide)).toMatch(/^Not answerable.*codewhisperer\.amazonaws\.com/);
+test('ide: says no IDE or CLI call is recorded, and where such calls would be logged', () => {
+  expect(answer(QUESTIONS.ide)).toMatch(/^No Amazon Q Developer IDE or CLI call recorded.*codewhisperer\.amazonaws\.com/);
+});
+
+test('ide: tallies the IDE and CLI calls (codewhisperer.amazonaws.com) of the principal', () => {
+  const [first] = entries;
+  if (first === undefined) throw new Error('the timeline has no entries');
+  const ide = ['GenerateAssistantResponse', 'GenerateAssistantResponse', 'CreateUploadUrl'].map((eventName, i) => ({ ...first, eventId: `ide-${i}`, eventSource: 'codewhisperer.amazonaws.com', eventName, eventCategory: 'Data' }));
+
+  expect(answer(QUESTIONS.ide, summarize({ entries: [...entries, ...ide] }))).toBe('Amazon Q Developer IDE and CLI calls: GenerateAssistantResponse ×2, CreateUploadUrl ×1.');
 });
 
 test('guardrails: the chat controls update on the application', () => {

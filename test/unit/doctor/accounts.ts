@@ -20,7 +20,7 @@ export const mocks = {
 
 export const QBUSINESS_SELECTORS = [
   { Name: 'Management', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
-  ...['Application', 'DataSource', 'Index'].map((type) => ({
+  ...['Application', 'DataSource', 'Index', 'WebExperience', 'Integration'].map((type) => ({
     Name: `Q ${type}`,
     FieldSelectors: [
       { Field: 'eventCategory', Equals: ['Data'] },

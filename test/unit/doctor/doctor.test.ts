@@ -54,6 +54,8 @@ describe('an account whose trail logs no data events', () => {
       'AWS::QBusiness::Application',
       'AWS::QBusiness::DataSource',
       'AWS::QBusiness::Index',
+      'AWS::QBusiness::WebExperience',
+      'AWS::QBusiness::Integration',
     ]);
     expect(fix).toContain('replaces ALL selectors');
   });

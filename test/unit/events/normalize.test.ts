@@ -1,4 +1,4 @@
-import { MAX_EVENT_BYTES, MAX_FREE_TEXT, normalizeEvent, parseEventTime, type NormalizeResult, type Principal, type TriageEvent } from '../../../shared/events';
+import { isPassedOver, MAX_EVENT_BYTES, MAX_FREE_TEXT, normalizeEvent, parseEventTime, type NormalizeResult, type Principal, type TriageEvent } from '../../../shared/events';
 import {
   ACCOUNT,
   APPLICATION_ARN,
@@ -245,8 +245,9 @@ describe('normalizeEvent: rejections', () => {
     ['eventID', 42, 'eventID must be a string, not a number'],
     ['eventName', ['DeleteIndex'], 'eventName must be a string, not an array'],
     ['userIdentity', 'Root', 'userIdentity must be an object, not a string'],
-    ['userIdentity.type', null, 'userIdentity.type must be a string, not null'],
-    ['readOnly', 'true', 'readOnly must be a boolean, not a string'],
+    ['userIdentity.type', 42, 'userIdentity.type must be a string, not a number'],
+    ['readOnly', 42, 'readOnly must be true or false, not a number'],
+    ['userIdentity.sessionContext.attributes.mfaAuthenticated', {}, 'userIdentity.sessionContext.attributes.mfaAuthenticated must be true or false, not an object'],
     ['resources', { ARN: APPLICATION_ARN }, 'resources must be an array, not an object'],
     ['userAgent', 12, 'userAgent must be a string, not a number'],
     ['userIdentity.arn', `arn:aws:iam::111122223333:role/${'p/'.repeat(510)}r`, 'userIdentity.arn is longer than 1024'],
@@ -274,39 +275,73 @@ describe('normalizeEvent: rejections', () => {
     expect(reason).toContain('eventID is empty');
   });
 
-  test.each(['s3.amazonaws.com', 'sts.amazonaws.com', 'qbusiness.amazonaws.com.evil.example'])('rejects a record from the non-Q source %s', (eventSource) => {
+  test.each(['s3.amazonaws.com', 'sts.amazonaws.com', 'qbusiness.amazonaws.com.evil.example'])('passes over a record of the other service %s', (eventSource) => {
     // Arrange
     const record = cloudTrailRecord({ eventSource });
 
     // Act
-    const reason = rejection(normalizeEvent(record));
+    const result = normalizeEvent(record);
 
     // Assert
-    expect(reason).toContain('is not an Amazon Q source');
-    expect(reason).toContain(eventSource);
+    expect(result.ok).toBe(false);
+    expect(isPassedOver(result)).toBe(true);
+    expect(rejection(result)).toContain(eventSource);
   });
 
-  test('rejects an envelope whose detail-type is not a CloudTrail API call', () => {
-    // Arrange
-    const wrapped = envelope(cloudTrailRecord(), { 'detail-type': 'AWS Console Sign In via CloudTrail' });
+  test('passes over another service\'s record without judging its shape (a real trail holds every kind)', () => {
+    // Arrange: an S3 record with none of the fields q-triage needs from a Q record.
+    const record = { eventVersion: '1.09', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: 'not-an-object' };
 
     // Act
-    const reason = rejection(normalizeEvent(wrapped));
+    const result = normalizeEvent(record);
 
     // Assert
-    expect(reason).toContain('detail-type');
-    expect(reason).toContain('AWS Console Sign In via CloudTrail');
+    expect(isPassedOver(result)).toBe(true);
   });
 
-  test('rejects an envelope from aws.s3', () => {
+  test('passes over another service\'s record larger than the EventBridge limit instead of rejecting it', () => {
     // Arrange
+    const record = { ...cloudTrailRecord({ eventSource: 'ssm.amazonaws.com' }), requestParameters: { document: 'x'.repeat(MAX_EVENT_BYTES) } };
+
+    // Act
+    const result = normalizeEvent(record);
+
+    // Assert
+    expect(isPassedOver(result)).toBe(true);
+  });
+
+  test('passes over an envelope whose detail-type is not a CloudTrail record', () => {
+    // Arrange
+    const wrapped = envelope(cloudTrailRecord(), { 'detail-type': 'Scheduled Event' });
+
+    // Act
+    const result = normalizeEvent(wrapped);
+
+    // Assert
+    expect(isPassedOver(result)).toBe(true);
+    expect(rejection(result)).toContain('Scheduled Event');
+  });
+
+  test('judges an envelope by detail.eventSource, not by its source', () => {
+    // Arrange: a Q record wrapped under a source name that differs from the documented one.
     const wrapped = envelope(cloudTrailRecord(), { source: 'aws.s3' });
 
     // Act
-    const reason = rejection(normalizeEvent(wrapped));
+    const event = accepted(normalizeEvent(wrapped));
 
     // Assert
-    expect(reason).toContain('source "aws.s3"');
+    expect(event.eventSource).toBe('qbusiness.amazonaws.com');
+  });
+
+  test('passes over an aws.qbusiness envelope whose detail is another service\'s record', () => {
+    // Arrange
+    const wrapped = envelope(cloudTrailRecord({ eventSource: 'kms.amazonaws.com' }), { source: 'aws.qbusiness' });
+
+    // Act
+    const result = normalizeEvent(wrapped);
+
+    // Assert
+    expect(isPassedOver(result)).toBe(true);
   });
 
   test('rejects an envelope without detail-type', () => {
@@ -464,5 +499,77 @@ describe('normalizeEvent: attacker free text', () => {
 
     // Assert
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('normalizeEvent: the shapes real exports write', () => {
+  test.each(['qbusiness.amazonaws.com', 'qapps.amazonaws.com', 'q.amazonaws.com', 'codewhisperer.amazonaws.com'])('accepts a record of the Amazon Q source %s', (eventSource) => {
+    // Act
+    const event = accepted(normalizeEvent(cloudTrailRecord({ eventSource })));
+
+    // Assert
+    expect(event.eventSource).toBe(eventSource);
+  });
+
+  test('accepts a service event whose identity has no type (accountId and invokedBy only), as AWSService', () => {
+    // Arrange: the userIdentity of AwsServiceEvent records in the CloudTrail user guide's examples.
+    const record = { ...cloudTrailRecord(), eventType: 'AwsServiceEvent', userIdentity: { accountId: ACCOUNT, invokedBy: 'AWS Internal' }, serviceEventDetails: {} };
+
+    // Act
+    const event = accepted(normalizeEvent(envelope(record as unknown as Parameters<typeof envelope>[0], { 'detail-type': 'AWS Service Event via CloudTrail' })));
+
+    // Assert
+    expect(event.principal).toMatchObject({ type: 'AWSService', key: 'AWSService:AWS Internal', accountId: ACCOUNT });
+  });
+
+  test('accepts an "AWS Service Event via CloudTrail" envelope as the record alone is accepted', () => {
+    // Arrange
+    const wrapped = envelope(cloudTrailRecord(), { 'detail-type': 'AWS Service Event via CloudTrail' });
+
+    // Act
+    const event = accepted(normalizeEvent(wrapped));
+
+    // Assert
+    expect(event.eventName).toBe('CreateIndex');
+  });
+
+  test.each([
+    [true, true],
+    ['true', true],
+    [false, false],
+    ['false', false],
+  ])('reads mfaAuthenticated written as %p (CloudTrail writes a string; Lake, Athena and SIEM exports a boolean)', (written, expected) => {
+    // Arrange
+    const record = withField(cloudTrailRecord({ identity: identities.assumedRole('SecOpsAdmin', 'jdoe') }), 'userIdentity.sessionContext.attributes.mfaAuthenticated', written);
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.principal.mfaAuthenticated).toBe(expected);
+  });
+
+  test.each([
+    ['true', true],
+    ['false', false],
+  ])('reads readOnly written as the string %p', (written, expected) => {
+    // Act
+    const event = accepted(normalizeEvent(withField(cloudTrailRecord(), 'readOnly', written)));
+
+    // Assert
+    expect(event.readOnly).toBe(expected);
+  });
+
+  test('accepts another service\'s record that Amazon Q Developer made for a user (invokedBy q.amazonaws.com)', () => {
+    // Arrange: the shape of the s3:ListBuckets example of the Q Developer user guide's CloudTrail page.
+    const identity = { ...identities.assumedRole('Paulo', 'Paulo'), invokedBy: 'q.amazonaws.com' };
+    const record = { ...cloudTrailRecord({ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', identity }), sourceIPAddress: 'q.amazonaws.com', userAgent: 'q.amazonaws.com' };
+
+    // Act
+    const event = accepted(normalizeEvent(record));
+
+    // Assert
+    expect(event.eventSource).toBe('s3.amazonaws.com');
+    expect(event.principal.invokedBy).toBe('q.amazonaws.com');
   });
 });
