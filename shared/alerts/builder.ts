@@ -2,6 +2,7 @@
 import { evidenceOf, type EvidenceItem, type TriageEvent } from '../events';
 import { stableId } from '../ids';
 import { CATEGORY_INFO } from '../playbook/categories';
+import type { AlertTranslator } from '../playbook/translate';
 import type { Category, Phase, PlaybookRow, ResponseStep, Severity } from '../playbook/types';
 import { maxSeverity } from '../playbook/types';
 import type { Classification } from '../classify/classify';
@@ -26,13 +27,15 @@ export interface AlertSubject {
   readonly title: string;
   readonly description: string;
   readonly steps: readonly ResponseStep[];
+  /** The analysis questions, when not the category's own (English) ones. */
+  readonly questions?: readonly string[];
   readonly reasons: readonly string[];
 }
 
-/** Title and description of the operation in the alert locale, when the synced playbooks have them. */
+/** The operation's texts in the alert locale: the playbook's description, and our titles, steps and questions. */
 export interface LocalizedSubject {
-  readonly title?: string;
   readonly description?: string;
+  readonly translator?: AlertTranslator;
 }
 
 /**
@@ -52,18 +55,22 @@ function stepsOf(row: PlaybookRow | undefined, category: Category): readonly Res
 
 export function subjectOfEvent(event: TriageEvent, classification: Classification, localized?: LocalizedSubject): AlertSubject {
   const info = CATEGORY_INFO[classification.category];
-  const denied = classification.authFailure ? 'Denied ' : '';
+  const translator = localized?.translator;
+  const denied = classification.authFailure ? `${translator?.denied ?? 'Denied'} ` : '';
+  const steps = stepsOf(classification.row, classification.category);
   return {
     rule: classification.rule,
     severity: classification.severity,
     category: classification.category,
     phase: classification.phase,
-    title: `${denied}${event.eventName} (${localized?.title ?? info.title})`,
+    // The category names what was touched; a playbook section heading does not ("Creating an index" holds DeleteIndex).
+    title: `${denied}${event.eventName} (${translator?.categoryTitle(classification.category) ?? info.title})`,
     description:
       localized?.description ??
       classification.row?.description ??
       `${event.eventName} is an Amazon Q operation that the playbook table does not know yet; review it and update the playbook table.`,
-    steps: stepsOf(classification.row, classification.category),
+    steps: translator === undefined ? steps : translator.steps(steps),
+    ...(translator !== undefined ? { questions: translator.questions(info.questions) } : {}),
     reasons: classification.reasons,
   };
 }
@@ -147,7 +154,7 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
     eventNames: { [event.eventName]: 1 },
     reasons: subject.reasons,
     steps: subject.steps,
-    questions: info.questions,
+    questions: subject.questions ?? info.questions,
     links: uniqueLinks(subject.steps),
     samples: [sampleOf(event, evidence)],
     resources: withResources([], event.eventName, evidence),

@@ -429,7 +429,8 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     metrics,
     enricher: loadEnricher(options),
     mode: 'deferred',
-    localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
+    localizedText:
+      options.locale === 'en' ? undefined : () => loadLocalizedText(options.playbooks === undefined ? undefined : directoryPlaybookSource(options.playbooks), options.locale),
   });
   // One batch per file: only the events a stateful rule can use are held until every file is in.
   const report = new Report(options.format);
