@@ -35,17 +35,43 @@ export const DEFAULT_TEXT_WIDTH = 100;
 const COMPACT_STEPS = 3;
 const COMPACT_EVENT_IDS = 5;
 
+/** East Asian wide characters: two terminal columns each, and a line may break between any two of them. */
+const WIDE_CHAR = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const WIDE_OR_RUN = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[^\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+/gu;
+
+/** Terminal columns `text` takes. */
+export function columns(text: string): number {
+  if (!WIDE_CHAR.test(text)) return text.length;
+  let n = 0;
+  for (const char of text) n += WIDE_CHAR.test(char) ? 2 : 1;
+  return n;
+}
+
+/** The pieces a line may break between: words, and each wide character within a word. */
+function breakUnits(text: string): { readonly text: string; readonly space: boolean }[] {
+  return text
+    .split(' ')
+    .filter((word) => word !== '')
+    .flatMap((word) => (WIDE_CHAR.test(word) ? (word.match(WIDE_OR_RUN) ?? [word]).map((piece, i) => ({ text: piece, space: i === 0 })) : [{ text: word, space: true }]));
+}
+
 /** Words of `text` on lines of at most `width` columns, the first after `first`, the others after `next`. */
 export function wrap(text: string, width: number, first = '', next = first): string[] {
   const lines: string[] = [];
   let line = first;
+  let used = columns(first);
   let empty = true;
-  for (const word of text.split(' ')) {
-    if (word === '') continue;
-    if (!empty && line.length + 1 + word.length > width) {
+  for (const unit of breakUnits(text)) {
+    const gap = empty || !unit.space ? '' : ' ';
+    const size = columns(unit.text);
+    if (!empty && used + gap.length + size > width) {
       lines.push(line);
-      line = next + word;
-    } else line = empty ? line + word : `${line} ${word}`;
+      line = next + unit.text;
+      used = columns(next) + size;
+    } else {
+      line += gap + unit.text;
+      used += gap.length + size;
+    }
     empty = false;
   }
   lines.push(line);

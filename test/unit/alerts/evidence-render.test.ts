@@ -1,5 +1,6 @@
 /** The evidence, headline and event links in each rendering of an alert. */
-import { headline, renderChatbot, renderJson, renderText } from '../../../shared/alerts/render';
+import { headline, renderChatbot, renderJson, renderText, wrap } from '../../../shared/alerts/render';
+import { columns } from '../../../shared/alerts/render/text';
 import { HOSTILE_TEXT, makeAlert, sample } from '../notify/alert-fixture';
 
 // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
@@ -171,5 +172,19 @@ describe('evidence in the chat notification', () => {
 
   test('names role and resource ARNs among the related resources', () => {
     expect(renderChatbot(pluginAlert()).metadata.relatedResources).toContain('arn:aws:iam::111122223333:role/QPluginRole');
+  });
+});
+
+describe('wrap', () => {
+  test('breaks at spaces and keeps a word longer than the line whole', () => {
+    expect(wrap('aaa bbb ccc https://docs.aws.amazon.com/a-very-long-link', 12, '  ', '    ')).toEqual(['  aaa bbb', '    ccc', '    https://docs.aws.amazon.com/a-very-long-link']);
+  });
+
+  test('counts Japanese and Chinese characters as two columns and breaks between them', () => {
+    const lines = wrap('インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。', 30, '  ', '  ');
+
+    expect(lines.join('').replace(/ /gu, '')).toBe('インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。');
+    for (const line of lines) expect(columns(line)).toBeLessThanOrEqual(30);
+    expect(lines.length).toBeGreaterThan(2);
   });
 });
