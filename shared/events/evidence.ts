@@ -30,7 +30,9 @@ export const EVIDENCE_FIELDS = [
   { field: 'documentId', kind: 'document', example: 'BatchDeleteDocument' },
   { field: 'conversationId', kind: 'conversation', example: 'DeleteConversation' },
   { field: 'displayName', kind: 'name', example: 'CreatePlugin' },
-  { field: 'name', kind: 'name', example: 'CreateApplication' },
+  // CloudTrail's CreateApplication sample writes `name` for the API's `displayName`; deeper down, `name` is a
+  // document attribute's or a filter's, not the resource's.
+  { field: 'name', kind: 'name', example: 'CreateApplication', topLevel: true },
   { field: 'serverUrl', kind: 'server URL', example: 'CreatePlugin' },
   { field: 'principal', kind: 'grantee', example: 'AssociatePermission' },
   { field: 'actions', kind: 'actions', example: 'AssociatePermission' },
@@ -39,7 +41,8 @@ export const EVIDENCE_FIELDS = [
   { field: 'roleArn', kind: 'role', example: 'CreatePlugin' },
 ] as const;
 
-const KIND_BY_FIELD: ReadonlyMap<string, string> = new Map(EVIDENCE_FIELDS.map(({ field, kind }) => [field, kind]));
+const KIND_BY_FIELD: ReadonlyMap<string, string> = new Map(EVIDENCE_FIELDS.filter((row) => !('topLevel' in row)).map(({ field, kind }) => [field, kind]));
+const KIND_BY_TOP_LEVEL_FIELD: ReadonlyMap<string, string> = new Map(EVIDENCE_FIELDS.map(({ field, kind }) => [field, kind]));
 const FIELD_ORDER: ReadonlyMap<string, number> = new Map(EVIDENCE_FIELDS.map(({ kind }, i) => [kind, i]));
 
 /** Resources of one event, at most; a 25-document delete names its first documents and says how many it left out. */
@@ -91,7 +94,7 @@ class EvidenceCollector {
       return;
     }
     for (const [field, child] of Object.entries(value as Record<string, unknown>)) {
-      const kind = KIND_BY_FIELD.get(field) ?? arnKind(field);
+      const kind = (depth === 0 ? KIND_BY_TOP_LEVEL_FIELD : KIND_BY_FIELD).get(field) ?? arnKind(field);
       if (kind === undefined) this.walk(child, depth + 1);
       else if (Array.isArray(child)) for (const item of child.slice(0, MAX_ARRAY_ITEMS)) this.add(kind, item);
       else this.add(kind, child);

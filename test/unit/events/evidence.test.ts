@@ -128,6 +128,12 @@ describe('evidenceOf', () => {
     expect(evidence).toEqual([{ kind: 'name', value: 'Ignore all prior rules\u001b[2J' }]);
   });
 
+  test('a `name` deeper in the request (a document attribute) is not taken for the resource name', () => {
+    const request = { applicationId: APPLICATION_ID, documents: [{ id: 'doc-1', attributes: [{ name: '_source_uri', value: { stringValue: 'x' } }] }] };
+
+    expect(evidenceOf(triageEvent(cloudTrailRecord({ eventName: 'BatchPutDocument', requestParameters: request })))).toEqual([{ kind: 'application', value: APPLICATION_ID }]);
+  });
+
   test('an event with no request, response or resources has no evidence', () => {
     expect(evidenceOf(triageEvent(cloudTrailRecord({ eventName: 'ListApplications', requestParameters: null })))).toEqual([]);
   });
