@@ -113,11 +113,12 @@ function eventLinkLines(sample: EventSample, indent: string, width: number): str
   return [`${indent}${links.console}`, `${indent}${command} \\`, `${indent}  --lookup-attributes ${attributes}`];
 }
 
-function eventIdLines(alert: Alert, keep: number, width: number): string[] {
+/** The ids, and (compact form) where to read the newest record: the full form gives each recent event its links. */
+function eventIdLines(alert: Alert, keep: number, width: number, withLinks: boolean): string[] {
   const ids = alert.eventIds.slice(-keep).map((id) => cleanText(id, FIELD_LIMITS.short));
   const shown = ids.length < alert.count ? `${ids.length} of ${alert.count}, newest` : `${alert.count}`;
   const newest = alert.samples.at(-1);
-  const links = newest === undefined ? [] : eventLinkLines(newest, '    ', width);
+  const links = newest === undefined || !withLinks ? [] : eventLinkLines(newest, '    ', width);
   return [
     '',
     `Events (${shown}):`,
@@ -134,10 +135,11 @@ function sampleLines(sample: EventSample, width: number): string[] {
     sample.errorCode !== undefined ? `error=${cleanText(sample.errorCode, FIELD_LIMITS.short)}` : undefined,
     sample.sourceIp !== undefined ? `ip=${cleanText(sample.sourceIp, FIELD_LIMITS.sourceIp)}` : undefined,
     sample.userAgent !== undefined ? `ua="${cleanText(sample.userAgent, FIELD_LIMITS.userAgent)}"` : undefined,
-    // Samples stored before evidence existed still name their resources' ARNs.
-    ...(sample.evidence ?? sample.resourceArns.map((arn) => ({ kind: 'ARN', value: arn }))).map(evidenceText),
   ];
-  return [...wrap(parts.filter((part): part is string => part !== undefined).join(' '), width, '  - ', '    '), ...eventLinkLines(sample, '    ', width)];
+  // Samples stored before evidence existed still name their resources' ARNs.
+  const touched = (sample.evidence ?? sample.resourceArns.map((arn) => ({ kind: 'ARN', value: arn }))).map(evidenceText);
+  const text = `${parts.filter((part): part is string => part !== undefined).join(' ')}${touched.length > 0 ? `; on ${touched.join(', ')}` : ''}`;
+  return [...wrap(text, width, '  - ', '    '), ...eventLinkLines(sample, '    ', width)];
 }
 
 function compactText(alert: Alert, options: TextOptions, width: number): string[] {
@@ -146,7 +148,7 @@ function compactText(alert: Alert, options: TextOptions, width: number): string[
     ...wrap(alert.reasons.map((reason) => cleanText(reason, FIELD_LIMITS.sentence)).join('; '), width, 'Why: ', '  '),
     ...section('Operations', operationLines(alert, width)),
     ...section('Next steps', stepLines(alert, COMPACT_STEPS, false, width)),
-    ...eventIdLines(alert, COMPACT_EVENT_IDS, width),
+    ...eventIdLines(alert, COMPACT_EVENT_IDS, width, true),
     `Alert ${cleanText(alert.id, FIELD_LIMITS.short)}${options.kind === 'update' ? `, update ${alert.updates}` : ''}${alert.paged ? ', paged' : ''}`,
   ];
 }
@@ -191,7 +193,7 @@ function fullText(alert: Alert, width: number): string[] {
   // The steps already show their links: only links that no step carries are listed again.
   const stepLinkSet = new Set(alert.steps.map((step) => step.link));
   lines.push(...section('Other links', cleanLinks(alert.links.filter((link) => !stepLinkSet.has(link))).map((link) => `  ${link}`)));
-  lines.push(...eventIdLines(alert, alert.eventIds.length, width));
+  lines.push(...eventIdLines(alert, alert.eventIds.length, width, false));
   return lines;
 }
 
