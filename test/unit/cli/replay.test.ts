@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import path from 'node:path';
-import { replayCommand } from '../../../shared/cli/commands/replay';
+import { fitMiddle, fitPrincipal, replayCommand } from '../../../shared/cli/commands/replay';
 
 const EVENTS_DIR = path.join(__dirname, '..', '..', '..', 'events');
 const SELF = 'arn:aws:sts::*:assumed-role/q-triage-*';
@@ -216,5 +216,22 @@ describe('q-triage replay --format text', () => {
     const { code } = await runReplay(['--strict', '--no-enrich', EVENTS_DIR]);
 
     expect(code).toBe(1);
+  });
+});
+
+describe('principal names in the alert table', () => {
+  test('a long assumed-role name keeps its role and both ends of its session', () => {
+    expect(fitPrincipal('assumed-role/LegacyCIDeployRole/i-0abc123def4567890', 40)).toBe('assumed-role/LegacyCIDeployRole/i-…67890');
+  });
+
+  test('a name that fits is left as it is', () => {
+    expect(fitPrincipal('user/alice', 40)).toBe('user/alice');
+  });
+
+  test('a name with no long segment is cut in the middle, to the width', () => {
+    const fitted = fitPrincipal('a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z', 20);
+
+    expect(fitted).toHaveLength(20);
+    expect(fitMiddle('abcdefghij', 5)).toBe('a…hij');
   });
 });
