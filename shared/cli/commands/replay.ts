@@ -33,11 +33,12 @@ files as delivered to S3 ({"Records":[...]}, .json.gz), JSON lines, JSON arrays,
 and SQS event files; each event an EventBridge envelope or a bare CloudTrail record.
 
 Options:
-  --format text|json       text (default): a summary, the alert table and the alerts, most severe first;
-                           json: one object per line
-  --min-severity LEVEL     show only alerts at LEVEL or above (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL)
-  --verbose                each alert in full (text): samples, all steps with links, analysis questions,
-                           the playbook answer and the principal's activity
+  --format text|json       text (default): a summary, the alert table and the alerts, most severe
+                           first; json: one object per line
+  --min-severity LEVEL     show only alerts at LEVEL or above: INFORMATIONAL, LOW, MEDIUM, HIGH or
+                           CRITICAL
+  --verbose                each alert in full (text): samples, all steps with links, analysis
+                           questions, the playbook answer and the principal's activity
   --self-principal GLOB    the backend's own principals (repeatable; * matches any run of characters);
                            also read from SELF_PRINCIPALS (comma-separated)
   --rules FILE             JSON or YAML file overriding thresholds, severities and rows
