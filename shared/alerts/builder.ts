@@ -93,7 +93,8 @@ export function incidentKey(principalKey: string, rule: string): string {
   return `${principalKey}#${rule}`;
 }
 
-function sampleOf(event: TriageEvent, evidence: readonly EvidenceItem[]): EventSample {
+/** One event as an alert sample; `evidence` when the caller has already read it from the event. */
+export function sampleOf(event: TriageEvent, evidence: readonly EvidenceItem[] = evidenceOf(event)): EventSample {
   return {
     eventId: event.eventId,
     eventName: event.eventName,
