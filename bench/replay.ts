@@ -82,7 +82,7 @@ class CountingSink extends Writable {
 async function replayOnce(format: 'json' | 'text'): Promise<number> {
   const sink = new CountingSink();
   const code = await replay(
-    { format, selfPrincipals: SELF_PRINCIPALS, locale: 'en', enrich: false, strict: false, paths: [directory] },
+    { format, verbose: false, selfPrincipals: SELF_PRINCIPALS, locale: 'en', enrich: false, strict: false, paths: [directory] },
     { stdout: sink, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: process.cwd() },
   );
   if (code !== 0) throw new Error(`replay exited ${code}`);

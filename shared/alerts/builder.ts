@@ -1,12 +1,22 @@
 /** Builds and grows alerts from classified events. Pure functions: the pipeline owns state and time. */
-import type { TriageEvent } from '../events';
+import { evidenceOf, type EvidenceItem, type TriageEvent } from '../events';
 import { stableId } from '../ids';
 import { CATEGORY_INFO } from '../playbook/categories';
+import type { AlertTranslator } from '../playbook/translate';
 import type { Category, Phase, PlaybookRow, ResponseStep, Severity } from '../playbook/types';
 import { maxSeverity } from '../playbook/types';
 import type { Classification } from '../classify/classify';
 import type { BurstRule } from '../classify/policy';
-import { MAX_EVENT_IDS, MAX_SAMPLES, type Alert, type EventSample } from './model';
+import {
+  MAX_EVENT_IDS,
+  MAX_OPERATIONS_WITH_RESOURCES,
+  MAX_RESOURCES_PER_KIND,
+  MAX_RESOURCES_PER_OPERATION,
+  MAX_SAMPLES,
+  type Alert,
+  type EventSample,
+  type OperationEvidence,
+} from './model';
 
 /** What an incident is about: one playbook row (or unknown operation), or one stateful rule. */
 export interface AlertSubject {
@@ -17,18 +27,20 @@ export interface AlertSubject {
   readonly title: string;
   readonly description: string;
   readonly steps: readonly ResponseStep[];
+  /** The analysis questions, when not the category's own (English) ones. */
+  readonly questions?: readonly string[];
   readonly reasons: readonly string[];
 }
 
-/** Title and description of the operation in the alert locale, when the synced playbooks have them. */
+/** The operation's texts in the alert locale: the playbook's description, and our titles, steps and questions. */
 export interface LocalizedSubject {
-  readonly title?: string;
   readonly description?: string;
+  readonly translator?: AlertTranslator;
 }
 
 /**
  * A row's steps followed by its category's, one array per row and category: every alert of a rule then shares
- * its steps (and links) with the others, and the renderers clean each shared list once (see render.ts).
+ * its steps (and links) with the others, and the renderers clean each shared list once (see render/common.ts).
  */
 const stepsByRow = new WeakMap<PlaybookRow, Map<Category, readonly ResponseStep[]>>();
 function stepsOf(row: PlaybookRow | undefined, category: Category): readonly ResponseStep[] {
@@ -43,18 +55,22 @@ function stepsOf(row: PlaybookRow | undefined, category: Category): readonly Res
 
 export function subjectOfEvent(event: TriageEvent, classification: Classification, localized?: LocalizedSubject): AlertSubject {
   const info = CATEGORY_INFO[classification.category];
-  const denied = classification.authFailure ? 'Denied ' : '';
+  const translator = localized?.translator;
+  const denied = classification.authFailure ? `${translator?.denied ?? 'Denied'} ` : '';
+  const steps = stepsOf(classification.row, classification.category);
   return {
     rule: classification.rule,
     severity: classification.severity,
     category: classification.category,
     phase: classification.phase,
-    title: `${denied}${event.eventName} (${localized?.title ?? info.title})`,
+    // The category names what was touched; a playbook section heading does not ("Creating an index" holds DeleteIndex).
+    title: `${denied}${event.eventName} (${translator?.categoryTitle(classification.category) ?? info.title})`,
     description:
       localized?.description ??
       classification.row?.description ??
       `${event.eventName} is an Amazon Q operation that the playbook table does not know yet; review it and update the playbook table.`,
-    steps: stepsOf(classification.row, classification.category),
+    steps: translator === undefined ? steps : translator.steps(steps),
+    ...(translator !== undefined ? { questions: translator.questions(info.questions) } : {}),
     reasons: classification.reasons,
   };
 }
@@ -77,7 +93,8 @@ export function incidentKey(principalKey: string, rule: string): string {
   return `${principalKey}#${rule}`;
 }
 
-export function sampleOf(event: TriageEvent): EventSample {
+/** One event as an alert sample; `evidence` when the caller has already read it from the event. */
+export function sampleOf(event: TriageEvent, evidence: readonly EvidenceItem[] = evidenceOf(event)): EventSample {
   return {
     eventId: event.eventId,
     eventName: event.eventName,
@@ -86,7 +103,27 @@ export function sampleOf(event: TriageEvent): EventSample {
     sourceIp: event.sourceIp,
     userAgent: event.userAgent,
     resourceArns: event.resources.flatMap((resource) => (resource.arn === undefined ? [] : [resource.arn])).slice(0, 5),
+    region: event.region,
+    dataEvent: event.eventCategory === 'Data',
+    evidence,
   };
+}
+
+/** Adds an event's resources to its operation's, keeping each operation's list unique and bounded. */
+function withResources(resources: readonly OperationEvidence[], eventName: string, evidence: readonly EvidenceItem[]): readonly OperationEvidence[] {
+  const position = resources.findIndex((operation) => operation.eventName === eventName);
+  const known = resources[position]?.resources ?? [];
+  const perKind = (kind: string, list: readonly EvidenceItem[]): number => list.filter((item) => item.kind === kind).length;
+  const added: EvidenceItem[] = [];
+  for (const item of evidence) {
+    if (item.kind === 'more' || known.some((seen) => seen.kind === item.kind && seen.value === item.value)) continue;
+    // The first few of a kind (documents of a 25-call delete): the operation's count says how many there were.
+    if (perKind(item.kind, known) + perKind(item.kind, added) < MAX_RESOURCES_PER_KIND) added.push(item);
+  }
+  if (position >= 0 && added.length === 0) return resources;
+  const merged = { eventName, resources: [...known, ...added].slice(0, MAX_RESOURCES_PER_OPERATION) };
+  if (position >= 0) return resources.map((operation, i) => (i === position ? merged : operation));
+  return resources.length >= MAX_OPERATIONS_WITH_RESOURCES ? resources : [...resources, merged];
 }
 
 const linksBySteps = new WeakMap<readonly ResponseStep[], readonly string[]>();
@@ -98,6 +135,7 @@ function uniqueLinks(steps: readonly ResponseStep[]): readonly string[] {
 
 export function openAlert(subject: AlertSubject, event: TriageEvent, initialCount = 1): Alert {
   const info = CATEGORY_INFO[subject.category];
+  const evidence = evidenceOf(event);
   return {
     id: stableId(incidentKey(event.principal.key, subject.rule), event.eventId),
     severity: subject.severity,
@@ -117,9 +155,10 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
     eventNames: { [event.eventName]: 1 },
     reasons: subject.reasons,
     steps: subject.steps,
-    questions: info.questions,
+    questions: subject.questions ?? info.questions,
     links: uniqueLinks(subject.steps),
-    samples: [sampleOf(event)],
+    samples: [sampleOf(event, evidence)],
+    resources: withResources([], event.eventName, evidence),
     paged: false,
   };
 }
@@ -128,7 +167,8 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
 export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
   if (alert.eventIds.includes(event.eventId)) return alert;
   const eventIds = [...alert.eventIds, event.eventId];
-  const samples = [...alert.samples, sampleOf(event)];
+  const evidence = evidenceOf(event);
+  const samples = [...alert.samples, sampleOf(event, evidence)];
   const severity = maxSeverity(alert.severity, subject.severity);
   return {
     ...alert,
@@ -142,5 +182,6 @@ export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEven
     // Own counts only: a forged eventName such as `constructor` would otherwise read Object.prototype's.
     eventNames: { ...alert.eventNames, [event.eventName]: (Object.hasOwn(alert.eventNames, event.eventName) ? (alert.eventNames[event.eventName] ?? 0) : 0) + 1 },
     samples: samples.length > MAX_SAMPLES ? samples.slice(-MAX_SAMPLES) : samples,
+    resources: withResources(alert.resources ?? [], event.eventName, evidence),
   };
 }

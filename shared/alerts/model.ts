@@ -1,4 +1,4 @@
-import type { Principal } from '../events';
+import type { EvidenceItem, Principal } from '../events';
 import type { Category, Phase, ResponseStep, Severity } from '../playbook/types';
 
 /** One line of evidence: attacker-controlled fields are kept raw here and escaped by every renderer. */
@@ -10,6 +10,17 @@ export interface EventSample {
   readonly sourceIp?: string;
   readonly userAgent?: string;
   readonly resourceArns: readonly string[];
+  /** The event's Region and whether it is a data event (not in CloudTrail's event history): its links depend on both. */
+  readonly region?: string;
+  readonly dataEvent?: boolean;
+  /** The resources the event touched (see shared/events/evidence.ts). Absent in samples stored before it existed. */
+  readonly evidence?: readonly EvidenceItem[];
+}
+
+/** The resources one operation of an incident touched, over all its events. */
+export interface OperationEvidence {
+  readonly eventName: string;
+  readonly resources: readonly EvidenceItem[];
 }
 
 export type EnrichmentStatus = 'answered' | 'timeout' | 'throttled' | 'no-answer' | 'disabled' | 'error' | 'circuit-open';
@@ -72,6 +83,11 @@ export interface Alert {
   readonly links: readonly string[];
   /** Most recent events, newest last. */
   readonly samples: readonly EventSample[];
+  /**
+   * Per operation, in order of first appearance, the resources its events touched (unique, bounded by
+   * MAX_RESOURCES_PER_OPERATION). Absent in incidents stored before it existed.
+   */
+  readonly resources?: readonly OperationEvidence[];
   readonly paged: boolean;
   enrichment?: Enrichment;
   context?: PrincipalContext;
@@ -80,3 +96,7 @@ export interface Alert {
 /** Bounds that keep alerts readable and under SNS's message limit before any trimming. */
 export const MAX_EVENT_IDS = 100;
 export const MAX_SAMPLES = 5;
+export const MAX_RESOURCES_PER_OPERATION = 10;
+export const MAX_RESOURCES_PER_KIND = 3;
+/** Operations whose resources an incident keeps; a forged stream of names cannot grow it further. */
+export const MAX_OPERATIONS_WITH_RESOURCES = 20;

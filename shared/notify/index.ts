@@ -10,7 +10,7 @@ export {
   SUBJECT_MAX_CHARS,
 } from './sns';
 export type { SnsNotifierOptions, BackoffOptions, BuiltPublish } from './sns';
-export { createStdoutNotifier, alertJsonLine } from './stdout';
+export { createStdoutNotifier, alertJsonLine, alertTextBlock } from './stdout';
 export type { StdoutFormat, StdoutNotifierOptions } from './stdout';
 export { trimAlert, TRIM_LEVELS } from './trim';
 export { createSnsClient } from './client';

@@ -17,6 +17,8 @@ export interface TrimLevel {
   readonly reasons: number;
   readonly eventNames: number;
   readonly resourcesPerSample: number;
+  /** Resources kept per operation (alert.resources), and evidence items per sample. */
+  readonly resourcesPerOperation: number;
   readonly contextValues: number;
   /** Characters kept of the enrichment answer and the description. */
   readonly text: number;
@@ -26,11 +28,12 @@ const ALL = Number.MAX_SAFE_INTEGER;
 
 /** Level 0 keeps everything; later levels are tried in order. */
 export const TRIM_LEVELS: readonly TrimLevel[] = [
-  { eventIds: ALL, samples: ALL, citations: ALL, contextAnswers: ALL, steps: ALL, questions: ALL, links: ALL, reasons: ALL, eventNames: ALL, resourcesPerSample: ALL, contextValues: ALL, text: ALL },
-  { eventIds: 25, samples: 3, citations: 5, contextAnswers: 8, steps: 10, questions: 8, links: 8, reasons: 10, eventNames: 25, resourcesPerSample: 5, contextValues: 10, text: 4000 },
-  { eventIds: 5, samples: 1, citations: 3, contextAnswers: 4, steps: 5, questions: 4, links: 4, reasons: 5, eventNames: 10, resourcesPerSample: 2, contextValues: 5, text: 1500 },
-  { eventIds: 1, samples: 0, citations: 1, contextAnswers: 1, steps: 3, questions: 2, links: 2, reasons: 2, eventNames: 3, resourcesPerSample: 0, contextValues: 2, text: 400 },
-  { eventIds: 1, samples: 0, citations: 0, contextAnswers: 0, steps: 1, questions: 0, links: 0, reasons: 1, eventNames: 1, resourcesPerSample: 0, contextValues: 0, text: 120 },
+  { eventIds: ALL, samples: ALL, citations: ALL, contextAnswers: ALL, steps: ALL, questions: ALL, links: ALL, reasons: ALL, eventNames: ALL, resourcesPerSample: ALL, resourcesPerOperation: ALL, contextValues: ALL, text: ALL },
+  { eventIds: 25, samples: 3, citations: 5, contextAnswers: 8, steps: 10, questions: 8, links: 8, reasons: 10, eventNames: 25, resourcesPerSample: 5, resourcesPerOperation: 6, contextValues: 10, text: 4000 },
+  { eventIds: 5, samples: 1, citations: 3, contextAnswers: 4, steps: 5, questions: 4, links: 4, reasons: 5, eventNames: 10, resourcesPerSample: 2, resourcesPerOperation: 4, contextValues: 5, text: 1500 },
+  // The resources of the top operations stay longest: they are what a responder goes to check.
+  { eventIds: 1, samples: 0, citations: 1, contextAnswers: 1, steps: 3, questions: 2, links: 2, reasons: 2, eventNames: 3, resourcesPerSample: 0, resourcesPerOperation: 3, contextValues: 2, text: 400 },
+  { eventIds: 1, samples: 0, citations: 0, contextAnswers: 0, steps: 1, questions: 0, links: 0, reasons: 1, eventNames: 1, resourcesPerSample: 0, resourcesPerOperation: 2, contextValues: 0, text: 120 },
 ];
 
 function topEventNames(eventNames: Alert['eventNames'], keep: number): Record<string, number> {
@@ -49,11 +52,19 @@ function lastN<T>(list: readonly T[], n: number): T[] {
 /** The alert shortened to `level`; `truncated` says whether anything was actually dropped. */
 export function trimAlert(alert: Alert, level: TrimLevel): { alert: Alert; truncated: boolean } {
   const { enrichment, context } = alert;
+  const eventNames = topEventNames(alert.eventNames, level.eventNames);
   const trimmed: Alert = {
     ...alert,
     description: capLength(alert.description, level.text),
     eventIds: lastN(alert.eventIds, level.eventIds),
-    eventNames: topEventNames(alert.eventNames, level.eventNames),
+    eventNames,
+    ...(alert.resources !== undefined
+      ? {
+          resources: alert.resources
+            .filter((operation) => Object.hasOwn(eventNames, operation.eventName))
+            .map((operation) => ({ ...operation, resources: operation.resources.slice(0, level.resourcesPerOperation) })),
+        }
+      : {}),
     reasons: alert.reasons.slice(0, level.reasons),
     steps: alert.steps.slice(0, level.steps),
     questions: alert.questions.slice(0, level.questions),
@@ -62,6 +73,7 @@ export function trimAlert(alert: Alert, level: TrimLevel): { alert: Alert; trunc
     samples: lastN(alert.samples, level.samples).map((sample) => ({
       ...sample,
       resourceArns: sample.resourceArns.slice(0, level.resourcesPerSample),
+      ...(sample.evidence !== undefined ? { evidence: sample.evidence.slice(0, level.resourcesPerOperation) } : {}),
     })),
     ...(enrichment !== undefined
       ? {
@@ -97,7 +109,8 @@ function shrank(before: Alert, after: Alert): boolean {
     alert.questions.length,
     alert.links.length,
     alert.samples.length,
-    alert.samples.reduce((sum, sample) => sum + sample.resourceArns.length, 0),
+    alert.samples.reduce((sum, sample) => sum + sample.resourceArns.length + (sample.evidence?.length ?? 0), 0),
+    (alert.resources ?? []).reduce((sum, operation) => sum + operation.resources.length, 0),
     alert.enrichment?.answer?.length ?? 0,
     alert.enrichment?.citations.length ?? 0,
     alert.context?.answers.length ?? 0,

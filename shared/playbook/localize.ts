@@ -1,13 +1,13 @@
 /**
  * Localized alert text (ALERT_LOCALE) taken from the synced playbooks at runtime, never committed:
- * the section title and the row description of the Amazon Q playbook in the alert's language,
- * falling back to the English playbook. The caller falls back to the table's own text after that.
+ * the row description of the Amazon Q playbook in the alert's language, falling back to the English
+ * playbook. The caller falls back to the table's own text after that. The section a row sits in is not
+ * a title for it: "Creating an index" holds CreateIndex, DeleteIndex, GetIndex, ListIndices and UpdateIndex.
  */
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import type { ParsedPlaybook, PlaybookLanguage, PlaybookSource } from './parser';
 
 export interface LocalizedRow {
-  readonly title?: string;
   readonly description?: string;
   /** The language the returned text is in. */
   readonly language?: PlaybookLanguage;
@@ -16,7 +16,7 @@ export interface LocalizedRow {
 function fromPlaybook(operation: string, playbook: ParsedPlaybook | undefined): LocalizedRow | undefined {
   const name = playbook?.names.find((n) => n.list === 'event-table' && n.operation === operation && n.description !== undefined);
   if (name === undefined || playbook === undefined) return undefined;
-  return { ...(name.section !== '' ? { title: name.section } : {}), ...(name.description !== undefined ? { description: name.description } : {}), language: playbook.language };
+  return { ...(name.description !== undefined ? { description: name.description } : {}), language: playbook.language };
 }
 
 export function localizeRow(operation: string, locale: PlaybookLanguage, playbooks: readonly ParsedPlaybook[]): LocalizedRow {

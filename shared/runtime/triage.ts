@@ -85,17 +85,17 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
   const context = deps.context ?? adapters.context;
   const activity = deps.activity ?? adapters.activity;
   const playbooksBucket = config.playbooksBucket;
-  // Alert texts in another language come from the synced playbooks in S3, read once per container.
+  // Alert texts in another language: our translated steps and questions, and the descriptions of the synced
+  // playbooks in S3 when there is a bucket; read once per container.
+  const alertLocale = config.alertLocale;
   const localizedText =
-    config.alertLocale === 'en' || playbooksBucket === undefined
+    alertLocale === 'en'
       ? undefined
       : async () => {
-          const [{ S3Client }, { s3PlaybookSource }, { loadLocalizedText }] = await Promise.all([
-            import('@aws-sdk/client-s3'),
-            import('../playbook/localize'),
-            import('../playbook/localized-table'),
-          ]);
-          return loadLocalizedText(s3PlaybookSource(new S3Client({}), playbooksBucket), config.alertLocale);
+          const { loadLocalizedText } = await import('../playbook/localized-table');
+          if (playbooksBucket === undefined) return loadLocalizedText(undefined, alertLocale);
+          const [{ S3Client }, { s3PlaybookSource }] = await Promise.all([import('@aws-sdk/client-s3'), import('../playbook/localize')]);
+          return loadLocalizedText(s3PlaybookSource(new S3Client({}), playbooksBucket), alertLocale);
         };
   return createTriage({
     policy,

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../alerts/model';
 import { cleanText, FIELD_LIMITS } from '../../alerts/escape';
+import { DEFAULT_TEXT_WIDTH, principalShortName, wrap } from '../../alerts/render';
 import type { Classification } from '../../classify/classify';
 import { applyRules } from '../../classify/overrides';
 import { parseRulesFile } from '../../classify/rules-file';
@@ -14,8 +15,8 @@ import { createSelfMatcher, parseSelfPrincipals } from '../../classify/self';
 import { systemClock } from '../../clock';
 import { createLogger } from '../../logger';
 import { CountingMetrics } from '../../metrics';
-import { createStdoutNotifier } from '../../notify';
-import { SEVERITIES } from '../../playbook/types';
+import { alertTextBlock, createStdoutNotifier, type Notifier } from '../../notify';
+import { SEVERITIES, severityRank, type Severity } from '../../playbook/types';
 import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/localized-table';
 import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
@@ -32,7 +33,12 @@ files as delivered to S3 ({"Records":[...]}, .json.gz), JSON lines, JSON arrays,
 and SQS event files; each event an EventBridge envelope or a bare CloudTrail record.
 
 Options:
-  --format text|json       text (default): alerts, an alert table and a summary; json: one object per line
+  --format text|json       text (default): a summary, the alert table and the alerts, most severe
+                           first; json: one object per line
+  --min-severity LEVEL     show only alerts at LEVEL or above: INFORMATIONAL, LOW, MEDIUM, HIGH or
+                           CRITICAL
+  --verbose                each alert in full (text): samples, all steps with links, analysis
+                           questions, the playbook answer and the principal's activity
   --self-principal GLOB    the backend's own principals (repeatable; * matches any run of characters);
                            also read from SELF_PRINCIPALS (comma-separated)
   --rules FILE             JSON or YAML file overriding thresholds, severities and rows
@@ -44,6 +50,8 @@ Options:
 
 interface ReplayOptions {
   readonly format: 'text' | 'json';
+  readonly minSeverity?: Severity;
+  readonly verbose: boolean;
   readonly selfPrincipals: readonly string[];
   readonly rulesFile?: string;
   readonly playbooks?: string;
@@ -65,12 +73,19 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
       locale: { type: 'string', default: env.ALERT_LOCALE ?? 'en' },
       'no-enrich': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      'min-severity': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  const minSeverity = values['min-severity']?.toUpperCase();
+  const severity = SEVERITIES.find((candidate) => candidate === minSeverity);
+  if (minSeverity !== undefined && severity === undefined) throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}`);
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
   return {
     format: values.format,
+    minSeverity: severity,
+    verbose: values.verbose,
     selfPrincipals: [...values['self-principal'], ...parseSelfPrincipals(env.SELF_PRINCIPALS)],
     rulesFile: values.rules,
     playbooks: values.playbooks,
@@ -152,13 +167,29 @@ function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Recor
  */
 interface EventLine {
   readonly eventId: string;
+  /** The normalised ISO time (made by normalizeEvent, never the input's text). */
+  readonly eventTime: string;
   readonly operation: string;
+  readonly principal: string;
   readonly classification: string;
+  /** The alerts the event is part of (one shared empty list for the others). */
+  readonly alertIds: readonly string[];
 }
 type Line = string | EventLine;
 
+/** `alertId` names the event's alert; `alertIds` lists them all when it is part of more than one. */
+function alertFields(alertIds: readonly string[]): string {
+  if (alertIds.length === 0) return '';
+  const ids = alertIds.map((id) => cleanText(id, FIELD_LIMITS.short));
+  return `,"alertId":${JSON.stringify(ids[0])}${ids.length > 1 ? `,"alertIds":${JSON.stringify(ids)}` : ''}`;
+}
+
 const lineText = (line: Line): string =>
-  typeof line === 'string' ? line : `{"type":"event","eventId":${JSON.stringify(cleanText(line.eventId, FIELD_LIMITS.short))},${line.operation},${line.classification}}`;
+  typeof line === 'string'
+    ? line
+    : `{"type":"event","eventId":${JSON.stringify(cleanText(line.eventId, FIELD_LIMITS.short))},"eventTime":"${line.eventTime}",${line.operation},${line.principal},${line.classification}${alertFields(line.alertIds)}}`;
+
+const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 
 /** Operation names remembered per event source; past this, an unknown name's fragment is made per event. */
 const MAX_OPERATION_FRAGMENTS = 10_000;
@@ -171,6 +202,17 @@ class LineFragments {
   private readonly classifications = new Map<Classification, readonly [string, string]>();
   private readonly operations = new Map<string, Map<string, string>>();
   private operationCount = 0;
+  private readonly principals = new Map<string, string>();
+
+  /** `"principal":"<key>"`, once per principal (as many as operation names are remembered). */
+  principal(key: string): string {
+    let fragment = this.principals.get(key);
+    if (fragment === undefined) {
+      fragment = `"principal":${JSON.stringify(cleanText(key, FIELD_LIMITS.principal))}`;
+      if (this.principals.size < MAX_OPERATION_FRAGMENTS) this.principals.set(key, fragment);
+    }
+    return fragment;
+  }
 
   classification(classification: Classification, alert: boolean): string {
     let parts = this.classifications.get(classification);
@@ -220,8 +262,11 @@ function outcomeLine(fragments: LineFragments, outcome: Shown): Line {
       const { event, classification } = outcome;
       return {
         eventId: event.eventId,
+        eventTime: event.eventTime,
         operation: fragments.operation(event.eventSource, event.eventName),
+        principal: fragments.principal(event.principal.key),
         classification: fragments.classification(classification, outcome.status === 'alerted'),
+        alertIds: outcome.status === 'alerted' ? outcome.alertIds : NO_ALERT_IDS,
       };
     }
   }
@@ -275,27 +320,109 @@ function categoryOrder(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
-function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alerts: readonly Alert[], summary: Tally): void {
-  if (alerts.length > 0) {
-    const rows = alerts.map((alert) => [alert.severity, alert.category, cleanText(alert.rule, 60), cleanText(alert.principal.arn ?? alert.principal.key, 70), String(alert.count), alert.paged ? 'yes' : '']);
-    writeText(stream, `\nAlerts\n${formatTable(['SEVERITY', 'CATEGORY', 'RULE', 'PRINCIPAL', 'EVENTS', 'PAGED'], rows)}`);
+/** Most severe first, then paged, then by time: the order a responder works through them. */
+function bySeverity(a: Alert, b: Alert): number {
+  return severityRank(b.severity) - severityRank(a.severity) || Number(b.paged) - Number(a.paged) || a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
+}
+
+/** Cuts `text` to `width` columns in the middle: the start says what kind of thing it is, the end which one. */
+export function fitMiddle(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const tail = Math.ceil((width - 1) * 0.6);
+  return `${text.slice(0, width - 1 - tail)}…${text.slice(text.length - tail)}`;
+}
+
+/**
+ * A principal name cut to `width` by shortening its longest `/` segment in the middle, again while needed:
+ * `assumed-role/CIDeployRole/i-0abc123def4567890` keeps its role and both ends of its session.
+ */
+export function fitPrincipal(name: string, width: number): string {
+  const segments = name.split('/');
+  for (let excess = name.length - width; excess > 0; excess = segments.join('/').length - width) {
+    const longest = segments.reduce((best, segment, i) => (segment.length > (segments[best]?.length ?? 0) ? i : best), 0);
+    const segment = segments[longest] ?? '';
+    if (segment.length <= 5) return fitMiddle(segments.join('/'), width);
+    segments[longest] = fitMiddle(segment, Math.max(5, segment.length - excess));
   }
-  if (rejected.length > 0) {
-    writeText(stream, `\nRejected inputs\n${formatTable(['SOURCE', 'REASON'], rejected.map((outcome) => [cleanText(outcome.id, 80), cleanText(outcome.reason, 160)]))}`);
-  }
-  const bySeverity = Object.entries(severityOrder(summary.bySeverity)).map(([severity, count]) => `${severity} ${count}`).join(', ');
-  const byCategory = Object.entries(categoryOrder(summary.byCategory)).map(([category, count]) => `${category} ${count}`).join(', ');
+  return segments.join('/');
+}
+/** Rejections listed in text; the JSON output has every one. */
+const MAX_REJECTED_SHOWN = 20;
+
+/** A playbook rule is its operation; other rules (bursts, unclassified operations) keep their id. */
+const ruleLabel = (rule: string): string => (rule.startsWith('playbook/') ? rule.slice('playbook/'.length) : rule);
+
+function alertTable(alerts: readonly Alert[], width: number): string {
+  const rows = alerts.map((alert, i) => {
+    const operations = Object.keys(alert.eventNames).length;
+    return [
+      String(i + 1),
+      alert.severity,
+      alert.paged ? 'yes' : '',
+      `${alert.count}${operations > 1 ? `/${operations} ops` : ''}`,
+      cleanText(principalShortName(alert.principal, alert.account), FIELD_LIMITS.principal),
+      cleanText(ruleLabel(alert.rule), FIELD_LIMITS.short),
+    ];
+  });
+  const natural = (column: number, header: string): number => Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0));
+  // The narrow columns as they are; the principal and the rule share the rest, the principal first.
+  const fixed = natural(0, '#') + 'CRITICAL'.length + natural(2, 'PAGED') + natural(3, 'EVENTS') + 5 * 2;
+  const rest = Math.max(40, width - fixed);
+  const ruleWidth = Math.min(natural(5, 'RULE'), Math.max(24, rest - natural(4, 'PRINCIPAL')));
+  const principalWidth = rest - ruleWidth;
+  const fitted = rows.map((row) => row.map((cell, column) => (column === 4 ? fitPrincipal(cell, principalWidth) : column === 5 ? fitMiddle(cell, ruleWidth) : cell)));
+  return formatTable(['#', 'SEVERITY', 'PAGED', 'EVENTS', 'PRINCIPAL', 'RULE'], fitted);
+}
+
+function countsLine(label: string, counts: Record<string, number>, width: number): string[] {
+  const text = Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(', ') || 'none';
+  return wrap(`${label}: ${text}`, width, '  ', '    ');
+}
+
+/**
+ * The text report: the summary and the alert table first (most severe first), then the rejected inputs, then
+ * each alert, numbered as in the table, compact unless --verbose.
+ */
+function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts: readonly Alert[], summary: Tally, options: ReplayOptions, width: number): void {
+  const minRank = options.minSeverity === undefined ? 0 : severityRank(options.minSeverity);
+  const shown = alerts.filter((alert) => severityRank(alert.severity) >= minRank).sort(bySeverity);
+  const alertCounts = Object.entries(severityOrder(countBy(alerts, (alert) => alert.severity))).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none';
+  const filter = options.minSeverity !== undefined ? `; ${shown.length} at ${options.minSeverity} or above shown` : '';
   writeText(
     stream,
     [
-      '',
       'Summary',
-      `  inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`,
-      `  events by severity: ${bySeverity || 'none'}`,
-      `  events by category: ${byCategory || 'none'}`,
-      `  alerts: ${alerts.length} (${Object.entries(severityOrder(countBy(alerts, (alert) => alert.severity))).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none'}), ${alerts.filter((alert) => alert.paged).length} paged`,
+      ...wrap(`inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`, width, '  ', '    '),
+      ...countsLine('events by severity', severityOrder(summary.bySeverity), width),
+      ...countsLine('events by category', categoryOrder(summary.byCategory), width),
+      ...wrap(`alerts: ${alerts.length} (${alertCounts}), ${alerts.filter((alert) => alert.paged).length} paged${filter}`, width, '  ', '    '),
     ].join('\n'),
   );
+  if (shown.length > 0) writeText(stream, `\nAlerts, most severe first\n${alertTable(shown, width)}`);
+  if (rejected.length > 0) {
+    const listed = rejected.slice(0, MAX_REJECTED_SHOWN).flatMap((outcome) => [
+      `  ${fitMiddle(cleanText(outcome.id, FIELD_LIMITS.arn), width - 2)}`,
+      ...wrap(cleanText(outcome.reason, FIELD_LIMITS.sentence), width, '    '),
+    ]);
+    const more = rejected.length > MAX_REJECTED_SHOWN ? [`  …and ${rejected.length - MAX_REJECTED_SHOWN} more (--format json lists every one)`] : [];
+    writeText(stream, ['', `Rejected inputs (${rejected.length})`, ...listed, ...more].join('\n'));
+  }
+  const form = options.verbose ? 'full' : 'compact';
+  shown.forEach((alert, i) => writeText(stream, `\n#${i + 1} ${alertTextBlock(alert, 'new', { form, width })}`));
+}
+
+/**
+ * JSON: each alert line as the run publishes it. Text: nothing while the run publishes; the report is written
+ * after it, so that the summary and the most severe alerts come first.
+ */
+function replayNotifier(options: ReplayOptions, stdout: Writable): Notifier {
+  return options.format === 'json' ? createStdoutNotifier({ stream: stdout, format: 'json', minSeverity: options.minSeverity }) : { send: () => Promise.resolve() };
+}
+
+/** The terminal's width when writing to one; the default for files and pipes, so that their output does not vary. */
+function terminalWidth(stream: NodeJS.WritableStream): number {
+  const { isTTY, columns } = stream as { isTTY?: boolean; columns?: number };
+  return isTTY === true && typeof columns === 'number' && columns >= 60 ? columns : DEFAULT_TEXT_WIDTH;
 }
 
 export async function replay(options: ReplayOptions, io: CliIo): Promise<number> {
@@ -305,13 +432,14 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     policy,
     self: createSelfMatcher(options.selfPrincipals),
     store: new MemoryStateStore(),
-    notifier: createStdoutNotifier({ stream: io.stdout as Writable, format: options.format }),
+    notifier: replayNotifier(options, io.stdout as Writable),
     clock: systemClock,
     logger: createLogger({ silent: true }),
     metrics,
     enricher: loadEnricher(options),
     mode: 'deferred',
-    localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
+    localizedText:
+      options.locale === 'en' ? undefined : () => loadLocalizedText(options.playbooks === undefined ? undefined : directoryPlaybookSource(options.playbooks), options.locale),
   });
   // One batch per file: only the events a stateful rule can use are held until every file is in.
   const report = new Report(options.format);
@@ -340,7 +468,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
       paged: alerts.filter((alert) => alert.paged).length,
     });
   } else {
-    writeTextSummary(stdout, report.rejected, alerts, summary);
+    writeTextReport(stdout, report.rejected, alerts, summary, options, terminalWidth(io.stdout));
   }
   return options.strict && summary.rejected > 0 ? 1 : 0;
 }

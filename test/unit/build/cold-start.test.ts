@@ -42,7 +42,8 @@ test.each([
 
 test.each([
   ['the SNS notifier', 'shared/notify/sns.ts'],
-  ['the alert renderer', 'shared/alerts/render.ts'],
+  ['the alert renderers', 'shared/alerts/render/text.ts'],
+  ['the chat renderer', 'shared/alerts/render/chatbot.ts'],
   ['the enricher', 'shared/enrich/enricher.ts'],
   ['the answer cache', 'shared/enrich/cache.ts'],
   ['the principal context provider', 'shared/context/provider.ts'],

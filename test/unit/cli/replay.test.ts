@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import path from 'node:path';
-import { replayCommand } from '../../../shared/cli/commands/replay';
+import { fitMiddle, fitPrincipal, replayCommand } from '../../../shared/cli/commands/replay';
 
 const EVENTS_DIR = path.join(__dirname, '..', '..', '..', 'events');
 const SELF = 'arn:aws:sts::*:assumed-role/q-triage-*';
@@ -46,11 +46,38 @@ describe('q-triage replay --format json over the sample events', () => {
   });
 
   test('event lines carry exactly the documented fields, in order', () => {
+    const fields = ['type', 'eventId', 'eventTime', 'eventSource', 'eventName', 'principal', 'category', 'severity', 'alert', 'self', 'reasons'];
     for (const line of ofType('event')) {
-      expect(Object.keys(line)).toEqual(['type', 'eventId', 'eventSource', 'eventName', 'category', 'severity', 'alert', 'self', 'reasons']);
+      expect(Object.keys(line).filter((key) => key !== 'alertId' && key !== 'alertIds')).toEqual(fields);
       expect(typeof line.alert).toBe('boolean');
       expect(Array.isArray(line.reasons)).toBe(true);
     }
+  });
+
+  test('event lines carry the normalised time and the principal key, so jq can answer "what did X do"', () => {
+    const mine = ofType('event').filter((line) => line.principal === 'arn:aws:iam::111122223333:user/svc-legacy-admin');
+
+    expect(mine.map((line) => [line.eventName, line.eventTime])).toEqual([['DeleteIndex', '2026-11-20T14:01:35.000Z']]);
+  });
+
+  test('an alerted event names its alert, and that alert lists the event', () => {
+    const alerts = new Map(ofType('alert').map((line) => [line.alertId as string, line.eventIds as string[]]));
+    const alerted = ofType('event').filter((line) => line.alert === true);
+
+    expect(alerted.length).toBeGreaterThan(0);
+    for (const line of alerted) {
+      const ids = (line.alertIds as string[] | undefined) ?? [line.alertId as string];
+      expect(ids[0]).toBe(line.alertId);
+      for (const id of ids) expect(alerts.get(id)).toContain(line.eventId);
+    }
+    for (const line of ofType('event').filter((event) => event.alert === false)) expect(line).not.toHaveProperty('alertId');
+  });
+
+  test('an event in two alerts (a document delete and its burst) names both', () => {
+    const inBoth = ofType('event').filter((line) => Array.isArray(line.alertIds));
+
+    expect(inBoth.length).toBeGreaterThan(0);
+    for (const line of inBoth) expect(line.alertIds).toHaveLength(2);
   });
 
   test('an event is marked alert exactly when a published alert lists it', () => {
@@ -123,19 +150,92 @@ describe('q-triage replay --format json over hostile input', () => {
 });
 
 describe('q-triage replay --format text', () => {
-  test('prints the alerts, the alert table and the summary, with hostile text made inert', async () => {
-    const { code, stdout } = await runReplay(['--self-principal', SELF, '--no-enrich', EVENTS_DIR]);
+  let stdout: string;
+  let code: number;
+  beforeAll(async () => {
+    ({ code, stdout } = await runReplay(['--self-principal', SELF, '--no-enrich', EVENTS_DIR]));
+  });
+  const SEVERITY_RANK = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+  /** The severities of the alert table's rows, in order. */
+  const tableSeverities = (text: string): string[] =>
+    [...text.matchAll(/^\d+ +(INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL) /gmu)].map((match) => match[1] as string);
 
+  test('starts with the summary, then the alert table, most severe first', () => {
     expect(code).toBe(0);
-    expect(stdout).toContain('\nAlerts\nSEVERITY');
-    expect(stdout).toContain('\nSummary\n');
+    expect(stdout.startsWith('Summary\n')).toBe(true);
+    expect(stdout.indexOf('\nAlerts, most severe first\n#')).toBeLessThan(stdout.indexOf('\n#1 ['));
+    const ranks = tableSeverities(stdout).map((severity) => SEVERITY_RANK.indexOf(severity));
+    expect(ranks.length).toBe(16);
+    expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
+  });
+
+  test('prints each alert compact, numbered as in the table: headline, why, operations with resources, next steps, event ids', () => {
+    const plugin = stdout.slice(stdout.indexOf('[HIGH] CreatePlugin'));
+    const block = plugin.slice(0, plugin.indexOf('\n----'));
+
+    expect(block).toMatch(/^\[HIGH\] CreatePlugin .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 CreatePlugin on plugin\n? +7a6641e1/u);
+    expect(block).toContain('\nWhy: playbook table: HIGH\n');
+    expect(block.replace(/\n +/gu, ' ')).toContain('CreatePlugin x1: application 47455244-66d0-58e6-b767-7c1e154400ca, plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a, name "ticket-sync", server URL https://tickets.example.net, role arn:aws:iam::111122223333:role/QPluginRole');
+    expect(block).toContain('\nNext steps:\n  1. ');
+    expect(block).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/5cb7dd4c-548e-588e-8006-4631f75f591b');
+    expect(block).toContain('--lookup-attributes AttributeKey=EventId,AttributeValue=5cb7dd4c-548e-588e-8006-4631f75f591b');
+    expect(block).not.toContain('Analysis questions');
+    expect(block).not.toContain('Recent events');
+  });
+
+  test('keeps lines within 100 columns, except links that cannot be broken', () => {
+    const long = stdout.split('\n').filter((line) => line.length > 100);
+
+    expect(long.length).toBeGreaterThan(0);
+    for (const line of long) expect(line.trim()).toMatch(/^https:\/\/\S+$/u);
+  });
+
+  test('hostile text is made inert', () => {
     // eslint-disable-next-line no-control-regex
     expect(stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/u);
+  });
+
+  test('--verbose prints the long form, whose steps carry their links and no "Links" block repeats them', async () => {
+    const verbose = (await runReplay(['--self-principal', SELF, '--no-enrich', '--verbose', EVENTS_DIR])).stdout;
+
+    expect(verbose).toContain('\nRecent events (newest last):\n');
+    expect(verbose).toContain('\nAnalysis questions:\n');
+    expect(verbose).toMatch(/\n {2}1\. Check the plugin's type, server URL, authentication secret and role\.\s+<https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/api-reference\/API_GetPlugin\.html>/u);
+    expect(verbose).not.toMatch(/\nLinks:\n/u);
+  });
+
+  test('--min-severity HIGH shows only HIGH and CRITICAL alerts, and says how many of all', async () => {
+    const high = (await runReplay(['--self-principal', SELF, '--no-enrich', '--min-severity', 'high', EVENTS_DIR])).stdout;
+
+    expect(new Set(tableSeverities(high))).toEqual(new Set(['HIGH', 'CRITICAL']));
+    expect(high).toContain('alerts: 16 (CRITICAL 1, HIGH 6, MEDIUM 2, LOW 7), 7 paged; 7 at HIGH or above shown');
+    expect(high).not.toContain('[LOW]');
+  });
+
+  test('--min-severity with an unknown level is a usage error', async () => {
+    await expect(runReplay(['--min-severity', 'SEVERE', EVENTS_DIR])).rejects.toThrow('--min-severity must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL');
   });
 
   test('--strict exits 1 when an input is rejected', async () => {
     const { code } = await runReplay(['--strict', '--no-enrich', EVENTS_DIR]);
 
     expect(code).toBe(1);
+  });
+});
+
+describe('principal names in the alert table', () => {
+  test('a long assumed-role name keeps its role and both ends of its session', () => {
+    expect(fitPrincipal('assumed-role/LegacyCIDeployRole/i-0abc123def4567890', 40)).toBe('assumed-role/LegacyCIDeployRole/i-…67890');
+  });
+
+  test('a name that fits is left as it is', () => {
+    expect(fitPrincipal('user/alice', 40)).toBe('user/alice');
+  });
+
+  test('a name with no long segment is cut in the middle, to the width', () => {
+    const fitted = fitPrincipal('a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z', 20);
+
+    expect(fitted).toHaveLength(20);
+    expect(fitMiddle('abcdefghij', 5)).toBe('a…hij');
   });
 });

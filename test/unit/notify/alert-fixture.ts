@@ -16,6 +16,9 @@ export function sample(overrides: Partial<EventSample> = {}): EventSample {
     sourceIp: '198.51.100.7',
     userAgent: 'aws-cli/2.15.0',
     resourceArns: ['arn:aws:qbusiness:us-east-1:111122223333:application/app-1'],
+    region: 'us-east-1',
+    dataEvent: false,
+    evidence: [{ kind: 'application', value: 'app-1' }],
     ...overrides,
   };
 }
@@ -45,7 +48,14 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     steps: [{ text: 'Confirm with the owner that the deletion was planned.', link: 'https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/what-is.html' }],
     questions: ['Who else did this principal act as in the last day?'],
     links: ['https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/logging-using-cloudtrail.html'],
-    samples: [sample(), sample({ eventId: 'e-0002', eventName: 'DeleteIndex', eventTime: '2026-05-04T10:03:00Z' })],
+    samples: [
+      sample(),
+      sample({ eventId: 'e-0002', eventName: 'DeleteIndex', eventTime: '2026-05-04T10:03:00Z', evidence: [{ kind: 'application', value: 'app-1' }, { kind: 'index', value: 'idx-9' }] }),
+    ],
+    resources: [
+      { eventName: 'DeleteApplication', resources: [{ kind: 'application', value: 'app-1' }] },
+      { eventName: 'DeleteIndex', resources: [{ kind: 'application', value: 'app-1' }, { kind: 'index', value: 'idx-9' }] },
+    ],
     enrichment: {
       status: 'answered',
       answer: 'Check the application owner.\nRestore from the data source if needed.',
@@ -73,8 +83,12 @@ export function hugeAlert(): Alert {
     count: 5000,
     eventIds: Array.from({ length: 5000 }, (_, i) => `event-${String(i).padStart(6, '0')}-${'f'.repeat(24)}`),
     eventNames: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`Operation${i}${'N'.repeat(60)}`, i + 1])),
+    resources: Array.from({ length: 20 }, (_, i) => ({
+      eventName: `Operation${399 - i}${'N'.repeat(60)}`,
+      resources: Array.from({ length: 10 }, (__, j) => ({ kind: 'server URL', value: `https://${j}.example/${big}` })),
+    })),
     samples: Array.from({ length: 20 }, (_, i) =>
-      sample({ eventId: `s-${i}`, userAgent: `${HOSTILE_TEXT}${big}`, resourceArns: Array.from({ length: 20 }, (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`) }),
+      sample({ eventId: `s-${i}`, userAgent: `${HOSTILE_TEXT}${big}`, evidence: Array.from({ length: 12 }, (__, j) => ({ kind: 'name', value: `${j}${HOSTILE_TEXT}${big}` })), resourceArns: Array.from({ length: 20 }, (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`) }),
     ),
     reasons: Array.from({ length: 300 }, (_, i) => `reason ${i} ${big}`),
     steps: Array.from({ length: 300 }, (_, i) => ({ text: `step ${i} ${big}` })),

@@ -161,6 +161,17 @@ describe('SNS notifier: size', () => {
     expect(doc.eventIds.at(-1)).toBe(`event-004999-${'f'.repeat(24)}`);
   });
 
+  it('keeps the resources of the operations it keeps, fewer of them, and marks it truncated', () => {
+    const built = buildPublish(hugeAlert(), 'new');
+
+    const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as { eventNames: Record<string, number>; resources: { eventName: string; resources: unknown[] }[] };
+    expect(doc.resources.length).toBeGreaterThan(0);
+    for (const operation of doc.resources) {
+      expect(Object.keys(doc.eventNames)).toContain(operation.eventName);
+      expect(operation.resources.length).toBeLessThan(10);
+    }
+  });
+
   it('leaves a normal alert untouched', () => {
     const built = buildPublish(makeAlert(), 'new');
 

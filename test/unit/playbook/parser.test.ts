@@ -119,7 +119,7 @@ describe('computeDrift', () => {
 
 describe('localizeRow', () => {
   it('gives the section title and description in the requested language', () => {
-    expect(localizeRow('SendMessage', 'de', report.playbooks)).toEqual({ title: 'Konversationen', description: 'Sendet eine Nachricht', language: 'de' });
+    expect(localizeRow('SendMessage', 'de', report.playbooks)).toEqual({ description: 'Sendet eine Nachricht', language: 'de' });
   });
 
   it('falls back to English when the language has no playbook', () => {
