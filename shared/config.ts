@@ -52,7 +52,7 @@ export function loadTriageConfig(env: Record<string, string | undefined>): Triag
     pagesPerHour: parsed.PAGES_PER_HOUR,
     rulesJson: parsed.RULES_JSON,
     deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
-    playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET === '' ? undefined : parsed.AWS_PLAYBOOKS_BUCKET,
+    playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET,
     localAdapters: parsed.LOCAL_ADAPTERS,
   };
 }
