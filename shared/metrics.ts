@@ -13,6 +13,8 @@ export const METRIC_NAMES = [
   'EnrichmentAnswered',
   'EnrichmentFailed',
   'EnrichmentCircuitOpen',
+  /** An optional feature (enrichment, context) was turned off at cold start because its settings are wrong. */
+  'ConfigDegraded',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

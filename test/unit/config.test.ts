@@ -22,7 +22,6 @@ test.each([
   [{ ALERTS_TOPIC_ARN: 'alerts' }, 'ALERTS_TOPIC_ARN must be an sns ARN'],
   [{ PAGES_PER_HOUR: '0' }, 'PAGES_PER_HOUR must be greater than 0'],
   [{ PAGES_PER_HOUR: '1.5' }, 'PAGES_PER_HOUR must be a whole number'],
-  [{ ALERT_LOCALE: 'pt' }, 'ALERT_LOCALE must be one of en, de, es, fr, ja, zh'],
   [{ LOCAL_ADAPTERS: 'maybe' }, 'LOCAL_ADAPTERS must be one of'],
 ])('a bad setting %j fails with a message naming it', (change, message) => {
   const attempt = () => loadTriageConfig({ ...BASE, ...change });
@@ -60,4 +59,11 @@ test('resync: empty values take the defaults, and an empty playbooks bucket is r
   expect(config.customPlaybooksBucket).toBeUndefined();
   expect(config.qbusiness).toBeUndefined();
   expect(() => loadResyncConfig({ AWS_PLAYBOOKS_BUCKET: '' })).toThrow('AWS_PLAYBOOKS_BUCKET is required');
+});
+
+test('an unknown ALERT_LOCALE falls back to English and is reported, not fatal', () => {
+  const config = loadTriageConfig({ ...BASE, ALERT_LOCALE: 'pt' });
+
+  expect(config.alertLocale).toBe('en');
+  expect(config.degraded).toEqual(['ALERT_LOCALE must be one of en, de, es, fr, ja, zh; alert texts are in English']);
 });

@@ -114,3 +114,18 @@ test('a second container answers from the DynamoDB cache without asking Q again'
   expect(alerts).toHaveLength(2);
   expect(alerts[1]?.document).toMatchObject({ enrichment: expect.objectContaining({ status: 'answered' }) });
 });
+
+test('incomplete identity-center enrichment and a bad context window turn those features off; the alert still goes out', async () => {
+  Object.assign(process.env, { QBUSINESS_AUTH_MODE: 'identity-center', IDC_APPLICATION_ARN: '', CONTEXT_WINDOW_HOURS: '-3' });
+  const handler = coldStart();
+
+  const response = await handler(sample, context);
+
+  expect(response.batchItemFailures).toEqual([]);
+  const [alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', enrichment: { status: 'error' } });
+  expect(JSON.stringify(alert?.document)).toContain('IDC_APPLICATION_ARN');
+  expect(publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING)).toHaveLength(1);
+  expect(qbusiness.requests).toHaveLength(0);
+  expect(cloudtrail.requests.filter(isLookup)).toHaveLength(0);
+});
