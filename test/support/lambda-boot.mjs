@@ -9,7 +9,7 @@
  *
  * Writes `{ phase: 'init' | 'invoke', ok, result?, error? }` to RESULT_FILE: stdout belongs to the function's logs.
  */
-import { mkdirSync, mkdtempSync, existsSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -49,6 +49,8 @@ function report(outcome) {
 }
 
 const taskRoot = mkdtempSync(path.join(tmpdir(), 'q-triage-task-'));
+// The unpacked function goes with this process, however it ends.
+process.on('exit', () => rmSync(taskRoot, { recursive: true, force: true }));
 await unzip(zipFile, taskRoot);
 const dot = handlerSpec.lastIndexOf('.');
 const modulePath = handlerSpec.slice(0, dot);

@@ -4,7 +4,7 @@
  * GetAtt) against fixed pseudo parameters.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -62,7 +62,8 @@ export async function packageStackWithArtifacts(params: readonly string[] = []):
   // STACK_SERVICE_DIR lets the packaging run on a copy of the service (e.g. while a handler is missing).
   // Otherwise each packaging gets a folder of its own: serverless-esbuild writes .esbuild/ and .serverless/
   // into the service folder, and two packagings there at once (two test files) overwrite each other's zips.
-  const serviceDir = process.env.STACK_SERVICE_DIR ?? (await serviceWorkspace());
+  const workspace = process.env.STACK_SERVICE_DIR === undefined ? await serviceWorkspace() : undefined;
+  const serviceDir = process.env.STACK_SERVICE_DIR ?? workspace ?? REPO_ROOT;
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   const args = ['package', '--package', outDir, '--stage', 'dev', '--region', PSEUDO['AWS::Region'], ...params.map((p) => `--param=${p}`)];
   try {
@@ -71,6 +72,9 @@ export async function packageStackWithArtifacts(params: readonly string[] = []):
     // Surface osls's own explanation (e.g. a missing handler file), which execFile keeps in stdout/stderr.
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new PackagingError(`serverless package failed in ${serviceDir}:\n${stdout}\n${stderr}`, { cause: error });
+  } finally {
+    // Removes the links and the build output, never what the links point to (rm does not follow symlinks).
+    if (workspace !== undefined) await rm(workspace, { recursive: true, force: true });
   }
   const template = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   return { template, artifactDir: outDir };
