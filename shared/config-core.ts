@@ -47,14 +47,24 @@ function explain(issue: $ZodIssue, env: Record<string, string | undefined>): str
   return `${name} is invalid`;
 }
 
-/** Parses one section; throws `errorClass` (ConfigError by default) naming every bad variable. */
+/**
+ * The environment with every empty value removed. A stack parameter left blank reaches Lambda as `VAR=""`,
+ * not as an absent variable: an empty value means "not set" (a default applies, a required one is missing).
+ */
+export function withoutEmptyValues(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') set[name] = value;
+  return set;
+}
+
+/** Parses one section; throws `errorClass` (ConfigError by default) naming every bad variable. Empty values are unset. */
 export function parseSection<T extends z.ZodMiniType>(
   section: string,
   schema: T,
-  env: Record<string, string | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
   errorClass: ConfigErrorClass = ConfigError,
 ): z.infer<T> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmptyValues(env));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => explain(issue, env));
   throw new errorClass(`${section} configuration: ${problems.join('; ')}`, { cause: result.error });

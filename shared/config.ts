@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { parseSelfPrincipals } from './classify/self';
-import { ALERT_LOCALES, arnOf, booleanFlag, nonEmpty, parseSection, positiveInt } from './config-core';
+import { ALERT_LOCALES, arnOf, booleanFlag, nonEmpty, parseSection, positiveInt, type AlertLocale } from './config-core';
 
 export { ConfigError, ALERT_LOCALES, parseSection } from './config-core';
 export type { AlertLocale } from './config-core';
@@ -14,7 +14,8 @@ const triageSchema = z.object({
   ALERTS_TOPIC_ARN: arnOf('sns'),
   PAGING_TOPIC_ARN: arnOf('sns'),
   SELF_PRINCIPALS: z.optional(z.string()),
-  ALERT_LOCALE: z._default(z.enum(ALERT_LOCALES), 'en'),
+  /** Checked in loadTriageConfig: an unknown locale degrades alert texts to English, it does not stop triage. */
+  ALERT_LOCALE: z.optional(z.string()),
   AGGREGATION_WINDOW_SECONDS: positiveInt(300),
   PAGES_PER_HOUR: positiveInt(20),
   RULES_JSON: z.optional(z.string()),
@@ -31,28 +32,38 @@ export interface TriageConfig {
   readonly alertsTopicArn: string;
   readonly pagingTopicArn: string;
   readonly selfPrincipals: readonly string[];
-  readonly alertLocale: (typeof ALERT_LOCALES)[number];
+  readonly alertLocale: AlertLocale;
   readonly aggregationWindowMs: number;
   readonly pagesPerHour: number;
   readonly rulesJson?: string;
   readonly deadlineReserveMs: number;
   readonly playbooksBucket?: string;
   readonly localAdapters: boolean;
+  /** Optional settings that were wrong and fell back to their default, one message each: logged and counted at cold start. */
+  readonly degraded: readonly string[];
+}
+
+function alertLocaleOf(value: string | undefined): { locale: AlertLocale; problem?: string } {
+  if (value === undefined) return { locale: 'en' };
+  const known = ALERT_LOCALES.find((locale) => locale === value);
+  return known !== undefined ? { locale: known } : { locale: 'en', problem: `ALERT_LOCALE must be one of ${ALERT_LOCALES.join(', ')}; alert texts are in English` };
 }
 
 export function loadTriageConfig(env: Record<string, string | undefined>): TriageConfig {
   const parsed = parseSection('triage', triageSchema, env);
+  const { locale, problem } = alertLocaleOf(parsed.ALERT_LOCALE);
   return {
     stateTable: parsed.STATE_TABLE,
     alertsTopicArn: parsed.ALERTS_TOPIC_ARN,
     pagingTopicArn: parsed.PAGING_TOPIC_ARN,
     selfPrincipals: parseSelfPrincipals(parsed.SELF_PRINCIPALS),
-    alertLocale: parsed.ALERT_LOCALE,
+    alertLocale: locale,
     aggregationWindowMs: parsed.AGGREGATION_WINDOW_SECONDS * 1000,
     pagesPerHour: parsed.PAGES_PER_HOUR,
     rulesJson: parsed.RULES_JSON,
     deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
-    playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET === '' ? undefined : parsed.AWS_PLAYBOOKS_BUCKET,
+    playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET,
     localAdapters: parsed.LOCAL_ADAPTERS,
+    degraded: problem === undefined ? [] : [problem],
   };
 }

@@ -16,6 +16,8 @@ export const METRIC_NAMES = [
   'EnrichmentCircuitOpen',
   'EventIdReused',
   'DeliveryRecordFailures',
+  /** An optional feature (enrichment, context) was turned off at cold start because its settings are wrong. */
+  'ConfigDegraded',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

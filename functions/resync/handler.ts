@@ -21,7 +21,7 @@ export async function resync(event: ScheduledEvent): Promise<ResyncReport> {
   const report = await runResync(deps);
   const figures = resyncMetrics(report, systemClock.now());
   metrics.addMetric('PlaybookSyncFailed', MetricUnit.Count, figures.playbookSyncFailed);
-  if (figures.playbookSyncAgeHours !== undefined) metrics.addMetric('PlaybookSyncAgeHours', MetricUnit.Count, figures.playbookSyncAgeHours);
+  metrics.addMetric('PlaybookSyncAgeHours', MetricUnit.Count, figures.playbookSyncAgeHours);
   return report;
 }
 

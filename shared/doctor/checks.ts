@@ -31,6 +31,8 @@ export interface CheckResult {
 export interface PlaybookVersionRecord {
   readonly version?: string;
   readonly syncedAt?: string;
+  /** When resync last downloaded and compared the playbooks (older records carry only syncedAt). */
+  readonly verifiedAt?: string;
 }
 
 export interface DoctorConfig {
@@ -307,12 +309,14 @@ async function playbookCheck(deps: DoctorDeps): Promise<CheckResult[]> {
   if (deps.readPlaybookVersion === undefined) return [{ id, status: 'WARN', detail: 'STATE_TABLE is not set: the playbook sync was not checked.', fix: 'Set STATE_TABLE to the q-triage state table.' }];
   try {
     const record = await deps.readPlaybookVersion();
-    const syncedAt = record?.syncedAt === undefined ? Number.NaN : Date.parse(record.syncedAt);
-    if (Number.isNaN(syncedAt)) return [{ id, status: 'FAIL', detail: 'The playbooks were never synced.', fix: 'Invoke the resync function once and check its logs.' }];
-    const ageHours = (deps.clock.now() - syncedAt) / 3600_000;
-    const when = `${new Date(syncedAt).toISOString()} (${ageHours.toFixed(1)} h ago)`;
-    if (ageHours <= deps.config.syncStaleHours) return [pass(id, `Playbooks synced at ${when}.`)];
-    return [{ id, status: 'WARN', detail: `Playbooks last synced at ${when}, older than ${deps.config.syncStaleHours} h.`, fix: 'Check the resync function schedule and its recent errors; invoke it once.' }];
+    // Stale means the playbooks could not be checked: unchanged upstream playbooks are current, however old.
+    const checkedIso = record?.verifiedAt ?? record?.syncedAt;
+    const checkedAt = checkedIso === undefined ? Number.NaN : Date.parse(checkedIso);
+    if (Number.isNaN(checkedAt)) return [{ id, status: 'FAIL', detail: 'The playbooks were never synced.', fix: 'Invoke the resync function once and check its logs.' }];
+    const ageHours = (deps.clock.now() - checkedAt) / 3600_000;
+    const when = `${new Date(checkedAt).toISOString()} (${ageHours.toFixed(1)} h ago)`;
+    if (ageHours <= deps.config.syncStaleHours) return [pass(id, `Playbooks checked at ${when}.`)];
+    return [{ id, status: 'WARN', detail: `Playbooks last checked at ${when}, older than ${deps.config.syncStaleHours} h.`, fix: 'Check the resync function schedule and its recent errors; invoke it once.' }];
   } catch (error) {
     return [{ id, status: 'FAIL', detail: `The state table could not be read (${errorName(error)}).`, fix: 'Check STATE_TABLE and allow dynamodb:GetItem on it to the role running the check.' }];
   }

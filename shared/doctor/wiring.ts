@@ -15,6 +15,7 @@ export function playbookVersionReader(client: DynamoDBDocumentClient, tableName:
     return {
       ...(typeof Item.version === 'string' ? { version: Item.version } : {}),
       ...(typeof Item.syncedAt === 'string' ? { syncedAt: Item.syncedAt } : {}),
+      ...(typeof Item.verifiedAt === 'string' ? { verifiedAt: Item.verifiedAt } : {}),
     };
   };
 }

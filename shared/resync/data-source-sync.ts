@@ -1,7 +1,8 @@
 /**
  * Q Business data source syncs: start one per configured data source after the bucket changed, and on
- * every run look at the recent jobs to report failed syncs and data sources that have not synced
- * successfully for longer than SYNC_STALE_HOURS (the alarm the playbook-assistant guide asks for).
+ * every run look at the recent jobs to report failed syncs and data sources that have not finished syncing
+ * a playbook change within SYNC_STALE_HOURS (the alarm the playbook-assistant guide asks for). A data source
+ * whose last success is old is not stale when the playbooks did not change since: it holds them already.
  */
 import { ListDataSourceSyncJobsCommand, StartDataSourceSyncJobCommand, type DataSourceSyncJob, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import type { Logger } from '../logger';
@@ -58,7 +59,10 @@ export interface SyncHealth {
   readonly dataSourceId: string;
   readonly latestStatus?: string;
   readonly latestExecutionId?: string;
+  readonly latestStartedAt?: string;
   readonly lastSucceededAt?: string;
+  /** Start of the most recent successful job: a job that started before a change cannot hold it. */
+  readonly lastSucceededStartedAt?: string;
 }
 
 export interface SyncCheckOptions {
@@ -66,6 +70,24 @@ export interface SyncCheckOptions {
   readonly staleHours: number;
   /** Failures that ended before this time were reported by an earlier run. */
   readonly reportedUntil?: number;
+  /** When syncs were started for playbooks the data sources do not hold yet (see PlaybookVersionRecord.pending). */
+  readonly pendingSince?: number;
+}
+
+const RUNNING = (health: SyncHealth): boolean => health.latestStatus !== undefined && RUNNING_SYNC_STATUSES.has(health.latestStatus);
+const startedSince = (iso: string | undefined, since: number): boolean => iso !== undefined && Date.parse(iso) >= since;
+
+/** Every data source has a successful job that started at or after `since`: the index holds what was mirrored then. */
+export function syncsCompletedSince(health: readonly SyncHealth[], dataSourceIds: readonly string[], since: number): boolean {
+  return dataSourceIds.every((id) => health.some((entry) => entry.dataSourceId === id && startedSince(entry.lastSucceededStartedAt, since)));
+}
+
+/** Some data source has neither a job started at or after `since` nor one running: its start was skipped or lost. */
+export function syncsMissingSince(health: readonly SyncHealth[], dataSourceIds: readonly string[], since: number): boolean {
+  return dataSourceIds.some((id) => {
+    const entry = health.find((candidate) => candidate.dataSourceId === id);
+    return entry !== undefined && !RUNNING(entry) && !startedSince(entry.latestStartedAt, since);
+  });
 }
 
 const timeOf = (job: DataSourceSyncJob): number => (job.endTime ?? job.startTime)?.getTime() ?? 0;
@@ -98,17 +120,24 @@ export async function checkDataSourceSyncs(
       dataSourceId,
       ...(latest?.status !== undefined ? { latestStatus: latest.status } : {}),
       ...(latest?.executionId !== undefined ? { latestExecutionId: latest.executionId } : {}),
+      ...(latest?.startTime !== undefined ? { latestStartedAt: latest.startTime.toISOString() } : {}),
       ...(succeeded !== undefined ? { lastSucceededAt: new Date(timeOf(succeeded)).toISOString() } : {}),
+      ...(succeeded?.startTime !== undefined ? { lastSucceededStartedAt: succeeded.startTime.toISOString() } : {}),
     });
     if (latest?.status !== undefined && FAILED_SYNC_STATUSES.has(latest.status) && timeOf(latest) > (options.reportedUntil ?? Number.NEGATIVE_INFINITY)) {
       const reason = latest.error?.errorMessage ?? latest.dataSourceErrorCode ?? 'no error detail';
       problems.push({ dataSourceId, problem: 'failed', status: latest.status, ...(latest.executionId !== undefined ? { executionId: latest.executionId } : {}), detail: reason });
     }
-    const freshSuccess = succeeded !== undefined && options.now - timeOf(succeeded) <= staleMs;
-    const freshRun = latest?.status !== undefined && RUNNING_SYNC_STATUSES.has(latest.status) && options.now - (latest.startTime?.getTime() ?? 0) <= staleMs;
-    if (!freshSuccess && !freshRun) {
+    // Stale: the playbooks changed more than SYNC_STALE_HOURS ago and this data source has not finished syncing them.
+    const pendingSince = options.pendingSince;
+    const caughtUp = pendingSince === undefined || (succeeded?.startTime !== undefined && succeeded.startTime.getTime() >= pendingSince);
+    if (!caughtUp && options.now - pendingSince > staleMs) {
       const since = succeeded !== undefined ? `last success ${new Date(timeOf(succeeded)).toISOString()}` : 'no successful sync in the recent history';
-      problems.push({ dataSourceId, problem: 'stale', detail: `no successful sync for more than ${options.staleHours} h (${since})` });
+      problems.push({
+        dataSourceId,
+        problem: 'stale',
+        detail: `the playbooks changed at ${new Date(pendingSince).toISOString()} and are not synced after ${options.staleHours} h (${since})`,
+      });
     }
   }
   return { health, problems };

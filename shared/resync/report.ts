@@ -14,10 +14,13 @@ export interface ResyncReport {
   readonly files: { readonly added: readonly string[]; readonly changed: readonly string[]; readonly removed: readonly string[]; readonly unchanged: number };
   readonly uploaded: number;
   readonly deleted: number;
-  readonly version: { readonly previous?: string; readonly current?: string; readonly changed: boolean };
+  /** previous/current: the mirrored playbooks; answerCache: the version answers are cached under (moves when the data source syncs completed). */
+  readonly version: { readonly previous?: string; readonly current?: string; readonly changed: boolean; readonly answerCache?: string };
   readonly syncJobs: readonly SyncStart[];
   readonly syncHealth: readonly SyncHealth[];
   readonly problems: readonly SyncProblem[];
+  /** When the playbooks were last downloaded and compared with the mirror (this run, unless it failed). */
+  readonly verifiedAt?: string;
   readonly error?: { readonly stage: ResyncStage; readonly name: string; readonly message: string; readonly reason?: string };
 }
 

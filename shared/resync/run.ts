@@ -10,12 +10,12 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { listBucket, sha256Hex, syncTreeToBucket, type BucketObject, type BucketSyncResult } from './bucket-sync';
 import type { ResyncConfig } from './config';
-import { checkDataSourceSyncs, startDataSourceSyncs, type SyncHealth, type SyncProblem, type SyncStart } from './data-source-sync';
+import { checkDataSourceSyncs, startDataSourceSyncs, syncsCompletedSince, syncsMissingSince, type SyncHealth, type SyncProblem, type SyncStart } from './data-source-sync';
 import { downloadTarball, type DownloadOptions } from './download';
 import { EmptyPlaybookTreeError, UnsafeArchiveError } from './errors';
 import { reportChanged, shouldPublish, type ReportPublisher, type ResyncReport, type ResyncStage } from './report';
 import { DEFAULT_ARCHIVE_LIMITS, includeFilter, unpackTarball, type ArchiveLimits, type PlaybookTree } from './tarball';
-import { computePlaybookVersion, type PlaybookVersionRecord, type PlaybookVersionStore } from './version';
+import { computePlaybookVersion, type PendingPlaybookVersion, type PlaybookVersionRecord, type PlaybookVersionStore } from './version';
 
 /** Documentation only: the markdown playbooks (all languages), not the CloudFormation, code or images. */
 export const DEFAULT_INCLUDE = ['docs/**/*.md'] as const;
@@ -70,7 +70,10 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
   let previous: PlaybookVersionRecord | undefined;
   let tree: PlaybookTree | undefined;
   let sync: BucketSyncResult | undefined;
+  /** The mirrored playbooks' version before this run, and after it. */
+  let mirroredBefore: string | undefined;
   let version: string | undefined;
+  let answerVersion: string | undefined;
   let syncHealth: SyncHealth[] = [];
   let problems: SyncProblem[] = [];
   let syncJobs: SyncStart[] = [];
@@ -82,8 +85,14 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     if (target !== undefined && deps.qbusiness !== undefined) {
       const qbusiness = deps.qbusiness;
       const reportedUntil = previous?.checkedAt !== undefined ? Date.parse(previous.checkedAt) : undefined;
+      const pendingSince = previous?.pending !== undefined ? Date.parse(previous.pending.startedAt) : undefined;
       const checked = await stage('sync-health', () =>
-        checkDataSourceSyncs(qbusiness, target, { now: clock.now(), staleHours: config.syncStaleHours, ...(reportedUntil !== undefined ? { reportedUntil } : {}) }, logger),
+        checkDataSourceSyncs(
+          qbusiness,
+          target,
+          { now: clock.now(), staleHours: config.syncStaleHours, ...(reportedUntil !== undefined ? { reportedUntil } : {}), ...(pendingSince !== undefined ? { pendingSince } : {}) },
+          logger,
+        ),
       );
       syncHealth = checked.health;
       problems = checked.problems;
@@ -116,25 +125,43 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     );
     const digests = new Map([...unpacked.files].map(([path, content]) => [path, sha256Hex(content)]));
     version = computePlaybookVersion(digests, custom);
-    const contentChanged = version !== previous?.version || sync.uploaded + sync.deleted > 0;
-    if (!dryRun && target !== undefined && deps.qbusiness !== undefined && (contentChanged || options.forceSync === true)) {
+    mirroredBefore = previous?.pending?.version ?? previous?.version;
+    const contentChanged = version !== mirroredBefore || sync.uploaded + sync.deleted > 0;
+    let pending: PendingPlaybookVersion | undefined = previous?.pending;
+    let answers = previous !== undefined ? { version: previous.version, commit: previous.commit } : undefined;
+    if (target === undefined || deps.qbusiness === undefined) {
+      // No data source: what answers from the playbooks reads the bucket, which holds them now.
+      answers = { version, commit };
+      pending = undefined;
+    } else {
       const qbusiness = deps.qbusiness;
-      syncJobs = await stage('data-source-sync', () => startDataSourceSyncs(qbusiness, target, logger));
+      // The answer cache moves to the pending playbooks once every data source finished a sync started after them.
+      if (pending !== undefined && checkedSyncs && syncsCompletedSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt))) {
+        answers = { version: pending.version, commit: pending.commit };
+        pending = undefined;
+      }
+      // A start skipped because a sync was running (it began before the change) is made again.
+      const restart = pending !== undefined && checkedSyncs && syncsMissingSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt));
+      if (!dryRun && (contentChanged || restart || options.forceSync === true)) {
+        syncJobs = await stage('data-source-sync', () => startDataSourceSyncs(qbusiness, target, logger));
+        // A sync that could not start leaves `pending` as it was, so the next run sees the change again and retries.
+        if (syncJobs.every((job) => job.outcome !== 'failed')) pending = { version, commit, startedAt };
+      }
     }
+    answerVersion = answers?.version;
     if (!dryRun) {
-      // A sync that could not start keeps the previous version, so the next run sees the change again and retries.
-      const started = syncJobs.every((job) => job.outcome !== 'failed');
       // Only a run that looked at the sync history moves the "failures reported until" mark.
       const checkedAt = checkedSyncs ? startedAt : previous?.checkedAt;
-      const checked = checkedAt !== undefined ? { checkedAt } : {};
-      const record: PlaybookVersionRecord = started
-        ? { version, commit, syncedAt: version !== previous?.version ? startedAt : (previous?.syncedAt ?? startedAt), ...checked }
-        : previous !== undefined
-          ? { ...previous, ...checked }
-          : { version: 'unsynced', commit, syncedAt: startedAt, ...checked };
-      const stamped = version;
+      const current = answers ?? { version: 'unsynced', commit };
+      const record: PlaybookVersionRecord = {
+        version: current.version,
+        commit: current.commit,
+        syncedAt: current.version !== previous?.version ? startedAt : (previous?.syncedAt ?? startedAt),
+        verifiedAt: startedAt,
+        ...(checkedAt !== undefined ? { checkedAt } : {}),
+        ...(pending !== undefined ? { pending } : {}),
+      };
       await stage('version', () => deps.versionStore.write(record));
-      if (!started) version = previous?.version ?? stamped;
     }
   } catch (error) {
     const stageError = error instanceof StageError ? error : new StageError('state', error);
@@ -148,6 +175,8 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     logger.error('resync failed', { stage: stageError.stage, error: cause });
   }
 
+  // A run that got through the comparison checked the playbooks; a failed one leaves the last check standing.
+  const verifiedAt = failure === undefined ? startedAt : (previous?.verifiedAt ?? previous?.syncedAt);
   const report: ResyncReport = {
     outcome: failure === undefined ? 'ok' : 'failed',
     dryRun,
@@ -157,10 +186,16 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     files: { added: sync?.added ?? [], changed: sync?.changed ?? [], removed: sync?.removed ?? [], unchanged: sync?.unchanged ?? 0 },
     uploaded: sync?.uploaded ?? 0,
     deleted: sync?.deleted ?? 0,
-    version: { ...(previous !== undefined ? { previous: previous.version } : {}), ...(version !== undefined ? { current: version } : {}), changed: version !== undefined && version !== previous?.version },
+    version: {
+      ...(mirroredBefore !== undefined ? { previous: mirroredBefore } : previous !== undefined ? { previous: previous.pending?.version ?? previous.version } : {}),
+      ...(version !== undefined ? { current: version } : {}),
+      changed: version !== undefined && version !== mirroredBefore,
+      ...(answerVersion !== undefined ? { answerCache: answerVersion } : {}),
+    },
     syncJobs,
     syncHealth,
     problems,
+    ...(verifiedAt !== undefined ? { verifiedAt } : {}),
     ...(failure !== undefined ? { error: failure } : {}),
   };
   logger.info('resync report', {

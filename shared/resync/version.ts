@@ -7,12 +7,34 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { createHash } from 'node:crypto';
 import type { BucketObject } from './bucket-sync';
 
-export interface PlaybookVersionRecord {
+/** Playbooks mirrored to the bucket whose data source syncs have not all completed yet. */
+export interface PendingPlaybookVersion {
   readonly version: string;
   readonly commit: string;
+  /** When their syncs were started: a job that started earlier cannot hold them. */
+  readonly startedAt: string;
+}
+
+export interface PlaybookVersionRecord {
+  /**
+   * The version answers are cached under: the playbooks the answer source holds. With data sources it moves
+   * only once their syncs completed, so no answer from the old index is cached under the new version.
+   */
+  readonly version: string;
+  readonly commit: string;
+  /** When `version` last changed. */
   readonly syncedAt: string;
   /** When the data source syncs were last checked; failures that ended earlier were already reported. */
   readonly checkedAt?: string;
+  /** When a run last downloaded the playbooks and compared them with the mirror: "stale" counts from here. */
+  readonly verifiedAt?: string;
+  readonly pending?: PendingPlaybookVersion;
+}
+
+function pendingOf(value: unknown): PendingPlaybookVersion | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { version, commit, startedAt } = value as Record<string, unknown>;
+  return typeof version === 'string' && typeof commit === 'string' && typeof startedAt === 'string' ? { version, commit, startedAt } : undefined;
 }
 
 export interface PlaybookVersionStore {
@@ -37,11 +59,14 @@ export function createDynamoVersionStore(doc: DynamoDBDocumentClient, tableName:
       const answer = await doc.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true }));
       const item = answer.Item;
       if (item === undefined || typeof item.version !== 'string') return undefined;
+      const pending = pendingOf(item.pending);
       return {
         version: item.version,
         commit: typeof item.commit === 'string' ? item.commit : '',
         syncedAt: typeof item.syncedAt === 'string' ? item.syncedAt : '',
         ...(typeof item.checkedAt === 'string' ? { checkedAt: item.checkedAt } : {}),
+        ...(typeof item.verifiedAt === 'string' ? { verifiedAt: item.verifiedAt } : {}),
+        ...(pending !== undefined ? { pending } : {}),
       };
     },
     async write(record) {

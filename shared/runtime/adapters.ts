@@ -4,7 +4,9 @@
  * evaluates them, and a function without enrichment or context never does.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Enrichment } from '../alerts/model';
 import type { Clock } from '../clock';
+import { ConfigError } from '../config-core';
 import { lazy } from '../lazy';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
@@ -42,11 +44,35 @@ async function buildQBusinessSource(settings: QBusinessSettings, clock: Clock): 
 }
 
 /**
+ * An optional feature whose settings are wrong is turned off, loudly (WARN log, `ConfigDegraded` metric),
+ * and triage goes on: only what triage itself needs may fail its cold start.
+ */
+function parseOptional<T>(feature: string, deps: AdapterDeps, parse: () => T): T | { readonly misconfigured: string } {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    deps.logger.warn(`${feature} is misconfigured and turned off; alerts go out without it`, { feature, error: error.message });
+    deps.metrics.count('ConfigDegraded');
+    return { misconfigured: error.message };
+  }
+}
+
+function isMisconfigured(value: object): value is { readonly misconfigured: string } {
+  return 'misconfigured' in value;
+}
+
+/**
  * The enricher, its caches and the Q Business client are built with the first alert: most invocations
- * raise none, and their cold start should not compile or construct any of it. The section is checked now.
+ * raise none, and their cold start should not compile or construct any of it. The section is checked now;
+ * a bad one gives every alert the status `error` with the reason, instead of failing the cold start.
  */
 export function createAwsEnricher(deps: AdapterDeps): Enricher {
-  const config = parseEnrichConfig(deps.env);
+  const config = parseOptional('enrichment', deps, () => parseEnrichConfig(deps.env));
+  if (isMisconfigured(config)) {
+    const enrichment: Enrichment = { status: 'error', reason: `enrichment is misconfigured: ${config.misconfigured}`, citations: [] };
+    return { enrich: async () => enrichment };
+  }
   const enricher = lazy(() => buildEnricher(config, deps));
   return {
     async enrich(alert) {
@@ -86,10 +112,10 @@ async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<E
 }
 
 export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider; activity: ActivitySink } {
-  const config = loadContextConfig(deps.env);
+  const config = parseOptional('principal context', deps, () => loadContextConfig(deps.env));
   const { clock, logger, documents: client, tableName } = deps;
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
-  if (!config.enabled) return { activity: activityLog };
+  if (isMisconfigured(config) || !config.enabled) return { activity: activityLog };
   // Like the Q client: the CloudTrail client and the provider are built for the first alert that needs them.
   const provider = lazy(async (): Promise<ContextProvider> => {
     const [{ createLookupClient }, { createContextProvider }, { DynamoLookupCache }, { DynamoRateLimiter }] = await Promise.all([

@@ -75,6 +75,10 @@ function lazyNotifier(load: () => Promise<Notifier>): Notifier {
 export function createAwsTriage(deps: AwsTriageDeps): Triage {
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
+  for (const problem of config.degraded) {
+    logger.warn('a setting is wrong and falls back to its default', { error: problem });
+    metrics.count('ConfigDegraded');
+  }
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
   const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const self = createSelfMatcher(config.selfPrincipals);

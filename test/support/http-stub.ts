@@ -3,6 +3,7 @@
  * drive the real SDK clients (serialisation, retries, throttling, timeouts) without AWS.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 export interface StubRequest {
@@ -78,3 +79,42 @@ export async function startHttpStub(handler: StubHandler): Promise<HttpStub> {
 
 /** Static credentials for SDK clients pointed at a stub: signing works, nothing reaches AWS. */
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test-secret' } as const;
+
+/**
+ * The same stub over cleartext HTTP/2 (prior knowledge), for clients whose default handler is NodeHttp2Handler
+ * (the Q Business client as resync and readiness build it). It speaks no HTTP/1.1.
+ */
+export async function startHttp2Stub(handler: StubHandler): Promise<HttpStub> {
+  let current = handler;
+  const requests: StubRequest[] = [];
+  const sessions = new Set<Http2Session>();
+  const server: Http2Server = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: StubRequest = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(request);
+      void Promise.resolve(current(request, requests.length - 1)).then((reply) => {
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(reply.body ?? '');
+      });
+    });
+  });
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    setHandler(next) {
+      current = next;
+    },
+    async close() {
+      for (const session of sessions) session.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

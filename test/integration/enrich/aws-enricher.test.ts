@@ -1,5 +1,5 @@
 /**
- * The Lambda's enricher (createAwsEnricher): its section is checked at cold start, while the enricher, its
+ * The Lambda's enricher (createAwsEnricher): its section is checked at cold start (a bad one degrades), while the enricher, its
  * caches and the Q Business client are built with the first alert. Against dynalite and a Q Business stub.
  */
 import { fixedClock } from '../../../shared/clock';
@@ -39,8 +39,14 @@ function enricherFor(env: Record<string, string>, counted: string[] = []) {
   });
 }
 
-test('a bad enrichment section fails at cold start, before any alert', () => {
-  expect(() => enricherFor({ ENRICH_SOURCE: 'qbusiness' })).toThrow(/QBUSINESS_APPLICATION_ID/);
+test('a bad enrichment section turns enrichment off at cold start: counted, and each alert says why', async () => {
+  const counted: string[] = [];
+  const enricher = enricherFor({ ENRICH_SOURCE: 'qbusiness' }, counted);
+  expect(counted).toEqual(['ConfigDegraded']);
+
+  const enrichment = await enricher.enrich(alertFor('playbook/CreatePlugin'));
+
+  expect(enrichment).toMatchObject({ status: 'error', reason: expect.stringContaining('QBUSINESS_APPLICATION_ID') });
   expect(qbusiness.requests).toHaveLength(0);
 });
 

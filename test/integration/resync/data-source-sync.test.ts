@@ -97,12 +97,28 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([]);
   });
 
-  it('reports a data source with no successful sync within the threshold', async () => {
+  it('reports a data source that has not synced a playbook change within the threshold', async () => {
+    stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
+
+    const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-26T06:00:00Z') }, logger);
+
+    expect(problems.map((problem) => problem.problem)).toEqual(['stale']);
+  });
+
+  it('does not call a data source stale when the playbooks did not change since its last success', async () => {
     stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
 
-    expect(problems.map((problem) => problem.problem)).toEqual(['stale']);
+    expect(problems).toEqual([]);
+  });
+
+  it('does not call a change stale before the threshold', async () => {
+    stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
+
+    const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-28T06:00:00Z') }, logger);
+
+    expect(problems).toEqual([]);
   });
 
   it('does not call a recently started sync stale', async () => {

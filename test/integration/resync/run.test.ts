@@ -6,7 +6,8 @@ import { createLogger } from '../../../shared/logger';
 import type { ResyncConfig } from '../../../shared/resync/config';
 import type { ResyncReport } from '../../../shared/resync/report';
 import { runResync, type ResyncDeps } from '../../../shared/resync/run';
-import { createMemoryVersionStore, type PlaybookVersionStore } from '../../../shared/resync/version';
+import { resyncMetrics } from '../../../shared/resync/metrics';
+import { createMemoryVersionStore, type PlaybookVersionRecord, type PlaybookVersionStore } from '../../../shared/resync/version';
 import { buildTarball, FIXTURE_COMMIT, FIXTURE_FILES, FIXTURE_TOP, repositoryEntries, type TarEntry } from '../../fixtures/tarballs/build';
 import { startHttpStub, TEST_CREDENTIALS } from '../../support/http-stub';
 import { startS3, startTarballServer, type S3Harness, type TarballServer } from './support';
@@ -189,7 +190,7 @@ describe('runResync against s3rver', () => {
 
     const second = await runResync(deps());
 
-    expect(second.version).toEqual({ previous: first.version.current, current: first.version.current, changed: false });
+    expect(second.version).toEqual({ previous: first.version.current, current: first.version.current, changed: false, answerCache: first.version.current });
   });
 
   it('publishes a report when files changed and stays quiet when nothing did', async () => {
@@ -269,13 +270,26 @@ describe('runResync against s3rver', () => {
   describe('with a Q Business data source', () => {
     const qbusinessTarget = { applicationId: 'app-1', indexId: 'idx-1', dataSourceIds: ['ds-aws'] };
 
-    async function withQBusiness<T>(jobs: readonly Record<string, unknown>[], work: (client: QBusinessClient, paths: string[]) => Promise<T>): Promise<T> {
-      const stub = await startHttpStub((request) =>
-        request.path.endsWith('/startsync') ? { status: 200, body: JSON.stringify({ executionId: 'exec-9' }) } : { status: 200, body: JSON.stringify({ history: jobs }) },
-      );
+    /** A job started by resync shows up in the history as `started` (SYNCING at first), newest first. */
+    async function withQBusiness<T>(
+      jobs: readonly Record<string, unknown>[],
+      work: (client: QBusinessClient, paths: string[], finishStartedJob: () => void) => Promise<T>,
+    ): Promise<T> {
+      let started: Record<string, unknown> | undefined;
+      const stub = await startHttpStub((request) => {
+        if (!request.path.endsWith('/startsync')) return { status: 200, body: JSON.stringify({ history: [...(started !== undefined ? [started] : []), ...jobs] }) };
+        started = { executionId: 'exec-9', status: 'SYNCING', startTime: clock.now() / 1000 + 30 };
+        return { status: 200, body: JSON.stringify({ executionId: 'exec-9' }) };
+      });
       const client = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
       try {
-        return await work(client, stub.requests.map((r) => r.path));
+        return await work(
+          client,
+          stub.requests.map((r) => r.path),
+          () => {
+            if (started !== undefined) started = { ...started, status: 'SUCCEEDED', endTime: clock.now() / 1000 + 600 };
+          },
+        );
       } finally {
         client.destroy();
         await stub.close();
@@ -306,6 +320,78 @@ describe('runResync against s3rver', () => {
       expect(published.flatMap((report) => report.problems)).toEqual([
         expect.objectContaining({ dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'bad' }),
       ]);
+    });
+
+    it('moves the answer-cache version only once the sync started after the change has completed', async () => {
+      await serveFiles(FIXTURE_FILES);
+      await runResync(deps());
+      const before = store.current() as PlaybookVersionRecord;
+      await serveFiles({ ...FIXTURE_FILES, 'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n' });
+
+      const [changed, syncing, done] = await withQBusiness(succeeded, async (qbusiness, _paths, finishStartedJob) => {
+        const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
+        const changedRun = await runResync(withQ);
+        const whileSyncing = store.current() as PlaybookVersionRecord;
+        await runResync(withQ);
+        const stillSyncing = store.current() as PlaybookVersionRecord;
+        finishStartedJob();
+        await runResync(withQ);
+        return [{ report: changedRun, record: whileSyncing }, stillSyncing, store.current() as PlaybookVersionRecord] as const;
+      });
+
+      expect(changed.report.syncJobs.map((job) => job.outcome)).toEqual(['started']);
+      expect(changed.record.version).toBe(before.version);
+      expect(changed.record.pending?.version).toBe(changed.report.version.current);
+      expect(syncing.version).toBe(before.version);
+      expect(done.version).toBe(changed.report.version.current);
+      expect(done.pending).toBeUndefined();
+    });
+
+    it('does not call unchanged playbooks stale, however old their last data source sync', async () => {
+      await serveFiles(FIXTURE_FILES);
+      const threeDaysAgo = [{ executionId: 'old', status: 'SUCCEEDED', startTime: Date.parse('2026-02-26T06:00:00Z') / 1000, endTime: Date.parse('2026-02-26T06:10:00Z') / 1000 }];
+      await withQBusiness(threeDaysAgo, async (qbusiness, _paths, finishStartedJob) => {
+        const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
+        await runResync(withQ);
+        finishStartedJob();
+        await runResync(withQ);
+      });
+      published = [];
+
+      const report = await withQBusiness(threeDaysAgo, (qbusiness) => runResync({ ...deps({ qbusiness: qbusinessTarget }), qbusiness }));
+
+      expect(report.problems).toEqual([]);
+      expect(resyncMetrics(report, clock.now())).toEqual({ playbookSyncFailed: 0, playbookSyncAgeHours: 0 });
+      expect(published).toEqual([]);
+    });
+
+    it('starts again a sync that was skipped because an older one was running', async () => {
+      await serveFiles(FIXTURE_FILES);
+      const older = { executionId: 'older', status: 'SYNCING', startTime: Date.parse('2026-03-01T05:00:00Z') / 1000 };
+      let olderJob: Record<string, unknown> = older;
+      let starts = 0;
+      const stub = await startHttpStub((request) => {
+        if (!request.path.endsWith('/startsync')) return { status: 200, body: JSON.stringify({ history: [olderJob] }) };
+        starts += 1;
+        return starts === 1
+          ? { status: 409, headers: { 'x-amzn-errortype': 'ConflictException' }, body: JSON.stringify({ message: 'already running' }) }
+          : { status: 200, body: JSON.stringify({ executionId: 'exec-2' }) };
+      });
+      const qbusiness = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+      try {
+        const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
+        const first = await runResync(withQ);
+        olderJob = { ...older, status: 'SUCCEEDED', endTime: Date.parse('2026-03-01T05:30:00Z') / 1000 };
+
+        const second = await runResync(withQ);
+
+        expect(first.syncJobs.map((job) => job.outcome)).toEqual(['skipped']);
+        expect(second.syncJobs).toEqual([{ dataSourceId: 'ds-aws', outcome: 'started', executionId: 'exec-2' }]);
+        expect((store.current() as PlaybookVersionRecord).version).toBe('unsynced');
+      } finally {
+        qbusiness.destroy();
+        await stub.close();
+      }
     });
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 
 /** s3rver checks signatures against its one built-in key pair. */
-const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export interface S3Request {
   readonly method: string;
@@ -17,6 +17,7 @@ export interface S3Request {
 }
 
 export interface S3Harness {
+  readonly endpoint: string;
   readonly client: S3Client;
   /** Every request the client sent, after signing. */
   readonly requests: S3Request[];
@@ -27,7 +28,8 @@ export async function startS3(buckets: readonly string[]): Promise<S3Harness> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await server.run();
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   const requests: S3Request[] = [];
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -38,6 +40,7 @@ export async function startS3(buckets: readonly string[]): Promise<S3Harness> {
     { step: 'finalizeRequest', name: 'recordRequests' },
   );
   return {
+    endpoint,
     client,
     requests,
     async close() {

@@ -4,7 +4,7 @@
  * GetAtt) against fixed pseudo parameters.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,14 +32,38 @@ export class PackagingError extends Error {
   }
 }
 
+/** A temporary service folder: the repository's top-level files copied (osls wants a real serverless.yml), its folders linked. */
+async function serviceWorkspace(): Promise<string> {
+  const workspace = await mkdtemp(path.join(tmpdir(), 'q-triage-service-'));
+  const entries = await readdir(REPO_ROOT, { withFileTypes: true });
+  await Promise.all(
+    entries
+      .filter((entry) => !['.git', '.esbuild', '.serverless'].includes(entry.name))
+      .map((entry) =>
+        entry.isDirectory()
+          ? symlink(path.join(REPO_ROOT, entry.name), path.join(workspace, entry.name))
+          : copyFile(path.join(REPO_ROOT, entry.name), path.join(workspace, entry.name)),
+      ),
+  );
+  return workspace;
+}
+
 /** `npx serverless package` with no AWS credentials in the environment. */
 export async function packageStack(params: readonly string[] = []): Promise<Template> {
+  return (await packageStackWithArtifacts(params)).template;
+}
+
+/** The same packaging, and the folder that holds the template and each function's zip. */
+export async function packageStackWithArtifacts(params: readonly string[] = []): Promise<{ template: Template; artifactDir: string }> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'q-triage-stack-'));
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)),
   );
   // STACK_SERVICE_DIR lets the packaging run on a copy of the service (e.g. while a handler is missing).
-  const serviceDir = process.env.STACK_SERVICE_DIR ?? REPO_ROOT;
+  // Otherwise each packaging gets a folder of its own: serverless-esbuild writes .esbuild/ and .serverless/
+  // into the service folder, and two packagings there at once (two test files) overwrite each other's zips.
+  const workspace = process.env.STACK_SERVICE_DIR === undefined ? await serviceWorkspace() : undefined;
+  const serviceDir = process.env.STACK_SERVICE_DIR ?? workspace ?? REPO_ROOT;
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   const args = ['package', '--package', outDir, '--stage', 'dev', '--region', PSEUDO['AWS::Region'], ...params.map((p) => `--param=${p}`)];
   try {
@@ -48,8 +72,12 @@ export async function packageStack(params: readonly string[] = []): Promise<Temp
     // Surface osls's own explanation (e.g. a missing handler file), which execFile keeps in stdout/stderr.
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new PackagingError(`serverless package failed in ${serviceDir}:\n${stdout}\n${stderr}`, { cause: error });
+  } finally {
+    // Removes the links and the build output, never what the links point to (rm does not follow symlinks).
+    if (workspace !== undefined) await rm(workspace, { recursive: true, force: true });
   }
-  return JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const template = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  return { template, artifactDir: outDir };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -50,6 +50,8 @@ beforeAll(async () => {
     'qbusinessIdentityRoleArn=arn:aws:iam::111122223333:role/q-identity-bridge',
     'idpClientSecretArn=arn:aws:secretsmanager:us-east-1:111122223333:secret:q-idp-AbCdEf',
     'idcApplicationArn=arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef',
+    'idpTokenUrl=https://idp.example.com/oauth2/token',
+    'idpClientId=q-triage',
   ]);
   trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`, `operatorArns=${OPERATOR_ARNS.join(',')}`]);
 }, 360_000);

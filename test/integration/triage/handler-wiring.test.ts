@@ -149,3 +149,18 @@ test('hostile request values reach the alert as inert evidence', async () => {
   expect(chat.content.description).toContain('server URL `hxxps[:]//evil.example/](javascript[:]alert(1))`');
   expect(chat.content.description).not.toContain('](javascript:');
 });
+
+test('incomplete identity-center enrichment and a bad context window turn those features off; the alert still goes out', async () => {
+  Object.assign(process.env, { QBUSINESS_AUTH_MODE: 'identity-center', IDC_APPLICATION_ARN: '', CONTEXT_WINDOW_HOURS: '-3' });
+  const handler = coldStart();
+
+  const response = await handler(sample, context);
+
+  expect(response.batchItemFailures).toEqual([]);
+  const [alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', enrichment: { status: 'error' } });
+  expect(JSON.stringify(alert?.document)).toContain('IDC_APPLICATION_ARN');
+  expect(publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING)).toHaveLength(1);
+  expect(qbusiness.requests).toHaveLength(0);
+  expect(cloudtrail.requests.filter(isLookup)).toHaveLength(0);
+});

@@ -134,6 +134,18 @@ test('warns when the playbooks were synced longer ago than SYNC_STALE_HOURS', as
   expect(check(results, 'playbooks-synced')?.status).toBe('WARN');
 });
 
+test('passes when the playbooks did not change for days but were checked within SYNC_STALE_HOURS', async () => {
+  const results = await runDoctor(doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-23T06:00:00Z' }) }));
+
+  expect(check(results, 'playbooks-synced')?.status).toBe('PASS');
+});
+
+test('warns when the playbooks could not be checked for longer than SYNC_STALE_HOURS', async () => {
+  const results = await runDoctor(doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-20T12:00:00Z' }) }));
+
+  expect(check(results, 'playbooks-synced')?.status).toBe('WARN');
+});
+
 test('fails when the playbooks were never synced', async () => {
   expect(check(await runDoctor(doctorDeps({ readPlaybookVersion: async () => undefined })), 'playbooks-synced')?.status).toBe('FAIL');
 });

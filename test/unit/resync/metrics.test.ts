@@ -21,34 +21,29 @@ function report(overrides: Partial<ResyncReport>): ResyncReport {
   };
 }
 
-test('a clean run with a sync two hours old reports no failure and an age of 2 h', () => {
-  const figures = resyncMetrics(report({ syncHealth: [{ dataSourceId: 'ds-1', latestStatus: 'SUCCEEDED', lastSucceededAt: '2026-11-20T10:00:00Z' }] }), NOW);
-
-  expect(figures).toEqual({ playbookSyncFailed: 0, playbookSyncAgeHours: 2 });
-});
-
-test('the oldest data source decides the age', () => {
+test('a clean run checked the playbooks now: no failure and an age of about zero, however old the last change', () => {
   const figures = resyncMetrics(
-    report({
-      syncHealth: [
-        { dataSourceId: 'ds-1', lastSucceededAt: '2026-11-20T11:00:00Z' },
-        { dataSourceId: 'ds-2', lastSucceededAt: '2026-11-17T12:00:00Z' },
-      ],
-    }),
+    report({ verifiedAt: '2026-11-20T11:59:00Z', syncHealth: [{ dataSourceId: 'ds-1', latestStatus: 'SUCCEEDED', lastSucceededAt: '2026-11-17T10:00:00Z' }] }),
     NOW,
   );
 
-  expect(figures.playbookSyncAgeHours).toBe(72);
+  expect(figures).toEqual({ playbookSyncFailed: 0, playbookSyncAgeHours: 0.02 });
 });
 
-test('a data source that never synced is reported as stale beyond any threshold', () => {
-  const figures = resyncMetrics(report({ syncHealth: [{ dataSourceId: 'ds-1', latestStatus: 'FAILED' }] }), NOW);
+test('a failed run counts as a failure, and the age runs from the last successful check', () => {
+  const figures = resyncMetrics(report({ outcome: 'failed', verifiedAt: '2026-11-17T12:00:00Z' }), NOW);
+
+  expect(figures).toEqual({ playbookSyncFailed: 1, playbookSyncAgeHours: 72 });
+});
+
+test('playbooks never checked are stale beyond any threshold', () => {
+  const figures = resyncMetrics(report({ outcome: 'failed' }), NOW);
 
   expect(figures.playbookSyncAgeHours).toBeGreaterThan(48);
 });
 
-test('a failed run counts as a failure; without data sources there is no age', () => {
-  const figures = resyncMetrics(report({ outcome: 'failed' }), NOW);
+test('a data source problem counts as a failure', () => {
+  const figures = resyncMetrics(report({ verifiedAt: '2026-11-20T11:59:00Z', problems: [{ dataSourceId: 'ds-1', problem: 'failed', status: 'FAILED', detail: 'access denied' }] }), NOW);
 
-  expect(figures).toEqual({ playbookSyncFailed: 1 });
+  expect(figures.playbookSyncFailed).toBe(1);
 });
