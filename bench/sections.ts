@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   for (const locale of ALERT_LOCALES as readonly AlertLocale[]) {
     for (const row of PLAYBOOK_TABLE) {
       const question = buildQuestion({ rule: `playbook/${row.eventName}`, category: row.category, phase: row.phase }, locale);
-      const titles = await source.ask(question, { signal }).then(
+      const titles: string[] = await source.ask(question, { signal }).then(
         (answer) => answer.citations.map((citation) => citation.title),
         (error: unknown) => {
           if (error instanceof NoAnswerError) return [];
