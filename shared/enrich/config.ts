@@ -11,7 +11,9 @@ import { EnrichConfigError } from './errors';
 export { ALERT_LOCALES } from '../config-core';
 export type { AlertLocale } from '../config-core';
 
-export const ENRICH_SOURCES = ['qbusiness', 'none'] as const;
+/** `playbooks`: the local source over the S3 mirror resync keeps; no Q Business, no model. */
+export const ENRICH_SOURCES = ['qbusiness', 'playbooks', 'none'] as const;
+export type EnrichSource = (typeof ENRICH_SOURCES)[number];
 export const AUTH_MODES = ['anonymous', 'identity-center'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 /** PLUGIN_MODE needs a plugin id per call and is not a playbook lookup: not offered. */
@@ -37,6 +39,8 @@ export const enrichEnvSchema = z.object({
   ENRICH_BUDGET_MS: text,
   ANSWER_TTL_HOURS: text,
   ALERT_LOCALE: text,
+  AWS_PLAYBOOKS_BUCKET: text,
+  CUSTOM_PLAYBOOKS_BUCKET: text,
 });
 
 export interface IdentityCenterAuth {
@@ -60,10 +64,19 @@ export interface QBusinessSettings {
   readonly auth: QBusinessAuth;
 }
 
+/** The S3 mirror the `playbooks` source reads: at least one of the two buckets. */
+export interface PlaybookBuckets {
+  /** Resync's mirror of the AWS playbooks (`docs/**.md`). */
+  readonly awsBucket?: string;
+  readonly customBucket?: string;
+}
+
 export interface EnrichConfig {
-  readonly source: (typeof ENRICH_SOURCES)[number];
+  readonly source: EnrichSource;
   /** Present when `source` is `qbusiness`. */
   readonly qbusiness?: QBusinessSettings;
+  /** Present when `source` is `playbooks`. */
+  readonly playbooks?: PlaybookBuckets;
   readonly budgetMs: number;
   readonly answerTtlSeconds: number;
   readonly locale: AlertLocale;
@@ -100,6 +113,11 @@ function positiveInt(setting: string, value: string | undefined, fallback: numbe
     throw new EnrichConfigError(setting, `must be a whole number between 1 and ${max} (got "${value}")`);
   }
   return parsed;
+}
+
+/** An empty CloudFormation value arrives as `""`: unset. */
+function optionalText(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function required(setting: string, value: string | undefined, why: string): string {
@@ -174,6 +192,14 @@ export function parseEnrichConfig(env: Readonly<Record<string, string | undefine
     locale: oneOf('ALERT_LOCALE', raw.ALERT_LOCALE, ALERT_LOCALES, 'en'),
   };
   if (source === 'none') return { source, ...common };
+  if (source === 'playbooks') {
+    const awsBucket = optionalText(raw.AWS_PLAYBOOKS_BUCKET);
+    const customBucket = optionalText(raw.CUSTOM_PLAYBOOKS_BUCKET);
+    if (awsBucket === undefined && customBucket === undefined) {
+      throw new EnrichConfigError('AWS_PLAYBOOKS_BUCKET', 'or CUSTOM_PLAYBOOKS_BUCKET is required when ENRICH_SOURCE is playbooks (the mirror resync keeps)');
+    }
+    return { source, ...common, playbooks: { ...(awsBucket !== undefined ? { awsBucket } : {}), ...(customBucket !== undefined ? { customBucket } : {}) } };
+  }
   const applicationId = required('QBUSINESS_APPLICATION_ID', raw.QBUSINESS_APPLICATION_ID, 'when ENRICH_SOURCE is qbusiness (set ENRICH_SOURCE=none to turn enrichment off)');
   const region = raw.QBUSINESS_REGION ?? raw.AWS_REGION;
   return {

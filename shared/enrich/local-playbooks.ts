@@ -15,7 +15,7 @@ import { cleanWrittenName, looksLikeOperationName } from '../playbook/names';
 import { PLAYBOOK_TABLE } from '../playbook/table';
 import type { Category, Phase } from '../playbook/types';
 import { ALERT_LOCALES, type AlertLocale } from './config';
-import { NoAnswerError } from './errors';
+import { AnswerAbortedError, AnswerSourceError, NoAnswerError } from './errors';
 import type { Answer, AnswerSource, Question } from './types';
 
 export interface PlaybookSection {
@@ -140,7 +140,8 @@ export function indexSections(sections: readonly PlaybookSection[]): IndexedSect
   return sections.map((section) => ({ section, catalogue: isCatalogue(section.body), file: files.get(section.file) ?? { operations: new Set() } }));
 }
 
-function localeOf(file: string): AlertLocale {
+/** The locale a playbook path is written in: a locale folder (`de/…`) or file prefix (`de.…`), else English. */
+export function localeOf(file: string): AlertLocale {
   const parts = file.split('/');
   const folder = parts.length > 1 ? parts[0] : undefined;
   const base = parts[parts.length - 1] ?? '';
@@ -303,14 +304,62 @@ export function rankSections(sections: readonly IndexedSection[], question: Pick
   return local.length > 0 || question.locale === 'en' ? local : pick('en');
 }
 
-export function createLocalPlaybookSource(options: { readonly dir: string }): AnswerSource {
-  let loaded: Promise<IndexedSection[]> | undefined;
+/** Where the playbooks of a local source come from: a folder, or the S3 mirror resync keeps (s3-playbooks.ts). */
+export interface PlaybookCorpus {
+  /** Said in the "no answer" reason, e.g. the folder or the buckets. */
+  readonly where: string;
+  load(): Promise<PlaybookSection[]>;
+}
+
+export function directoryCorpus(dir: string): PlaybookCorpus {
+  return { where: dir, load: () => loadPlaybookSections(dir) };
+}
+
+/** Rejects with AnswerAbortedError when the signal fires first: a slow first load must not hold the budget. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export interface LocalPlaybookSourceOptions {
+  readonly corpus: PlaybookCorpus;
+  /**
+   * The synced playbook version (the enricher's reader). The corpus is loaded once per container and loaded
+   * again when the version changes; without a reader it is loaded once.
+   */
+  readonly version?: () => Promise<string>;
+}
+
+/** The local answer source over a corpus; `{ dir }` reads a folder (the replay CLI and `npm start`). */
+export function createLocalPlaybookSource(options: LocalPlaybookSourceOptions | { readonly dir: string }): AnswerSource {
+  const { corpus, version } = 'dir' in options ? { corpus: directoryCorpus(options.dir), version: undefined } : options;
+  let current: { readonly version: string; readonly sections: Promise<IndexedSection[]> } | undefined;
+
+  async function sections(): Promise<IndexedSection[]> {
+    const wanted = version === undefined ? '' : await version();
+    if (current === undefined || current.version !== wanted) {
+      const loading = corpus.load().then(indexSections);
+      const entry = { version: wanted, sections: loading };
+      current = entry;
+      // A failed load is not kept: the next question loads again.
+      loading.catch(() => {
+        if (current === entry) current = undefined;
+      });
+    }
+    return current.sections.catch((error: unknown) => {
+      throw new AnswerSourceError(`cannot read the playbooks in ${corpus.where}`, { cause: error });
+    });
+  }
+
   return {
     name: 'local-playbooks',
-    async ask(question: Question): Promise<Answer> {
-      loaded ??= loadPlaybookSections(options.dir).then(indexSections);
-      const best = rankSections(await loaded, question);
-      if (best.length === 0) throw new NoAnswerError(`no section of the playbooks in ${options.dir} matches ${question.rule}`);
+    async ask(question: Question, { signal }): Promise<Answer> {
+      const best = rankSections(await untilAborted(sections(), signal), question);
+      if (best.length === 0) throw new NoAnswerError(`no section of the playbooks in ${corpus.where} matches ${question.rule}`);
       const citations: Citation[] = best.map((section) => {
         const heading = section.headings[section.headings.length - 1] ?? section.file;
         return { title: `${section.file} › ${heading}`, url: `${section.file}#${slug(heading)}` };

@@ -34,6 +34,17 @@ describe('parseEnrichConfig', () => {
     expect(parseEnrichConfig({ ENRICH_SOURCE: 'none' }).source).toBe('none');
   });
 
+  it('reads the playbook mirror buckets for ENRICH_SOURCE=playbooks, an empty one as unset', () => {
+    const config = parseEnrichConfig({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: '' });
+
+    expect(config.playbooks).toEqual({ awsBucket: 'aws-playbooks' });
+    expect(config.qbusiness).toBeUndefined();
+  });
+
+  it('names AWS_PLAYBOOKS_BUCKET when ENRICH_SOURCE=playbooks has no bucket', () => {
+    expect(settingOf({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '' })).toBe('AWS_PLAYBOOKS_BUCKET');
+  });
+
   it('names QBUSINESS_APPLICATION_ID when it is missing', () => {
     expect(settingOf({ AWS_REGION: 'us-east-1' })).toBe('QBUSINESS_APPLICATION_ID');
   });
