@@ -11,8 +11,11 @@ import { EnrichConfigError } from './errors';
 export { ALERT_LOCALES } from '../config-core';
 export type { AlertLocale } from '../config-core';
 
-/** `playbooks`: the local source over the S3 mirror resync keeps; no Q Business, no model. */
-export const ENRICH_SOURCES = ['qbusiness', 'playbooks', 'none'] as const;
+/**
+ * `playbooks`: the local source over the S3 mirror resync keeps; no Q Business, no model.
+ * `bedrock-kb`: an Amazon Bedrock knowledge base (RetrieveAndGenerate with BEDROCK_MODEL_ARN, else Retrieve).
+ */
+export const ENRICH_SOURCES = ['qbusiness', 'playbooks', 'bedrock-kb', 'none'] as const;
 export type EnrichSource = (typeof ENRICH_SOURCES)[number];
 export const AUTH_MODES = ['anonymous', 'identity-center'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -41,6 +44,9 @@ export const enrichEnvSchema = z.object({
   ALERT_LOCALE: text,
   AWS_PLAYBOOKS_BUCKET: text,
   CUSTOM_PLAYBOOKS_BUCKET: text,
+  BEDROCK_KNOWLEDGE_BASE_ID: text,
+  BEDROCK_MODEL_ARN: text,
+  BEDROCK_REGION: text,
 });
 
 export interface IdentityCenterAuth {
@@ -71,12 +77,21 @@ export interface PlaybookBuckets {
   readonly customBucket?: string;
 }
 
+export interface BedrockKbSettings {
+  readonly knowledgeBaseId: string;
+  /** Present: RetrieveAndGenerate with this model; absent: Retrieve alone (passages, no generation). */
+  readonly modelArn?: string;
+  readonly region: string;
+}
+
 export interface EnrichConfig {
   readonly source: EnrichSource;
   /** Present when `source` is `qbusiness`. */
   readonly qbusiness?: QBusinessSettings;
   /** Present when `source` is `playbooks`. */
   readonly playbooks?: PlaybookBuckets;
+  /** Present when `source` is `bedrock-kb`. */
+  readonly bedrockKb?: BedrockKbSettings;
   readonly budgetMs: number;
   readonly answerTtlSeconds: number;
   readonly locale: AlertLocale;
@@ -181,6 +196,19 @@ function validUrl(setting: string, value: string): string {
   return value;
 }
 
+function parseBedrockKb(env: z.infer<typeof enrichEnvSchema>): BedrockKbSettings {
+  const knowledgeBaseId = required('BEDROCK_KNOWLEDGE_BASE_ID', env.BEDROCK_KNOWLEDGE_BASE_ID, 'when ENRICH_SOURCE is bedrock-kb');
+  // The API's pattern; an ARN or a name here would only fail later, on every alert.
+  if (!/^[0-9a-zA-Z]{10}$/.test(knowledgeBaseId)) throw new EnrichConfigError('BEDROCK_KNOWLEDGE_BASE_ID', `must be a knowledge base id of 10 letters and digits (got "${knowledgeBaseId}")`);
+  const modelArn = optionalText(env.BEDROCK_MODEL_ARN);
+  // An ARN, not a model id: the IAM statement that lets the function invoke the model names the same ARN.
+  if (modelArn !== undefined && !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{0,12}:(foundation-model|inference-profile|application-inference-profile|provisioned-model|custom-model)\/\S+$/.test(modelArn)) {
+    throw new EnrichConfigError('BEDROCK_MODEL_ARN', `must be the ARN of a Bedrock foundation model or inference profile (got "${modelArn}")`);
+  }
+  const region = optionalText(env.BEDROCK_REGION) ?? optionalText(env.AWS_REGION);
+  return { knowledgeBaseId, ...(modelArn !== undefined ? { modelArn } : {}), region: required('BEDROCK_REGION', region, 'when AWS_REGION is not set') };
+}
+
 /** Reads the enrichment section from `env` (process.env in Lambda). Throws EnrichConfigError. */
 export function parseEnrichConfig(env: Readonly<Record<string, string | undefined>>): EnrichConfig {
   // Only a non-string value fails here (a ConfigError); every rule on the values below throws EnrichConfigError.
@@ -200,6 +228,7 @@ export function parseEnrichConfig(env: Readonly<Record<string, string | undefine
     }
     return { source, ...common, playbooks: { ...(awsBucket !== undefined ? { awsBucket } : {}), ...(customBucket !== undefined ? { customBucket } : {}) } };
   }
+  if (source === 'bedrock-kb') return { source, ...common, bedrockKb: parseBedrockKb(raw) };
   const applicationId = required('QBUSINESS_APPLICATION_ID', raw.QBUSINESS_APPLICATION_ID, 'when ENRICH_SOURCE is qbusiness (set ENRICH_SOURCE=none to turn enrichment off)');
   const region = raw.QBUSINESS_REGION ?? raw.AWS_REGION;
   return {

@@ -13,7 +13,7 @@ import type { ActivitySink, ContextProvider, Enricher } from '../triage';
 // Module paths, not the folders' index files: an index would pull every SDK client of its area into the bundle.
 import { loadContextConfig } from '../context/config';
 import { DynamoActivityLog } from '../context/dynamo-activity';
-import { parseEnrichConfig, type EnrichConfig, type PlaybookBuckets, type QBusinessSettings } from '../enrich/config';
+import { parseEnrichConfig, type BedrockKbSettings, type EnrichConfig, type PlaybookBuckets, type QBusinessSettings } from '../enrich/config';
 import type { AnswerSource } from '../enrich/types';
 
 export interface AdapterDeps {
@@ -54,13 +54,23 @@ async function buildPlaybooksSource(buckets: PlaybookBuckets, config: EnrichConf
   return createLocalPlaybookSource({ corpus, version });
 }
 
+async function buildBedrockKbSource(settings: BedrockKbSettings): Promise<AnswerSource> {
+  const { createBedrockKbClient, createBedrockKbSource } = await import('../enrich/bedrock-kb');
+  return createBedrockKbSource({
+    client: createBedrockKbClient({ region: settings.region }),
+    knowledgeBaseId: settings.knowledgeBaseId,
+    ...(settings.modelArn !== undefined ? { modelArn: settings.modelArn } : {}),
+  });
+}
+
 /** How to build the configured source, and the name it answers under; undefined when enrichment is off. */
 function sourceBuilder(config: EnrichConfig, deps: AdapterDeps, version: () => Promise<string>): { name: string; build: () => Promise<AnswerSource> } | undefined {
-  const { qbusiness, playbooks } = config;
+  const { qbusiness, playbooks, bedrockKb } = config;
   if (config.source === 'qbusiness' && qbusiness !== undefined) return { name: 'qbusiness', build: () => buildQBusinessSource(qbusiness, deps.clock) };
   if (config.source === 'playbooks' && playbooks !== undefined) {
     return { name: 'local-playbooks', build: () => buildPlaybooksSource(playbooks, config, version, deps.s3) };
   }
+  if (config.source === 'bedrock-kb' && bedrockKb !== undefined) return { name: 'bedrock-kb', build: () => buildBedrockKbSource(bedrockKb) };
   return undefined;
 }
 
