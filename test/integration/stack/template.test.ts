@@ -34,8 +34,12 @@ function counted(kind: string, n = 1): void {
 let base: Template;
 let assistant: Template;
 let trail: Template;
+let mirror: Template;
+let knowledgeBase: Template;
+const MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';
 
 beforeAll(async () => {
+  // One after the other: serverless-esbuild builds in the service folder, so packagings cannot overlap.
   base = await packageStack();
   assistant = await packageStack([
     'deployAssistant=true',
@@ -46,7 +50,9 @@ beforeAll(async () => {
     'idcApplicationArn=arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-1234567890abcdef',
   ]);
   trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`]);
-}, 360_000);
+  mirror = await packageStack(['awsPlaybooksBucket=acme-aws-playbooks', 'customPlaybooksBucket=acme-custom-playbooks']);
+  knowledgeBase = await packageStack(['enrichSource=bedrock-kb', 'bedrockKnowledgeBaseId=KBQTRIAGE1', `bedrockModelArn=${MODEL_ARN}`]);
+}, 1_200_000);
 
 afterAll(() => {
   const lines = Object.entries(counts).map(([kind, n]) => `  ${kind}: ${n}`);
@@ -57,6 +63,8 @@ const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
   ['createTrail=true and queueSenderArns', () => trail],
+  ['an existing playbook mirror', () => mirror],
+  ['enrichSource=bedrock-kb', () => knowledgeBase],
 ];
 
 /** Every policy document in the template, with whether it is an identity (IAM) policy. */
@@ -450,5 +458,43 @@ describe('optional trail', () => {
       eventCategory: ['Data'],
       'resources.type': ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index'],
     });
+  });
+});
+
+describe('answer sources without Q Business', () => {
+  const triageEnv = (template: Template) =>
+    (resolve(template, template.Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
+  const triageStatements = (template: Template) =>
+    policyStatements(template)
+      .filter((entry) => entry.owner === 'TriageRole')
+      .map((entry) => entry.statement);
+  const statement = (template: Template, sid: string) => triageStatements(template).find((entry) => entry.Sid === sid);
+
+  it('answers from the playbook mirror by default whenever one exists, and turns enrichment off without one', () => {
+    counted('answer source checks', 2);
+    expect(triageEnv(mirror)).toMatchObject({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'acme-aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: 'acme-custom-playbooks' });
+    expect(triageEnv(base).ENRICH_SOURCE).toBe('none');
+  });
+
+  it('lets the playbooks source list docs/ of the AWS mirror and read the custom bucket, nothing more', () => {
+    counted('answer source checks', 3);
+    expect(statement(mirror, 'PlaybookAnswersListAwsMirror')).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::acme-aws-playbooks',
+      Condition: { StringLike: { 's3:prefix': 'docs/*' } },
+    });
+    expect(statement(mirror, 'PlaybookAnswersListCustom')).toMatchObject({ Action: 's3:ListBucket', Resource: 'arn:aws:s3:::acme-custom-playbooks' });
+    expect(statement(mirror, 'PlaybookAnswersReadCustom')).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-custom-playbooks/*' });
+    expect(statement(base, 'PlaybookAnswersListAwsMirror')).toBeUndefined();
+  });
+
+  it('wires the knowledge base and grants Retrieve, RetrieveAndGenerate on it and InvokeModel on the one model', () => {
+    counted('answer source checks', 3);
+    expect(triageEnv(knowledgeBase)).toMatchObject({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: MODEL_ARN });
+    const kb = statement(knowledgeBase, 'KnowledgeBaseAnswers');
+    expect(kb?.Action).toEqual(['bedrock:Retrieve', 'bedrock:RetrieveAndGenerate']);
+    expect(String(kb?.Resource)).toMatch(/^arn:aws:bedrock:[a-z0-9-]+:\d{12}:knowledge-base\/KBQTRIAGE1$/);
+    expect(statement(knowledgeBase, 'KnowledgeBaseModel')).toMatchObject({ Action: 'bedrock:InvokeModel', Resource: MODEL_ARN });
+    expect(statement(mirror, 'KnowledgeBaseAnswers')).toBeUndefined();
   });
 });
