@@ -11,6 +11,8 @@ import type { Clock } from '../clock';
 import { once } from '../lazy';
 
 export interface CacheKey {
+  /** The answer source's name: answers of one source are never served for another. */
+  readonly source: string;
   readonly questionKey: string;
   readonly locale: string;
   readonly playbookVersion: string;
@@ -34,7 +36,7 @@ export interface AnswerCache {
 }
 
 export function cachePk(key: CacheKey): string {
-  return `answer#${key.questionKey}#${key.locale}#${key.playbookVersion}`;
+  return `answer#${key.source}#${key.questionKey}#${key.locale}#${key.playbookVersion}`;
 }
 export const CACHE_SK = 'answer';
 

@@ -11,7 +11,12 @@ import { EnrichConfigError } from './errors';
 export { ALERT_LOCALES } from '../config-core';
 export type { AlertLocale } from '../config-core';
 
-export const ENRICH_SOURCES = ['qbusiness', 'none'] as const;
+/**
+ * `playbooks`: the local source over the S3 mirror resync keeps; no Q Business, no model.
+ * `bedrock-kb`: an Amazon Bedrock knowledge base (RetrieveAndGenerate with BEDROCK_MODEL_ARN, else Retrieve).
+ */
+export const ENRICH_SOURCES = ['qbusiness', 'playbooks', 'bedrock-kb', 'none'] as const;
+export type EnrichSource = (typeof ENRICH_SOURCES)[number];
 export const AUTH_MODES = ['anonymous', 'identity-center'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 /** PLUGIN_MODE needs a plugin id per call and is not a playbook lookup: not offered. */
@@ -37,6 +42,11 @@ export const enrichEnvSchema = z.object({
   ENRICH_BUDGET_MS: text,
   ANSWER_TTL_HOURS: text,
   ALERT_LOCALE: text,
+  AWS_PLAYBOOKS_BUCKET: text,
+  CUSTOM_PLAYBOOKS_BUCKET: text,
+  BEDROCK_KNOWLEDGE_BASE_ID: text,
+  BEDROCK_MODEL_ARN: text,
+  BEDROCK_REGION: text,
 });
 
 export interface IdentityCenterAuth {
@@ -60,10 +70,28 @@ export interface QBusinessSettings {
   readonly auth: QBusinessAuth;
 }
 
+/** The S3 mirror the `playbooks` source reads: at least one of the two buckets. */
+export interface PlaybookBuckets {
+  /** Resync's mirror of the AWS playbooks (`docs/**.md`). */
+  readonly awsBucket?: string;
+  readonly customBucket?: string;
+}
+
+export interface BedrockKbSettings {
+  readonly knowledgeBaseId: string;
+  /** Present: RetrieveAndGenerate with this model; absent: Retrieve alone (passages, no generation). */
+  readonly modelArn?: string;
+  readonly region: string;
+}
+
 export interface EnrichConfig {
-  readonly source: (typeof ENRICH_SOURCES)[number];
+  readonly source: EnrichSource;
   /** Present when `source` is `qbusiness`. */
   readonly qbusiness?: QBusinessSettings;
+  /** Present when `source` is `playbooks`. */
+  readonly playbooks?: PlaybookBuckets;
+  /** Present when `source` is `bedrock-kb`. */
+  readonly bedrockKb?: BedrockKbSettings;
   readonly budgetMs: number;
   readonly answerTtlSeconds: number;
   readonly locale: AlertLocale;
@@ -100,6 +128,11 @@ function positiveInt(setting: string, value: string | undefined, fallback: numbe
     throw new EnrichConfigError(setting, `must be a whole number between 1 and ${max} (got "${value}")`);
   }
   return parsed;
+}
+
+/** An empty CloudFormation value arrives as `""`: unset. */
+function optionalText(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function required(setting: string, value: string | undefined, why: string): string {
@@ -163,6 +196,19 @@ function validUrl(setting: string, value: string): string {
   return value;
 }
 
+function parseBedrockKb(env: z.infer<typeof enrichEnvSchema>): BedrockKbSettings {
+  const knowledgeBaseId = required('BEDROCK_KNOWLEDGE_BASE_ID', env.BEDROCK_KNOWLEDGE_BASE_ID, 'when ENRICH_SOURCE is bedrock-kb');
+  // The API's pattern; an ARN or a name here would only fail later, on every alert.
+  if (!/^[0-9a-zA-Z]{10}$/.test(knowledgeBaseId)) throw new EnrichConfigError('BEDROCK_KNOWLEDGE_BASE_ID', `must be a knowledge base id of 10 letters and digits (got "${knowledgeBaseId}")`);
+  const modelArn = optionalText(env.BEDROCK_MODEL_ARN);
+  // An ARN, not a model id: the IAM statement that lets the function invoke the model names the same ARN.
+  if (modelArn !== undefined && !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{0,12}:(foundation-model|inference-profile|application-inference-profile|provisioned-model|custom-model)\/\S+$/.test(modelArn)) {
+    throw new EnrichConfigError('BEDROCK_MODEL_ARN', `must be the ARN of a Bedrock foundation model or inference profile (got "${modelArn}")`);
+  }
+  const region = optionalText(env.BEDROCK_REGION) ?? optionalText(env.AWS_REGION);
+  return { knowledgeBaseId, ...(modelArn !== undefined ? { modelArn } : {}), region: required('BEDROCK_REGION', region, 'when AWS_REGION is not set') };
+}
+
 /** Reads the enrichment section from `env` (process.env in Lambda). Throws EnrichConfigError. */
 export function parseEnrichConfig(env: Readonly<Record<string, string | undefined>>): EnrichConfig {
   // Only a non-string value fails here (a ConfigError); every rule on the values below throws EnrichConfigError.
@@ -174,6 +220,15 @@ export function parseEnrichConfig(env: Readonly<Record<string, string | undefine
     locale: oneOf('ALERT_LOCALE', raw.ALERT_LOCALE, ALERT_LOCALES, 'en'),
   };
   if (source === 'none') return { source, ...common };
+  if (source === 'playbooks') {
+    const awsBucket = optionalText(raw.AWS_PLAYBOOKS_BUCKET);
+    const customBucket = optionalText(raw.CUSTOM_PLAYBOOKS_BUCKET);
+    if (awsBucket === undefined && customBucket === undefined) {
+      throw new EnrichConfigError('AWS_PLAYBOOKS_BUCKET', 'or CUSTOM_PLAYBOOKS_BUCKET is required when ENRICH_SOURCE is playbooks (the mirror resync keeps)');
+    }
+    return { source, ...common, playbooks: { ...(awsBucket !== undefined ? { awsBucket } : {}), ...(customBucket !== undefined ? { customBucket } : {}) } };
+  }
+  if (source === 'bedrock-kb') return { source, ...common, bedrockKb: parseBedrockKb(raw) };
   const applicationId = required('QBUSINESS_APPLICATION_ID', raw.QBUSINESS_APPLICATION_ID, 'when ENRICH_SOURCE is qbusiness (set ENRICH_SOURCE=none to turn enrichment off)');
   const region = raw.QBUSINESS_REGION ?? raw.AWS_REGION;
   return {

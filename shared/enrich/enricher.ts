@@ -187,7 +187,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
 
   async function run(alert: Alert, signal: AbortSignal, attempt: Attempt): Promise<Enrichment> {
     const question = buildQuestion(alert, locale);
-    const key: CacheKey = { questionKey: question.key, locale, playbookVersion: await deps.playbookVersion() };
+    const key: CacheKey = { source: source?.name ?? 'none', questionKey: question.key, locale, playbookVersion: await deps.playbookVersion() };
     const entry = await safely('get', () => cache.get(key), undefined);
     if (entry !== undefined) return fromCache(entry, true);
     const pk = cachePk(key);

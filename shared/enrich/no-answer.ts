@@ -17,6 +17,8 @@ export const NO_ANSWER_PHRASES: readonly string[] = [
   'no information about',
   'not able to find',
   'unable to find',
+  // Bedrock Knowledge Bases' RetrieveAndGenerate reply when retrieval found nothing.
+  'unable to assist you with this request',
   'i do not have enough information',
   "i don't have enough information",
   'i do not have information',

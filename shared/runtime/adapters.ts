@@ -3,6 +3,7 @@
  * the Q Business and CloudTrail clients are imported on first use: an invocation without an alert never
  * evaluates them, and a function without enrichment or context never does.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Enrichment } from '../alerts/model';
 import type { Clock } from '../clock';
@@ -14,7 +15,7 @@ import type { ActivitySink, ContextProvider, Enricher } from '../triage';
 // Module paths, not the folders' index files: an index would pull every SDK client of its area into the bundle.
 import { loadContextConfig } from '../context/config';
 import { DynamoActivityLog } from '../context/dynamo-activity';
-import { parseEnrichConfig, type EnrichConfig, type QBusinessSettings } from '../enrich/config';
+import { parseEnrichConfig, type BedrockKbSettings, type EnrichConfig, type PlaybookBuckets, type QBusinessSettings } from '../enrich/config';
 import type { AnswerSource } from '../enrich/types';
 
 export interface AdapterDeps {
@@ -24,6 +25,8 @@ export interface AdapterDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
+  /** Injected by tests to point the playbooks source at a local S3; built on first use otherwise. */
+  readonly s3?: S3Client;
 }
 
 // Dynamic imports: the ESM bundle puts each in a chunk of its own that is loaded on first use.
@@ -41,6 +44,45 @@ async function buildQBusinessSource(settings: QBusinessSettings, clock: Clock): 
     oidc: new SSOOIDCClient({ region: settings.region }),
     sts: new STSClient({}),
   });
+}
+
+async function buildPlaybooksSource(buckets: PlaybookBuckets, config: EnrichConfig, version: () => Promise<string>, s3?: S3Client): Promise<AnswerSource> {
+  const [{ S3Client }, { s3PlaybookCorpus }, { createLocalPlaybookSource }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('../enrich/s3-playbooks'),
+    import('../enrich/local-playbooks'),
+  ]);
+  const corpus = s3PlaybookCorpus({ s3: s3 ?? new S3Client({}), ...buckets, locale: config.locale });
+  return createLocalPlaybookSource({ corpus, version });
+}
+
+async function buildBedrockKbSource(settings: BedrockKbSettings): Promise<AnswerSource> {
+  const { createBedrockKbClient, createBedrockKbSource } = await import('../enrich/bedrock-kb');
+  return createBedrockKbSource({
+    client: createBedrockKbClient({ region: settings.region }),
+    knowledgeBaseId: settings.knowledgeBaseId,
+    ...(settings.modelArn !== undefined ? { modelArn: settings.modelArn } : {}),
+  });
+}
+
+/** How to build the configured source, and the name it answers under; undefined when enrichment is off. */
+function sourceBuilder(config: EnrichConfig, deps: AdapterDeps, version: () => Promise<string>): { name: string; build: () => Promise<AnswerSource> } | undefined {
+  const { qbusiness, playbooks, bedrockKb } = config;
+  if (config.source === 'qbusiness' && qbusiness !== undefined) return { name: 'qbusiness', build: () => buildQBusinessSource(qbusiness, deps.clock) };
+  if (config.source === 'playbooks' && playbooks !== undefined) {
+    return { name: 'local-playbooks', build: () => buildPlaybooksSource(playbooks, config, version, deps.s3) };
+  }
+  if (config.source === 'bedrock-kb' && bedrockKb !== undefined) return { name: 'bedrock-kb', build: () => buildBedrockKbSource(bedrockKb) };
+  return undefined;
+}
+
+/** The configured source, built on the first question the cache cannot answer. */
+function answerSource(config: EnrichConfig, deps: AdapterDeps, version: () => Promise<string>): AnswerSource | undefined {
+  const builder = sourceBuilder(config, deps, version);
+  if (builder === undefined) return undefined;
+  const source = lazy(builder.build);
+  // A failure to build the client is the enricher's to handle, like any failed ask.
+  return { name: builder.name, ask: async (question, options) => (await source()).ask(question, options) };
 }
 
 /**
@@ -94,16 +136,12 @@ async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<E
     new MemoryAnswerCache(clock, config.answerTtlSeconds),
     new DynamoAnswerCache({ doc: documents, tableName, clock, ttlSeconds: config.answerTtlSeconds }),
   );
-  // The Q Business client (and, for identity-center, the token clients) is built on the first question the
-  // cache cannot answer; a failure to build it is the enricher's to handle, like any failed ask.
-  const settings = config.source === 'qbusiness' ? config.qbusiness : undefined;
-  const qbusiness = settings === undefined ? undefined : lazy(() => buildQBusinessSource(settings, clock));
-  const source: AnswerSource | undefined =
-    qbusiness === undefined ? undefined : { name: 'qbusiness', ask: async (question, options) => (await qbusiness()).ask(question, options) };
+  // One version reader: it keys the cache and tells the playbooks source when to load the mirror again.
+  const playbookVersion = createPlaybookVersionReader({ doc: documents, tableName, clock });
   return createEnricher({
-    source,
+    source: answerSource(config, deps, playbookVersion),
     cache,
-    playbookVersion: createPlaybookVersionReader({ doc: documents, tableName, clock }),
+    playbookVersion,
     clock,
     logger,
     budgetMs: config.budgetMs,

@@ -16,7 +16,7 @@ import { ScriptedSource } from '../../unit/enrich/source-script';
 
 const TABLE = 'q-triage-state';
 const NOW = Date.parse('2026-05-01T10:00:00Z');
-const KEY = { questionKey: 'q1', locale: 'en', playbookVersion: 'v1' };
+const KEY = { source: 'qbusiness', questionKey: 'q1', locale: 'en', playbookVersion: 'v1' };
 const ANSWER: CachedAnswer = { status: 'answered', answer: 'Delete the plugin.', citations: [{ title: 'Plugins', url: 'https://x/p' }], source: 'qbusiness', answeredAt: '2026-05-01T10:00:00.000Z' };
 
 describe('DynamoAnswerCache on dynalite', () => {
@@ -40,12 +40,12 @@ describe('DynamoAnswerCache on dynalite', () => {
 
   const cacheAt = (clock = fixedClock(NOW)) => new DynamoAnswerCache({ doc, tableName, clock, ttlSeconds: 3600 });
 
-  it('stores an answer under answer#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
+  it('stores an answer under answer#<source>#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
     await cacheAt().put(KEY, ANSWER);
 
-    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'answer#q1#en#v1', sk: 'answer' } }));
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'answer#qbusiness#q1#en#v1', sk: 'answer' } }));
     expect(Item?.ttl).toBe(NOW / 1000 + 3600);
-    expect(cachePk(KEY)).toBe('answer#q1#en#v1');
+    expect(cachePk(KEY)).toBe('answer#qbusiness#q1#en#v1');
   });
 
   it('reads back what it stored', async () => {
@@ -133,7 +133,7 @@ describe('DynamoAnswerCache on dynalite', () => {
 
     await enricher.enrich(alert);
 
-    const pk = cachePk({ questionKey: buildQuestion(alert, 'en').key, locale: 'en', playbookVersion: 'v7' });
+    const pk = cachePk({ source: 'qbusiness', questionKey: buildQuestion(alert, 'en').key, locale: 'en', playbookVersion: 'v7' });
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'answer' } }));
     expect(Item?.state).toBe('answer');
   });

@@ -40,8 +40,12 @@ function counted(kind: string, n = 1): void {
 let base: Template;
 let assistant: Template;
 let trail: Template;
+let mirror: Template;
+let knowledgeBase: Template;
+const MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';
 
 beforeAll(async () => {
+  // One after the other: serverless-esbuild builds in the service folder, so packagings cannot overlap.
   base = await packageStack();
   assistant = await packageStack([
     'deployAssistant=true',
@@ -54,7 +58,9 @@ beforeAll(async () => {
     'idpClientId=q-triage',
   ]);
   trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`, `operatorArns=${OPERATOR_ARNS.join(',')}`]);
-}, 360_000);
+  mirror = await packageStack(['awsPlaybooksBucket=acme-aws-playbooks', 'customPlaybooksBucket=acme-custom-playbooks']);
+  knowledgeBase = await packageStack(['enrichSource=bedrock-kb', 'bedrockKnowledgeBaseId=KBQTRIAGE1', `bedrockModelArn=${MODEL_ARN}`]);
+}, 1_200_000);
 
 afterAll(() => {
   const lines = Object.entries(counts).map(([kind, n]) => `  ${kind}: ${n}`);
@@ -65,6 +71,8 @@ const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
   ['createTrail=true, queueSenderArns and operatorArns', () => trail],
+  ['an existing playbook mirror', () => mirror],
+  ['enrichSource=bedrock-kb', () => knowledgeBase],
 ];
 
 /** Every policy document in the template, with whether it is an identity (IAM) policy. */
@@ -760,5 +768,43 @@ describe('optional trail', () => {
       'resources.type': ['AWS::QBusiness::Application', 'AWS::QBusiness::DataSource', 'AWS::QBusiness::Index', 'AWS::QBusiness::WebExperience', 'AWS::QBusiness::Integration'],
     });
     expect(selectors).toContainEqual({ eventCategory: ['Data'], 'resources.type': ['AWS::CodeWhisperer::Profile', 'AWS::CodeWhisperer::Customization'] });
+  });
+});
+
+describe('answer sources without Q Business', () => {
+  const triageEnv = (template: Template) =>
+    (resolve(template, template.Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
+  const triageStatements = (template: Template) =>
+    policyStatements(template)
+      .filter((entry) => entry.owner === 'TriageRole')
+      .map((entry) => entry.statement);
+  const statement = (template: Template, sid: string) => triageStatements(template).find((entry) => entry.Sid === sid);
+
+  it('answers from the playbook mirror by default: an existing one when given, else the stack’s own bucket', () => {
+    counted('answer source checks', 2);
+    expect(triageEnv(mirror)).toMatchObject({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'acme-aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: 'acme-custom-playbooks' });
+    expect(triageEnv(base).ENRICH_SOURCE).toBe('playbooks');
+  });
+
+  it('lets the playbooks source list docs/ of the AWS mirror and read the custom bucket, nothing more', () => {
+    counted('answer source checks', 3);
+    expect(statement(mirror, 'PlaybookAnswersListAwsMirror')).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::acme-aws-playbooks',
+      Condition: { StringLike: { 's3:prefix': 'docs/*' } },
+    });
+    expect(statement(mirror, 'PlaybookAnswersListCustom')).toMatchObject({ Action: 's3:ListBucket', Resource: 'arn:aws:s3:::acme-custom-playbooks' });
+    expect(statement(mirror, 'PlaybookAnswersReadCustom')).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-custom-playbooks/*' });
+    expect(statement(base, 'PlaybookAnswersListCustom')).toBeUndefined();
+  });
+
+  it('wires the knowledge base and grants Retrieve, RetrieveAndGenerate on it and InvokeModel on the one model', () => {
+    counted('answer source checks', 3);
+    expect(triageEnv(knowledgeBase)).toMatchObject({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: MODEL_ARN });
+    const kb = statement(knowledgeBase, 'KnowledgeBaseAnswers');
+    expect(kb?.Action).toEqual(['bedrock:Retrieve', 'bedrock:RetrieveAndGenerate']);
+    expect(String(kb?.Resource)).toMatch(/^arn:aws:bedrock:[a-z0-9-]+:\d{12}:knowledge-base\/KBQTRIAGE1$/);
+    expect(statement(knowledgeBase, 'KnowledgeBaseModel')).toMatchObject({ Action: 'bedrock:InvokeModel', Resource: MODEL_ARN });
+    expect(statement(mirror, 'KnowledgeBaseAnswers')).toBeUndefined();
   });
 });

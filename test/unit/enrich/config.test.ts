@@ -34,6 +34,34 @@ describe('parseEnrichConfig', () => {
     expect(parseEnrichConfig({ ENRICH_SOURCE: 'none' }).source).toBe('none');
   });
 
+  it('reads the playbook mirror buckets for ENRICH_SOURCE=playbooks, an empty one as unset', () => {
+    const config = parseEnrichConfig({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: '' });
+
+    expect(config.playbooks).toEqual({ awsBucket: 'aws-playbooks' });
+    expect(config.qbusiness).toBeUndefined();
+  });
+
+  it('names AWS_PLAYBOOKS_BUCKET when ENRICH_SOURCE=playbooks has no bucket', () => {
+    expect(settingOf({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '' })).toBe('AWS_PLAYBOOKS_BUCKET');
+  });
+
+  it('reads a Bedrock knowledge base with a model ARN, and without one (Retrieve alone)', () => {
+    const model = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';
+
+    expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: model, AWS_REGION: 'us-east-1' }).bedrockKb).toEqual({
+      knowledgeBaseId: 'KBQTRIAGE1',
+      modelArn: model,
+      region: 'us-east-1',
+    });
+    expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: '', AWS_REGION: 'us-east-1' }).bedrockKb?.modelArn).toBeUndefined();
+  });
+
+  it('names the Bedrock setting that is missing or malformed', () => {
+    expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
+    expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'arn:aws:bedrock:kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
+    expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: 'amazon.nova-micro-v1:0', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_MODEL_ARN');
+  });
+
   it('names QBUSINESS_APPLICATION_ID when it is missing', () => {
     expect(settingOf({ AWS_REGION: 'us-east-1' })).toBe('QBUSINESS_APPLICATION_ID');
   });

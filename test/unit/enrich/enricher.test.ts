@@ -66,6 +66,18 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(2);
   });
 
+  it('does not serve the cached answer of one source for another source', async () => {
+    const clock = fixedClock(START);
+    const cache = new MemoryAnswerCache(clock, 3600);
+    const first = setup([{ text: 'From Q Business.', citations: [] }], { cache });
+    await first.enricher.enrich(plugin);
+    const local = Object.assign(new ScriptedSource([{ text: 'From the local playbooks.', citations: [] }]), { name: 'playbooks' });
+
+    const enrichment = await setup([], { cache, source: local }).enricher.enrich(plugin);
+
+    expect(enrichment).toMatchObject({ answer: 'From the local playbooks.', source: 'playbooks', cached: false });
+  });
+
   it('trims a long answer to 1500 characters', async () => {
     const { enricher } = setup([{ text: 'Step. '.repeat(1000), citations: [] }]);
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildQuestion, createLocalPlaybookSource, NoAnswerError, splitSections } from '../../../shared/enrich';
+import { buildQuestion, createLocalPlaybookSource, indexSections, isCatalogue, NoAnswerError, rankSections, splitSections } from '../../../shared/enrich';
 import { alertFor } from './alerts';
 
 const FIXTURES = join(__dirname, '../../fixtures/playbooks');
@@ -13,7 +13,7 @@ describe('local playbook source', () => {
 
     expect(answer.citations[0]?.title).toBe('amazon-q-response.md › Plugins');
     expect(answer.citations[0]?.url).toBe('amazon-q-response.md#plugins');
-    expect(answer.text).toContain('DeletePlugin');
+    expect(answer.text.startsWith('Plugins\nDelete an unapproved plugin with DeletePlugin')).toBe(true);
   });
 
   it('returns at most three sections', async () => {
@@ -62,5 +62,75 @@ describe('local playbook source', () => {
 
   it('reads the locale from a file prefix', () => {
     expect(splitSections('fr.playbook.md', '# T\nbody')[0]?.locale).toBe('fr');
+  });
+});
+
+/** A service playbook in the AWS corpus's shape: an event-name table, then one section per phase. */
+const SERVICE_PLAYBOOK = [
+  '# Responding to Amazon Q events',
+  '## Detection and Analysis',
+  '### Event Names',
+  'Names found in CloudTrail during an investigation:',
+  '| **Event Names** | **Description** |',
+  '| :--- | :--- |',
+  ...['CreateApplication', 'DeleteApplication', 'CreateIndex', 'DeleteIndex', 'CreatePlugin', 'DeletePlugin', 'CreateUser', 'DeleteUser', 'PutGroup', 'DeleteGroup', 'ChatSync'].map(
+    (name) => `| \`${name}\` | Grants permission to call ${name} |`,
+  ),
+  '### Analysis',
+  '1. What resources were created and deleted during the incident?',
+  '2. Which applications could the assistant reach?',
+  '## Containment and Eradication',
+  '* Delete unauthorized applications, plugins and users after recording their configuration.',
+  '## Recovery',
+  '* Recreate what was deleted from the infrastructure repository.',
+].join('\n');
+
+describe('ranking sections', () => {
+  const ranked = (markdown: string, rule: string, phase: 'detection-analysis' | 'containment-eradication' | 'recovery', category = 'plugin' as const) =>
+    // The question is built as for an alert, then asked for the phase under test (a table row fixes its own phase).
+    rankSections(indexSections(splitSections('amazon-q.md', markdown)), { ...buildQuestion({ rule, category, phase }, 'en'), phase }).map((section) =>
+      section.headings.join(' › '),
+    );
+
+  it('answers from the phase section of the service playbook, not from its event-name table', () => {
+    expect(ranked(SERVICE_PLAYBOOK, 'playbook/CreatePlugin', 'containment-eradication')[0]).toBe('Responding to Amazon Q events › Containment and Eradication');
+  });
+
+  it('ranks the event-name table after every section that says what to do', () => {
+    const headings = ranked(SERVICE_PLAYBOOK, 'playbook/CreatePlugin', 'detection-analysis');
+
+    expect(headings[0]).toBe('Responding to Amazon Q events › Detection and Analysis › Analysis');
+    expect(headings.indexOf('Responding to Amazon Q events › Detection and Analysis › Event Names')).toBe(headings.length - 1);
+  });
+
+  it('does not answer from a phase section of a playbook that is not about the service', () => {
+    const other = ['# Ransomware on S3', '## Recovery', '* Restore objects from versioned buckets and backups.'].join('\n');
+
+    expect(ranked(other, 'playbook/DeletePlugin', 'recovery')).toEqual([]);
+  });
+
+  it('counts a one-word operation name only when it is code-formatted', () => {
+    const prose = ['# Notes', '## Detection and Analysis', 'Amazon Q Chat runs on q.amazonaws.com; Chat and chat again, nothing to do here.'].join('\n');
+    const code = ['# Notes', '## Detection and Analysis', 'A burst of `Chat` calls from one principal may be bulk collection.'].join('\n');
+
+    expect(ranked(prose, 'playbook/Chat', 'detection-analysis', 'conversation' as never)).toEqual([]);
+    expect(ranked(code, 'playbook/Chat', 'detection-analysis', 'conversation' as never)).toEqual(['Notes › Detection and Analysis']);
+  });
+});
+
+describe('isCatalogue', () => {
+  it('is true for a table whose first column holds operation names', () => {
+    expect(isCatalogue('| **Event Names** | **Description** |\n| :--- | :--- |\n| `GetIndex` | Gets an index |\n| `ListIndices` | Lists |\n| `CreateIndex` | Creates |')).toBe(true);
+  });
+
+  it('is true for a translated list that spells the names out as short labels', () => {
+    const items = ['Starten Sie den DataSourceSyncJob', 'BatchPut-Dokument', 'Dokument stapelweise löschen', 'Feedback geben', 'Konversation löschen', 'Gruppen auflisten', 'Gruppe löschen', 'Benutzer erstellen'];
+
+    expect(isCatalogue(['**Amazon Q Anwendungen**: AWS: :QBusiness: :Anwendung', ...items.map((item) => `* ${item}`)].join('\n'))).toBe(true);
+  });
+
+  it('is false for numbered questions and for a few short steps', () => {
+    expect(isCatalogue('1. What resources were created and deleted?\n2. What plugins were used?\n3. Was any file uploaded?')).toBe(false);
+    expect(isCatalogue('* Rotate the key\n* Disable the user\n* Delete the plugin')).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { AnswerAbortedError } from '../../../shared/enrich';
 export type Step = Answer | Error | 'hang';
 
 export class ScriptedSource implements AnswerSource {
-  readonly name = 'qbusiness';
+  name = 'qbusiness';
   readonly questions: Question[] = [];
   constructor(private readonly steps: Step[], private readonly fallback: Step = { text: 'Delete the plugin.', citations: [{ title: 'Plugins' }] }) {}
 
