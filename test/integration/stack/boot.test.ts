@@ -25,7 +25,8 @@ const APPLICATION_ID = '3f1b2c4d-0000-4000-8000-00000000000a';
 
 /** The parameter sets docs/deploy.md documents; each is packaged once. */
 const PARAMETER_SETS = {
-  defaults: { params: [], enrichment: 'disabled', dataSources: 0 },
+  // The default answer source is the playbooks mirror the stack owns; before resync fills it there is no answer.
+  defaults: { params: [], enrichment: 'no-answer', dataSources: 0 },
   'deployAssistant=true, enrichSource=qbusiness': {
     // Without the trusted-token-issuer pieces the template does not select identity-center enrichment.
     params: ['deployAssistant=true', 'identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-1234567890abcdef', 'enrichSource=qbusiness'],
