@@ -157,7 +157,8 @@ function worstOf(alert: Alert, subject: AlertSubject, severity: Severity): Alert
     title: subject.title,
     description: subject.description,
     phase: subject.phase,
-    reasons: subject.reasons,
+    // The lesser subjects' reasons stay: an incident is at most one rise per severity long.
+    reasons: [...new Set([...subject.reasons, ...alert.reasons])],
     steps: subject.steps,
     questions: CATEGORY_INFO[subject.category].questions,
     links: uniqueLinks(subject.steps),
