@@ -158,6 +158,52 @@ describe('triage pipeline: incidents and paging', () => {
     expect(notifier.pages).toHaveLength(1);
   });
 
+  test('a later rise to CRITICAL pages once more, under its own id, once however often it is retried', async () => {
+    const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
+    const root = 'arn:aws:iam::111122223333:root';
+    const calls = [
+      record({ eventName: 'GetApplication', principal: root, identityType: 'Root', second: 0, errorCode: 'AccessDeniedException' }),
+      record({ eventName: 'CreateIndex', principal: root, identityType: 'Root', second: 60 }),
+      record({ eventName: 'DeleteIndex', principal: root, identityType: 'Root', second: 120 }),
+    ];
+
+    for (const call of calls) {
+      clock.advance(60_000);
+      await triage.process(inputs([call]));
+    }
+    const critical = calls[2] as Record<string, unknown>;
+    await triage.process(inputs([critical]));
+
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity])).toEqual([
+      ['new', 'MEDIUM'],
+      ['update', 'HIGH'],
+      ['update', 'CRITICAL'],
+    ]);
+    expect(notifier.pages.map(({ kind, alert }) => [kind, alert.severity])).toEqual([
+      ['update', 'HIGH'],
+      ['update', 'CRITICAL'],
+    ]);
+    expect(new Set(notifier.pages.map((page) => page.id)).size).toBe(2);
+    expect(new Set(notifier.messages.map((message) => message.alert.id)).size).toBe(1);
+  });
+
+  test('a rise whose page failed is paged by the retry, once', async () => {
+    const { triage, notifier } = testPipeline({ updateIntervalMs: 15 * 60_000 });
+    const low = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
+    const high = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
+    await triage.process(inputs([low]));
+    notifier.failNext = 1;
+
+    const failed = await triage.process(inputs([high]));
+    const retried = await triage.process(inputs([high]));
+    await triage.process(inputs([high]));
+
+    expect(failed.outcomes[0]?.status).toBe('failed');
+    expect(retried.outcomes[0]?.status).toBe('alerted');
+    expect(notifier.pages.map(({ alert }) => alert.severity)).toEqual(['HIGH']);
+    expect(notifier.messages.map(({ kind }) => kind)).toEqual(['new', 'update']);
+  });
+
   test('only HIGH and CRITICAL alerts page, and at most the hourly cap plus one summary', async () => {
     const { triage, notifier, metrics } = testPipeline({ pagesPerHour: 2 });
     const events = [
