@@ -18,6 +18,7 @@ const triageSchema = z.object({
   ALERT_LOCALE: z.optional(z.string()),
   AGGREGATION_WINDOW_SECONDS: positiveInt(300),
   PAGES_PER_HOUR: positiveInt(20),
+  UPDATE_INTERVAL_MINUTES: positiveInt(15),
   RULES_JSON: z.optional(z.string()),
   /** Publishing stops this long before the Lambda timeout; what is left goes back to SQS. */
   DEADLINE_RESERVE_MS: positiveInt(5000),
@@ -35,6 +36,8 @@ export interface TriageConfig {
   readonly alertLocale: AlertLocale;
   readonly aggregationWindowMs: number;
   readonly pagesPerHour: number;
+  /** At most one update message per incident per this many milliseconds. */
+  readonly updateIntervalMs: number;
   readonly rulesJson?: string;
   readonly deadlineReserveMs: number;
   readonly playbooksBucket?: string;
@@ -60,6 +63,7 @@ export function loadTriageConfig(env: Record<string, string | undefined>): Triag
     alertLocale: locale,
     aggregationWindowMs: parsed.AGGREGATION_WINDOW_SECONDS * 1000,
     pagesPerHour: parsed.PAGES_PER_HOUR,
+    updateIntervalMs: parsed.UPDATE_INTERVAL_MINUTES * 60_000,
     rulesJson: parsed.RULES_JSON,
     deadlineReserveMs: parsed.DEADLINE_RESERVE_MS,
     playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET,

@@ -15,8 +15,8 @@ import { mapLimit } from './concurrency';
 import { isPassedOver, normalizeEvent, type NormalizeResult, type TriageEvent } from './events';
 import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
-import { createDelivery, messageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
-import { contentDigest, EVENT_ID_REUSED_RULE, eventIdReusedSubject } from './engine/fingerprint';
+import { createDelivery, messageIdOf, pageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
+import { contentDigest, eventIdReusedSubject } from './engine/fingerprint';
 import { createIncidents, type Generation, type Work } from './engine/incidents';
 import type { Notifier, OutgoingMessage } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
@@ -79,6 +79,8 @@ export interface TriageDeps {
   readonly activity?: ActivitySink;
   /** HIGH and CRITICAL pages allowed per hour; beyond it alerts still go out, unpaged, and one summary pages. */
   readonly pagesPerHour?: number;
+  /** At most one update message per incident per this many milliseconds; a page or the incident's close is not held back. Default 15 minutes. */
+  readonly updateIntervalMs?: number;
   /**
    * `immediate` (Lambda): publish what each batch touched at its end.
    * `deferred` (replay): publish every incident once, in its final state, on `flush()`.
@@ -151,6 +153,9 @@ function fromTheFuture(event: TriageEvent): NormalizeResult {
   };
 }
 
+/** One incident per principal: every rule's events of an actor's episode are one story (docs/alerts.md). */
+const actorKey = (event: TriageEvent): string => incidentKey(event.principal.key, 'actor');
+
 /** Shared by every event that joined no alert (most of them): one empty list, not one each. */
 const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 
@@ -164,7 +169,7 @@ export function createTriage(deps: TriageDeps): Triage {
   const reserveMs = deps.reserveMs ?? 0;
   const pagesPerHour = deps.pagesPerHour ?? 20;
   const classify = createClassifier(policy, deps.self);
-  const incidents = createIncidents({ store, policy, logger });
+  const incidents = createIncidents({ store, policy, logger, clock, updateIntervalMs: deps.updateIntervalMs ?? 15 * 60_000 });
   const delivery = createDelivery({ store, notifier, clock, logger, metrics, pagesPerHour });
   /** Deferred mode: every incident generation by alert id, in its latest state. */
   const deferred = new Map<string, Alert>();
@@ -204,22 +209,31 @@ export function createTriage(deps: TriageDeps): Triage {
     return { alert, sent: sent.value };
   }
 
-  /** What a generation still owes: its first message (and page), or its latest update; then the incident's record of it. */
+  /** What a generation still owes: its first message (and page), or its latest update (and the page of a rise); then the incident's record of it. */
   async function deliverGeneration(key: string, generation: Generation): Promise<Published | undefined> {
     if (generation.publishNew) {
       const { alert, sent } = await deliverNew(generation);
-      if (generation.stored) await incidents.markAnnounced(key, alert);
+      if (generation.stored) await incidents.markAnnounced(key, alert, isPagingSeverity(alert.severity));
       return sent === 'sent' ? { alert, kind: 'new' } : undefined;
     }
     if (!generation.publishUpdate) return undefined;
-    const alert = generation.alert;
-    const sent = await delivery.sendOnce({ id: messageIdOf(alert, 'update', 'alerts'), route: 'alerts', alert, kind: 'update' });
-    if (sent === 'sent') {
-      metrics.count('AlertUpdatesPublished');
-      logger.info('alert update published', { alertId: alert.id, updates: alert.updates, count: alert.count });
+    let alert = generation.alert;
+    let page: PageDecision | undefined;
+    if (generation.pageRise) {
+      page = await delivery.decidePage(alert, delivery.hourOf(clock.now()), { id: pageIdOf(alert, generation.pagedBefore), kind: 'update' });
+      alert = page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
+      alert = await enrich(alert);
     }
-    await incidents.markAnnounced(key, alert);
-    return sent === 'sent' ? { alert, kind: 'update' } : undefined;
+    const message: OutgoingMessage = { id: messageIdOf(alert, 'update', 'alerts'), route: 'alerts', alert, kind: 'update' };
+    const [sent, paged] = await Promise.allSettled([delivery.sendOnce(message), page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert)]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (paged.status === 'rejected') throw paged.reason;
+    if (sent.value === 'sent') {
+      metrics.count('AlertUpdatesPublished');
+      logger.info('alert update published', { alertId: alert.id, severity: alert.severity, updates: alert.updates, count: alert.count, page: paged.value });
+    }
+    if (generation.stored) await incidents.markAnnounced(key, alert, page !== undefined);
+    return sent.value === 'sent' ? { alert, kind: 'update' } : undefined;
   }
 
   let localized: Promise<(operation: string) => LocalizedSubject | undefined> | undefined;
@@ -325,10 +339,10 @@ export function createTriage(deps: TriageDeps): Triage {
     for (const { index, event, classification, reusedFrom } of others) {
       if (failedIndexes.has(index)) continue;
       if (reusedFrom !== undefined) {
-        addWork(incidentKey(event.principal.key, EVENT_ID_REUSED_RULE), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
+        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
       }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
-      addWork(incidentKey(event.principal.key, classification.rule), {
+      addWork(actorKey(event), {
         index,
         event,
         subject: subjectOfEvent(event, classification, localize(event.eventName)),
@@ -461,7 +475,7 @@ export function createTriage(deps: TriageDeps): Triage {
         const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
         // Every event of a window that reached the threshold joins, however late it arrived.
         if (peak < rule.threshold) return;
-        addWork(incidentKey(item.event.principal.key, rule.id), {
+        addWork(actorKey(item.event), {
           index: item.index,
           event: item.event,
           subject: subjectOfBurst(rule, peak, policy.burstWindowMs),

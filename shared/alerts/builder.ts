@@ -163,18 +163,21 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
   };
 }
 
-/** Adds one event to an open incident. An event already in the incident is ignored (redelivery). */
+/**
+ * Adds one event to an open incident. An event already in the incident is counted once (redelivery), but can
+ * still raise its severity (a burst rule that the same event completed). The incident is headed by its worst
+ * subject: a rise takes that subject's rule, title, description and steps.
+ */
 export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
-  if (alert.eventIds.includes(event.eventId)) return alert;
+  const severity = maxSeverity(alert.severity, subject.severity);
+  const headed = severity === alert.severity ? alert : worstOf(alert, subject, severity);
+  if (alert.eventIds.includes(event.eventId)) return headed;
   const eventIds = [...alert.eventIds, event.eventId];
   const evidence = evidenceOf(event);
   const samples = [...alert.samples, sampleOf(event, evidence)];
-  const severity = maxSeverity(alert.severity, subject.severity);
   return {
-    ...alert,
-    severity,
-    description: subject.rule === alert.rule && subject.severity === severity ? subject.description : alert.description,
-    reasons: severity === alert.severity ? alert.reasons : subject.reasons,
+    ...headed,
+    description: subject.rule === headed.rule && subject.severity === severity ? subject.description : headed.description,
     firstSeen: event.eventTime < alert.firstSeen ? event.eventTime : alert.firstSeen,
     lastSeen: event.eventTime > alert.lastSeen ? event.eventTime : alert.lastSeen,
     count: alert.count + 1,
@@ -183,5 +186,22 @@ export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEven
     eventNames: { ...alert.eventNames, [event.eventName]: (Object.hasOwn(alert.eventNames, event.eventName) ? (alert.eventNames[event.eventName] ?? 0) : 0) + 1 },
     samples: samples.length > MAX_SAMPLES ? samples.slice(-MAX_SAMPLES) : samples,
     resources: withResources(alert.resources ?? [], event.eventName, evidence),
+  };
+}
+
+function worstOf(alert: Alert, subject: AlertSubject, severity: Severity): Alert {
+  return {
+    ...alert,
+    severity,
+    category: subject.category,
+    rule: subject.rule,
+    title: subject.title,
+    description: subject.description,
+    phase: subject.phase,
+    // The lesser subjects' reasons stay: an incident is at most one rise per severity long.
+    reasons: [...new Set([...subject.reasons, ...alert.reasons])],
+    steps: subject.steps,
+    questions: subject.questions ?? CATEGORY_INFO[subject.category].questions,
+    links: uniqueLinks(subject.steps),
   };
 }

@@ -26,6 +26,13 @@ export class DeliveryInProgressError extends Error {
 export const messageIdOf = (alert: Alert, kind: PublishKind, route: Route): string =>
   stableId(alert.id, kind, kind === 'update' ? String(alert.updates) : '', route);
 
+/**
+ * An incident's page: the first (whether it opened at HIGH or rose to it) keeps the id of a new alert's page;
+ * the one rise after it (to CRITICAL) has its own, so each pages once.
+ */
+export const pageIdOf = (alert: Alert, pagedBefore: boolean): string =>
+  pagedBefore ? stableId(alert.id, 'page', alert.severity, 'paging') : messageIdOf(alert, 'new', 'paging');
+
 export interface DeliveryDeps {
   readonly store: StateStore;
   readonly notifier: Notifier;
@@ -55,7 +62,7 @@ export interface Delivery {
    * Whether a new alert pages: its page was delivered before, or it holds a slot of the sending hour. Without a
    * slot, the hour's cap summary is sent (once per hour, retried by the records that need it until it is).
    */
-  decidePage(alert: Alert, hourStart: number): Promise<PageDecision>;
+  decidePage(alert: Alert, hourStart: number, page?: { readonly id: string; readonly kind: PublishKind }): Promise<PageDecision>;
   /** Sends a page decided by decidePage, with the alert as finally built; a failed send gives its slot back. */
   sendPage(decision: PageDecision, alert: Alert): Promise<DeliveryResult>;
   hourOf(time: number): number;
@@ -134,8 +141,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   }
 
-  async function decidePage(alert: Alert, hourStart: number): Promise<PageDecision> {
-    const message: OutgoingMessage = { id: messageIdOf(alert, 'new', 'paging'), route: 'paging', alert, kind: 'new' };
+  async function decidePage(alert: Alert, hourStart: number, page = { id: messageIdOf(alert, 'new', 'paging'), kind: 'new' as PublishKind }): Promise<PageDecision> {
+    const message: OutgoingMessage = { id: page.id, route: 'paging', alert, kind: page.kind };
     const claim = await store.claimDelivery(message.id, clock.now(), DELIVERY_LEASE_MS);
     if (claim === 'delivered') return { paged: true, delivered: true, message, hourStart };
     if (claim === 'busy') throw new DeliveryInProgressError(`page ${message.id} of alert ${alert.id} is being sent by another invocation`);

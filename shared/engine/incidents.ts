@@ -1,6 +1,6 @@
 /**
- * Incidents: a batch's events folded into the stored incident of their (principal, rule), by conditional
- * writes. A generation keeps its identity through retries: its id comes from its first event, and events of a
+ * Incidents: a batch's events folded into the stored incident of their principal (one per actor episode, across
+ * operations and rules), by conditional writes. A generation keeps its identity through retries: its id comes from its first event, and events of a
  * generation that closed before the stored one opened (a failed batch retried after a later one went through)
  * rebuild that generation rather than fold into the stored one.
  */
@@ -8,8 +8,9 @@ import { foldEvent, openAlert, type AlertSubject } from '../alerts/builder';
 import type { Alert, EventSample } from '../alerts/model';
 import type { Policy } from '../classify/policy';
 import type { TriageEvent } from '../events';
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { isPagingSeverity } from '../playbook/types';
+import { isPagingSeverity, maxSeverity, severityRank, type Severity } from '../playbook/types';
 import type { IncidentRecord, StateStore } from '../state/store';
 
 /** One event's contribution to an incident. */
@@ -27,8 +28,12 @@ export interface Generation {
   alert: Alert;
   /** Its first message is not known to be delivered: send it (the delivery records skip what was). */
   publishNew: boolean;
-  /** A published incident has an update not yet announced. */
+  /** A published incident has an update to announce now (due by the rate limit, a page, or its close). */
   publishUpdate: boolean;
+  /** A published incident rose to a paging severity above any it paged for: the update pages, as the same incident. */
+  pageRise: boolean;
+  /** A page was decided for this incident before (a rise to CRITICAL after a HIGH page pages under its own id). */
+  pagedBefore: boolean;
   /** The generation is the one stored (a generation closed within the batch, or rebuilt by a retry, is not). */
   stored: boolean;
   readonly eventIndexes: Set<number>;
@@ -43,30 +48,43 @@ export class IncidentConflictError extends Error {
 export interface Incidents {
   /** Applies one key's work items, in time order, to its stored incident; retries on a lost race. */
   apply(key: string, items: readonly Work[]): Promise<Generation[]>;
-  /** Records that the stored generation's first message and updates up to `alert.updates` went out. */
-  markAnnounced(key: string, alert: Alert): Promise<void>;
+  /**
+   * Records that the stored generation's first message and updates up to `alert.updates` went out, and, with
+   * `pageDecided`, that its page at `alert.severity` was decided (sent, or held back by the cap).
+   */
+  markAnnounced(key: string, alert: Alert, pageDecided: boolean): Promise<void>;
 }
 
-export function createIncidents(deps: { readonly store: StateStore; readonly policy: Policy; readonly logger: Logger }): Incidents {
-  const { store, policy, logger } = deps;
+export interface IncidentsDeps {
+  readonly store: StateStore;
+  readonly policy: Policy;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** At most one update message per incident per this many milliseconds (pages and the close are not held back). */
+  readonly updateIntervalMs: number;
+}
+
+/** Whether an incident at `severity` owes a page, given the highest severity it paged for. */
+export function owesPage(severity: Severity, pagedSeverity: Severity | undefined): boolean {
+  return isPagingSeverity(severity) && (pagedSeverity === undefined || severityRank(severity) > severityRank(pagedSeverity));
+}
+
+export function createIncidents(deps: IncidentsDeps): Incidents {
+  const { store, policy, logger, clock, updateIntervalMs } = deps;
   const windowMs = policy.aggregationWindowMs;
 
   const expired = (alert: Alert, event: TriageEvent): boolean =>
     event.time - Date.parse(alert.lastSeen) > windowMs || event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
   /** An event from before a generation's window: it belongs to an earlier generation. */
   const earlier = (alert: Alert, event: TriageEvent): boolean => Date.parse(alert.firstSeen) - event.time > windowMs;
-  /**
-   * An event that would lift an incident to the paging severities starts an incident of its own: updates never
-   * page, so a denied CreatePlugin (MEDIUM) must not absorb the successful one (HIGH) that follows it.
-   */
-  const escalates = (alert: Alert, subject: AlertSubject): boolean => isPagingSeverity(subject.severity) && !isPagingSeverity(alert.severity);
-
   function open(item: Work): Generation {
     const alert = openAlert(item.subject, item.event, item.initialCount);
     return {
       alert: item.evidence === undefined ? alert : { ...alert, samples: [item.evidence, ...alert.samples] },
       publishNew: true,
       publishUpdate: false,
+      pageRise: false,
+      pagedBefore: false,
       stored: false,
       eventIndexes: new Set([item.index]),
     };
@@ -80,6 +98,20 @@ export function createIncidents(deps: { readonly store: StateStore; readonly pol
     return generation.alert !== before;
   }
 
+  /**
+   * What a generation that held the stored record owes, now that this batch is folded in: a published one counts
+   * its change as an update, pages a rise to a paging severity, and announces the update when one is due: at once
+   * with a page, when it closes, or when the last message is `updateIntervalMs` old.
+   */
+  function owed(generation: Generation, stored: IncidentRecord, changed: boolean, closing: boolean): void {
+    if (!stored.published) return;
+    if (changed) generation.alert = { ...generation.alert, updates: generation.alert.updates + 1 };
+    generation.pagedBefore = stored.pagedSeverity !== undefined;
+    generation.pageRise = owesPage(generation.alert.severity, stored.pagedSeverity);
+    const due = closing || generation.pageRise || stored.announcedAt === undefined || clock.now() - stored.announcedAt >= updateIntervalMs;
+    generation.publishUpdate = generation.alert.updates > stored.announcedUpdates && due;
+  }
+
   async function apply(key: string, items: readonly Work[]): Promise<Generation[]> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await store.getIncident(key);
@@ -87,31 +119,39 @@ export function createIncidents(deps: { readonly store: StateStore; readonly pol
       /** Generations older than the stored one, rebuilt from retried events. */
       const rebuilt: Generation[] = [];
       let current: Generation | undefined;
+      /** The stored generation took an event it did not hold. */
       let storedChanged = false;
       if (stored !== undefined) {
-        current = { alert: stored.alert, publishNew: !stored.published, publishUpdate: false, stored: true, eventIndexes: new Set() };
+        current = { alert: stored.alert, publishNew: !stored.published, publishUpdate: false, pageRise: false, pagedBefore: false, stored: true, eventIndexes: new Set() };
       }
+      const isStored = (generation: Generation | undefined): boolean => stored !== undefined && generation?.alert.id === stored.alert.id;
       for (const item of items) {
         if (stored !== undefined && earlier(stored.alert, item.event)) {
           const last = rebuilt[rebuilt.length - 1];
-          if (last === undefined || expired(last.alert, item.event) || escalates(last.alert, item.subject)) rebuilt.push(open(item));
+          if (last === undefined || expired(last.alert, item.event)) rebuilt.push(open(item));
           else fold(last, item);
           continue;
         }
-        if (current === undefined || expired(current.alert, item.event) || escalates(current.alert, item.subject)) {
-          if (current !== undefined && (current.eventIndexes.size > 0 || current.publishNew)) closed.push({ ...current, stored: false });
+        if (current === undefined || expired(current.alert, item.event)) {
+          if (current !== undefined && isStored(current) && stored !== undefined) owed(current, stored, storedChanged, true);
+          if (current !== undefined && (current.eventIndexes.size > 0 || current.publishNew || current.publishUpdate)) closed.push({ ...current, stored: false });
           current = { ...open(item), stored: true };
           continue;
         }
-        if (fold(current, item) && stored !== undefined && current.alert.id === stored.alert.id) storedChanged = true;
+        if (fold(current, item) && isStored(current)) storedChanged = true;
       }
       if (current === undefined) return rebuilt;
-      const sameAsStored = stored !== undefined && stored.alert.id === current.alert.id;
-      const published = sameAsStored && stored.published;
-      const announcedUpdates = sameAsStored ? stored.announcedUpdates : 0;
-      if (published && storedChanged) current.alert = { ...current.alert, updates: current.alert.updates + 1 };
-      current.publishUpdate = published && current.alert.updates > announcedUpdates;
-      const record: IncidentRecord = { key, version: (stored?.version ?? 0) + 1, alert: current.alert, published, announcedUpdates };
+      const sameAsStored = stored !== undefined && isStored(current);
+      if (sameAsStored) owed(current, stored, storedChanged, false);
+      const record: IncidentRecord = {
+        key,
+        version: (stored?.version ?? 0) + 1,
+        alert: current.alert,
+        published: sameAsStored && stored.published,
+        announcedUpdates: sameAsStored ? stored.announcedUpdates : 0,
+        ...(sameAsStored && stored.pagedSeverity !== undefined ? { pagedSeverity: stored.pagedSeverity } : {}),
+        ...(sameAsStored && stored.announcedAt !== undefined ? { announcedAt: stored.announcedAt } : {}),
+      };
       const unchanged = sameAsStored && !storedChanged;
       if (unchanged || (await store.putIncident(record, stored?.version))) return [...rebuilt, ...closed, current];
       logger.debug('incident write lost a race; retrying', { incidentKey: key, attempt });
@@ -119,17 +159,20 @@ export function createIncidents(deps: { readonly store: StateStore; readonly pol
     throw new IncidentConflictError(`incident ${key} kept changing under concurrent writers`);
   }
 
-  async function markAnnounced(key: string, alert: Alert): Promise<void> {
+  async function markAnnounced(key: string, alert: Alert, pageDecided: boolean): Promise<void> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await store.getIncident(key);
       if (stored === undefined || stored.alert.id !== alert.id) return;
       const announcedUpdates = Math.max(stored.announcedUpdates, alert.updates);
-      if (stored.published && stored.announcedUpdates === announcedUpdates) return;
+      const pagedSeverity = pageDecided ? (stored.pagedSeverity === undefined ? alert.severity : maxSeverity(stored.pagedSeverity, alert.severity)) : stored.pagedSeverity;
+      if (stored.published && stored.announcedUpdates === announcedUpdates && stored.pagedSeverity === pagedSeverity) return;
       const record: IncidentRecord = {
         ...stored,
         version: stored.version + 1,
         published: true,
         announcedUpdates,
+        announcedAt: clock.now(),
+        ...(pagedSeverity !== undefined ? { pagedSeverity } : {}),
         alert: { ...stored.alert, enrichment: alert.enrichment ?? stored.alert.enrichment, paged: stored.alert.paged || alert.paged },
       };
       if (await store.putIncident(record, stored.version)) return;

@@ -113,6 +113,7 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
     context,
     activity,
     pagesPerHour: config.pagesPerHour,
+    updateIntervalMs: config.updateIntervalMs,
     mode: 'immediate',
     reserveMs: config.deadlineReserveMs,
     localizedText,

@@ -18,6 +18,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, EventSample } from '../alerts/model';
+import type { Severity } from '../playbook/types';
 import type { Clock } from '../clock';
 import { sleep } from '../clock';
 import { windowCounts, type BurstCount } from './burst-window';
@@ -205,6 +206,8 @@ export class DynamoStateStore implements StateStore {
       version: Number(item.version),
       published: item.published === true,
       announcedUpdates: Number(item.announcedUpdates ?? 0),
+      pagedSeverity: typeof item.pagedSeverity === 'string' ? (item.pagedSeverity as Severity) : undefined,
+      announcedAt: typeof item.announcedAt === 'number' ? item.announcedAt : undefined,
       alert: JSON.parse(String(item.alert)) as Alert,
     };
   }
@@ -220,6 +223,8 @@ export class DynamoStateStore implements StateStore {
             version: record.version,
             published: record.published,
             announcedUpdates: record.announcedUpdates,
+            ...(record.pagedSeverity !== undefined ? { pagedSeverity: record.pagedSeverity } : {}),
+            ...(record.announcedAt !== undefined ? { announcedAt: record.announcedAt } : {}),
             alertId: record.alert.id,
             alert: JSON.stringify(record.alert),
             // Kept two days past the last event: long enough for any window, short enough to stay small.

@@ -1,9 +1,10 @@
 import type { BurstCount } from './burst-window';
 import type { Alert, EventSample } from '../alerts/model';
+import type { Severity } from '../playbook/types';
 
 /** An open aggregation window: the alert as last published (or about to be), plus bookkeeping. */
 export interface IncidentRecord {
-  /** `<principalKey>#<rule>`. */
+  /** `<principalKey>#actor`: one incident per principal (see docs/alerts.md). */
   readonly key: string;
   /** Incremented on every write; writes are conditional on it (optimistic concurrency). */
   readonly version: number;
@@ -12,6 +13,10 @@ export interface IncidentRecord {
   readonly published: boolean;
   /** The last update number delivered (0: none); `alert.updates` above it is an update still to send. */
   readonly announcedUpdates: number;
+  /** The highest severity a page was decided for (sent, or held back by the cap); absent: none yet. */
+  readonly pagedSeverity?: Severity;
+  /** Epoch ms of the last message on the alerts topic (first alert or update): updates are rate-limited from it. */
+  readonly announcedAt?: number;
 }
 
 export interface TimedEventId {

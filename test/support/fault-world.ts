@@ -196,10 +196,16 @@ export const incidentOf = (message: PublishedMessage): string => `${String(messa
  * sent = distinct alerts, duplicated = accepted repeats of one message, lost/phantom = multiset differences.
  */
 export function tally(accepted: readonly AcceptedMessage[], topic: string, expected: readonly string[]): Tally {
-  const firsts = accepted.filter((message) => message.topicArn === topic && message.attributes.kind === 'new' && message.document.rule !== 'page-cap');
+  // A page is an incident's first reach of HIGH (a new alert, or an update when it rose) or its one rise to
+  // CRITICAL: pages are told apart by incident and severity, alerts by incident.
+  const paging = topic === PAGING;
+  const firsts = accepted.filter((message) => message.topicArn === topic && (paging || message.attributes.kind === 'new') && message.document.rule !== 'page-cap');
+  const keyOf = (message: AcceptedMessage): string => (paging ? `${String(message.document.alertId)}#${String(message.document.severity)}` : String(message.document.alertId));
   const byAlert = new Map<string, AcceptedMessage[]>();
-  for (const message of firsts) byAlert.set(String(message.document.alertId), [...(byAlert.get(String(message.document.alertId)) ?? []), message]);
-  const sent = [...byAlert.values()].map((messages) => incidentOf(messages[0] as AcceptedMessage));
+  for (const message of firsts) byAlert.set(keyOf(message), [...(byAlert.get(keyOf(message)) ?? []), message]);
+  // An incident is named as last announced: its rule is that of its worst subject, which may have risen since its first message.
+  const lastOf = (alertId: unknown): AcceptedMessage | undefined => accepted.filter((message) => message.topicArn === topic && message.document.alertId === alertId).at(-1);
+  const sent = [...byAlert.values()].map((messages) => incidentOf(lastOf((messages[0] as AcceptedMessage).document.alertId) ?? (messages[0] as AcceptedMessage)));
   const remaining = [...expected];
   let phantom = 0;
   for (const incident of sent) {
@@ -207,7 +213,7 @@ export function tally(accepted: readonly AcceptedMessage[], topic: string, expec
     if (at < 0) phantom += 1;
     else remaining.splice(at, 1);
   }
-  const updates = accepted.filter((message) => message.topicArn === topic && message.attributes.kind === 'update');
+  const updates = accepted.filter((message) => !paging && message.topicArn === topic && message.attributes.kind === 'update');
   const updateKeys = updates.map((message) => `${String(message.document.alertId)}#${String(message.document.updates)}`);
   const repeats = [...byAlert.values()].flatMap((messages) => messages.slice(1).map((message) => [messages[0] as AcceptedMessage, message] as const));
   return {

@@ -13,7 +13,7 @@ const BASE = {
 test('defaults fill what is not set', () => {
   const config = loadTriageConfig({ ...BASE, SELF_PRINCIPALS: 'arn:aws:iam::*:role/q-triage-*, arn:aws:iam::*:role/other' });
 
-  expect(config).toMatchObject({ aggregationWindowMs: 300_000, pagesPerHour: 20, alertLocale: 'en', localAdapters: false });
+  expect(config).toMatchObject({ aggregationWindowMs: 300_000, pagesPerHour: 20, updateIntervalMs: 900_000, alertLocale: 'en', localAdapters: false });
   expect(config.selfPrincipals).toEqual(['arn:aws:iam::*:role/q-triage-*', 'arn:aws:iam::*:role/other']);
 });
 
@@ -22,6 +22,7 @@ test.each([
   [{ ALERTS_TOPIC_ARN: 'alerts' }, 'ALERTS_TOPIC_ARN must be an sns ARN'],
   [{ PAGES_PER_HOUR: '0' }, 'PAGES_PER_HOUR must be greater than 0'],
   [{ PAGES_PER_HOUR: '1.5' }, 'PAGES_PER_HOUR must be a whole number'],
+  [{ UPDATE_INTERVAL_MINUTES: '0' }, 'UPDATE_INTERVAL_MINUTES must be greater than 0'],
   [{ LOCAL_ADAPTERS: 'maybe' }, 'LOCAL_ADAPTERS must be one of'],
 ])('a bad setting %j fails with a message naming it', (change, message) => {
   const attempt = () => loadTriageConfig({ ...BASE, ...change });

@@ -73,11 +73,12 @@ describe('q-triage replay --format json over the sample events', () => {
     for (const line of ofType('event').filter((event) => event.alert === false)) expect(line).not.toHaveProperty('alertId');
   });
 
-  test('an event in two alerts (a document delete and its burst) names both', () => {
-    const inBoth = ofType('event').filter((line) => Array.isArray(line.alertIds));
+  test('an event belongs to one alert: a document delete and its burst are one actor incident', () => {
+    const deletes = ofType('event').filter((line) => line.eventName === 'BatchDeleteDocument');
 
-    expect(inBoth.length).toBeGreaterThan(0);
-    for (const line of inBoth) expect(line.alertIds).toHaveLength(2);
+    expect(ofType('event').filter((line) => Array.isArray(line.alertIds))).toEqual([]);
+    expect(deletes.length).toBe(25);
+    expect(new Set(deletes.map((line) => line.alertId)).size).toBe(1);
   });
 
   test('an event is marked alert exactly when a published alert lists it', () => {
@@ -165,20 +166,21 @@ describe('q-triage replay --format text', () => {
     expect(stdout.startsWith('Summary\n')).toBe(true);
     expect(stdout.indexOf('\nAlerts, most severe first\n#')).toBeLessThan(stdout.indexOf('\n#1 ['));
     const ranks = tableSeverities(stdout).map((severity) => SEVERITY_RANK.indexOf(severity));
-    expect(ranks.length).toBe(16);
+    expect(ranks.length).toBe(7);
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
   });
 
   test('prints each alert compact, numbered as in the table: headline, why, operations with resources, next steps, event ids', () => {
-    const plugin = stdout.slice(stdout.indexOf('[HIGH] CreatePlugin'));
-    const block = plugin.slice(0, plugin.indexOf('\n----'));
+    // The CI role's plugin calls and its document deletes are one actor incident, headed by its worst rule.
+    const ci = stdout.slice(stdout.indexOf('[HIGH] Bulk deletion'));
+    const block = ci.slice(0, ci.indexOf('\n----'));
 
-    expect(block).toMatch(/^\[HIGH\] CreatePlugin .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 CreatePlugin on plugin\n? +7a6641e1/u);
-    expect(block).toContain('\nWhy: playbook table: HIGH\n');
+    expect(block).toMatch(/^\[HIGH\] Bulk deletion .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 BatchDeleteDocument x25,/u);
+    expect(block).toContain('\nWhy: stateful rule bulk-delete: 25 ≥ 20 in 5 min\n');
     expect(block.replace(/\n +/gu, ' ')).toContain('CreatePlugin x1: application 47455244-66d0-58e6-b767-7c1e154400ca, plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a, name "ticket-sync", server URL https://tickets.example.net, role arn:aws:iam::111122223333:role/QPluginRole');
     expect(block).toContain('\nNext steps:\n  1. ');
-    expect(block).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/5cb7dd4c-548e-588e-8006-4631f75f591b');
-    expect(block).toContain('--lookup-attributes AttributeKey=EventId,AttributeValue=5cb7dd4c-548e-588e-8006-4631f75f591b');
+    expect(block).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/b6fe62b7-bb7f-5d14-b849-3133bfcd585d');
+    expect(block).toContain('--lookup-attributes AttributeKey=EventId,AttributeValue=b6fe62b7-bb7f-5d14-b849-3133bfcd585d');
     expect(block).not.toContain('Analysis questions');
     expect(block).not.toContain('Recent events');
   });
@@ -200,7 +202,7 @@ describe('q-triage replay --format text', () => {
 
     expect(verbose).toContain('\nRecent events (newest last):\n');
     expect(verbose).toContain('\nAnalysis questions:\n');
-    expect(verbose).toMatch(/\n {2}1\. Check the plugin's type, server URL, authentication secret and role\.\s+<https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/api-reference\/API_GetPlugin\.html>/u);
+    expect(verbose).toMatch(/\n {2}1\. Recreate the index, reattach its retriever and data sources, and run full syncs\.\s+<https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/api-reference\/API_CreateIndex\.html>/u);
     expect(verbose).not.toMatch(/\nLinks:\n/u);
   });
 
@@ -208,7 +210,7 @@ describe('q-triage replay --format text', () => {
     const high = (await runReplay(['--self-principal', SELF, '--no-enrich', '--min-severity', 'high', EVENTS_DIR])).stdout;
 
     expect(new Set(tableSeverities(high))).toEqual(new Set(['HIGH', 'CRITICAL']));
-    expect(high).toContain('alerts: 16 (CRITICAL 1, HIGH 6, MEDIUM 2, LOW 7), 7 paged; 7 at HIGH or above shown');
+    expect(high).toContain('alerts: 7 (CRITICAL 1, HIGH 3, MEDIUM 2, LOW 1), 4 paged; 4 at HIGH or above shown');
     expect(high).not.toContain('[LOW]');
   });
 

@@ -1,17 +1,20 @@
 import { subjectOfEvent } from '../../../shared/alerts/builder';
 import { createClassifier } from '../../../shared/classify/classify';
 import { defaultPolicy } from '../../../shared/classify/policy';
+import { fixedClock } from '../../../shared/clock';
 import { createSelfMatcher } from '../../../shared/classify/self';
 import { createIncidents, type Work } from '../../../shared/engine/incidents';
 import { contentDigest } from '../../../shared/engine/fingerprint';
 import { normalizeEvent, type TriageEvent } from '../../../shared/events';
 import { createLogger } from '../../../shared/logger';
+import { isPagingSeverity } from '../../../shared/playbook/types';
 import { MemoryStateStore } from '../../../shared/state';
 import { record } from '../../support/records';
 
 const policy = defaultPolicy();
 const classify = createClassifier(policy, createSelfMatcher([]));
-const KEY = 'alice#playbook/DeleteIndex';
+const KEY = 'alice#actor';
+const MINUTE = 60_000;
 
 function eventOf(value: Record<string, unknown>): TriageEvent {
   const result = normalizeEvent(value);
@@ -19,8 +22,8 @@ function eventOf(value: Record<string, unknown>): TriageEvent {
   return result.event;
 }
 
-function work(index: number, second: number): Work {
-  const event = eventOf(record({ eventName: 'DeleteIndex', second, eventId: `e-${second}` }));
+function work(index: number, second: number, eventName = 'DeleteIndex'): Work {
+  const event = eventOf(record({ eventName, second, eventId: `e-${second}` }));
   return { index, event, subject: subjectOfEvent(event, classify(event)), initialCount: 1 };
 }
 
@@ -29,16 +32,17 @@ function defined<T>(value: T | undefined): T {
   return value;
 }
 
-function setup() {
+function setup(updateIntervalMs = 0) {
   const store = new MemoryStateStore();
-  return { store, incidents: createIncidents({ store, policy, logger: createLogger({ silent: true }) }) };
+  const clock = fixedClock(Date.parse('2026-01-01T00:00:00Z'));
+  return { store, clock, incidents: createIncidents({ store, policy, logger: createLogger({ silent: true }), clock, updateIntervalMs }) };
 }
 
 describe('incidents', () => {
   test('an event folded before is not counted again, and announces no update', async () => {
     const { incidents } = setup();
     const [first] = await incidents.apply(KEY, [work(0, 0)]);
-    await incidents.markAnnounced(KEY, defined(first).alert);
+    await incidents.markAnnounced(KEY, defined(first).alert, isPagingSeverity(defined(first).alert.severity));
 
     const [again] = await incidents.apply(KEY, [work(0, 0)]);
 
@@ -49,7 +53,7 @@ describe('incidents', () => {
   test('an update not yet announced is owed again on the next apply, with the same number', async () => {
     const { incidents } = setup();
     const [first] = await incidents.apply(KEY, [work(0, 0)]);
-    await incidents.markAnnounced(KEY, defined(first).alert);
+    await incidents.markAnnounced(KEY, defined(first).alert, isPagingSeverity(defined(first).alert.severity));
     const [updated] = await incidents.apply(KEY, [work(1, 10)]);
 
     const [retried] = await incidents.apply(KEY, [work(1, 10)]);
@@ -66,6 +70,44 @@ describe('incidents', () => {
 
     expect(older?.alert.id).not.toBe(newer?.alert.id);
     expect(rebuilt).toMatchObject({ publishNew: true, stored: false, alert: { id: older?.alert.id, count: 1 } });
+  });
+
+  test('operations of one actor fold into one incident whose severity is the highest of its events', async () => {
+    const { incidents } = setup();
+    const generations = await incidents.apply(KEY, [work(0, 0, 'ListApplications'), work(1, 10, 'CreateIndex'), work(2, 20, 'DeleteIndex')]);
+
+    expect(generations).toHaveLength(1);
+    expect(generations[0]?.alert.eventNames).toEqual({ ListApplications: 1, CreateIndex: 1, DeleteIndex: 1 });
+    expect(generations[0]?.alert.severity).toBe(subjectOfEvent(work(2, 20).event, classify(work(2, 20).event)).severity);
+  });
+
+  test('updates wait for the interval; a close announces the one held back', async () => {
+    const { incidents, clock } = setup(15 * MINUTE);
+    const [first] = await incidents.apply(KEY, [work(0, 0)]);
+    await incidents.markAnnounced(KEY, defined(first).alert, isPagingSeverity(defined(first).alert.severity));
+
+    clock.advance(MINUTE);
+    const [held] = await incidents.apply(KEY, [work(1, 60)]);
+    clock.advance(MINUTE);
+    const [stillHeld] = await incidents.apply(KEY, [work(2, 120)]);
+    // The next event comes after the aggregation window: the first incident closes, a new one opens.
+    const [closing, next] = await incidents.apply(KEY, [work(3, 120 + 3600)]);
+
+    expect(held).toMatchObject({ publishUpdate: false, alert: { updates: 1, count: 2 } });
+    expect(stillHeld).toMatchObject({ publishUpdate: false, alert: { updates: 2, count: 3 } });
+    expect(closing).toMatchObject({ publishUpdate: true, stored: false, alert: { id: defined(first).alert.id, updates: 2 } });
+    expect(next).toMatchObject({ publishNew: true, stored: true, alert: { count: 1 } });
+  });
+
+  test('an update becomes due once the interval has passed since the last message', async () => {
+    const { incidents, clock } = setup(15 * MINUTE);
+    const [first] = await incidents.apply(KEY, [work(0, 0)]);
+    await incidents.markAnnounced(KEY, defined(first).alert, isPagingSeverity(defined(first).alert.severity));
+
+    clock.advance(15 * MINUTE);
+    const [due] = await incidents.apply(KEY, [work(1, 60)]);
+
+    expect(due).toMatchObject({ publishUpdate: true, pageRise: false, alert: { updates: 1 } });
   });
 });
 

@@ -1,5 +1,6 @@
 import { applyRules } from '../../../shared/classify/overrides';
 import { defaultPolicy } from '../../../shared/classify/policy';
+import { eventIdReusedSubject } from '../../../shared/engine/fingerprint';
 import type { Enrichment, PrincipalContext } from '../../../shared/alerts/model';
 import type { StateStore } from '../../../shared/state';
 import type { ContextProvider, Enricher } from '../../../shared/triage';
@@ -72,8 +73,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
     await triage.process(inputs(denied));
 
-    const bySeverity = Object.fromEntries(notifier.messages.map((message) => [message.alert.rule, message.alert.severity]));
-    expect(bySeverity).toEqual({ 'playbook/CreatePlugin': 'MEDIUM', 'auth-failures': 'HIGH' });
+    // One actor, one incident: headed by its worst subject, the burst.
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.rule, alert.severity, alert.eventNames])).toEqual([['new', 'auth-failures', 'HIGH', { CreatePlugin: 10 }]]);
+    expect(notifier.pages).toHaveLength(1);
   });
 
   test('bursts are per principal: two principals with 15 deletes each raise no burst', async () => {
@@ -99,17 +101,21 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 });
 
 describe('triage pipeline: incidents and paging', () => {
-  test('follow-up events of an open incident publish an update, not a second alert', async () => {
-    const { triage, notifier } = testPipeline();
+  test('follow-up events of an open incident update it at most once per update interval, never as a second alert', async () => {
+    const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
 
     await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
     await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 })]));
+    const heldBack = notifier.messages.length;
+    clock.advance(15 * 60_000);
+    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 120 })]));
 
+    expect(heldBack).toBe(1);
     expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update']);
     const [first, update] = notifier.messages;
     expect(update?.alert.id).toBe(first?.alert.id);
-    expect(update?.alert.updates).toBe(1);
-    expect(update?.alert.count).toBe(2);
+    expect(update?.alert.count).toBe(3);
+    expect(notifier.pages).toHaveLength(1);
   });
 
   test('an event after the aggregation window opens a new incident with a new id', async () => {
@@ -126,7 +132,7 @@ describe('triage pipeline: incidents and paging', () => {
   test.each([
     ['in one batch', true],
     ['in two batches', false],
-  ])('a denied HIGH-severity write, then the same write succeeding (%s): the success is an incident of its own, and it pages', async (_label, oneBatch) => {
+  ])('a denied HIGH-severity write, then the same write succeeding (%s): one incident, and the rise to HIGH pages', async (_label, oneBatch) => {
     const { triage, notifier } = testPipeline();
     const denied = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
     const allowed = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
@@ -134,15 +140,16 @@ describe('triage pipeline: incidents and paging', () => {
     if (oneBatch) await triage.process(inputs([denied, allowed]));
     else for (const event of [denied, allowed]) await triage.process(inputs([event]));
 
-    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.paged, alert.count])).toEqual([
-      ['new', 'MEDIUM', false, 1],
-      ['new', 'HIGH', true, 1],
-    ]);
-    expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
+    const sent = notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.paged, alert.count]);
+    if (oneBatch) expect(sent).toEqual([['new', 'HIGH', true, 2]]);
+    // The rise is not held back by the update interval: it is the page, as an update of the same incident.
+    else expect(sent).toEqual([['new', 'MEDIUM', false, 1], ['update', 'HIGH', true, 2]]);
+    expect(new Set(notifier.messages.map(({ alert }) => alert.id)).size).toBe(1);
+    expect(notifier.pages.map(({ alert }) => alert.severity)).toEqual(['HIGH']);
   });
 
-  test('after the escalation, later calls of either kind update the paged incident and never page again', async () => {
-    const { triage, notifier } = testPipeline();
+  test('after the rise to HIGH, later calls of either kind update the paged incident and never page again', async () => {
+    const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
     const calls = [
       record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' }),
       record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 }),
@@ -150,15 +157,62 @@ describe('triage pipeline: incidents and paging', () => {
       record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 180 }),
     ];
 
-    for (const call of calls) await triage.process(inputs([call]));
+    for (const call of calls) {
+      await triage.process(inputs([call]));
+      clock.advance(60_000);
+    }
 
     expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.count])).toEqual([
       ['new', 'MEDIUM', 1],
-      ['new', 'HIGH', 1],
       ['update', 'HIGH', 2],
-      ['update', 'HIGH', 3],
     ]);
-    expect(notifier.messages.filter(({ kind, alert }) => kind === 'new' && alert.paged)).toHaveLength(1);
+    expect(notifier.pages).toHaveLength(1);
+  });
+
+  test('a later rise to CRITICAL pages once more, under its own id, once however often it is retried', async () => {
+    const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
+    const root = 'arn:aws:iam::111122223333:root';
+    const calls = [
+      record({ eventName: 'GetApplication', principal: root, identityType: 'Root', second: 0, errorCode: 'AccessDeniedException' }),
+      record({ eventName: 'CreateIndex', principal: root, identityType: 'Root', second: 60 }),
+      record({ eventName: 'DeleteIndex', principal: root, identityType: 'Root', second: 120 }),
+    ];
+
+    for (const call of calls) {
+      clock.advance(60_000);
+      await triage.process(inputs([call]));
+    }
+    const critical = calls[2] as Record<string, unknown>;
+    await triage.process(inputs([critical]));
+
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.severity])).toEqual([
+      ['new', 'MEDIUM'],
+      ['update', 'HIGH'],
+      ['update', 'CRITICAL'],
+    ]);
+    expect(notifier.pages.map(({ kind, alert }) => [kind, alert.severity])).toEqual([
+      ['update', 'HIGH'],
+      ['update', 'CRITICAL'],
+    ]);
+    expect(new Set(notifier.pages.map((page) => page.id)).size).toBe(2);
+    expect(new Set(notifier.messages.map((message) => message.alert.id)).size).toBe(1);
+  });
+
+  test('a rise whose page failed is paged by the retry, once', async () => {
+    const { triage, notifier } = testPipeline({ updateIntervalMs: 15 * 60_000 });
+    const low = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
+    const high = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
+    await triage.process(inputs([low]));
+    notifier.failNext = 1;
+
+    const failed = await triage.process(inputs([high]));
+    const retried = await triage.process(inputs([high]));
+    await triage.process(inputs([high]));
+
+    expect(failed.outcomes[0]?.status).toBe('failed');
+    expect(retried.outcomes[0]?.status).toBe('alerted');
+    expect(notifier.pages.map(({ alert }) => alert.severity)).toEqual(['HIGH']);
+    expect(notifier.messages.map(({ kind }) => kind)).toEqual(['new', 'update']);
   });
 
   test('only HIGH and CRITICAL alerts page, and at most the hourly cap plus one summary', async () => {
@@ -215,7 +269,7 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
     const { triage, notifier, metrics } = testPipeline({ enricher, context });
 
     await triage.process(inputs([
-      record({ eventName: 'StartDataSourceSyncJob', principal: INTRUDER, second: 0 }),
+      record({ eventName: 'StartDataSourceSyncJob', second: 0 }),
       record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 1 }),
     ]));
 
@@ -395,7 +449,7 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     const store: StateStore = new MemoryStateStore();
     const original = store.getIncident.bind(store);
     store.getIncident = async (key) => {
-      if (key.includes('DeleteWebExperience')) throw new Error('ProvisionedThroughputExceededException');
+      if (!key.includes('LegacyCI')) throw new Error('ProvisionedThroughputExceededException');
       return original(key);
     };
     const { triage } = testPipeline({ store });
@@ -490,11 +544,11 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
 
     expect(again.outcomes[0]?.status).toBe('duplicate');
     expect(outcomes[0]?.status).toBe('alerted');
-    const rules = notifier.messages.map((message) => message.alert.rule);
-    expect(rules.sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
-    const reuse = notifier.messages.find((message) => message.alert.rule === 'event-id-reused');
-    expect(reuse?.alert).toMatchObject({ severity: 'LOW', title: 'eventID reused with different content' });
-    expect(reuse?.alert.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
+    // One actor's incident, headed by the worst subject (DeleteIndex), keeps the reuse as a reason and both records.
+    expect(notifier.messages.map((message) => message.alert.rule)).toEqual(['playbook/DeleteIndex']);
+    const reuse = notifier.messages[0]?.alert;
+    expect(reuse?.reasons).toContain(eventIdReusedSubject().reasons[0]);
+    expect(reuse?.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
   });
 
   test('replay reports a reused eventID the same way, across files', async () => {
@@ -507,7 +561,8 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     const alerts = await triage.flush();
 
     expect(later[0]?.status).not.toBe('duplicate');
-    expect(alerts.map((alert) => alert.rule).sort()).toEqual(['event-id-reused', 'playbook/DeleteIndex']);
+    expect(alerts.map((alert) => alert.rule)).toEqual(['playbook/DeleteIndex']);
+    expect(alerts[0]?.reasons).toContain(eventIdReusedSubject().reasons[0]);
   });
 
   test('each message carries a stable id: a retried alert is sent with the id of its failed attempt', async () => {
