@@ -6,7 +6,9 @@
  * service (a file naming many operations of our table: the AWS Amazon Q playbook). Tables and lists that only
  * name operations (event-name catalogues) rank after every such section. The best one to three sections are
  * returned with file and heading as citations. Translations are recognised by a locale folder (`de/…`) or file
- * prefix (`de.…`); a locale with no matching section falls back to the untranslated (English) files.
+ * prefix (`de.…`); a locale with no matching section falls back to the untranslated (English) files. When the
+ * principal's credentials look stolen (stolen-credentials.ts), the compromised-credentials playbook's section
+ * for the phase comes first.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -47,12 +49,45 @@ export const CATEGORY_KEYWORDS: Readonly<Record<Category, readonly string[]>> = 
   unclassified: ['amazon q'],
 };
 
-/** Heading words that mark the incident-response phase of a section, across the playbook translations. */
-export const PHASE_KEYWORDS: Readonly<Record<Phase, readonly string[]>> = {
-  'detection-analysis': ['detection', 'analysis', 'erkennung', 'analyse', 'detección', 'análisis', 'détection', '検出', '分析', '检测'],
-  'containment-eradication': ['containment', 'eradication', 'eindämmung', 'ausrottung', 'beseitigung', 'contención', 'erradicación', 'confinement', 'éradication', '封じ込め', '根絶', '遏制', '根除'],
+/** Heading words of each incident-response step, across the playbook translations (lower-case, substrings). */
+const STEP_KEYWORDS = {
+  detection: ['detection', 'erkennung', 'detección', 'détection', '検出', '检测'],
+  analysis: ['analysis', 'analyse', 'análisis', '分析'],
+  containment: ['containment', 'eindämmung', 'contención', 'confinement', '封じ込め', '遏制'],
+  eradication: ['eradication', 'ausrottung', 'beseitigung', 'erradicación', 'éradication', '根絶', '根除'],
   recovery: ['recovery', 'wiederherstellung', 'recuperación', 'récupération', 'リカバリ', '復旧', '恢复'],
+} as const;
+
+/** Heading words that mark the incident-response phase of a section. */
+export const PHASE_KEYWORDS: Readonly<Record<Phase, readonly string[]>> = {
+  'detection-analysis': [...STEP_KEYWORDS.detection, ...STEP_KEYWORDS.analysis],
+  'containment-eradication': [...STEP_KEYWORDS.containment, ...STEP_KEYWORDS.eradication],
+  recovery: STEP_KEYWORDS.recovery,
 };
+
+/**
+ * The compromised-credentials playbook's sections to answer from in each phase, best first. Analysis, not
+ * Detection: the alert is the detection. The AWS playbook has Containment and Eradication apart, and its
+ * translations say Erholung and 回復 for Recovery (words kept out of PHASE_KEYWORDS: the Japanese Amazon Q
+ * playbook's "回復:" is a list of objectives, not its Recovery section).
+ */
+const CREDENTIALS_PHASE_STEPS: Readonly<Record<Phase, readonly (readonly string[])[]>> = {
+  'detection-analysis': [STEP_KEYWORDS.analysis],
+  'containment-eradication': [STEP_KEYWORDS.containment, STEP_KEYWORDS.eradication],
+  recovery: [[...STEP_KEYWORDS.recovery, 'erholung', '回復']],
+};
+
+/**
+ * The compromised-credentials playbook, by file name: the AWS corpus's `Compromised_IAM_Credentials.md` and
+ * its translations (`de/de.Compromised_IAM_Credentials.md`), or a custom `compromised-credentials.md`. Copies
+ * under an `Archived` folder are superseded versions.
+ */
+const CREDENTIALS_PLAYBOOK_NAME = /^(?:[a-z]{2}[._-])?compromised[_-](?:iam[_-])?credentials\.md$/i;
+
+export function isCredentialsPlaybook(file: string): boolean {
+  const parts = file.split('/');
+  return CREDENTIALS_PLAYBOOK_NAME.test(parts[parts.length - 1] ?? '') && !parts.slice(0, -1).some((folder) => /^archived?$/i.test(folder));
+}
 
 /**
  * Section relevance (operation and category words), then what makes a relevant section an answer: a heading
@@ -83,6 +118,8 @@ const TABLE_OPERATIONS: ReadonlySet<string> = new Set(PLAYBOOK_TABLE.map((row) =
 /** What is known about one playbook file once loaded: the operations of our table it names anywhere. */
 export interface PlaybookFile {
   readonly operations: ReadonlySet<string>;
+  /** The compromised-credentials playbook (isCredentialsPlaybook). */
+  readonly credentials: boolean;
 }
 
 /** A section with what ranking needs to know about it, computed once at load. */
@@ -133,13 +170,17 @@ function tableOperationsIn(text: string): Set<string> {
 
 /** Indexes sections for ranking: per file, the operations of our table it names; per section, whether it is a catalogue. */
 export function indexSections(sections: readonly PlaybookSection[]): IndexedSection[] {
-  const files = new Map<string, { operations: Set<string> }>();
+  const files = new Map<string, { operations: Set<string>; credentials: boolean }>();
   for (const section of sections) {
-    const file = files.get(section.file) ?? { operations: new Set<string>() };
+    const file = files.get(section.file) ?? { operations: new Set<string>(), credentials: isCredentialsPlaybook(section.file) };
     for (const operation of tableOperationsIn(`${section.headings.join(' ')}\n${section.body}`)) file.operations.add(operation);
     files.set(section.file, file);
   }
-  return sections.map((section) => ({ section, catalogue: isCatalogue(section.body), file: files.get(section.file) ?? { operations: new Set() } }));
+  return sections.map((section) => ({
+    section,
+    catalogue: isCatalogue(section.body),
+    file: files.get(section.file) ?? { operations: new Set(), credentials: false },
+  }));
 }
 
 /** The locale a playbook path is written in: a locale folder (`de/…`) or file prefix (`de.…`), else English. */
@@ -290,20 +331,50 @@ function slug(heading: string): string {
 }
 
 /**
- * Best sections for a question, preferring the question's locale and falling back to English. A catalogue
- * (a table or list that only names operations) never outranks a section that says what to do.
+ * The compromised-credentials playbook's section for the question's phase in one locale: the first section
+ * whose own heading names the phase's best step (Containment before Eradication), else one under such a
+ * heading (the file's title aside). Undefined without that playbook.
  */
-export function rankSections(sections: readonly IndexedSection[], question: Pick<Question, 'operation' | 'category' | 'phase' | 'locale'>): PlaybookSection[] {
+function credentialsSection(sections: readonly IndexedSection[], phase: Phase, locale: AlertLocale): PlaybookSection | undefined {
+  const steps = CREDENTIALS_PHASE_STEPS[phase];
+  const names = (heading: string, step: readonly string[]): boolean => step.some((keyword) => heading.toLowerCase().includes(keyword));
+  let best: { section: PlaybookSection; rank: number } | undefined;
+  for (const { section, catalogue, file } of sections) {
+    if (!file.credentials || section.locale !== locale || catalogue || textWeight(section.body) < MIN_BODY_CHARS) continue;
+    const own = section.headings[section.headings.length - 1] ?? '';
+    const parents = section.headings.slice(1, -1);
+    steps.forEach((step, index) => {
+      const rank = names(own, step) ? 2 * index : parents.some((heading) => names(heading, step)) ? 2 * index + 1 : undefined;
+      if (rank !== undefined && (best === undefined || rank < best.rank)) best = { section, rank };
+    });
+  }
+  return best?.section;
+}
+
+/**
+ * Best sections for a question, preferring the question's locale and falling back to English. A catalogue
+ * (a table or list that only names operations) never outranks a section that says what to do. When the
+ * credentials look stolen, the compromised-credentials playbook's phase section comes first.
+ */
+export function rankSections(
+  sections: readonly IndexedSection[],
+  question: Pick<Question, 'operation' | 'category' | 'phase' | 'locale' | 'credentialsLookStolen'>,
+): PlaybookSection[] {
   const pick = (locale: AlertLocale): PlaybookSection[] =>
     sections
       .filter((indexed) => indexed.section.locale === locale && textWeight(indexed.section.body) >= MIN_BODY_CHARS)
       .map((indexed) => rankSection(indexed, question))
       .filter((ranked): ranked is RankedSection => ranked !== undefined)
       .sort((a, b) => a.tier - b.tier || b.score - a.score || a.section.file.localeCompare(b.section.file))
-      .slice(0, MAX_SECTIONS)
+      .slice(0, MAX_SECTIONS + 1)
       .map((ranked) => ranked.section);
   const local = pick(question.locale);
-  return local.length > 0 || question.locale === 'en' ? local : pick('en');
+  const ranked = local.length > 0 || question.locale === 'en' ? local : pick('en');
+  const first =
+    question.credentialsLookStolen === true
+      ? (credentialsSection(sections, question.phase, question.locale) ?? credentialsSection(sections, question.phase, 'en'))
+      : undefined;
+  return (first === undefined ? ranked : [first, ...ranked.filter((section) => section !== first)]).slice(0, MAX_SECTIONS);
 }
 
 /** Where the playbooks of a local source come from: a folder, or the S3 mirror resync keeps (s3-playbooks.ts). */

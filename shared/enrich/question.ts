@@ -2,7 +2,8 @@
  * One question per rule, never per event. The text is assembled from our own playbook table and rule
  * definitions plus the alert locale; the alert's CloudTrail-derived fields (title, description, samples,
  * principal, reasons, and the name of an operation our table does not know) are never read, so
- * attacker-chosen text cannot reach a prompt.
+ * attacker-chosen text cannot reach a prompt. Only the principal's identity type is looked at, as a yes/no
+ * (stolen-credentials.ts).
  */
 import type { Alert } from '../alerts/model';
 import { DEFAULT_BURST_RULES } from '../classify/policy';
@@ -11,6 +12,7 @@ import { CATEGORY_INFO } from '../playbook/categories';
 import { PLAYBOOK_TABLE } from '../playbook/table';
 import { CATEGORIES, PHASES, type Category, type Phase, type PlaybookRow } from '../playbook/types';
 import type { AlertLocale } from './config';
+import { credentialsLookStolen } from './stolen-credentials';
 import type { Question } from './types';
 
 /** Several sources share operation names (CreatePlugin, TagResource…): the alert's category tells their rows apart. */
@@ -72,28 +74,34 @@ function subjectOf(alert: Pick<Alert, 'rule' | 'category' | 'phase'>): Subject {
   return { rule: `other/${category}`, category, phase, about: `An alert about ${CATEGORY_INFO[category].title}.` };
 }
 
-/** The cache key: a stable hash of what the question depends on, and nothing else. */
-export function questionKey(rule: string, category: Category, phase: Phase, locale: AlertLocale): string {
-  return stableId('question/v1', rule, category, phase, locale);
+/**
+ * The cache key: a stable hash of what the question depends on, and nothing else. Stolen credentials add a
+ * part (keys of other questions stay as they were), so an answer cached for another alert is not served.
+ */
+export function questionKey(rule: string, category: Category, phase: Phase, locale: AlertLocale, stolenCredentials = false): string {
+  return stableId('question/v1', rule, category, phase, locale, ...(stolenCredentials ? ['stolen-credentials'] : []));
 }
 
-export function buildQuestion(alert: Pick<Alert, 'rule' | 'category' | 'phase'>, locale: AlertLocale): Question {
+export function buildQuestion(alert: Pick<Alert, 'rule' | 'category' | 'phase'> & { readonly principal?: Pick<Alert['principal'], 'type'> }, locale: AlertLocale): Question {
   const subject = subjectOf(alert);
+  const stolen = credentialsLookStolen(alert);
   const area = CATEGORY_INFO[subject.category].title;
   const what = subject.operation !== undefined ? `the Amazon Q operation ${subject.operation} (${area})` : `the detection "${subject.rule}" (${area})`;
   const text = [
     `Using only our incident response playbooks: what should a security responder do in the ${PHASE_TITLES[subject.phase]} phase when CloudTrail records ${what}?`,
     `Context from our playbook table: ${subject.about}`,
+    ...(stolen ? [`The principal's credentials may be stolen: start with the compromised-credentials playbook's steps for the ${PHASE_TITLES[subject.phase]} phase.`] : []),
     'Give the concrete steps in a short numbered list and name the playbook sections you used.',
     `Answer in ${LANGUAGE[locale]}.`,
   ].join('\n');
   return {
-    key: questionKey(subject.rule, subject.category, subject.phase, locale),
+    key: questionKey(subject.rule, subject.category, subject.phase, locale, stolen),
     rule: subject.rule,
     ...(subject.operation !== undefined ? { operation: subject.operation } : {}),
     category: subject.category,
     phase: subject.phase,
     locale,
+    ...(stolen ? { credentialsLookStolen: true } : {}),
     text,
   };
 }

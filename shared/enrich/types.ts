@@ -7,7 +7,7 @@ import type { AlertLocale } from './config';
  * (see question.ts): nothing in here comes from a CloudTrail record's free text.
  */
 export interface Question {
-  /** Stable hash of (rule, category, phase, locale): the cache key. */
+  /** Stable hash of (rule, category, phase, locale, stolen credentials): the cache key. */
   readonly key: string;
   readonly rule: string;
   /** Canonical operation name for playbook rows; absent for stateful rules. */
@@ -15,6 +15,8 @@ export interface Question {
   readonly category: Category;
   readonly phase: Phase;
   readonly locale: AlertLocale;
+  /** The principal looks like it is using stolen credentials (stolen-credentials.ts): answer from that playbook first. */
+  readonly credentialsLookStolen?: boolean;
   /** The prompt sent to a retrieval service. */
   readonly text: string;
 }

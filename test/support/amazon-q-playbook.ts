@@ -40,3 +40,18 @@ export const AMAZON_Q_PHASE_HEADING: Readonly<Record<AlertLocale, Readonly<Recor
 export function expectedCitation(locale: AlertLocale, phase: Phase): string {
   return `${AMAZON_Q_PLAYBOOK_FILE[locale]} › ${AMAZON_Q_PHASE_HEADING[locale][phase]}`;
 }
+
+/** The compromised-credentials playbook's section for each phase (Containment for containment and eradication). */
+export const CREDENTIALS_PHASE_HEADING: Readonly<Record<AlertLocale, Readonly<Record<Phase, string>>>> = {
+  en: { 'detection-analysis': 'Analysis', 'containment-eradication': 'Containment', recovery: 'Recovery' },
+  de: { 'detection-analysis': 'Analyse', 'containment-eradication': 'Eindämmung', recovery: 'Erholung' },
+  es: { 'detection-analysis': 'Análisis', 'containment-eradication': 'Contención', recovery: 'Recuperación' },
+  fr: { 'detection-analysis': 'Analyse', 'containment-eradication': 'Confinement', recovery: 'Récupération' },
+  ja: { 'detection-analysis': '分析', 'containment-eradication': '封じ込め', recovery: '回復' },
+  zh: { 'detection-analysis': '分析', 'containment-eradication': '遏制', recovery: '恢复' },
+};
+
+export function expectedCredentialsCitation(locale: AlertLocale, phase: Phase): string {
+  const file = locale === 'en' ? 'Compromised_IAM_Credentials.md' : `${locale}/${locale}.Compromised_IAM_Credentials.md`;
+  return `${file} › ${CREDENTIALS_PHASE_HEADING[locale][phase]}`;
+}

@@ -47,6 +47,17 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(1);
   });
 
+  it('does not serve a cached answer of a rule to an alert of that rule whose credentials look stolen', async () => {
+    const { enricher, source } = setup([]);
+    await enricher.enrich(plugin);
+
+    const root = await enricher.enrich({ ...plugin, id: 'root', principal: { key: 'root', type: 'Root', accountId: '111122223333' } });
+
+    expect(root.cached).toBe(false);
+    expect(source.calls).toBe(2);
+    expect(source.questions[1]?.credentialsLookStolen).toBe(true);
+  });
+
   it('asks once for concurrent alerts of one rule', async () => {
     const { enricher, source } = setup([]);
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { buildQuestion, createLocalPlaybookSource, indexSections, isCatalogue, NoAnswerError, rankSections, splitSections } from '../../../shared/enrich';
+import type { AlertLocale } from '../../../shared/enrich';
+import { isCredentialsPlaybook } from '../../../shared/enrich/local-playbooks';
 import { alertFor } from './alerts';
 
 const FIXTURES = join(__dirname, '../../fixtures/playbooks');
@@ -132,5 +134,68 @@ describe('isCatalogue', () => {
   it('is false for numbered questions and for a few short steps', () => {
     expect(isCatalogue('1. What resources were created and deleted?\n2. What plugins were used?\n3. Was any file uploaded?')).toBe(false);
     expect(isCatalogue('* Rotate the key\n* Disable the user\n* Delete the plugin')).toBe(false);
+  });
+});
+
+/** A compromised-credentials playbook in the AWS corpus's shape: Detection, Analysis, Containment, Eradication, Recovery apart. */
+const CREDENTIALS_PLAYBOOK = [
+  '# Stolen keys',
+  '## Detection',
+  'Alarms that fire on denied calls, and billing that jumps overnight, tell you a key is out.',
+  '## Analysis',
+  'List every call the key made since its last rotation and every identity it created on the way.',
+  '## Containment',
+  'Switch the key off, deny everything to its owner and end the sessions of roles it could take on.',
+  '## Eradication',
+  'Remove the users, keys and roles the intruder made, after saving their policies for the record.',
+  '## Recovery',
+  'Hand out fresh keys only once the owner knows how the old one leaked.',
+].join('\n');
+
+describe('answers for a principal whose credentials look stolen', () => {
+  const root = { key: 'root', type: 'Root', accountId: '111122223333' };
+  const files = (...pairs: (readonly [string, string])[]) => indexSections(pairs.flatMap(([file, markdown]) => splitSections(file, markdown)));
+  const both = files(['amazon-q.md', SERVICE_PLAYBOOK], ['Compromised_IAM_Credentials.md', CREDENTIALS_PLAYBOOK]);
+  const cited = (sections: ReturnType<typeof files>, phase: 'detection-analysis' | 'containment-eradication' | 'recovery', principal = root, locale: AlertLocale = 'en') =>
+    rankSections(sections, { ...buildQuestion({ rule: 'playbook/CreatePlugin', category: 'plugin', phase, principal }, locale), phase }).map(
+      (section) => `${section.file} › ${section.headings[section.headings.length - 1] ?? ''}`,
+    );
+
+  it.each([
+    ['detection-analysis', 'Compromised_IAM_Credentials.md › Analysis', 'amazon-q.md › Analysis'],
+    ['containment-eradication', 'Compromised_IAM_Credentials.md › Containment', 'amazon-q.md › Containment and Eradication'],
+    ['recovery', 'Compromised_IAM_Credentials.md › Recovery', 'amazon-q.md › Recovery'],
+  ] as const)('in %s, cites the credentials playbook first and the service playbook next', (phase, first, second) => {
+    expect(cited(both, phase).slice(0, 2)).toEqual([first, second]);
+  });
+
+  it('keeps the service playbook first for a principal whose credentials do not look stolen', () => {
+    expect(cited(both, 'containment-eradication', { key: 'dev', type: 'AssumedRole', accountId: '111122223333' })[0]).toBe('amazon-q.md › Containment and Eradication');
+  });
+
+  it('answers as for any other alert when the folder has no credentials playbook', () => {
+    const serviceOnly = files(['amazon-q.md', SERVICE_PLAYBOOK]);
+
+    expect(cited(serviceOnly, 'recovery')).toEqual(cited(serviceOnly, 'recovery', { key: 'dev', type: 'AssumedRole', accountId: '111122223333' }));
+  });
+
+  it('takes the English credentials playbook when the locale has none', () => {
+    const sections = files(['de/de.amazon-q.md', SERVICE_PLAYBOOK], ['Compromised_IAM_Credentials.md', CREDENTIALS_PLAYBOOK]);
+
+    expect(cited(sections, 'recovery', root, 'de').slice(0, 2)).toEqual(['Compromised_IAM_Credentials.md › Recovery', 'de/de.amazon-q.md › Recovery']);
+  });
+
+  it('names the credentials playbook by file, in a locale folder too, but not an archived copy', () => {
+    expect(['Compromised_IAM_Credentials.md', 'ja/ja.Compromised_IAM_Credentials.md', 'custom/runbooks/compromised-credentials.md'].every(isCredentialsPlaybook)).toBe(true);
+    expect(['Archived/Compromised_IAM_Credentials.md', 'credentials-rotation.md'].some(isCredentialsPlaybook)).toBe(false);
+  });
+
+  it('answers a root alert from the fixture folder with the credentials playbook', async () => {
+    const source = createLocalPlaybookSource({ dir: FIXTURES });
+
+    const answer = await source.ask(buildQuestion(alertFor('playbook/CreatePlugin', { principal: root }), 'en'), { signal });
+
+    expect(answer.citations[0]?.title).toBe('compromised-credentials.md › Access keys');
+    expect(answer.text).toContain('Deactivate the exposed access key');
   });
 });

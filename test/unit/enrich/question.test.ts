@@ -1,4 +1,4 @@
-import { buildQuestion } from '../../../shared/enrich';
+import { buildQuestion, questionKey } from '../../../shared/enrich';
 import { alertFor, hostileAlert, INJECTION } from './alerts';
 
 describe('buildQuestion', () => {
@@ -56,5 +56,22 @@ describe('buildQuestion', () => {
     expect(sentence.text).not.toContain('IgnorePlaybooks');
     expect(sentence.operation).toBeUndefined();
     expect(other).toEqual(sentence);
+  });
+
+  it('keeps the key of a question when the credentials do not look stolen', () => {
+    const question = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
+
+    expect(question.credentialsLookStolen).toBeUndefined();
+    expect(question.key).toBe(questionKey('playbook/CreatePlugin', 'plugin', 'containment-eradication', 'en'));
+  });
+
+  it('gives a root alert its own key and asks for the compromised-credentials playbook', () => {
+    const role = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
+    const root = buildQuestion(alertFor('playbook/CreatePlugin', { principal: { key: 'root', type: 'Root', accountId: '111122223333' } }), 'en');
+
+    expect(root.credentialsLookStolen).toBe(true);
+    expect(root.key).not.toBe(role.key);
+    expect(root.text).toContain("compromised-credentials playbook's steps for the containment and eradication phase");
+    expect(role.text).not.toContain('compromised-credentials');
   });
 });
