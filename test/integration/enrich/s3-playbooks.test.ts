@@ -102,6 +102,12 @@ test('an unreadable mirror is an enrichment error on the alert, not a failed inv
   expect(enrichment).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)', source: 'local-playbooks' });
 });
 
-test('ENRICH_SOURCE=playbooks without a bucket fails at cold start, naming the variable', () => {
-  expect(() => enricherFor({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '', CUSTOM_PLAYBOOKS_BUCKET: ' ' })).toThrow(/^AWS_PLAYBOOKS_BUCKET/);
+test('ENRICH_SOURCE=playbooks without a bucket turns enrichment off, and each alert names the variable', async () => {
+  const { enricher } = enricherFor({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '', CUSTOM_PLAYBOOKS_BUCKET: ' ' });
+  const before = s3.requests.length;
+
+  const enrichment = await enricher.enrich(alertFor('playbook/DeleteIndex'));
+
+  expect(enrichment).toMatchObject({ status: 'error', reason: expect.stringContaining('AWS_PLAYBOOKS_BUCKET') });
+  expect(s3.requests.length).toBe(before);
 });
