@@ -153,6 +153,7 @@ function physicalIds(stack: PackagedSet): Record<string, string> {
     'StackKey.Arn': `arn:aws:kms:${region}:${account}:key/0a1b2c3d-0000-4000-8000-00000000000d`,
     ActivityRule: 'q-triage-dev-activity',
     ReadOnlyRule: 'q-triage-dev-read-only',
+    OnBehalfRule: 'q-triage-dev-on-behalf',
     AwsPlaybooksBucket: bucketName('awsplaybooksbucket', stack.index),
     CustomPlaybooksBucket: bucketName('customplaybooksbucket', stack.index),
     'AssistantApplication.ApplicationId': '9e8d7c6b-0000-4000-8000-00000000000e',

@@ -24,7 +24,9 @@ import { METRIC_NAMES } from '../../../shared/metrics';
 /** Actions IAM accepts only with `Resource: "*"` (service authorization reference). */
 const STAR_RESOURCE_ACTIONS = new Set(['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails']);
 const Q_EVENT_SOURCES: ReadonlySet<string> = new Set(EVENT_SOURCES);
-const RULES = ['ActivityRule', 'ReadOnlyRule'] as const;
+const RULES = ['ActivityRule', 'ReadOnlyRule', 'OnBehalfRule'] as const;
+/** The rules that see Amazon Q's own sources, where the stack's roles call: they drop those roles early. */
+const SELF_DROPPING_RULES = ['ActivityRule', 'ReadOnlyRule'] as const;
 const ROLE_OF_FUNCTION = { triage: 'TriageRole', resync: 'ResyncRole', readiness: 'ReadinessRole' } as const;
 /** The operator the trail variant lets send to the buffer (q-triage redrive, test events). */
 const QUEUE_OPERATOR = 'arn:aws:iam::111122223333:role/SecOpsOperator';
@@ -302,7 +304,7 @@ describe('the buffer queue policy', () => {
   const fromRule = (rule: string, secure = true) => ({ caller: { service: 'events.amazonaws.com' }, context: { 'aws:SourceArn': `<${rule}.Arn>`, 'aws:SecureTransport': secure } });
   const asRole = (arn: string) => ({ caller: { arn }, context: TLS });
 
-  it.each(variants)('lets the two rules send, over TLS only, with %s', (_label, template) => {
+  it.each(variants)('lets the three rules send, over TLS only, with %s', (_label, template) => {
     for (const rule of RULES) {
       counted('queue policy send checks', 2);
       expect(bufferDeniesSend(template(), fromRule(rule))).toBe(false);
@@ -549,7 +551,7 @@ describe.each(variants)('the CloudTrail rules with %s', (_label, template) => {
 
   it('drop exactly the exact role ARNs of SELF_PRINCIPALS (globs are left to the code)', () => {
     const exact = selfPrincipals().filter((principal) => !principal.includes('*'));
-    for (const rule of RULES) {
+    for (const rule of SELF_DROPPING_RULES) {
       const issuer = ((patternOf(rule).detail as Record<string, unknown>).userIdentity as { sessionContext: { sessionIssuer: { $or: { arn: unknown[] }[] } } }).sessionContext.sessionIssuer;
       const dropped = issuer.$or.flatMap((branch) => branch.arn.flatMap((rule) => ((rule as Record<string, unknown>)['anything-but'] as string[] | undefined) ?? []));
       counted('self drop list checks');
@@ -624,7 +626,7 @@ describe.each(variants)('the alarms with %s', (_label, template) => {
 
 interface Envelope {
   'detail-type'?: string;
-  detail?: { eventSource?: string; readOnly?: boolean; eventCategory?: string; userIdentity?: { sessionContext?: { sessionIssuer?: { arn?: string } } } };
+  detail?: { eventSource?: string; readOnly?: boolean; eventCategory?: string; userIdentity?: { invokedBy?: string; sessionContext?: { sessionIssuer?: { arn?: string } } } };
 }
 
 function envelopesIn(file: string): Envelope[] {
@@ -652,7 +654,9 @@ const SAMPLE_FILES = [...jsonFilesUnder('events'), ...jsonFilesUnder('test/fixtu
 /** What the stack should do with an event, from the product's rules rather than from the patterns. */
 function expectedRules(envelope: Envelope, stackRoles: readonly string[]): string[] {
   const detail = envelope.detail ?? {};
-  if (envelope['detail-type'] !== 'AWS API Call via CloudTrail' || !Q_EVENT_SOURCES.has(detail.eventSource ?? '')) return [];
+  if (envelope['detail-type'] !== 'AWS API Call via CloudTrail') return [];
+  // Amazon Q Developer acting for a user in another service: its writes, not its reads.
+  if (!Q_EVENT_SOURCES.has(detail.eventSource ?? '')) return detail.userIdentity?.invokedBy === 'q.amazonaws.com' && detail.readOnly !== true ? ['OnBehalfRule'] : [];
   if (stackRoles.includes(detail.userIdentity?.sessionContext?.sessionIssuer?.arn ?? '')) return [];
   return detail.readOnly === true && detail.eventCategory !== 'Data' ? ['ReadOnlyRule'] : ['ActivityRule'];
 }
