@@ -214,7 +214,8 @@ const FS_REASONS: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files',
 };
 
-function fsReason(error: unknown): string {
+/** Why a path could not be read, in the words of `ls` and `cat`. */
+export function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
 }

@@ -2,7 +2,8 @@
  * `q-triage replay`: the Lambda's pipeline over CloudTrail log files, with local adapters
  * (memory state, stdout alerts, local playbooks for enrichment). Stateful rules run in event-time order.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../alerts/model';
 import { cleanText, FIELD_LIMITS } from '../../alerts/escape';
@@ -19,9 +20,11 @@ import { SEVERITIES } from '../../playbook/types';
 import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/localized-table';
 import { MemoryStateStore } from '../../state';
 import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
-import { UsageError, type CliIo, type Command } from '../command';
-import { parseCliArgs } from '../options';
-import { readInputBatches } from '../input';
+import { ALERT_LOCALES } from '../../config-core';
+import { markdownFiles } from '../../enrich/local-playbooks';
+import { ExitCode, UsageError, type CliIo, type Command } from '../command';
+import { didYouMean, outputFormat, parseCliArgs } from '../options';
+import { fsReason, readInputBatches, STDIN_PATH } from '../input';
 import { formatTable, writeJsonLine, writeLines, writeText } from '../output';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
@@ -39,8 +42,12 @@ Options:
   --playbooks DIR          answer each alert from this folder of playbook markdown
   --locale LANG            alert and question language: en (default), de, es, fr, ja, zh
   --no-enrich              do not enrich alerts
-  --strict                 exit 1 when any input is rejected
-  -h, --help               this help`;
+  --strict                 exit 1 when any input is rejected, naming the first ones on stderr
+  -h, --help               this help
+
+Exit status: 0 done (rejected inputs are reported, not failures); 1 --strict and an input was rejected;
+2 a PATH that cannot be read, no events in any PATH, or a bad option value (--format, --locale,
+--rules, --playbooks with no *.md in it). Warnings and errors go to stderr, one line each.`;
 
 interface ReplayOptions {
   readonly format: 'text' | 'json';
@@ -67,10 +74,14 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
       strict: { type: 'boolean', default: false },
     },
   });
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  const format = outputFormat(values.format);
+  if (!(ALERT_LOCALES as readonly string[]).includes(values.locale)) {
+    const suggestion = didYouMean(values.locale.toLowerCase(), ALERT_LOCALES);
+    throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}, not ${JSON.stringify(values.locale)}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+  }
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
   return {
-    format: values.format,
+    format,
     selfPrincipals: [...values['self-principal'], ...parseSelfPrincipals(env.SELF_PRINCIPALS)],
     rulesFile: values.rules,
     playbooks: values.playbooks,
@@ -81,22 +92,55 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
   };
 }
 
-async function loadPolicy(rulesFile: string | undefined): Promise<Policy> {
+/** A rules file that cannot be read or is not valid is a bad option value: the run does not start. */
+async function loadPolicy(rulesFile: string | undefined, cwd: string): Promise<Policy> {
   const policy = defaultPolicy();
   if (rulesFile === undefined) return policy;
-  const text = await readFile(rulesFile, 'utf8');
-  return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, rulesFile), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--rules ${rulesFile}: ${fsReason(error)}`);
+  }
+  try {
+    return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
+  } catch (error) {
+    throw new UsageError(`--rules ${(error as Error).message}`);
+  }
 }
 
-function loadEnricher(options: ReplayOptions): Enricher | undefined {
+/** Every PATH exists and can be read before anything is printed (what is inside a directory is the reader's to report). */
+async function checkPaths(paths: readonly string[], cwd: string): Promise<void> {
+  for (const path of paths) {
+    if (path === STDIN_PATH) continue;
+    try {
+      await stat(resolve(cwd, path));
+    } catch (error) {
+      throw new UsageError(`${path}: ${fsReason(error)}`);
+    }
+  }
+}
+
+/** A playbooks folder that answers nothing would make every alert say "answer source failed": refuse it up front. */
+async function checkPlaybooks(dir: string | undefined, cwd: string): Promise<void> {
+  if (dir === undefined) return;
+  let found: readonly string[];
+  try {
+    found = await markdownFiles(resolve(cwd, dir));
+  } catch (error) {
+    throw new UsageError(`--playbooks ${dir}: ${fsReason(error)}`);
+  }
+  if (found.length === 0) throw new UsageError(`--playbooks ${dir}: no playbook markdown (*.md) in it`);
+}
+
+function loadEnricher(options: ReplayOptions, cwd: string): Enricher | undefined {
   if (!options.enrich || options.playbooks === undefined) return undefined;
   // Loaded only when asked for (require, not import(): tsx and esbuild both resolve it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache, ALERT_LOCALES } = require('../../enrich') as typeof import('../../enrich');
-  const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale);
-  if (locale === undefined) throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}`);
+  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache } = require('../../enrich') as typeof import('../../enrich');
+  const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale) ?? 'en';
   return createEnricher({
-    source: createLocalPlaybookSource({ dir: options.playbooks }),
+    source: createLocalPlaybookSource({ dir: resolve(cwd, options.playbooks) }),
     cache: new MemoryAnswerCache(systemClock, 86_400),
     playbookVersion: async () => 'local',
     clock: systemClock,
@@ -239,6 +283,8 @@ class Report {
   /** JSON lines by input position (json format). */
   readonly lines: Line[] = [];
   readonly rejected: Rejected[] = [];
+  /** The first rejections, in input order, whatever the format: --strict names them. */
+  readonly firstRejected: Rejected[] = [];
   private readonly fragments = new LineFragments();
 
   constructor(private readonly format: 'text' | 'json') {}
@@ -246,6 +292,7 @@ class Report {
   record(position: number, settled: InputOutcome): void {
     const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
     count(this.tally, outcome);
+    if (outcome.status === 'rejected' && this.firstRejected.length < STRICT_NAMED) this.firstRejected.push(outcome);
     if (this.format === 'json') this.lines[position] = outcomeLine(this.fragments, outcome);
     else if (outcome.status === 'rejected') this.rejected.push(outcome);
   }
@@ -291,7 +338,9 @@ function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alert
 }
 
 export async function replay(options: ReplayOptions, io: CliIo): Promise<number> {
-  const policy = await loadPolicy(options.rulesFile);
+  await checkPaths(options.paths, io.cwd);
+  await checkPlaybooks(options.playbooks, io.cwd);
+  const policy = await loadPolicy(options.rulesFile, io.cwd);
   const metrics = new CountingMetrics();
   const triage = createTriage({
     policy,
@@ -301,9 +350,9 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     clock: systemClock,
     logger: createLogger({ silent: true }),
     metrics,
-    enricher: loadEnricher(options),
+    enricher: loadEnricher(options, io.cwd),
     mode: 'deferred',
-    localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(options.playbooks as string), options.locale),
+    localizedText: options.playbooks === undefined || options.locale === 'en' ? undefined : () => loadLocalizedText(directoryPlaybookSource(resolve(io.cwd, options.playbooks as string)), options.locale),
   });
   // One batch per file: only the events a stateful rule can use are held until every file is in.
   const report = new Report(options.format);
@@ -334,7 +383,29 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   } else {
     writeTextSummary(stdout, report.rejected, alerts, summary);
   }
-  return options.strict && summary.rejected > 0 ? 1 : 0;
+  return verdict(options, report, io.stderr as Writable);
+}
+
+/** How many rejected inputs --strict names. */
+const STRICT_NAMED = 3;
+
+/** The exit status, and the one-line warnings and errors that explain it (stderr: stdout may be JSON for a pipe). */
+function verdict(options: ReplayOptions, report: Report, stderr: Writable): number {
+  const { events, duplicates, self, rejected } = report.tally;
+  if (events + duplicates === 0) {
+    writeText(stderr, `q-triage replay: no events in ${options.paths.join(' ')}${rejected > 0 ? ` (${rejected} inputs rejected)` : ''}`);
+    return ExitCode.usage;
+  }
+  // A glob that matches most of an account's activity hides it from every rule: likely a mistake, never silent.
+  if (self > 0 && self * 2 > events) {
+    writeText(stderr, `q-triage replay: warning: ${self} of ${events} events match --self-principal/SELF_PRINCIPALS and are never alerted; is a glob too wide?`);
+  }
+  if (options.strict && rejected > 0) {
+    const named = report.firstRejected.map((outcome) => `${cleanText(outcome.id, FIELD_LIMITS.arn)} (${cleanText(outcome.reason, 80)})`).join('; ');
+    writeText(stderr, `q-triage replay: --strict: ${rejected} input${rejected === 1 ? '' : 's'} rejected: ${named}${rejected > STRICT_NAMED ? `; and ${rejected - STRICT_NAMED} more` : ''}`);
+    return ExitCode.failure;
+  }
+  return ExitCode.ok;
 }
 
 export const replayCommand: Command = {
