@@ -1,5 +1,5 @@
 /** `q-triage <command>`: dispatches to the commands in shared/cli/commands. */
-import { ExitCode, isUsageError, type CliIo, type Command } from './command';
+import { ExitCode, isAwsSetupError, isUsageError, type CliIo, type Command } from './command';
 import { didYouMean } from './options';
 
 type CommandLoader = () => Command;
@@ -67,6 +67,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(args, io);
   } catch (error) {
     if (isUsageError(error)) return usageError(io, `q-triage ${name}`, error.message, `q-triage ${name}`);
+    if (isAwsSetupError(error)) {
+      io.stderr.write(`q-triage ${name}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
     io.stderr.write(`q-triage ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.failure;
   }
