@@ -19,7 +19,7 @@ test('no credentials: one line in the AWS CLI\'s words', async () => {
 });
 
 test('no Region: says where a Region comes from', async () => {
-  const client = new SQSClient({ region: () => Promise.reject(new Error('Region is missing')), credentials: EXAMPLE_CREDENTIALS });
+  const client = new SQSClient({ region: (): Promise<string> => Promise.reject(new Error('Region is missing')), credentials: EXAMPLE_CREDENTIALS });
 
   await expect(checkAwsSetup(client)).rejects.toThrow(/^You must specify a region: --region, AWS_REGION/);
 });
