@@ -98,22 +98,45 @@ export interface Triage {
   /** One batch (the Lambda's): every input to its outcome. */
   process(inputs: readonly TriageInput[]): Promise<BatchResult>;
   /** A run over more input than one batch should hold (replay): see TriageRun. */
-  open(): TriageRun;
-  /** Deferred mode: publish every incident seen. Immediate mode: nothing to do. */
-  flush(): Promise<readonly Alert[]>;
+  open(options?: TriageRunOptions): TriageRun;
+  /**
+   * Deferred mode: publish the incidents no event at or after `settledThrough` (event time) can change, in
+   * first-seen order, or every incident when it is not given. Immediate mode: nothing to do.
+   */
+  flush(settledThrough?: number): Promise<readonly Alert[]>;
+}
+
+export interface TriageRunOptions {
+  /**
+   * How far (event time) an event may come behind a newer one that was already read: CloudTrail log files
+   * overlap. Held events older than the newest event read minus this are settled. Default: hold every one
+   * until `finish` (exact, but memory grows with the input).
+   */
+  readonly reorderWindowMs?: number;
+}
+
+/** An input's outcome and its position (input i of the n-th batch is the sum of earlier batch sizes + i). */
+export interface SettledInput {
+  readonly position: number;
+  readonly outcome: InputOutcome;
 }
 
 /**
  * Replay's way through the engine: the inputs come in batches (one per log file) and only the events a
- * stateful rule or an incident can use are held, so a long log is never all in memory. The outcomes are
- * those of one `process` call over all the inputs: duplicates across batches are found, and the stateful
- * rules run in event-time order over every batch.
+ * stateful rule or an incident can use are held, until the reorder window has passed them, so a long log is
+ * never all in memory. The outcomes are those of one `process` call over all the inputs, as long as no event
+ * comes later than the window: duplicates across batches are found, and the stateful rules run in event-time
+ * order over every batch. An event later than that is still triaged when it comes, and counted in `late`.
  */
 export interface TriageRun {
-  /** Outcomes of this batch's inputs, in order; `undefined` for events held until `finish`. */
-  add(inputs: readonly TriageInput[]): Promise<(InputOutcome | undefined)[]>;
-  /** The held events' outcomes, by position (input i of the n-th batch is the sum of earlier batch sizes + i). */
-  finish(): Promise<readonly { readonly position: number; readonly outcome: InputOutcome }[]>;
+  /** The outcomes settled by this batch: its own inputs that need no state, and held events the window passed. */
+  add(inputs: readonly TriageInput[]): Promise<readonly SettledInput[]>;
+  /** The outcomes of every event still held, by position. */
+  finish(): Promise<readonly SettledInput[]>;
+  /** Event time up to which every held event is settled (-Infinity before any). */
+  settledThrough(): number;
+  /** Events that came later than the reorder window allows (see TriageRunOptions). */
+  late(): number;
 }
 
 /** One incident generation touched by a batch, and what must be published for it. */
@@ -180,8 +203,10 @@ export function createTriage(deps: TriageDeps): Triage {
   const reserveMs = deps.reserveMs ?? 0;
   const pagesPerHour = deps.pagesPerHour ?? 20;
   const classify = createClassifier(policy, deps.self);
-  /** Deferred mode: every incident generation by alert id, in its latest state. */
+  /** Deferred mode: every incident generation by alert id, in its latest state, until it is published. */
   const deferred = new Map<string, Alert>();
+  /** Deferred mode: the alerts a flush before the end published (see flush). */
+  const publishedEarlier = new Set<string>();
 
   const expired = (alert: Alert, event: TriageEvent): boolean =>
     event.time - Date.parse(alert.lastSeen) > policy.aggregationWindowMs ||
@@ -478,31 +503,60 @@ export function createTriage(deps: TriageDeps): Triage {
     return { outcomes, published };
   }
 
-  function open(): TriageRun {
+  function openRun(options: TriageRunOptions = {}): TriageRun {
+    const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
-    const held: Admitted[] = [];
+    // The held events, in arrival order; sorted by time when the window passes some of them.
+    let held: Admitted[] = [];
     let offset = 0;
+    let newest = Number.NEGATIVE_INFINITY;
+    let settledUpTo = Number.NEGATIVE_INFINITY;
+    let late = 0;
+
+    /** Settles, in time order, the held events at or before `through`; keeps the rest. */
+    async function settleHeld(through: number, out: SettledInput[]): Promise<void> {
+      if (held.length === 0 || through < settledUpTo) return;
+      const ready: Admitted[] = [];
+      const waiting: Admitted[] = [];
+      for (const item of held) (item.event.time <= through ? ready : waiting).push(item);
+      held = waiting;
+      settledUpTo = through;
+      if (ready.length === 0) return;
+      // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
+      ready.sort((a, b) => a.event.time - b.event.time);
+      await runStateful(ready, (position, outcome) => out.push({ position, outcome }));
+    }
+
     return {
       async add(inputs) {
         const start = offset;
         offset += inputs.length;
-        const outcomes = new Array<InputOutcome | undefined>(inputs.length).fill(undefined);
-        const settle: Settle = (index, outcome) => {
-          outcomes[index - start] = outcome;
+        const settled: SettledInput[] = [];
+        const settle: Settle = (position, outcome) => {
+          settled.push({ position, outcome });
         };
         const now: Admitted[] = [];
-        for (const item of await admit(inputs, start, settle, seen)) (needsState(item) ? held : now).push(item);
+        for (const item of await admit(inputs, start, settle, seen)) {
+          if (item.event.time > newest) newest = item.event.time;
+          if (!needsState(item)) now.push(item);
+          else if (item.event.time > settledUpTo) held.push(item);
+          else {
+            // Behind events already settled: triaged now, in the order it came.
+            late += 1;
+            now.push(item);
+          }
+        }
         await runStateful(now, settle);
-        return outcomes;
+        await settleHeld(newest - reorderWindowMs, settled);
+        return settled;
       },
       async finish() {
-        // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
-        held.sort((a, b) => a.event.time - b.event.time);
-        const settled: { position: number; outcome: InputOutcome }[] = [];
-        await runStateful(held, (position, outcome) => settled.push({ position, outcome }));
-        held.length = 0;
+        const settled: SettledInput[] = [];
+        await settleHeld(Number.POSITIVE_INFINITY, settled);
         return settled.sort((a, b) => a.position - b.position);
       },
+      settledThrough: () => settledUpTo,
+      late: () => late,
     };
   }
 
@@ -536,19 +590,40 @@ export function createTriage(deps: TriageDeps): Triage {
     }
   }
 
-  async function flush(): Promise<readonly Alert[]> {
+  /** Deferred mode: whether an event at or after `time` can still join the incident. */
+  const open = (alert: Alert, time: number): boolean =>
+    time - Date.parse(alert.lastSeen) <= policy.aggregationWindowMs && time - Date.parse(alert.firstSeen) <= policy.maxIncidentMs;
+  const byFirstSeen = (a: Alert, b: Alert): number => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
+
+  async function flush(settledThrough = Number.POSITIVE_INFINITY): Promise<readonly Alert[]> {
     if (mode !== 'deferred') return [];
-    const alerts = [...deferred.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
-    deferred.clear();
+    // Final incidents, in first-seen order, up to the first one still open: the order of one flush at the end.
+    const all = [...deferred.values()].sort(byFirstSeen);
+    const firstOpen = all.findIndex((alert) => open(alert, settledThrough));
+    const alerts = firstOpen < 0 ? all : all.slice(0, firstOpen);
+    for (const alert of alerts) deferred.delete(alert.id);
     // Enrich concurrently, publish in order: replay output is deterministic.
-    const finished = await mapLimit(alerts, deps.publishConcurrency ?? 8, enrichAndPage);
-    for (const alert of finished) {
-      await notifier.publish(alert, 'new');
+    const fresh = await mapLimit(
+      alerts.filter((alert) => !publishedEarlier.has(alert.id)),
+      deps.publishConcurrency ?? 8,
+      enrichAndPage,
+    );
+    let next = 0;
+    for (const alert of alerts) {
+      if (publishedEarlier.has(alert.id)) {
+        // A late event (see TriageRun) joined an incident already out: an update, which never pages.
+        await notifier.publish({ ...alert, paged: false, updates: alert.updates + 1 }, 'update');
+        metrics.count('AlertUpdatesPublished');
+        continue;
+      }
+      const published = fresh[next++] as Alert;
+      if (settledThrough !== Number.POSITIVE_INFINITY) publishedEarlier.add(published.id);
+      await notifier.publish(published, 'new');
       metrics.count('AlertsPublished');
-      if (alert.paged) metrics.count('Pages');
+      if (published.paged) metrics.count('Pages');
     }
-    return finished;
+    return fresh;
   }
 
-  return { process, open, flush };
+  return { process, open: openRun, flush };
 }

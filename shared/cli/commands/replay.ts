@@ -19,13 +19,14 @@ import { createStdoutNotifier } from '../../notify';
 import { SEVERITIES } from '../../playbook/types';
 import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/localized-table';
 import { MemoryStateStore } from '../../state';
-import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
+import { createTriage, type Enricher, type InputOutcome, type SettledInput, type TriageInput } from '../../triage';
 import { ALERT_LOCALES } from '../../config-core';
 import { markdownFiles } from '../../enrich/local-playbooks';
 import { ExitCode, UsageError, type CliIo, type Command } from '../command';
 import { didYouMean, outputFormat, parseCliArgs } from '../options';
 import { fsReason, readInputBatches, STDIN_PATH } from '../input';
 import { formatTable, writeJsonLine, writeLines, writeText } from '../output';
+import { createProgress } from '../progress';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
 
@@ -181,7 +182,7 @@ function count(tally: Tally, outcome: Shown): void {
   }
 }
 
-function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Record<string, number> {
+function countBy(alerts: readonly AlertRow[], key: (alert: AlertRow) => string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const alert of alerts) counts[key(alert)] = (counts[key(alert)] ?? 0) + 1;
   return counts;
@@ -275,33 +276,62 @@ function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Reje
 }
 
 /**
- * What replay keeps of each outcome as it comes: the counts, and the JSON line or an event line's parts (json)
- * or the rejection (text). Never the events themselves: a long log is not held in memory.
+ * What replay keeps of each outcome as it comes: the counts, the rejections (text), and the JSON lines (json)
+ * until every earlier input has settled (lines go out in input order). Never the events themselves.
  */
 class Report {
   readonly tally = emptyTally();
-  /** JSON lines by input position (json format). */
-  readonly lines: Line[] = [];
   readonly rejected: Rejected[] = [];
   /** The first rejections, in input order, whatever the format: --strict names them. */
   readonly firstRejected: Rejected[] = [];
+  /** JSON lines of settled inputs that wait for an earlier, held one (json format). */
+  private readonly waiting = new Map<number, Line>();
+  private nextPosition = 0;
   private readonly fragments = new LineFragments();
 
   constructor(private readonly format: 'text' | 'json') {}
 
-  record(position: number, settled: InputOutcome): void {
+  record({ position, outcome: settled }: SettledInput): void {
     const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
     count(this.tally, outcome);
     if (outcome.status === 'rejected' && this.firstRejected.length < STRICT_NAMED) this.firstRejected.push(outcome);
-    if (this.format === 'json') this.lines[position] = outcomeLine(this.fragments, outcome);
+    if (this.format === 'json') this.waiting.set(position, outcomeLine(this.fragments, outcome));
     else if (outcome.status === 'rejected') this.rejected.push(outcome);
   }
 
-  /** The JSON lines in input order, each made as it is written. */
-  *jsonLines(): Generator<string> {
-    for (const line of this.lines) yield lineText(line);
+  /** Writes the JSON lines whose turn has come: every input before them has settled. */
+  writeReady(stream: Writable): void {
+    if (this.format !== 'json') return;
+    writeLines(stream, this.ready());
+  }
+
+  private *ready(): Generator<string> {
+    for (let line = this.waiting.get(this.nextPosition); line !== undefined; line = this.waiting.get(this.nextPosition)) {
+      this.waiting.delete(this.nextPosition);
+      this.nextPosition += 1;
+      yield lineText(line);
+    }
   }
 }
+
+/** What the alert table and the summary need of an alert; the alert itself is printed when it is final. */
+interface AlertRow {
+  readonly severity: string;
+  readonly category: string;
+  readonly rule: string;
+  readonly principal: string;
+  readonly count: number;
+  readonly paged: boolean;
+}
+
+const alertRow = (alert: Alert): AlertRow => ({
+  severity: alert.severity,
+  category: alert.category,
+  rule: cleanText(alert.rule, 60),
+  principal: cleanText(alert.principal.arn ?? alert.principal.key, 70),
+  count: alert.count,
+  paged: alert.paged,
+});
 
 function severityOrder(counts: Record<string, number>): Record<string, number> {
   const ordered: Record<string, number> = {};
@@ -314,9 +344,9 @@ function categoryOrder(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
-function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alerts: readonly Alert[], summary: Tally): void {
+function writeTextSummary(stream: Writable, rejected: readonly Rejected[], alerts: readonly AlertRow[], summary: Tally): void {
   if (alerts.length > 0) {
-    const rows = alerts.map((alert) => [alert.severity, alert.category, cleanText(alert.rule, 60), cleanText(alert.principal.arn ?? alert.principal.key, 70), String(alert.count), alert.paged ? 'yes' : '']);
+    const rows = alerts.map((alert) => [alert.severity, alert.category, alert.rule, alert.principal, String(alert.count), alert.paged ? 'yes' : '']);
     writeText(stream, `\nAlerts\n${formatTable(['SEVERITY', 'CATEGORY', 'RULE', 'PRINCIPAL', 'EVENTS', 'PAGED'], rows)}`);
   }
   if (rejected.length > 0) {
@@ -356,19 +386,22 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   });
   // One batch per file: only the events a stateful rule can use are held until every file is in.
   const report = new Report(options.format);
-  const run = triage.open();
-  let position = 0;
+  const stdout = io.stdout as Writable;
+  const alerts: AlertRow[] = [];
+  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS });
+  const progress = createProgress(io.stderr, options.paths.filter((path) => path !== STDIN_PATH), io.cwd);
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
     const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
-    for (const outcome of await run.add(inputs)) {
-      if (outcome !== undefined) report.record(position, outcome);
-      position += 1;
-    }
+    for (const settled of await run.add(inputs)) report.record(settled);
+    report.writeReady(stdout);
+    // Incidents no later event can join are printed now, and forgotten.
+    for (const alert of await triage.flush(run.settledThrough())) alerts.push(alertRow(alert));
+    progress.batch(batch.length);
   }
-  for (const settled of await run.finish()) report.record(settled.position, settled.outcome);
-  const stdout = io.stdout as Writable;
-  if (options.format === 'json') writeLines(stdout, report.jsonLines());
-  const alerts = await triage.flush();
+  progress.done();
+  for (const settled of await run.finish()) report.record(settled);
+  report.writeReady(stdout);
+  for (const alert of await triage.flush()) alerts.push(alertRow(alert));
   const summary = report.tally;
   if (options.format === 'json') {
     writeJsonLine(stdout, {
@@ -383,15 +416,25 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   } else {
     writeTextSummary(stdout, report.rejected, alerts, summary);
   }
-  return verdict(options, report, io.stderr as Writable);
+  return verdict(options, report, run.late(), io.stderr as Writable);
 }
+
+/**
+ * How far (event time) replay waits for an event to come behind a newer one before it settles the older:
+ * CloudTrail writes a log file about every 5 minutes, and its files (and those of several Regions or
+ * accounts, read one after the other in key-time order) overlap by minutes. Memory holds this much activity.
+ */
+const REORDER_WINDOW_MS = 15 * 60_000;
 
 /** How many rejected inputs --strict names. */
 const STRICT_NAMED = 3;
 
 /** The exit status, and the one-line warnings and errors that explain it (stderr: stdout may be JSON for a pipe). */
-function verdict(options: ReplayOptions, report: Report, stderr: Writable): number {
+function verdict(options: ReplayOptions, report: Report, late: number, stderr: Writable): number {
   const { events, duplicates, self, rejected } = report.tally;
+  if (late > 0) {
+    writeText(stderr, `q-triage replay: warning: ${late} events came more than ${REORDER_WINDOW_MS / 60_000} minutes (event time) behind events already read; they were triaged as they came, so incidents and bursts around them may differ from a time-ordered run. Are the paths given in time order?`);
+  }
   if (events + duplicates === 0) {
     writeText(stderr, `q-triage replay: no events in ${options.paths.join(' ')}${rejected > 0 ? ` (${rejected} inputs rejected)` : ''}`);
     return ExitCode.usage;
