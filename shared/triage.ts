@@ -113,6 +113,11 @@ export interface TriageRunOptions {
    * until `finish` (exact, but memory grows with the input).
    */
   readonly reorderWindowMs?: number;
+  /**
+   * How far (event time) behind the settled events an event id is remembered to find its duplicates. A copy
+   * older than that comes late (see TriageRun) and is triaged again. Default: every id, for the whole run.
+   */
+  readonly duplicateHorizonMs?: number;
 }
 
 /** An input's outcome and its position (input i of the n-th batch is the sum of earlier batch sizes + i). */
@@ -505,7 +510,19 @@ export function createTriage(deps: TriageDeps): Triage {
 
   function openRun(options: TriageRunOptions = {}): TriageRun {
     const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
+    const duplicateHorizonMs = options.duplicateHorizonMs ?? Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
+    // The ids in `seen`, in the order they came (about time order), to forget the ones past the horizon.
+    let seenOrder: { readonly time: number; readonly eventId: string }[] = [];
+    let forgotten = 0;
+    const forgetOldIds = (): void => {
+      const cutoff = settledUpTo - duplicateHorizonMs;
+      while (forgotten < seenOrder.length && (seenOrder[forgotten] as { time: number }).time < cutoff) seen.delete((seenOrder[forgotten++] as { eventId: string }).eventId);
+      if (forgotten > 4096 && forgotten * 2 > seenOrder.length) {
+        seenOrder = seenOrder.slice(forgotten);
+        forgotten = 0;
+      }
+    };
     // The held events, in arrival order; sorted by time when the window passes some of them.
     let held: Admitted[] = [];
     let offset = 0;
@@ -515,12 +532,13 @@ export function createTriage(deps: TriageDeps): Triage {
 
     /** Settles, in time order, the held events at or before `through`; keeps the rest. */
     async function settleHeld(through: number, out: SettledInput[]): Promise<void> {
-      if (held.length === 0 || through < settledUpTo) return;
+      if (through <= settledUpTo) return;
+      settledUpTo = through;
+      if (held.length === 0) return;
       const ready: Admitted[] = [];
       const waiting: Admitted[] = [];
       for (const item of held) (item.event.time <= through ? ready : waiting).push(item);
       held = waiting;
-      settledUpTo = through;
       if (ready.length === 0) return;
       // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
       ready.sort((a, b) => a.event.time - b.event.time);
@@ -537,6 +555,7 @@ export function createTriage(deps: TriageDeps): Triage {
         };
         const now: Admitted[] = [];
         for (const item of await admit(inputs, start, settle, seen)) {
+          if (duplicateHorizonMs !== Number.POSITIVE_INFINITY) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
           if (item.event.time > newest) newest = item.event.time;
           if (!needsState(item)) now.push(item);
           else if (item.event.time > settledUpTo) held.push(item);
@@ -548,6 +567,7 @@ export function createTriage(deps: TriageDeps): Triage {
         }
         await runStateful(now, settle);
         await settleHeld(newest - reorderWindowMs, settled);
+        forgetOldIds();
         return settled;
       },
       async finish() {

@@ -3,6 +3,12 @@ import type { IncidentRecord, StateStore, TimedEventId } from './store';
 /** Single-process state for replay and tests. Exact sliding windows; no TTLs (the process is short-lived). */
 export class MemoryStateStore implements StateStore {
   private readonly done = new Set<string>();
+
+  /**
+   * `rememberProcessed: false`: processed ids are not kept (replay, whose run finds duplicates itself within
+   * its horizon: a month of logs would otherwise keep every event id).
+   */
+  constructor(private readonly options: { readonly rememberProcessed?: boolean } = {}) {}
   private readonly bursts = new Map<string, number[]>();
   private readonly incidents = new Map<string, IncidentRecord>();
   private readonly pages = new Map<number, number>();
@@ -12,6 +18,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async markProcessed(eventIds: readonly string[]): Promise<void> {
+    if (this.options.rememberProcessed === false) return;
     for (const id of eventIds) this.done.add(id);
   }
 

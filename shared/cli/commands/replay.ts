@@ -375,7 +375,8 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   const triage = createTriage({
     policy,
     self: createSelfMatcher(options.selfPrincipals),
-    store: new MemoryStateStore(),
+    // The run finds duplicates itself, within DUPLICATE_HORIZON_MS.
+    store: new MemoryStateStore({ rememberProcessed: false }),
     notifier: createStdoutNotifier({ stream: io.stdout as Writable, format: options.format }),
     clock: systemClock,
     logger: createLogger({ silent: true }),
@@ -388,7 +389,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   const report = new Report(options.format);
   const stdout = io.stdout as Writable;
   const alerts: AlertRow[] = [];
-  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS });
+  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, duplicateHorizonMs: DUPLICATE_HORIZON_MS });
   const progress = createProgress(io.stderr, options.paths.filter((path) => path !== STDIN_PATH), io.cwd);
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
     const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
@@ -425,6 +426,12 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
  * accounts, read one after the other in key-time order) overlap by minutes. Memory holds this much activity.
  */
 const REORDER_WINDOW_MS = 15 * 60_000;
+/**
+ * How far (event time) behind the settled events replay remembers event ids to find duplicates: CloudTrail
+ * and EventBridge redeliver within minutes. A copy from further away (the same logs given twice) comes late
+ * and is warned about.
+ */
+const DUPLICATE_HORIZON_MS = 2 * 60 * 60_000;
 
 /** How many rejected inputs --strict names. */
 const STRICT_NAMED = 3;

@@ -449,69 +449,86 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
   });
 
   describe('with a reorder window (replay in bounded memory)', () => {
-  const eventTime = (input: TriageInput): number => ('value' in input ? Date.parse(String((input.value as { eventTime?: string }).eventTime)) : 0);
+    const eventTime = (input: TriageInput): number => ('value' in input ? Date.parse(String((input.value as { eventTime?: string }).eventTime)) : 0);
 
-  /** The mixed inputs in event-time order, as CloudTrail's files come when read in key order. */
-  function timeOrderedInputs() {
-    return [...mixedInputs()].sort((a, b) => eventTime(a) - eventTime(b));
-  }
-
-  test.each([1, 7, 40])('time-ordered batches of %i: the outcomes, alerts and metrics of one process call', async (size) => {
-    const whole = testPipeline({ mode: 'deferred' });
-    const windowed = testPipeline({ mode: 'deferred' });
-    const all = timeOrderedInputs();
-
-    const expected = (await whole.triage.process(all)).outcomes;
-    const run = windowed.triage.open({ reorderWindowMs: 20_000 });
-    const outcomes: unknown[] = [];
-    const alerts = [];
-    for (let start = 0; start < all.length; start += size) {
-      for (const { position, outcome } of await run.add(all.slice(start, start + size))) outcomes[position] = outcome;
-      alerts.push(...(await windowed.triage.flush(run.settledThrough())));
+    /** The mixed inputs in event-time order, as CloudTrail's files come when read in key order. */
+    function timeOrderedInputs() {
+      return [...mixedInputs()].sort((a, b) => eventTime(a) - eventTime(b));
     }
-    for (const { position, outcome } of await run.finish()) outcomes[position] = outcome;
-    alerts.push(...(await windowed.triage.flush()));
 
-    expect(outcomes).toEqual(expected);
-    expect(alerts).toEqual(await whole.triage.flush());
-    expect(windowed.notifier.messages).toEqual(whole.notifier.messages);
-    expect(windowed.metrics.counts).toEqual(whole.metrics.counts);
-    expect(run.late()).toBe(0);
+    test.each([1, 7, 40])('time-ordered batches of %i: the outcomes, alerts and metrics of one process call', async (size) => {
+      const whole = testPipeline({ mode: 'deferred' });
+      const windowed = testPipeline({ mode: 'deferred' });
+      const all = timeOrderedInputs();
+
+      const expected = (await whole.triage.process(all)).outcomes;
+      const run = windowed.triage.open({ reorderWindowMs: 20_000 });
+      const outcomes: unknown[] = [];
+      const alerts = [];
+      for (let start = 0; start < all.length; start += size) {
+        for (const { position, outcome } of await run.add(all.slice(start, start + size))) outcomes[position] = outcome;
+        alerts.push(...(await windowed.triage.flush(run.settledThrough())));
+      }
+      for (const { position, outcome } of await run.finish()) outcomes[position] = outcome;
+      alerts.push(...(await windowed.triage.flush()));
+
+      expect(outcomes).toEqual(expected);
+      expect(alerts).toEqual(await whole.triage.flush());
+      expect(windowed.notifier.messages).toEqual(whole.notifier.messages);
+      expect(windowed.metrics.counts).toEqual(whole.metrics.counts);
+      expect(run.late()).toBe(0);
+    });
+
+    test('settles held events once the window has passed them, and publishes the incidents no later event can join', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred' });
+      const run = triage.open({ reorderWindowMs: 60_000 });
+
+      const first = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0 })]));
+      const later = await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+
+      expect(first).toEqual([]);
+      expect(later.map(({ position, outcome }) => [position, outcome.status])).toEqual([
+        [1, 'classified'],
+        [0, 'alerted'],
+      ]);
+      expect((await triage.flush(run.settledThrough())).map((alert) => alert.rule)).toEqual([expect.stringContaining('DeleteIndex')]);
+      expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
+    });
+
+    test('an event later than the window is triaged and counted late; its published incident gets an update, never a second page', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred' });
+      const run = triage.open({ reorderWindowMs: 60_000 });
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
+      await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+      await triage.flush(run.settledThrough());
+
+      const late = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 60, eventId: 'late-delete' })]));
+      await run.finish();
+      await triage.flush();
+
+      expect(late.map(({ outcome }) => outcome.status)).toEqual(['alerted']);
+      expect(run.late()).toBe(1);
+      expect(notifier.messages.map((message) => [message.kind, message.alert.paged, message.alert.count])).toEqual([
+        ['new', true, 1],
+        ['update', false, 2],
+      ]);
+    });
+
+    test('finds duplicates within the horizon; a copy from beyond it is triaged again', async () => {
+      // As replay wires it: the run, not the store, remembers event ids.
+      const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const run = triage.open({ reorderWindowMs: 60_000, duplicateHorizonMs: 5 * 60_000 });
+      const copied = record({ eventName: 'ListApplications', eventId: 'copied', second: 0 });
+      await run.add(inputs([copied]));
+      await run.add(inputs([record({ eventName: 'ListApplications', second: 3 * 60 })]));
+
+      const near = await run.add(inputs([copied]));
+      await run.add(inputs([record({ eventName: 'ListApplications', second: 10 * 60 })]));
+      const far = await run.add(inputs([copied]));
+
+      expect(near.map(({ outcome }) => outcome.status)).toEqual(['duplicate']);
+      expect(far.map(({ outcome }) => outcome.status)).toEqual(['classified']);
+      expect(run.late()).toBe(0);
+    });
   });
-
-  test('settles held events once the window has passed them, and publishes the incidents no later event can join', async () => {
-    const { triage, notifier } = testPipeline({ mode: 'deferred' });
-    const run = triage.open({ reorderWindowMs: 60_000 });
-
-    const first = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0 })]));
-    const later = await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
-
-    expect(first).toEqual([]);
-    expect(later.map(({ position, outcome }) => [position, outcome.status])).toEqual([
-      [1, 'classified'],
-      [0, 'alerted'],
-    ]);
-    expect((await triage.flush(run.settledThrough())).map((alert) => alert.rule)).toEqual([expect.stringContaining('DeleteIndex')]);
-    expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
-  });
-
-  test('an event later than the window is triaged and counted late; its published incident gets an update, never a second page', async () => {
-    const { triage, notifier } = testPipeline({ mode: 'deferred' });
-    const run = triage.open({ reorderWindowMs: 60_000 });
-    await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
-    await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
-    await triage.flush(run.settledThrough());
-
-    const late = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 60, eventId: 'late-delete' })]));
-    await run.finish();
-    await triage.flush();
-
-    expect(late.map(({ outcome }) => outcome.status)).toEqual(['alerted']);
-    expect(run.late()).toBe(1);
-    expect(notifier.messages.map((message) => [message.kind, message.alert.paged, message.alert.count])).toEqual([
-      ['new', true, 1],
-      ['update', false, 2],
-    ]);
-  });
-});
 });
