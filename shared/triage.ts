@@ -114,10 +114,11 @@ export interface TriageRunOptions {
    */
   readonly reorderWindowMs?: number;
   /**
-   * How far (event time) behind the settled events an event id is remembered to find its duplicates. A copy
-   * older than that comes late (see TriageRun) and is triaged again. Default: every id, for the whole run.
+   * How far (event time) behind the settled events the run remembers event ids (to find duplicates) and
+   * incidents (that a late event can still join). A copy of an event from further back is triaged again, and a
+   * late event from further back opens an incident of its own. Default: everything, for the whole run.
    */
-  readonly duplicateHorizonMs?: number;
+  readonly horizonMs?: number;
 }
 
 /** An input's outcome and its position (input i of the n-th batch is the sum of earlier batch sizes + i). */
@@ -210,8 +211,8 @@ export function createTriage(deps: TriageDeps): Triage {
   const classify = createClassifier(policy, deps.self);
   /** Deferred mode: every incident generation by alert id, in its latest state, until it is published. */
   const deferred = new Map<string, Alert>();
-  /** Deferred mode: the alerts a flush before the end published (see flush). */
-  const publishedEarlier = new Set<string>();
+  /** Deferred mode: the alerts a flush before the end published (see flush), with their lastSeen time. */
+  const publishedEarlier = new Map<string, number>();
 
   const expired = (alert: Alert, event: TriageEvent): boolean =>
     event.time - Date.parse(alert.lastSeen) > policy.aggregationWindowMs ||
@@ -510,13 +511,13 @@ export function createTriage(deps: TriageDeps): Triage {
 
   function openRun(options: TriageRunOptions = {}): TriageRun {
     const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
-    const duplicateHorizonMs = options.duplicateHorizonMs ?? Number.POSITIVE_INFINITY;
+    const horizonMs = options.horizonMs ?? Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
     // The ids in `seen`, in the order they came (about time order), to forget the ones past the horizon.
     let seenOrder: { readonly time: number; readonly eventId: string }[] = [];
     let forgotten = 0;
     const forgetOldIds = (): void => {
-      const cutoff = settledUpTo - duplicateHorizonMs;
+      const cutoff = settledUpTo - horizonMs;
       while (forgotten < seenOrder.length && (seenOrder[forgotten] as { time: number }).time < cutoff) seen.delete((seenOrder[forgotten++] as { eventId: string }).eventId);
       if (forgotten > 4096 && forgotten * 2 > seenOrder.length) {
         seenOrder = seenOrder.slice(forgotten);
@@ -529,6 +530,17 @@ export function createTriage(deps: TriageDeps): Triage {
     let newest = Number.NEGATIVE_INFINITY;
     let settledUpTo = Number.NEGATIVE_INFINITY;
     let late = 0;
+
+    // Incidents no event still to settle can join, past the horizon for late ones: out of the store, and out
+    // of the ids flush remembers as published.
+    let forgetFrom = Number.NEGATIVE_INFINITY;
+    const forgetClosedIncidents = (): void => {
+      const before = settledUpTo - policy.aggregationWindowMs - horizonMs;
+      if (before - forgetFrom < policy.aggregationWindowMs) return;
+      forgetFrom = before;
+      store.forgetIncidents?.(before);
+      for (const [id, lastSeen] of publishedEarlier) if (lastSeen < before) publishedEarlier.delete(id);
+    };
 
     /** Settles, in time order, the held events at or before `through`; keeps the rest. */
     async function settleHeld(through: number, out: SettledInput[]): Promise<void> {
@@ -555,7 +567,7 @@ export function createTriage(deps: TriageDeps): Triage {
         };
         const now: Admitted[] = [];
         for (const item of await admit(inputs, start, settle, seen)) {
-          if (duplicateHorizonMs !== Number.POSITIVE_INFINITY) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
+          if (horizonMs !== Number.POSITIVE_INFINITY) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
           if (item.event.time > newest) newest = item.event.time;
           if (!needsState(item)) now.push(item);
           else if (item.event.time > settledUpTo) held.push(item);
@@ -568,6 +580,7 @@ export function createTriage(deps: TriageDeps): Triage {
         await runStateful(now, settle);
         await settleHeld(newest - reorderWindowMs, settled);
         forgetOldIds();
+        if (horizonMs !== Number.POSITIVE_INFINITY) forgetClosedIncidents();
         return settled;
       },
       async finish() {
@@ -637,7 +650,7 @@ export function createTriage(deps: TriageDeps): Triage {
         continue;
       }
       const published = fresh[next++] as Alert;
-      if (settledThrough !== Number.POSITIVE_INFINITY) publishedEarlier.add(published.id);
+      if (settledThrough !== Number.POSITIVE_INFINITY) publishedEarlier.set(published.id, Date.parse(published.lastSeen));
       await notifier.publish(published, 'new');
       metrics.count('AlertsPublished');
       if (published.paged) metrics.count('Pages');

@@ -55,6 +55,10 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  forgetIncidents(lastSeenBefore: number): void {
+    for (const [key, record] of this.incidents) if (Date.parse(record.alert.lastSeen) < lastSeenBefore) this.incidents.delete(key);
+  }
+
   async countPage(hourStart: number): Promise<number> {
     const count = (this.pages.get(hourStart) ?? 0) + 1;
     this.pages.set(hourStart, count);

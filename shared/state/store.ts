@@ -36,4 +36,9 @@ export interface StateStore {
   putIncident(record: IncidentRecord, expectedVersion: number | undefined): Promise<boolean>;
   /** Counts one page in the hour starting at `hourStart` (epoch ms); returns the count including it. */
   countPage(hourStart: number): Promise<number>;
+  /**
+   * Drops the incidents last seen before `lastSeenBefore` (epoch ms): replay's run calls it once no event it
+   * still settles can join them. Stores with a TTL (DynamoDB) expire incidents on their own and leave it out.
+   */
+  forgetIncidents?(lastSeenBefore: number): void;
 }

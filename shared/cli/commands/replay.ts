@@ -375,7 +375,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   const triage = createTriage({
     policy,
     self: createSelfMatcher(options.selfPrincipals),
-    // The run finds duplicates itself, within DUPLICATE_HORIZON_MS.
+    // The run finds duplicates itself, within HORIZON_MS.
     store: new MemoryStateStore({ rememberProcessed: false }),
     notifier: createStdoutNotifier({ stream: io.stdout as Writable, format: options.format }),
     clock: systemClock,
@@ -389,7 +389,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   const report = new Report(options.format);
   const stdout = io.stdout as Writable;
   const alerts: AlertRow[] = [];
-  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, duplicateHorizonMs: DUPLICATE_HORIZON_MS });
+  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, horizonMs: HORIZON_MS });
   const progress = createProgress(io.stderr, options.paths.filter((path) => path !== STDIN_PATH), io.cwd);
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
     const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
@@ -427,11 +427,11 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
  */
 const REORDER_WINDOW_MS = 15 * 60_000;
 /**
- * How far (event time) behind the settled events replay remembers event ids to find duplicates: CloudTrail
- * and EventBridge redeliver within minutes. A copy from further away (the same logs given twice) comes late
- * and is warned about.
+ * How far (event time) behind the settled events replay remembers event ids and incidents: CloudTrail and
+ * EventBridge redeliver within minutes. A copy from further back (the same logs given twice) comes late, is
+ * triaged again, and is warned about.
  */
-const DUPLICATE_HORIZON_MS = 2 * 60 * 60_000;
+const HORIZON_MS = 2 * 60 * 60_000;
 
 /** How many rejected inputs --strict names. */
 const STRICT_NAMED = 3;

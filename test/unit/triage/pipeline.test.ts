@@ -496,8 +496,9 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     });
 
     test('an event later than the window is triaged and counted late; its published incident gets an update, never a second page', async () => {
-      const { triage, notifier } = testPipeline({ mode: 'deferred' });
-      const run = triage.open({ reorderWindowMs: 60_000 });
+      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      // A horizon the late event is within: its incident is still remembered, though no longer open.
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
       await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
       await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
       await triage.flush(run.settledThrough());
@@ -517,7 +518,7 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     test('finds duplicates within the horizon; a copy from beyond it is triaged again', async () => {
       // As replay wires it: the run, not the store, remembers event ids.
       const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
-      const run = triage.open({ reorderWindowMs: 60_000, duplicateHorizonMs: 5 * 60_000 });
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 5 * 60_000 });
       const copied = record({ eventName: 'ListApplications', eventId: 'copied', second: 0 });
       await run.add(inputs([copied]));
       await run.add(inputs([record({ eventName: 'ListApplications', second: 3 * 60 })]));
