@@ -16,7 +16,7 @@ const REDRAW_MS = 250;
 const NO_PROGRESS: Progress = { batch: () => undefined, done: () => undefined };
 
 /** Files under the paths, as the reader lists them (hidden entries skipped): the ETA's denominator. */
-async function countFiles(paths: readonly string[], cwd: string): Promise<number> {
+export async function countFiles(paths: readonly string[], cwd: string): Promise<number> {
   let files = 0;
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -33,11 +33,12 @@ async function countFiles(paths: readonly string[], cwd: string): Promise<number
   return files;
 }
 
-export function createProgress(stream: NodeJS.WritableStream, paths: readonly string[], cwd: string, now: () => number = Date.now): Progress {
+/** `countTotal`: the files to read (countFiles), counted in the background, only for a terminal. */
+export function createProgress(stream: NodeJS.WritableStream, countTotal: () => Promise<number>, now: () => number = Date.now): Progress {
   if ((stream as { isTTY?: boolean }).isTTY !== true) return NO_PROGRESS;
   const started = now();
   let total: number | undefined;
-  void countFiles(paths, cwd).then((count) => (total = count));
+  void countTotal().then((count) => (total = count));
   let files = 0;
   let inputs = 0;
   let drawn = started;

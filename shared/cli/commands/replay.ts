@@ -26,7 +26,7 @@ import { ExitCode, UsageError, type CliIo, type Command } from '../command';
 import { didYouMean, outputFormat, parseCliArgs } from '../options';
 import { fsReason, readInputBatches, STDIN_PATH } from '../input';
 import { formatTable, writeJsonLine, writeLines, writeText } from '../output';
-import { createProgress } from '../progress';
+import { countFiles, createProgress } from '../progress';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
 
@@ -390,7 +390,7 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
   const stdout = io.stdout as Writable;
   const alerts: AlertRow[] = [];
   const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, horizonMs: HORIZON_MS });
-  const progress = createProgress(io.stderr, options.paths.filter((path) => path !== STDIN_PATH), io.cwd);
+  const progress = createProgress(io.stderr, () => countFiles(options.paths.filter((path) => path !== STDIN_PATH), io.cwd));
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
     const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
     for (const settled of await run.add(inputs)) report.record(settled);
