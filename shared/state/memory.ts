@@ -9,6 +9,12 @@ export class MemoryStateStore implements StateStore {
   private readonly deliveries = new Map<string, { delivered: boolean; leaseUntil: number }>();
   private readonly pages = new Map<number, Set<string>>();
 
+  /**
+   * `rememberProcessed: false`: processed fingerprints are not kept (replay, whose run finds duplicates itself
+   * within its horizon: a month of logs would otherwise keep every event id).
+   */
+  constructor(private readonly options: { readonly rememberProcessed?: boolean } = {}) {}
+
   async processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>> {
     const found = new Map<string, EventFingerprint>();
     for (const id of eventIds) {
@@ -19,6 +25,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async markProcessed(events: readonly EventFingerprint[]): Promise<void> {
+    if (this.options.rememberProcessed === false) return;
     for (const event of events) this.done.set(event.eventId, event);
   }
 
@@ -73,5 +80,9 @@ export class MemoryStateStore implements StateStore {
 
   async releasePage(hourStart: number, messageId: string): Promise<void> {
     this.pages.get(hourStart)?.delete(messageId);
+  }
+
+  forgetIncidents(lastSeenBefore: number): void {
+    for (const [key, record] of this.incidents) if (Date.parse(record.alert.lastSeen) < lastSeenBefore) this.incidents.delete(key);
   }
 }

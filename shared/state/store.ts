@@ -68,4 +68,9 @@ export interface StateStore {
   reservePage(hourStart: number, messageId: string, cap: number): Promise<boolean>;
   /** Frees the slot of a page that was not delivered: only delivered pages use up the cap. */
   releasePage(hourStart: number, messageId: string): Promise<void>;
+  /**
+   * Drops the incidents last seen before `lastSeenBefore` (epoch ms): replay's run calls it once no event it
+   * still settles can join them. Stores with a TTL (DynamoDB) expire incidents on their own and leave it out.
+   */
+  forgetIncidents?(lastSeenBefore: number): void;
 }
