@@ -165,7 +165,7 @@ describe('q-triage replay --format text', () => {
     expect(stdout.startsWith('Summary\n')).toBe(true);
     expect(stdout.indexOf('\nAlerts, most severe first\n#')).toBeLessThan(stdout.indexOf('\n#1 ['));
     const ranks = tableSeverities(stdout).map((severity) => SEVERITY_RANK.indexOf(severity));
-    expect(ranks.length).toBe(16);
+    expect(ranks.length).toBe(18);
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
   });
 
@@ -208,7 +208,7 @@ describe('q-triage replay --format text', () => {
     const high = (await runReplay(['--self-principal', SELF, '--no-enrich', '--min-severity', 'high', EVENTS_DIR])).stdout;
 
     expect(new Set(tableSeverities(high))).toEqual(new Set(['HIGH', 'CRITICAL']));
-    expect(high).toContain('alerts: 16 (CRITICAL 1, HIGH 6, MEDIUM 2, LOW 7), 7 paged; 7 at HIGH or above shown');
+    expect(high).toContain('alerts: 18 (CRITICAL 1, HIGH 6, MEDIUM 3, LOW 8), 7 paged; 7 at HIGH or above shown');
     expect(high).not.toContain('[LOW]');
   });
 
