@@ -471,13 +471,15 @@ export function createTriage(deps: TriageDeps): Triage {
     let late = 0;
 
     // Incidents no event still to settle can join, past the horizon for late ones: out of the store, and out
-    // of the ids flush remembers as published.
+    // of the ids flush remembers as published; burst entries likewise.
     let forgetFrom = Number.NEGATIVE_INFINITY;
     const forgetClosedIncidents = (): void => {
       const before = settledUpTo - policy.aggregationWindowMs - horizonMs;
       if (before - forgetFrom < policy.aggregationWindowMs) return;
       forgetFrom = before;
       store.forgetIncidents?.(before);
+      // Burst entries no event within the horizon shares a window with.
+      store.forgetBursts?.(settledUpTo - horizonMs - policy.burstWindowMs);
       for (const [id, { lastSeen }] of publishedEarlier) if (lastSeen < before) publishedEarlier.delete(id);
     };
 

@@ -73,4 +73,10 @@ export interface StateStore {
    * still settles can join them. Stores with a TTL (DynamoDB) expire incidents on their own and leave it out.
    */
   forgetIncidents?(lastSeenBefore: number): void;
+  /**
+   * Drops burst counter entries (and the event ids counted with them) of events before `before` (epoch ms):
+   * replay's run calls it for events past its horizon, which no event it still settles can share a window with.
+   * Stores with a TTL (DynamoDB) expire them on their own and leave it out.
+   */
+  forgetBursts?(before: number): void;
 }

@@ -529,6 +529,28 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
       expect(notifier.pages.map((message) => message.kind)).toEqual(['new']);
     });
 
+    test('two late events joining one published incident send updates 1 and 2 (each its own message id)', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
+      await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+      await triage.flush(run.settledThrough());
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 60, eventId: 'late-1' })]));
+      await triage.flush(run.settledThrough());
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 90, eventId: 'late-2' })]));
+      await run.finish();
+      await triage.flush();
+
+      expect(run.late()).toBe(2);
+      expect(notifier.messages.map((message) => [message.kind, message.alert.updates, message.alert.count])).toEqual([
+        ['new', 0, 1],
+        ['update', 1, 2],
+        ['update', 2, 3],
+      ]);
+      expect(new Set(notifier.messages.map((message) => message.id)).size).toBe(3);
+      expect(notifier.pages).toHaveLength(1);
+    });
+
     test('finds duplicates within the horizon; a copy from beyond it is triaged again', async () => {
       // As replay wires it: the run, not the store, remembers event ids.
       const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
