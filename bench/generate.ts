@@ -32,17 +32,23 @@ const COMMON = PLAYBOOK_TABLE.filter((row) => row.severity === 'INFORMATIONAL');
 const RARE = PLAYBOOK_TABLE.filter((row) => row.severity !== 'INFORMATIONAL');
 
 export function generateEvents(count: number, options: GenerateOptions = {}): Record<string, unknown>[] {
+  return [...eventStream(count, options)];
+}
+
+/** The same records one at a time: a million of them need not be in memory at once (only duplicates keep earlier ones). */
+export function* eventStream(count: number, options: GenerateOptions = {}): Generator<Record<string, unknown>> {
   const next = random(20261120);
   const start = options.start ?? Date.parse('2026-11-20T00:00:00Z');
   const spacing = options.spacingMs ?? 250;
   const principals = options.principals ?? 400;
   const burstAt = options.burstAt ?? -1;
+  const keep = (options.duplicateRate ?? 0) > 0;
   const records: Record<string, unknown>[] = [];
   let time = start;
   for (let index = 0; index < count; index += 1) {
     time += Math.floor(next() * spacing * 2);
     if (index > 0 && next() < (options.duplicateRate ?? 0)) {
-      records.push(records[Math.floor(next() * records.length)] as Record<string, unknown>);
+      yield records[Math.floor(next() * records.length)] as Record<string, unknown>;
       continue;
     }
     const inBurst = burstAt >= 0 && index >= burstAt && index < burstAt + 30;
@@ -58,7 +64,7 @@ export function generateEvents(count: number, options: GenerateOptions = {}): Re
     const session = self ? 'q-triage-prod-triage' : `user${principalNumber}`;
     const denied = !inBurst && !self && next() < 0.01;
     const data = row.eventSource === 'qbusiness.amazonaws.com' && row.access !== 'write' && next() < 0.5;
-    records.push({
+    const record: Record<string, unknown> = {
       eventVersion: '1.09',
       userIdentity: {
         type: 'AssumedRole',
@@ -88,7 +94,8 @@ export function generateEvents(count: number, options: GenerateOptions = {}): Re
       recipientAccountId: '111122223333',
       eventCategory: data ? 'Data' : 'Management',
       ...(data ? { resources: [{ accountId: '111122223333', type: 'AWS::QBusiness::Application', ARN: 'arn:aws:qbusiness:us-east-1:111122223333:application/3f1b2c4d-0000-4000-8000-000000000001' }] } : {}),
-    });
+    };
+    if (keep) records.push(record);
+    yield record;
   }
-  return records;
 }

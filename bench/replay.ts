@@ -1,140 +1,102 @@
 /**
- * `npm run bench`: replay throughput on a generated CloudTrail log of 100k events, beside the throughput of
- * only reading and JSON-parsing the same files in the same run. Goal: replay ≥ 0.5 × parse-only.
- * Two stages in between show where replay's time goes: its reader alone (reading, parsing, splitting into
- * events), and the reader with the per-event work every replay does before any state (validation and
- * classification against the playbook table).
- * Usage: tsx bench/replay.ts [--events N] [--runs N]
+ * `npm run bench`: the whole `q-triage replay` process (the built CLI, as a user runs it) over generated
+ * CloudTrail log files of 100k and 1M events, beside a plain Node process that only reads and JSON.parses
+ * the same files, and a jq pass over them. Prints wall time, events/s, the throughput ratio to plain Node
+ * (goal ≥ 0.4) and peak RSS (goal ≤ 300 MB at 1M, flat beyond 100k). One run of each: the 1M case takes
+ * minutes on a shared 2-core machine.
+ * Usage: tsx bench/replay.ts [--events 100000,1000000] [--keep]  (needs GNU time at /usr/bin/time; jq optional)
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createClassifier } from '../shared/classify/classify';
-import { defaultPolicy } from '../shared/classify/policy';
-import { createSelfMatcher } from '../shared/classify/self';
-import { replay } from '../shared/cli/commands/replay';
-import { readInputBatches } from '../shared/cli/input';
-import { normalizeEvent } from '../shared/events';
-import { generateEvents } from './generate';
+import { eventStream } from './generate';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
-const total = Number(values.events);
-const runs = Number(values.runs);
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000,1000000' }, keep: { type: 'boolean', default: false } } });
+const sizes = values.events.split(',').map(Number);
+const ROOT = join(__dirname, '..');
+const BENCH_DIR = join(ROOT, '.bench');
 const EVENTS_PER_FILE = 1000;
-const directory = join(__dirname, '..', '.bench', 'replay-logs');
+const SELF_PRINCIPAL = 'arn:aws:iam::111122223333:role/q-triage-*';
 
-function writeLogs(): number {
+/** CloudTrail log files as S3 holds them ({"Records":[…]}, named by delivery time); returns the directory and its size. */
+function writeLogs(total: number): { directory: string; bytes: number } {
+  const directory = join(BENCH_DIR, `replay-${total}`);
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
-  const events = generateEvents(total, { duplicateRate: 0, burstAt: Math.floor(total / 2) });
   let bytes = 0;
-  for (let file = 0; file * EVENTS_PER_FILE < events.length; file += 1) {
-    // Named like CloudTrail's S3 keys so the directory sorts in time order.
-    const text = JSON.stringify({ Records: events.slice(file * EVENTS_PER_FILE, (file + 1) * EVENTS_PER_FILE) });
-    bytes += text.length;
-    writeFileSync(join(directory, `111122223333_CloudTrail_us-east-1_20261120T${String(file).padStart(5, '0')}Z_bench.json`), text);
+  let file = 0;
+  let batch: string[] = [];
+  const flush = (): void => {
+    const minute = new Date(Date.parse('2026-11-20T00:00:00Z') + file * 5 * 60_000).toISOString().replace(/[-:]/g, '').slice(0, 13);
+    const text = `{"Records":[${batch.join(',')}]}`;
+    const fd = openSync(join(directory, `111122223333_CloudTrail_us-east-1_${minute}Z_bench${String(file).padStart(5, '0')}.json`), 'w');
+    writeSync(fd, text);
+    closeSync(fd);
+    bytes += Buffer.byteLength(text);
+    file += 1;
+    batch = [];
+  };
+  for (const record of eventStream(total, { duplicateRate: 0, burstAt: Math.floor(total / 2) })) {
+    batch.push(JSON.stringify(record));
+    if (batch.length === EVENTS_PER_FILE) flush();
   }
-  return bytes;
+  if (batch.length > 0) flush();
+  return { directory, bytes };
 }
 
-function parseOnly(): number {
-  let count = 0;
-  for (const name of readdirSync(directory).sort()) {
-    const document = JSON.parse(readFileSync(join(directory, name), 'utf8')) as { Records: unknown[] };
-    count += document.Records.length;
+interface Measured {
+  readonly seconds: number;
+  readonly peakMb: number;
+}
+
+/** Runs a command under GNU time: wall seconds and peak RSS of the whole process. Its stdout is discarded. */
+function measure(command: string, args: readonly string[]): Measured {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const last = result.stderr.trimEnd().split('\n').at(-1) ?? '';
+  const [seconds, kb] = last.split(' ').map(Number);
+  if (result.status !== 0 || seconds === undefined || kb === undefined || Number.isNaN(seconds)) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
+  return { seconds, peakMb: kb / 1024 };
+}
+
+/** The baseline: a plain Node process reading and parsing every file, one after the other. */
+const PLAIN_NODE = `
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const dir = process.argv[1];
+let events = 0;
+for (const name of readdirSync(dir).sort()) events += JSON.parse(readFileSync(join(dir, name), 'utf8')).Records.length;
+if (events !== Number(process.argv[2])) throw new Error('read ' + events + ' events');
+`;
+
+function main(): void {
+  const cli = join(ROOT, 'bin', 'q-triage.js');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'q-triage.cjs'))) throw new Error('the CLI is not built: npm run build:cli');
+  const jq = spawnSync('jq', ['--version'], { encoding: 'utf8' }).status === 0;
+  const rows: string[][] = [];
+  for (const total of sizes) {
+    const { directory, bytes } = writeLogs(total);
+    const files = readdirSync(directory).sort().map((name) => join(directory, name));
+    process.stderr.write(`${total} events: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB\n`);
+    const plain = measure(process.execPath, ['-e', PLAIN_NODE, directory, String(total)]);
+    const replay = measure(process.execPath, [cli, 'replay', '--format', 'json', '--no-enrich', '--self-principal', SELF_PRINCIPAL, directory]);
+    const replayText = measure(process.execPath, [cli, 'replay', '--no-enrich', '--self-principal', SELF_PRINCIPAL, directory]);
+    const jqPass = jq ? measure('jq', ['-c', '.Records[]', ...files]) : undefined;
+    const rate = (m: Measured): string => `${Math.round(total / m.seconds).toLocaleString('en')}/s`;
+    rows.push(
+      [String(total), 'plain Node read + JSON.parse', `${plain.seconds.toFixed(2)} s`, rate(plain), '1.00', `${plain.peakMb.toFixed(0)} MB`],
+      [String(total), 'q-triage replay --format json', `${replay.seconds.toFixed(2)} s`, rate(replay), (plain.seconds / replay.seconds).toFixed(2), `${replay.peakMb.toFixed(0)} MB`],
+      [String(total), 'q-triage replay (text)', `${replayText.seconds.toFixed(2)} s`, rate(replayText), (plain.seconds / replayText.seconds).toFixed(2), `${replayText.peakMb.toFixed(0)} MB`],
+      ...(jqPass === undefined ? [] : [[String(total), "jq -c '.Records[]'", `${jqPass.seconds.toFixed(2)} s`, rate(jqPass), (plain.seconds / jqPass.seconds).toFixed(2), `${jqPass.peakMb.toFixed(0)} MB`]]),
+    );
+    if (!values.keep) rmSync(directory, { recursive: true, force: true });
   }
-  return count;
+  const headers = ['events', 'process', 'wall time', 'events/s', 'ratio', 'peak RSS'];
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  console.log([line(headers), ...rows.map(line)].join('\n'));
+  console.log('ratio: plain Node time / this process\'s time (goal for replay ≥ 0.40); peak RSS goal ≤ 300 MB at 1M events.');
+  if (!jq) console.log('jq not found: install it (apt-get install jq) for the jq row.');
 }
 
-const SELF_PRINCIPALS = ['arn:aws:sts::*:assumed-role/q-triage-*'];
-
-/** Replay's reader alone: the events it yields. */
-async function readerOnly(): Promise<number> {
-  let count = 0;
-  for await (const batch of readInputBatches([directory])) count += batch.length;
-  return count;
-}
-
-/** The reader, then each event validated and classified as replay's engine does first: the events classified. */
-async function readerValidateClassify(): Promise<number> {
-  const classify = createClassifier(defaultPolicy(), createSelfMatcher(SELF_PRINCIPALS));
-  let count = 0;
-  for await (const batch of readInputBatches([directory])) {
-    for (const item of batch) {
-      if ('error' in item) continue;
-      const result = normalizeEvent(item.value, item.bytes);
-      if (result.ok && classify(result.event).severity !== undefined) count += 1;
-    }
-  }
-  return count;
-}
-
-class CountingSink extends Writable {
-  lines = 0;
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    // indexOf, not a loop over bytes: the sink's own cost is not the replay's.
-    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) this.lines += 1;
-    callback();
-  }
-}
-
-async function replayOnce(format: 'json' | 'text'): Promise<number> {
-  const sink = new CountingSink();
-  const code = await replay(
-    { format, verbose: false, selfPrincipals: SELF_PRINCIPALS, locale: 'en', enrich: false, strict: false, paths: [directory] },
-    { stdout: sink, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: process.cwd() },
-  );
-  if (code !== 0) throw new Error(`replay exited ${code}`);
-  return sink.lines;
-}
-
-async function time<T>(work: () => T | Promise<T>): Promise<{ ms: number; result: T }> {
-  const start = process.hrtime.bigint();
-  const result = await work();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
-}
-
-async function main(): Promise<void> {
-  const bytes = writeLogs();
-  console.log(`generated ${total} events in ${Math.ceil(total / EVENTS_PER_FILE)} CloudTrail log files (${(bytes / 1e6).toFixed(1)} MB)`);
-  await replayOnce('json'); // warm-up: module loading and JIT are not throughput
-  parseOnly();
-  const parse: number[] = [];
-  const reader: number[] = [];
-  const classified: number[] = [];
-  const json: number[] = [];
-  const text: number[] = [];
-  let lines = 0;
-  for (let run = 0; run < runs; run += 1) {
-    const parsed = await time(parseOnly);
-    if (parsed.result !== total) throw new Error(`parse-only read ${parsed.result} events, expected ${total}`);
-    parse.push(parsed.ms);
-    const read = await time(readerOnly);
-    if (read.result !== total) throw new Error(`the reader yielded ${read.result} events, expected ${total}`);
-    reader.push(read.ms);
-    const checked = await time(readerValidateClassify);
-    if (checked.result !== total) throw new Error(`${checked.result} events were classified, expected ${total}`);
-    classified.push(checked.ms);
-    const replayed = await time(() => replayOnce('json'));
-    lines = replayed.result;
-    json.push(replayed.ms);
-    text.push((await time(() => replayOnce('text'))).ms);
-  }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  const rate = (values: number[]): number => total / (median(values) / 1000);
-  const line = (label: string, values: number[], note = ''): string =>
-    `${label.padEnd(22)}: ${median(values).toFixed(0).padStart(6)} ms → ${Math.round(rate(values)).toLocaleString('en').padStart(9)} events/s${note}`;
-  console.log(line('parse-only', parse, ` (median of ${runs})`));
-  const share = (values: number[]): string => ` (${(rate(values) / rate(parse)).toFixed(2)} of parse-only)`;
-  console.log(line('  replay\'s reader', reader, share(reader)));
-  console.log(line('  + validate, classify', classified, share(classified)));
-  console.log(line('replay --format json', json, ` (${lines} output lines)`));
-  console.log(line('replay --format text', text));
-  console.log(`ratio to parse-only: json ${(rate(json) / rate(parse)).toFixed(2)}, text ${(rate(text) / rate(parse)).toFixed(2)} (goal ≥ 0.50)`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main();

@@ -1,21 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the TypeScript sources directly (tsx), so `npx q-triage` works right after `npm ci`.
-require('tsx/cjs');
-const { main } = require('../shared/cli/main.ts');
-
-main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  cwd: process.cwd(),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`q-triage: ${error && error.stack ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+// The compiled CLI (scripts/build-cli.mjs; `npm ci` builds it through `prepare`).
+try {
+  require.resolve('../dist/cli/q-triage.cjs');
+} catch {
+  process.stderr.write('q-triage: the CLI is not built: run `npm ci` (or `npm run build:cli`) in the q-triage checkout\n');
+  process.exit(70);
+}
+require('../dist/cli/q-triage.cjs');

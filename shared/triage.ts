@@ -102,22 +102,51 @@ export interface Triage {
   /** One batch (the Lambda's): every input to its outcome. */
   process(inputs: readonly TriageInput[], options?: ProcessOptions): Promise<BatchResult>;
   /** A run over more input than one batch should hold (replay): see TriageRun. */
-  open(): TriageRun;
-  /** Deferred mode: publish every incident seen. Immediate mode: nothing to do. */
-  flush(): Promise<readonly Alert[]>;
+  open(options?: TriageRunOptions): TriageRun;
+  /**
+   * Deferred mode: publish the incidents no event at or after `settledThrough` (event time) can change, in
+   * first-seen order, or every incident when it is not given. Immediate mode: nothing to do.
+   */
+  flush(settledThrough?: number): Promise<readonly Alert[]>;
+}
+
+export interface TriageRunOptions {
+  /**
+   * How far (event time) an event may come behind a newer one that was already read: CloudTrail log files
+   * overlap. Held events older than the newest event read minus this are settled. Default: hold every one
+   * until `finish` (exact, but memory grows with the input).
+   */
+  readonly reorderWindowMs?: number;
+  /**
+   * How far (event time) behind the settled events the run remembers event ids (to find duplicates) and
+   * incidents (that a late event can still join). A copy of an event from further back is triaged again, and a
+   * late event from further back opens an incident of its own. Default: everything, for the whole run.
+   */
+  readonly horizonMs?: number;
+}
+
+/** An input's outcome and its position (input i of the n-th batch is the sum of earlier batch sizes + i). */
+export interface SettledInput {
+  readonly position: number;
+  readonly outcome: InputOutcome;
 }
 
 /**
  * Replay's way through the engine: the inputs come in batches (one per log file) and only the events a
- * stateful rule or an incident can use are held, so a long log is never all in memory. The outcomes are
- * those of one `process` call over all the inputs: duplicates across batches are found, and the stateful
- * rules run in event-time order over every batch.
+ * stateful rule or an incident can use are held, until the reorder window has passed them, so a long log is
+ * never all in memory. The outcomes are those of one `process` call over all the inputs, as long as no event
+ * comes later than the window: duplicates across batches are found, and the stateful rules run in event-time
+ * order over every batch. An event later than that is still triaged when it comes, and counted in `late`.
  */
 export interface TriageRun {
-  /** Outcomes of this batch's inputs, in order; `undefined` for events held until `finish`. */
-  add(inputs: readonly TriageInput[]): Promise<(InputOutcome | undefined)[]>;
-  /** The held events' outcomes, by position (input i of the n-th batch is the sum of earlier batch sizes + i). */
-  finish(): Promise<readonly { readonly position: number; readonly outcome: InputOutcome }[]>;
+  /** The outcomes settled by this batch: its own inputs that need no state, and held events the window passed. */
+  add(inputs: readonly TriageInput[]): Promise<readonly SettledInput[]>;
+  /** The outcomes of every event still held, by position. */
+  finish(): Promise<readonly SettledInput[]>;
+  /** Event time up to which every held event is settled (-Infinity before any). */
+  settledThrough(): number;
+  /** Events that came later than the reorder window allows (see TriageRunOptions). */
+  late(): number;
 }
 
 /** A classified event on its way through the stateful part; `index` is its input position. */
@@ -171,8 +200,13 @@ export function createTriage(deps: TriageDeps): Triage {
   const classify = createClassifier(policy, deps.self);
   const incidents = createIncidents({ store, policy, logger, clock, updateIntervalMs: deps.updateIntervalMs ?? 15 * 60_000 });
   const delivery = createDelivery({ store, notifier, clock, logger, metrics, pagesPerHour });
-  /** Deferred mode: every incident generation by alert id, in its latest state. */
+  /** Deferred mode: every incident generation by alert id, in its latest state, until it is published. */
   const deferred = new Map<string, Alert>();
+  /**
+   * Deferred mode: the alerts a flush before the end published (see flush): their lastSeen time (to forget
+   * them past the horizon), the last update number sent, and what the first message said of paging and answers.
+   */
+  const publishedEarlier = new Map<string, { lastSeen: number; updates: number; readonly paged: boolean; readonly enrichment?: Enrichment; readonly context?: PrincipalContext }>();
 
   /** Adds the playbook answer and the principal's context, as far as the alert's severity asks for them. */
   async function enrich(alert: Alert): Promise<Alert> {
@@ -306,9 +340,10 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   /** Whether a stateful rule or an incident can use the event: if not, its outcome is known once it is classified. */
-  function needsState({ event, classification }: Admitted): boolean {
+  function needsState({ event, classification, reusedFrom }: Admitted): boolean {
     if (classification.self) return false;
-    return severityRank(classification.severity) >= severityRank('LOW') || policy.bursts.some((rule) => burstCounts(rule, event, classification));
+    // A reused eventID raises its own incident, whatever the event's severity.
+    return reusedFrom !== undefined || severityRank(classification.severity) >= severityRank('LOW') || policy.bursts.some((rule) => burstCounts(rule, event, classification));
   }
 
   /**
@@ -357,7 +392,9 @@ export function createTriage(deps: TriageDeps): Triage {
     await mapLimit([...work.entries()], concurrency, async ([key, items]) => {
       let generations: Generation[];
       try {
-        generations = await incidents.apply(key, items);
+        // In event time (stable: a burst's item before the event's own at the same time), so the earliest event
+        // opens the actor's incident however the events were batched.
+        generations = await incidents.apply(key, [...items].sort((a, b) => a.event.time - b.event.time));
       } catch (error) {
         logger.error('incident update failed; records will be retried', { incidentKey: key, error: error as Error });
         fail(items.map((item) => item.index), `state store: ${(error as Error).message}`);
@@ -426,40 +463,134 @@ export function createTriage(deps: TriageDeps): Triage {
     return { outcomes, published };
   }
 
-  function open(): TriageRun {
+  function openRun(options: TriageRunOptions = {}): TriageRun {
+    const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
+    const horizonMs = options.horizonMs ?? Number.POSITIVE_INFINITY;
+    /** The first fingerprint of every event id within the horizon: a copy is a duplicate, other content a reused id. */
     const seen = new Map<string, EventFingerprint>();
-    const held: Admitted[] = [];
+    // The ids in `seen`, in the order they came (about time order), to forget the ones past the horizon.
+    let seenOrder: { readonly time: number; readonly eventId: string }[] = [];
+    let forgotten = 0;
+    const forgetOldIds = (): void => {
+      const cutoff = settledUpTo - horizonMs;
+      while (forgotten < seenOrder.length && (seenOrder[forgotten] as { time: number }).time < cutoff) seen.delete((seenOrder[forgotten++] as { eventId: string }).eventId);
+      if (forgotten > 4096 && forgotten * 2 > seenOrder.length) {
+        seenOrder = seenOrder.slice(forgotten);
+        forgotten = 0;
+      }
+    };
+    // The held events, in arrival order; sorted by time when the window passes some of them.
+    let held: Admitted[] = [];
     let offset = 0;
+    let newest = Number.NEGATIVE_INFINITY;
+    let settledUpTo = Number.NEGATIVE_INFINITY;
+    let late = 0;
+
+    // Incidents no event still to settle can join, past the horizon for late ones: out of the store, and out
+    // of the ids flush remembers as published; burst entries likewise.
+    let forgetFrom = Number.NEGATIVE_INFINITY;
+    const forgetClosedIncidents = (): void => {
+      const before = settledUpTo - policy.aggregationWindowMs - horizonMs;
+      if (before - forgetFrom < policy.aggregationWindowMs) return;
+      forgetFrom = before;
+      store.forgetIncidents?.(before);
+      // Burst entries no event within the horizon shares a window with.
+      store.forgetBursts?.(settledUpTo - horizonMs - policy.burstWindowMs);
+      for (const [id, { lastSeen }] of publishedEarlier) if (lastSeen < before) publishedEarlier.delete(id);
+    };
+
+    /** Whether a burst rule counts the event (self events never are). */
+    const burstCounted = ({ event, classification }: Admitted): boolean =>
+      !classification.self && policy.bursts.some((rule) => burstCounts(rule, event, classification));
+
+    /**
+     * Counts held events in their burst counters as they come (idempotent per eventID: settling counts them
+     * again and gets the window counts). A burst is judged by the fullest window an event belongs to, so an
+     * event is judged once every event up to a burst window after it has been counted. A failure here only
+     * leaves the counting to the settling, which retries it and fails the events if it fails again.
+     */
+    async function countAhead(items: readonly Admitted[]): Promise<void> {
+      for (const [key, { items: counted }] of burstGroups(items)) {
+        await store.addToBurst(key, counted.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs).catch((error: unknown) => {
+          logger.debug('burst counter not counted ahead; counted when settled', { error: error as Error });
+        });
+      }
+    }
+
+    /**
+     * Event time up to which held events can be settled: the reorder window behind the newest event, but before
+     * any burst-counted event whose burst window has not yet passed that point (its later events may still come).
+     */
+    function settleLimit(): number {
+      const through = newest - reorderWindowMs;
+      let limit = through;
+      for (const item of held) {
+        const time = item.event.time;
+        if (time <= limit && time > through - policy.burstWindowMs && burstCounted(item)) limit = time - 1;
+      }
+      return limit;
+    }
+
+    /** Settles, in time order, the held events at or before `through`; keeps the rest. */
+    async function settleHeld(through: number, out: SettledInput[]): Promise<void> {
+      if (through <= settledUpTo) return;
+      settledUpTo = through;
+      if (held.length === 0) return;
+      const ready: Admitted[] = [];
+      const waiting: Admitted[] = [];
+      for (const item of held) (item.event.time <= through ? ready : waiting).push(item);
+      held = waiting;
+      if (ready.length === 0) return;
+      // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
+      ready.sort((a, b) => a.event.time - b.event.time);
+      await runStateful(ready, (position, outcome) => out.push({ position, outcome }));
+    }
+
     return {
       async add(inputs) {
         const start = offset;
         offset += inputs.length;
-        const outcomes = new Array<InputOutcome | undefined>(inputs.length).fill(undefined);
-        const settle: Settle = (index, outcome) => {
-          outcomes[index - start] = outcome;
+        const settled: SettledInput[] = [];
+        const settle: Settle = (position, outcome) => {
+          settled.push({ position, outcome });
         };
         const now: Admitted[] = [];
-        for (const item of await admit(inputs, start, settle, seen)) (needsState(item) ? held : now).push(item);
+        const heldNow: Admitted[] = [];
+        for (const item of await admit(inputs, start, settle, seen)) {
+          // A reused id keeps its first fingerprint in `seen` (see admit): that one's time forgets it.
+          if (horizonMs !== Number.POSITIVE_INFINITY && item.reusedFrom === undefined) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
+          if (item.event.time > newest) newest = item.event.time;
+          if (!needsState(item)) now.push(item);
+          else if (item.event.time > settledUpTo) heldNow.push(item);
+          else {
+            // Behind events already settled: triaged now, in the order it came.
+            late += 1;
+            now.push(item);
+          }
+        }
         await runStateful(now, settle);
-        return outcomes;
+        if (heldNow.length > 0) {
+          for (const item of heldNow) held.push(item);
+          await countAhead(heldNow);
+        }
+        await settleHeld(settleLimit(), settled);
+        forgetOldIds();
+        if (horizonMs !== Number.POSITIVE_INFINITY) forgetClosedIncidents();
+        return settled;
       },
       async finish() {
-        // Each batch was in time order; a stable sort of their concatenation is the order of one big batch.
-        held.sort((a, b) => a.event.time - b.event.time);
-        const settled: { position: number; outcome: InputOutcome }[] = [];
-        await runStateful(held, (position, outcome) => settled.push({ position, outcome }));
-        held.length = 0;
+        const settled: SettledInput[] = [];
+        await settleHeld(Number.POSITIVE_INFINITY, settled);
         return settled.sort((a, b) => a.position - b.position);
       },
+      settledThrough: () => settledUpTo,
+      late: () => late,
     };
   }
 
-  /** Burst rules: count matching events per principal; those at or over the threshold join the burst incident. */
-  async function applyBurstRules(
-    events: readonly Admitted[],
-    addWork: (key: string, item: Work) => void,
-  ): Promise<void> {
-    const groups = new Map<string, { rule: BurstRule; items: typeof events[number][] }>();
+  /** The events each burst counter counts, by counter key (`<principalKey>#<rule>`). */
+  function burstGroups(events: readonly Admitted[]): Map<string, { rule: BurstRule; items: Admitted[] }> {
+    const groups = new Map<string, { rule: BurstRule; items: Admitted[] }>();
     for (const item of events) {
       for (const rule of policy.bursts) {
         if (!burstCounts(rule, item.event, item.classification)) continue;
@@ -469,7 +600,15 @@ export function createTriage(deps: TriageDeps): Triage {
         else group.items.push(item);
       }
     }
-    for (const [key, { rule, items }] of groups) {
+    return groups;
+  }
+
+  /** Burst rules: count matching events per principal; those at or over the threshold join the burst incident. */
+  async function applyBurstRules(
+    events: readonly Admitted[],
+    addWork: (key: string, item: Work) => void,
+  ): Promise<void> {
+    for (const [key, { rule, items }] of burstGroups(events)) {
       const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
       items.forEach((item, position) => {
         const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
@@ -485,13 +624,22 @@ export function createTriage(deps: TriageDeps): Triage {
     }
   }
 
-  async function flush(): Promise<readonly Alert[]> {
+  /** Deferred mode: whether an event at or after `time` can still join the incident. */
+  const open = (alert: Alert, time: number): boolean =>
+    time - Date.parse(alert.lastSeen) <= policy.aggregationWindowMs && time - Date.parse(alert.firstSeen) <= policy.maxIncidentMs;
+  const byFirstSeen = (a: Alert, b: Alert): number => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
+
+  async function flush(settledThrough = Number.POSITIVE_INFINITY): Promise<readonly Alert[]> {
     if (mode !== 'deferred') return [];
-    const alerts = [...deferred.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
-    deferred.clear();
+    // Final incidents, in first-seen order, up to the first one still open: the order of one flush at the end.
+    const all = [...deferred.values()].sort(byFirstSeen);
+    const firstOpen = all.findIndex((alert) => open(alert, settledThrough));
+    const alerts = firstOpen < 0 ? all : all.slice(0, firstOpen);
+    for (const alert of alerts) deferred.delete(alert.id);
     // Page decisions in time order (the cap goes to the first), enrichment concurrently, output in order: replay is deterministic.
     const decided: { alert: Alert; page?: PageDecision }[] = [];
     for (const alert of alerts) {
+      if (publishedEarlier.has(alert.id)) continue;
       if (!isPagingSeverity(alert.severity)) {
         decided.push({ alert });
         continue;
@@ -500,13 +648,34 @@ export function createTriage(deps: TriageDeps): Triage {
       decided.push({ alert: page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] }, page });
     }
     const finished = await mapLimit(decided, deps.publishConcurrency ?? 8, async ({ alert, page }) => ({ alert: await enrich(alert), page }));
-    for (const { alert, page } of finished) {
-      await delivery.sendOnce({ id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' });
+    let next = 0;
+    for (const alert of alerts) {
+      const earlier = publishedEarlier.get(alert.id);
+      if (earlier !== undefined) {
+        // A late event (see TriageRun) joined an incident already out: an update, on the alerts topic only, with
+        // the incident's page flag and answer as sent, and its own update number (a stable message id).
+        earlier.updates += 1;
+        earlier.lastSeen = Date.parse(alert.lastSeen);
+        const update: Alert = { ...alert, updates: earlier.updates, paged: earlier.paged, enrichment: earlier.enrichment ?? alert.enrichment, context: earlier.context ?? alert.context };
+        if ((await delivery.sendOnce({ id: messageIdOf(update, 'update', 'alerts'), route: 'alerts', alert: update, kind: 'update' })) === 'sent') metrics.count('AlertUpdatesPublished');
+        continue;
+      }
+      const { alert: published, page } = finished[next++] as (typeof finished)[number];
+      await delivery.sendOnce({ id: messageIdOf(published, 'new', 'alerts'), route: 'alerts', alert: published, kind: 'new' });
       metrics.count('AlertsPublished');
-      if (page !== undefined) await delivery.sendPage(page, alert);
+      if (page !== undefined) await delivery.sendPage(page, published);
+      if (settledThrough !== Number.POSITIVE_INFINITY) {
+        publishedEarlier.set(published.id, {
+          lastSeen: Date.parse(published.lastSeen),
+          updates: published.updates,
+          paged: published.paged,
+          enrichment: published.enrichment,
+          context: published.context,
+        });
+      }
     }
     return finished.map(({ alert }) => alert);
   }
 
-  return { process, open, flush };
+  return { process, open: openRun, flush };
 }

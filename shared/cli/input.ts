@@ -1,5 +1,5 @@
 /**
- * Reads CloudTrail activity for `q-triage replay`: files, directories (recursive, sorted by path) and
+ * Reads CloudTrail activity for `q-triage replay`: files, directories (recursive, in S3-key time order) and
  * `-` (stdin). Every input becomes either a parsed value or a rejection with a reason; nothing here
  * validates events (that is `normalizeEvent`'s job), and one bad line or file never stops the others.
  *
@@ -87,7 +87,7 @@ export interface ReadInputsOptions {
 export const STDIN_PATH = '-';
 
 /**
- * Every event of every path, in order (paths as given, files of a directory sorted by path), one array
+ * Every event of every path, in order (paths as given, files of a directory in S3-key time order), one array
  * per file or per problem: a 100k-event replay would otherwise pay several promise hops per event.
  */
 export async function* readInputBatches(
@@ -200,7 +200,7 @@ async function readOneFile(display: string, absolute: string, limits: InputLimit
 type DirectoryEntry = { display: string; absolute: string } | { display: string; error: string };
 
 /**
- * Every readable file under `absolute`, sorted by path (code-unit order, not locale), with the
+ * Every readable file under `absolute`, in S3-key time order (see byKeyTime), with the
  * entries that could not be read as errors in their sorted place. Hidden entries (`.name`) are skipped;
  * symbolic links are followed, each real directory visited once.
  */
@@ -235,7 +235,23 @@ async function listDirectory(display: string, absolute: string): Promise<Directo
     }
   };
   await walk(display, absolute);
-  return entries.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+  return entries.sort(byKeyTime);
+}
+
+/**
+ * CloudTrail names each log file after the time it covers: `ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_ID.json.gz`
+ * under `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`. Path order reads one Region's (or account's) days
+ * before the next one's; replay settles events as it reads (a reorder window of minutes), so it needs them
+ * in time order across Regions and accounts.
+ */
+const CLOUDTRAIL_FILE_TIME = /_CloudTrail_[a-z0-9-]+_(\d{8}T\d{4}Z)_/;
+
+/** Files named like CloudTrail's by the time in their names, then by path (code-unit order, not locale); other files first, by path. */
+function byKeyTime(a: { display: string }, b: { display: string }): number {
+  const aTime = CLOUDTRAIL_FILE_TIME.exec(a.display)?.[1] ?? '';
+  const bTime = CLOUDTRAIL_FILE_TIME.exec(b.display)?.[1] ?? '';
+  if (aTime !== bTime) return aTime < bTime ? -1 : 1;
+  return a.display < b.display ? -1 : a.display > b.display ? 1 : 0;
 }
 
 const FS_REASONS: Readonly<Record<string, string>> = {
@@ -248,7 +264,8 @@ const FS_REASONS: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files',
 };
 
-function fsReason(error: unknown): string {
+/** Why a path could not be read, in the words of `ls` and `cat`. */
+export function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
 }

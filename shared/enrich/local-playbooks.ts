@@ -220,7 +220,7 @@ export function splitSections(file: string, markdown: string, locale: AlertLocal
   return sections;
 }
 
-async function markdownFiles(root: string, dir = root): Promise<string[]> {
+export async function markdownFiles(root: string, dir = root): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const found: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -4,10 +4,17 @@ import type { DeliveryClaim, EventFingerprint, IncidentRecord, StateStore, Timed
 /** Single-process state for replay and tests. No TTLs: the process is short-lived. */
 export class MemoryStateStore implements StateStore {
   private readonly done = new Map<string, EventFingerprint>();
-  private readonly bursts = new Map<string, { times: number[]; counted: Set<string> }>();
+  /** Per burst counter: the counted times (ascending) and the counted event ids with their times. */
+  private readonly bursts = new Map<string, { times: number[]; counted: Map<string, number> }>();
   private readonly incidents = new Map<string, IncidentRecord>();
   private readonly deliveries = new Map<string, { delivered: boolean; leaseUntil: number }>();
   private readonly pages = new Map<number, Set<string>>();
+
+  /**
+   * `rememberProcessed: false`: processed fingerprints are not kept (replay, whose run finds duplicates itself
+   * within its horizon: a month of logs would otherwise keep every event id).
+   */
+  constructor(private readonly options: { readonly rememberProcessed?: boolean } = {}) {}
 
   async processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>> {
     const found = new Map<string, EventFingerprint>();
@@ -19,15 +26,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   async markProcessed(events: readonly EventFingerprint[]): Promise<void> {
+    if (this.options.rememberProcessed === false) return;
     for (const event of events) this.done.set(event.eventId, event);
   }
 
   async addToBurst(key: string, events: readonly TimedEventId[], windowMs: number): Promise<BurstCount[]> {
-    const burst = this.bursts.get(key) ?? { times: [], counted: new Set<string>() };
+    const burst = this.bursts.get(key) ?? { times: [], counted: new Map<string, number>() };
     const fresh: number[] = [];
     for (const event of events) {
       if (burst.counted.has(event.eventId)) continue;
-      burst.counted.add(event.eventId);
+      burst.counted.set(event.eventId, event.time);
       fresh.push(event.time);
     }
     if (fresh.length > 0) burst.times = [...burst.times, ...fresh].sort((a, b) => a - b);
@@ -73,5 +81,22 @@ export class MemoryStateStore implements StateStore {
 
   async releasePage(hourStart: number, messageId: string): Promise<void> {
     this.pages.get(hourStart)?.delete(messageId);
+  }
+
+  forgetBursts(before: number): void {
+    for (const [key, burst] of this.bursts) {
+      const kept = burst.times.findIndex((time) => time >= before);
+      if (kept === 0) continue;
+      if (kept < 0) {
+        this.bursts.delete(key);
+        continue;
+      }
+      burst.times = burst.times.slice(kept);
+      for (const [eventId, time] of burst.counted) if (time < before) burst.counted.delete(eventId);
+    }
+  }
+
+  forgetIncidents(lastSeenBefore: number): void {
+    for (const [key, record] of this.incidents) if (Date.parse(record.alert.lastSeen) < lastSeenBefore) this.incidents.delete(key);
   }
 }

@@ -73,4 +73,15 @@ export interface StateStore {
   reservePage(hourStart: number, messageId: string, cap: number): Promise<boolean>;
   /** Frees the slot of a page that was not delivered: only delivered pages use up the cap. */
   releasePage(hourStart: number, messageId: string): Promise<void>;
+  /**
+   * Drops the incidents last seen before `lastSeenBefore` (epoch ms): replay's run calls it once no event it
+   * still settles can join them. Stores with a TTL (DynamoDB) expire incidents on their own and leave it out.
+   */
+  forgetIncidents?(lastSeenBefore: number): void;
+  /**
+   * Drops burst counter entries (and the event ids counted with them) of events before `before` (epoch ms):
+   * replay's run calls it for events past its horizon, which no event it still settles can share a window with.
+   * Stores with a TTL (DynamoDB) expire them on their own and leave it out.
+   */
+  forgetBursts?(before: number): void;
 }

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../clock';
 import { createDoctorDeps, loadReadinessConfig, renderDoctorJson, renderDoctorText, runDoctor, worstStatus, type DoctorDeps, type ReadinessConfig } from '../../doctor';
+import { checkAwsSetup } from '../aws';
 import type { CliIo, Command } from '../command';
 import { outputFormat, parseCliArgs } from '../options';
 import { writeText } from '../output';
@@ -41,7 +42,10 @@ export function createDoctorCommand(factory: DoctorDepsFactory = defaultFactory)
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const { values } = parseCliArgs({ args: [...args], options: { format: { type: 'string' }, region: { type: 'string' } }, strict: true, allowPositionals: false });
       const format = outputFormat(values.format);
-      const results = await runDoctor(factory(loadReadinessConfig(io.env), values.region ?? io.env.AWS_REGION));
+      const deps = factory(loadReadinessConfig(io.env), values.region ?? io.env.AWS_REGION);
+      // Without a Region or credentials every check would fail the same way, each with an IAM "fix".
+      await checkAwsSetup(deps.cloudTrail);
+      const results = await runDoctor(deps);
       writeText(io.stdout as Writable, format === 'json' ? renderDoctorJson(results) : renderDoctorText(results));
       return worstStatus(results) === 'FAIL' ? 1 : 0;
     },

@@ -4,6 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { checkAwsSetup, deniedCallError, isAccessDenied, regionOfArn } from '../aws';
 import { UsageError, type CliIo, type Command } from '../command';
 import { parseCliArgs } from '../options';
 import { writeJsonLine, writeText } from '../output';
@@ -16,12 +17,16 @@ was already triaged before it reached the DLQ does not alert twice. The buffer q
 CloudTrail rules and the roles in the stack parameter queueSenderArns: run this as one of those roles.
 
 Options:
-  --dlq-arn ARN          the dead-letter queue (stack output TriageDeadLetterQueueArn)
+  --dlq-arn ARN          the dead-letter queue: stack output BufferDeadLetterQueueArn (messages triage
+                         failed), or RuleDeliveryDeadLetterQueueArn (events EventBridge could not deliver;
+                         give --destination-arn, the buffer queue's ARN, for those)
   --destination-arn ARN  where to move them (default: the queue they came from)
   --max-per-second N     throttle the move (default: SQS's own rate)
   --status               only show the recent move tasks of the DLQ
   --format text|json     output format (default text)
-  --region R             AWS Region (default: from the environment)`;
+  --region R             AWS Region (default: the queue ARN's)
+
+Exit status: 0 started (or listed); 1 SQS refused the call; 2 a bad option, no credentials.`;
 
 const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/;
 
@@ -53,22 +58,39 @@ export function parseRedriveOptions(args: readonly string[]): RedriveOptions {
   const rate = values['max-per-second'] === undefined ? undefined : Number(values['max-per-second']);
   if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) throw new UsageError('--max-per-second must be a whole number from 1 to 500');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format must be text or json');
-  return { dlqArn, destinationArn, maxPerSecond: rate, status: values.status, format: values.format, region: values.region };
+  // A queue lives in the Region of its ARN: asking for it elsewhere can only fail.
+  const region = regionOfArn(dlqArn);
+  if (values.region !== undefined && values.region !== region) throw new UsageError(`--region ${values.region}, but the queue ${dlqArn} is in ${region}`);
+  return { dlqArn, destinationArn, maxPerSecond: rate, status: values.status, format: values.format, region };
+}
+
+/** The call, with a refusal named by its IAM action and the queue. */
+async function send<T>(call: () => Promise<T>, action: string, resource: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isAccessDenied(error) ? deniedCallError(error, action, resource) : error;
+  }
 }
 
 export async function redrive(options: RedriveOptions, client: Pick<SQSClient, 'send'>, stdout: Writable): Promise<number> {
   if (!options.status) {
-    const started = await client.send(
-      new StartMessageMoveTaskCommand({
-        SourceArn: options.dlqArn,
-        ...(options.destinationArn === undefined ? {} : { DestinationArn: options.destinationArn }),
-        ...(options.maxPerSecond === undefined ? {} : { MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
-      }),
+    const started = await send(
+      () =>
+        client.send(
+          new StartMessageMoveTaskCommand({
+            SourceArn: options.dlqArn,
+            ...(options.destinationArn === undefined ? {} : { DestinationArn: options.destinationArn }),
+            ...(options.maxPerSecond === undefined ? {} : { MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
+          }),
+        ),
+      'sqs:StartMessageMoveTask',
+      options.dlqArn,
     );
     if (options.format === 'json') writeJsonLine(stdout, { type: 'started', taskHandle: started.TaskHandle });
     else writeText(stdout, `Move task started (handle ${started.TaskHandle ?? 'unknown'}). Run with --status to follow it.`);
   }
-  const tasks = await client.send(new ListMessageMoveTasksCommand({ SourceArn: options.dlqArn, MaxResults: 5 }));
+  const tasks = await send(() => client.send(new ListMessageMoveTasksCommand({ SourceArn: options.dlqArn, MaxResults: 5 })), 'sqs:ListMessageMoveTasks', options.dlqArn);
   for (const task of tasks.Results ?? []) {
     const line = {
       type: 'task',
@@ -89,8 +111,10 @@ export const redriveCommand: Command = {
   name: 'redrive',
   summary: 'Move messages from the dead-letter queue back to the buffer, idempotently',
   usage: USAGE,
-  run: (args, io: CliIo) => {
+  async run(args, io: CliIo) {
     const options = parseRedriveOptions(args);
-    return redrive(options, new SQSClient(options.region === undefined ? {} : { region: options.region }), io.stdout as Writable);
+    const client = new SQSClient(options.region === undefined ? {} : { region: options.region });
+    await checkAwsSetup(client);
+    return redrive(options, client, io.stdout as Writable);
   },
 };

@@ -2,7 +2,8 @@
  * `q-triage replay`: the Lambda's pipeline over CloudTrail log files, with local adapters
  * (memory state, stdout alerts, local playbooks for enrichment). Stateful rules run in event-time order.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../alerts/model';
 import { cleanText, FIELD_LIMITS } from '../../alerts/escape';
@@ -19,11 +20,14 @@ import { alertTextBlock, createStdoutNotifier, type Notifier } from '../../notif
 import { SEVERITIES, severityRank, type Severity } from '../../playbook/types';
 import { directoryPlaybookSource, loadLocalizedText } from '../../playbook/localized-table';
 import { MemoryStateStore } from '../../state';
-import { createTriage, type Enricher, type InputOutcome, type TriageInput } from '../../triage';
-import { UsageError, type CliIo, type Command } from '../command';
-import { parseCliArgs } from '../options';
-import { readInputBatches } from '../input';
+import { createTriage, type Enricher, type InputOutcome, type SettledInput, type TriageInput } from '../../triage';
+import { ALERT_LOCALES } from '../../config-core';
+import { markdownFiles } from '../../enrich/local-playbooks';
+import { ExitCode, UsageError, type CliIo, type Command } from '../command';
+import { didYouMean, outputFormat, parseCliArgs } from '../options';
+import { fsReason, readInputBatches, STDIN_PATH } from '../input';
 import { formatTable, writeJsonLine, writeLines, writeText } from '../output';
+import { countFiles, createProgress } from '../progress';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
 
@@ -45,8 +49,12 @@ Options:
   --playbooks DIR          answer each alert from this folder of playbook markdown
   --locale LANG            alert and question language: en (default), de, es, fr, ja, zh
   --no-enrich              do not enrich alerts
-  --strict                 exit 1 when any input is rejected
-  -h, --help               this help`;
+  --strict                 exit 1 when any input is rejected, naming the first ones on stderr
+  -h, --help               this help
+
+Exit status: 0 done (rejected inputs are reported, not failures); 1 --strict and an input was rejected;
+2 a PATH that cannot be read, no events in any PATH, or a bad option value (--format,
+--min-severity, --locale, --rules, --playbooks with no *.md in it). Warnings and errors go to stderr, one line each.`;
 
 interface ReplayOptions {
   readonly format: 'text' | 'json';
@@ -77,13 +85,20 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
       verbose: { type: 'boolean', default: false },
     },
   });
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not ${values.format}`);
+  const format = outputFormat(values.format);
   const minSeverity = values['min-severity']?.toUpperCase();
   const severity = SEVERITIES.find((candidate) => candidate === minSeverity);
-  if (minSeverity !== undefined && severity === undefined) throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}`);
+  if (minSeverity !== undefined && severity === undefined) {
+    const suggestion = didYouMean(minSeverity, SEVERITIES);
+    throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(values['min-severity'])}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+  }
+  if (!(ALERT_LOCALES as readonly string[]).includes(values.locale)) {
+    const suggestion = didYouMean(values.locale.toLowerCase(), ALERT_LOCALES);
+    throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}, not ${JSON.stringify(values.locale)}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+  }
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
   return {
-    format: values.format,
+    format,
     minSeverity: severity,
     verbose: values.verbose,
     selfPrincipals: [...values['self-principal'], ...parseSelfPrincipals(env.SELF_PRINCIPALS)],
@@ -96,22 +111,55 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
   };
 }
 
-async function loadPolicy(rulesFile: string | undefined): Promise<Policy> {
+/** A rules file that cannot be read or is not valid is a bad option value: the run does not start. */
+async function loadPolicy(rulesFile: string | undefined, cwd: string): Promise<Policy> {
   const policy = defaultPolicy();
   if (rulesFile === undefined) return policy;
-  const text = await readFile(rulesFile, 'utf8');
-  return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, rulesFile), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--rules ${rulesFile}: ${fsReason(error)}`);
+  }
+  try {
+    return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
+  } catch (error) {
+    throw new UsageError(`--rules ${(error as Error).message}`);
+  }
 }
 
-function loadEnricher(options: ReplayOptions): Enricher | undefined {
+/** Every PATH exists and can be read before anything is printed (what is inside a directory is the reader's to report). */
+async function checkPaths(paths: readonly string[], cwd: string): Promise<void> {
+  for (const path of paths) {
+    if (path === STDIN_PATH) continue;
+    try {
+      await stat(resolve(cwd, path));
+    } catch (error) {
+      throw new UsageError(`${path}: ${fsReason(error)}`);
+    }
+  }
+}
+
+/** A playbooks folder that answers nothing would make every alert say "answer source failed": refuse it up front. */
+async function checkPlaybooks(dir: string | undefined, cwd: string): Promise<void> {
+  if (dir === undefined) return;
+  let found: readonly string[];
+  try {
+    found = await markdownFiles(resolve(cwd, dir));
+  } catch (error) {
+    throw new UsageError(`--playbooks ${dir}: ${fsReason(error)}`);
+  }
+  if (found.length === 0) throw new UsageError(`--playbooks ${dir}: no playbook markdown (*.md) in it`);
+}
+
+function loadEnricher(options: ReplayOptions, cwd: string): Enricher | undefined {
   if (!options.enrich || options.playbooks === undefined) return undefined;
   // Loaded only when asked for (require, not import(): tsx and esbuild both resolve it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache, ALERT_LOCALES } = require('../../enrich') as typeof import('../../enrich');
-  const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale);
-  if (locale === undefined) throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}`);
+  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache } = require('../../enrich') as typeof import('../../enrich');
+  const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale) ?? 'en';
   return createEnricher({
-    source: createLocalPlaybookSource({ dir: options.playbooks }),
+    source: createLocalPlaybookSource({ dir: resolve(cwd, options.playbooks) }),
     cache: new MemoryAnswerCache(systemClock, 86_400),
     playbookVersion: async () => 'local',
     clock: systemClock,
@@ -154,7 +202,7 @@ function count(tally: Tally, outcome: Shown): void {
   }
 }
 
-function countBy(alerts: readonly Alert[], key: (alert: Alert) => string): Record<string, number> {
+function countBy<T>(alerts: Iterable<T>, key: (alert: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const alert of alerts) counts[key(alert)] = (counts[key(alert)] ?? 0) + 1;
   return counts;
@@ -278,34 +326,94 @@ function asRejection(outcome: Extract<InputOutcome, { status: 'failed' }>): Reje
 }
 
 /**
- * What replay keeps of each outcome as it comes: the counts, and the JSON line or an event line's parts (json)
- * or the rejection (text). Never the events themselves: a long log is not held in memory.
+ * What replay keeps of each outcome as it comes: the counts, the rejections (text), and the JSON lines (json)
+ * until every earlier input has settled (lines go out in input order). Never the events themselves.
  */
 class Report {
   readonly tally = emptyTally();
-  /** JSON lines by input position (json format). */
-  readonly lines: Line[] = [];
   readonly rejected: Rejected[] = [];
+  /** The first rejections, in input order, whatever the format: --strict names them. */
+  readonly firstRejected: Rejected[] = [];
+  /** JSON lines of settled inputs that wait for an earlier, held one (json format); undefined: no line. */
+  private readonly waiting = new Map<number, Line | undefined>();
+  private nextPosition = 0;
   private readonly fragments = new LineFragments();
 
   constructor(private readonly format: 'text' | 'json') {}
 
-  record(position: number, settled: InputOutcome): void {
+  record({ position, outcome: settled }: SettledInput): void {
     if (settled.status === 'passed-over') {
       this.tally.inputs += 1;
       this.tally.otherServices += 1;
+      // No line of its own; the lines after it need not wait for it.
+      if (this.format === 'json') this.waiting.set(position, undefined);
       return;
     }
     const outcome = settled.status === 'failed' ? asRejection(settled) : settled;
     count(this.tally, outcome);
-    if (this.format === 'json') this.lines[position] = outcomeLine(this.fragments, outcome);
+    if (outcome.status === 'rejected' && this.firstRejected.length < STRICT_NAMED) this.firstRejected.push(outcome);
+    if (this.format === 'json') this.waiting.set(position, outcomeLine(this.fragments, outcome));
     else if (outcome.status === 'rejected') this.rejected.push(outcome);
   }
 
-  /** The JSON lines in input order, each made as it is written. */
-  *jsonLines(): Generator<string> {
-    // Other services' records leave their positions empty.
-    for (const line of this.lines) if (line !== undefined) yield lineText(line);
+  /** Writes the JSON lines whose turn has come: every input before them has settled. */
+  writeReady(stream: Writable): void {
+    if (this.format !== 'json') return;
+    writeLines(stream, this.ready());
+  }
+
+  private *ready(): Generator<string> {
+    while (this.waiting.has(this.nextPosition)) {
+      const line = this.waiting.get(this.nextPosition);
+      this.waiting.delete(this.nextPosition);
+      this.nextPosition += 1;
+      // Other services' records leave their positions empty.
+      if (line !== undefined) yield lineText(line);
+    }
+  }
+}
+
+/**
+ * The run's alerts as the report needs them: every alert's severity and page flag for the counts, and (text)
+ * the alerts shown, in their latest state. JSON writes each alert line as it is sent and keeps no alert.
+ */
+class AlertReport {
+  private readonly counted = new Map<string, { readonly severity: string; readonly paged: boolean }>();
+  private readonly shownById = new Map<string, Alert>();
+
+  /** `keep`: the alerts the text report prints (none for JSON). */
+  constructor(private readonly keep: (alert: Alert) => boolean) {}
+
+  /** An alert's first message. */
+  add(alert: Alert): void {
+    this.counted.set(alert.id, { severity: alert.severity, paged: alert.paged });
+    if (this.keep(alert)) this.shownById.set(alert.id, alert);
+  }
+
+  /** An update of an alert already out (a late event joined it): shown as it is now. */
+  update(alert: Alert): void {
+    const earlier = this.counted.get(alert.id);
+    if (earlier === undefined) return;
+    this.counted.set(alert.id, { severity: alert.severity, paged: earlier.paged || alert.paged });
+    if (this.shownById.has(alert.id) || this.keep(alert)) this.shownById.set(alert.id, alert);
+  }
+
+  get total(): number {
+    return this.counted.size;
+  }
+
+  get paged(): number {
+    let paged = 0;
+    for (const alert of this.counted.values()) if (alert.paged) paged += 1;
+    return paged;
+  }
+
+  bySeverity(): Record<string, number> {
+    return countBy(this.counted.values(), (alert) => alert.severity);
+  }
+
+  shown(): Alert[] {
+    return [...this.shownById.values()];
   }
 }
 
@@ -383,10 +491,10 @@ function countsLine(label: string, counts: Record<string, number>, width: number
  * The text report: the summary and the alert table first (most severe first), then the rejected inputs, then
  * each alert, numbered as in the table, compact unless --verbose.
  */
-function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts: readonly Alert[], summary: Tally, options: ReplayOptions, width: number): void {
-  const minRank = options.minSeverity === undefined ? 0 : severityRank(options.minSeverity);
-  const shown = alerts.filter((alert) => severityRank(alert.severity) >= minRank).sort(bySeverity);
-  const alertCounts = Object.entries(severityOrder(countBy(alerts, (alert) => alert.severity))).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none';
+function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts: AlertReport, summary: Tally, options: ReplayOptions, width: number): void {
+  // AlertReport keeps only the alerts at --min-severity or above.
+  const shown = alerts.shown().sort(bySeverity);
+  const alertCounts = Object.entries(severityOrder(alerts.bySeverity())).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none';
   const filter = options.minSeverity !== undefined ? `; ${shown.length} at ${options.minSeverity} or above shown` : '';
   writeText(
     stream,
@@ -395,7 +503,7 @@ function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts
       ...wrap(`inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`, width, '  ', '    '),
       ...countsLine('events by severity', severityOrder(summary.bySeverity), width),
       ...countsLine('events by category', categoryOrder(summary.byCategory), width),
-      ...wrap(`alerts: ${alerts.length} (${alertCounts}), ${alerts.filter((alert) => alert.paged).length} paged${filter}`, width, '  ', '    '),
+      ...wrap(`alerts: ${alerts.total} (${alertCounts}), ${alerts.paged} paged${filter}`, width, '  ', '    '),
     ].join('\n'),
   );
   if (shown.length > 0) writeText(stream, `\nAlerts, most severe first\n${alertTable(shown, width)}`);
@@ -413,10 +521,17 @@ function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts
 
 /**
  * JSON: each alert line as the run publishes it. Text: nothing while the run publishes; the report is written
- * after it, so that the summary and the most severe alerts come first.
+ * after it, so that the summary and the most severe alerts come first. Either way an update (a late event
+ * joined an alert already out) brings the report's alert up to date.
  */
-function replayNotifier(options: ReplayOptions, stdout: Writable): Notifier {
-  return options.format === 'json' ? createStdoutNotifier({ stream: stdout, format: 'json', minSeverity: options.minSeverity }) : { send: () => Promise.resolve() };
+function replayNotifier(options: ReplayOptions, stdout: Writable, alerts: AlertReport): Notifier {
+  const json = options.format === 'json' ? createStdoutNotifier({ stream: stdout, format: 'json', minSeverity: options.minSeverity }) : undefined;
+  return {
+    async send(message) {
+      if (message.route === 'alerts' && message.kind === 'update') alerts.update(message.alert);
+      if (json !== undefined) await json.send(message);
+    },
+  };
 }
 
 /** The terminal's width when writing to one; the default for files and pipes, so that their output does not vary. */
@@ -426,36 +541,45 @@ function terminalWidth(stream: NodeJS.WritableStream): number {
 }
 
 export async function replay(options: ReplayOptions, io: CliIo): Promise<number> {
-  const policy = await loadPolicy(options.rulesFile);
+  await checkPaths(options.paths, io.cwd);
+  await checkPlaybooks(options.playbooks, io.cwd);
+  const policy = await loadPolicy(options.rulesFile, io.cwd);
   const metrics = new CountingMetrics();
+  const minRank = options.minSeverity === undefined ? 0 : severityRank(options.minSeverity);
+  const alerts = new AlertReport((alert) => options.format === 'text' && severityRank(alert.severity) >= minRank);
   const triage = createTriage({
     policy,
     self: createSelfMatcher(options.selfPrincipals),
-    store: new MemoryStateStore(),
-    notifier: replayNotifier(options, io.stdout as Writable),
+    // The run finds duplicates itself, within HORIZON_MS.
+    store: new MemoryStateStore({ rememberProcessed: false }),
+    notifier: replayNotifier(options, io.stdout as Writable, alerts),
     clock: systemClock,
     logger: createLogger({ silent: true }),
     metrics,
-    enricher: loadEnricher(options),
+    enricher: loadEnricher(options, io.cwd),
     mode: 'deferred',
     localizedText:
-      options.locale === 'en' ? undefined : () => loadLocalizedText(options.playbooks === undefined ? undefined : directoryPlaybookSource(options.playbooks), options.locale),
+      options.locale === 'en'
+        ? undefined
+        : () => loadLocalizedText(options.playbooks === undefined ? undefined : directoryPlaybookSource(resolve(io.cwd, options.playbooks)), options.locale),
   });
-  // One batch per file: only the events a stateful rule can use are held until every file is in.
+  // One batch per file: only the events a stateful rule can use are held, until the reorder window passes them.
   const report = new Report(options.format);
-  const run = triage.open();
-  let position = 0;
+  const stdout = io.stdout as Writable;
+  const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, horizonMs: HORIZON_MS });
+  const progress = createProgress(io.stderr, () => countFiles(options.paths.filter((path) => path !== STDIN_PATH), io.cwd));
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
     const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
-    for (const outcome of await run.add(inputs)) {
-      if (outcome !== undefined) report.record(position, outcome);
-      position += 1;
-    }
+    for (const settled of await run.add(inputs)) report.record(settled);
+    report.writeReady(stdout);
+    // Incidents no later event can join are published now (JSON: their lines), and forgotten by the engine.
+    for (const alert of await triage.flush(run.settledThrough())) alerts.add(alert);
+    progress.batch(batch.length);
   }
-  for (const settled of await run.finish()) report.record(settled.position, settled.outcome);
-  const stdout = io.stdout as Writable;
-  if (options.format === 'json') writeLines(stdout, report.jsonLines());
-  const alerts = await triage.flush();
+  progress.done();
+  for (const settled of await run.finish()) report.record(settled);
+  report.writeReady(stdout);
+  for (const alert of await triage.flush()) alerts.add(alert);
   const summary = report.tally;
   if (options.format === 'json') {
     writeJsonLine(stdout, {
@@ -463,14 +587,52 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
       ...summary,
       bySeverity: severityOrder(summary.bySeverity),
       byCategory: categoryOrder(summary.byCategory),
-      alerts: alerts.length,
-      alertsBySeverity: severityOrder(countBy(alerts, (alert) => alert.severity)),
-      paged: alerts.filter((alert) => alert.paged).length,
+      alerts: alerts.total,
+      alertsBySeverity: severityOrder(alerts.bySeverity()),
+      paged: alerts.paged,
     });
   } else {
     writeTextReport(stdout, report.rejected, alerts, summary, options, terminalWidth(io.stdout));
   }
-  return options.strict && summary.rejected > 0 ? 1 : 0;
+  return verdict(options, report, run.late(), io.stderr as Writable);
+}
+
+/**
+ * How far (event time) replay waits for an event to come behind a newer one before it settles the older:
+ * CloudTrail writes a log file about every 5 minutes, and its files (and those of several Regions or
+ * accounts, read one after the other in key-time order) overlap by minutes. Memory holds this much activity.
+ */
+const REORDER_WINDOW_MS = 15 * 60_000;
+/**
+ * How far (event time) behind the settled events replay remembers event ids and incidents: CloudTrail and
+ * EventBridge redeliver within minutes. A copy from further back (the same logs given twice) comes late, is
+ * triaged again, and is warned about.
+ */
+const HORIZON_MS = 2 * 60 * 60_000;
+
+/** How many rejected inputs --strict names. */
+const STRICT_NAMED = 3;
+
+/** The exit status, and the one-line warnings and errors that explain it (stderr: stdout may be JSON for a pipe). */
+function verdict(options: ReplayOptions, report: Report, late: number, stderr: Writable): number {
+  const { events, duplicates, self, rejected } = report.tally;
+  if (late > 0) {
+    writeText(stderr, `q-triage replay: warning: ${late} events came more than ${REORDER_WINDOW_MS / 60_000} minutes (event time) behind events already read; they were triaged as they came, so incidents and bursts around them may differ from a time-ordered run. Are the paths given in time order?`);
+  }
+  if (events + duplicates === 0) {
+    writeText(stderr, `q-triage replay: no events in ${options.paths.join(' ')}${rejected > 0 ? ` (${rejected} inputs rejected)` : ''}`);
+    return ExitCode.usage;
+  }
+  // A glob that matches most of an account's activity hides it from every rule: likely a mistake, never silent.
+  if (self > 0 && self * 2 > events) {
+    writeText(stderr, `q-triage replay: warning: ${self} of ${events} events match --self-principal/SELF_PRINCIPALS and are never alerted; is a glob too wide?`);
+  }
+  if (options.strict && rejected > 0) {
+    const named = report.firstRejected.map((outcome) => `${cleanText(outcome.id, FIELD_LIMITS.arn)} (${cleanText(outcome.reason, 80)})`).join('; ');
+    writeText(stderr, `q-triage replay: --strict: ${rejected} input${rejected === 1 ? '' : 's'} rejected: ${named}${rejected > STRICT_NAMED ? `; and ${rejected - STRICT_NAMED} more` : ''}`);
+    return ExitCode.failure;
+  }
+  return ExitCode.ok;
 }
 
 export const replayCommand: Command = {

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { systemClock } from '../../clock';
 import { createLogger } from '../../logger';
 import { createResyncDeps, loadResyncConfig, renderReportText, runResync } from '../../resync';
+import { checkAwsSetup } from '../aws';
 import type { CliIo, Command } from '../command';
 import { outputFormat, parseCliArgs } from '../options';
 import { writeJsonLine, writeText } from '../output';
@@ -36,6 +37,7 @@ export const resyncCommand: Command = {
     });
     const format = outputFormat(parsed.values.format);
     const deps = createResyncDeps(loadResyncConfig(io.env), { clock: systemClock, logger: createLogger({ silent: true }) });
+    await checkAwsSetup(deps.s3);
     const report = await runResync(deps, { dryRun: parsed.values['dry-run'], forceSync: parsed.values['force-sync'] });
     const stdout = io.stdout as Writable;
     if (format === 'json') writeJsonLine(stdout, report);

@@ -520,6 +520,19 @@ describe('directories, stdin and bad paths', () => {
     ]);
   });
 
+  it('reads CloudTrail log files in the time order of their S3 keys across Regions and days, not in path order', async () => {
+    const key = (region: string, day: string, time: string): string =>
+      `AWSLogs/111122223333/CloudTrail/${region}/2026/11/${day}/111122223333_CloudTrail_${region}_202611${day}T${time}Z_Ab12Cd34Ef56Gh78.json.gz`;
+    await write(key('us-east-1', '21', '0005'), gzipSync(recordsDocument(['east-21'])));
+    await write(key('us-east-1', '20', '2355'), gzipSync(recordsDocument(['east-20'])));
+    await write(key('eu-west-1', '21', '0010'), gzipSync(recordsDocument(['west-21'])));
+    await write(key('eu-west-1', '20', '2350'), gzipSync(recordsDocument(['west-20'])));
+
+    const items = await readAllInputs([dir]);
+
+    expect(eventIds(items)).toEqual(['west-20', 'east-20', 'east-21', 'west-21']);
+  });
+
   it('rejects a directory with no file to read, saying that hidden entries are skipped', async () => {
     await mkdir(join(dir, 'empty'));
     await write('only-hidden/.DS_Store', 'binary junk');

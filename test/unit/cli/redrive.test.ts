@@ -50,3 +50,19 @@ test.each([
   expect(() => parseRedriveOptions(args)).toThrow(UsageError);
   expect(() => parseRedriveOptions(args)).toThrow(message);
 });
+
+test('takes the Region from the queue ARN', () => {
+  expect(parseRedriveOptions(['--dlq-arn', DLQ]).region).toBe('us-east-1');
+});
+
+test('refuses a --region other than the queue ARN\'s', () => {
+  expect(() => parseRedriveOptions(['--dlq-arn', DLQ, '--region', 'eu-west-1'])).toThrow('--region eu-west-1, but the queue');
+});
+
+test('a refused call names the IAM action and the queue', async () => {
+  sqs.on(StartMessageMoveTaskCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: sqs:StartMessageMoveTask'), { name: 'AccessDeniedException' }));
+
+  const run = redrive(parseRedriveOptions(['--dlq-arn', DLQ]), new SQSClient({ region: 'us-east-1' }), capture().stream);
+
+  await expect(run).rejects.toThrow(`access denied: sqs:StartMessageMoveTask on ${DLQ}`);
+});

@@ -171,12 +171,12 @@ describe('q-triage replay --format text', () => {
   });
 
   test('prints each alert compact, numbered as in the table: headline, why, operations with resources, next steps, event ids', () => {
-    // The CI role's plugin calls and its document deletes are one actor incident, headed by its worst rule.
-    const ci = stdout.slice(stdout.indexOf('[HIGH] Bulk deletion'));
+    // The CI role's plugin calls and its document deletes are one actor incident, headed by its first HIGH event.
+    const ci = stdout.slice(stdout.indexOf('[HIGH] CreatePlugin'));
     const block = ci.slice(0, ci.indexOf('\n----'));
 
-    expect(block).toMatch(/^\[HIGH\] Bulk deletion .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 BatchDeleteDocument x25,/u);
-    expect(block).toContain('\nWhy: stateful rule bulk-delete: 25 ≥ 20 in 5 min\n');
+    expect(block).toMatch(/^\[HIGH\] CreatePlugin .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 BatchDeleteDocument x25,/u);
+    expect(block).toContain('\nWhy: playbook table: HIGH\n');
     expect(block.replace(/\n +/gu, ' ')).toContain('CreatePlugin x1: application 47455244-66d0-58e6-b767-7c1e154400ca, plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a, name "ticket-sync", server URL https://tickets.example.net, role arn:aws:iam::111122223333:role/QPluginRole');
     expect(block).toContain('\nNext steps:\n  1. ');
     expect(block).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/b6fe62b7-bb7f-5d14-b849-3133bfcd585d');

@@ -47,12 +47,15 @@ export function readyAccount(): void {
   mocks.qbusiness.on(GetApplicationCommand).resolves({ applicationId: 'app-1', status: 'ACTIVE' });
 }
 
+/** A Region and (example) credentials: the doctor command checks both before its first call. */
+const CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } };
+
 export function doctorDeps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
   return {
-    cloudTrail: new CloudTrailClient({ region: 'us-east-1' }),
-    eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    qbusiness: new QBusinessClient({ region: 'us-east-1' }),
+    cloudTrail: new CloudTrailClient(CLIENT_CONFIG),
+    eventBridge: new EventBridgeClient(CLIENT_CONFIG),
+    sns: new SNSClient(CLIENT_CONFIG),
+    qbusiness: new QBusinessClient(CLIENT_CONFIG),
     readPlaybookVersion: async () => ({ version: 'v12', syncedAt: '2026-11-23T06:00:00Z' }),
     clock: fixedClock(NOW),
     config: { alertsTopicArn: TOPIC_ARN, eventRuleNames: ['q-triage-writes', 'q-triage-reads'], applicationId: 'app-1', syncStaleHours: 48 },

@@ -3,7 +3,7 @@ import { defaultPolicy } from '../../../shared/classify/policy';
 import { eventIdReusedSubject } from '../../../shared/engine/fingerprint';
 import type { Enrichment, PrincipalContext } from '../../../shared/alerts/model';
 import type { StateStore } from '../../../shared/state';
-import type { ContextProvider, Enricher } from '../../../shared/triage';
+import type { ContextProvider, Enricher, SettledInput, TriageInput } from '../../../shared/triage';
 import { MemoryStateStore } from '../../../shared/state';
 import { testPipeline } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
@@ -486,11 +486,12 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     const expected = (await whole.triage.process(all)).outcomes;
     const run = split.triage.open();
     const outcomes: unknown[] = [];
-    for (let start = 0; start < all.length; start += size) outcomes.push(...(await run.add(all.slice(start, start + size))));
-    for (const { position, outcome } of await run.finish()) {
+    const settle = ({ position, outcome }: SettledInput): void => {
       expect(outcomes[position]).toBeUndefined();
       outcomes[position] = outcome;
-    }
+    };
+    for (let start = 0; start < all.length; start += size) (await run.add(all.slice(start, start + size))).forEach(settle);
+    (await run.finish()).forEach(settle);
 
     expect(outcomes).toEqual(expected);
     expect(await split.triage.flush()).toEqual(await whole.triage.flush());
@@ -505,12 +506,121 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
       inputs([record({ eventName: 'GetApplication' }), record({ eventName: 'ListMessages' }), record({ eventName: 'DeleteIndex' }), record({ eventName: 'GetIndex', errorCode: 'AccessDenied' })]),
     );
 
-    expect(settled.map((outcome) => outcome?.status)).toEqual(['classified', undefined, undefined, undefined]);
+    expect(settled.map(({ position, outcome }) => [position, outcome.status])).toEqual([[0, 'classified']]);
     expect((await run.finish()).map(({ position, outcome }) => [position, outcome.status])).toEqual([
       [1, 'classified'],
       [2, 'alerted'],
       [3, 'alerted'],
     ]);
+  });
+
+  describe('with a reorder window (replay in bounded memory)', () => {
+    const eventTime = (input: TriageInput): number => ('value' in input ? Date.parse(String((input.value as { eventTime?: string }).eventTime)) : 0);
+
+    /** The mixed inputs in event-time order, as CloudTrail's files come when read in key order. */
+    function timeOrderedInputs() {
+      return [...mixedInputs()].sort((a, b) => eventTime(a) - eventTime(b));
+    }
+
+    test.each([1, 7, 40])('time-ordered batches of %i: the outcomes, alerts and metrics of one process call', async (size) => {
+      const whole = testPipeline({ mode: 'deferred' });
+      const windowed = testPipeline({ mode: 'deferred' });
+      const all = timeOrderedInputs();
+
+      const expected = (await whole.triage.process(all)).outcomes;
+      const run = windowed.triage.open({ reorderWindowMs: 20_000 });
+      const outcomes: unknown[] = [];
+      const alerts = [];
+      for (let start = 0; start < all.length; start += size) {
+        for (const { position, outcome } of await run.add(all.slice(start, start + size))) outcomes[position] = outcome;
+        alerts.push(...(await windowed.triage.flush(run.settledThrough())));
+      }
+      for (const { position, outcome } of await run.finish()) outcomes[position] = outcome;
+      alerts.push(...(await windowed.triage.flush()));
+
+      expect(outcomes).toEqual(expected);
+      expect(alerts).toEqual(await whole.triage.flush());
+      expect(windowed.notifier.messages).toEqual(whole.notifier.messages);
+      expect(windowed.metrics.counts).toEqual(whole.metrics.counts);
+      expect(run.late()).toBe(0);
+    });
+
+    test('settles held events once the window has passed them, and publishes the incidents no later event can join', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred' });
+      const run = triage.open({ reorderWindowMs: 60_000 });
+
+      const first = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0 })]));
+      const later = await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+
+      expect(first).toEqual([]);
+      expect(later.map(({ position, outcome }) => [position, outcome.status])).toEqual([
+        [1, 'classified'],
+        [0, 'alerted'],
+      ]);
+      expect((await triage.flush(run.settledThrough())).map((alert) => alert.rule)).toEqual([expect.stringContaining('DeleteIndex')]);
+      expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
+    });
+
+    test('an event later than the window is triaged and counted late; its published incident gets an update, never a second page', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      // A horizon the late event is within: its incident is still remembered, though no longer open.
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
+      await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+      await triage.flush(run.settledThrough());
+
+      const late = await run.add(inputs([record({ eventName: 'DeleteIndex', second: 60, eventId: 'late-delete' })]));
+      await run.finish();
+      await triage.flush();
+
+      expect(late.map(({ outcome }) => outcome.status)).toEqual(['alerted']);
+      expect(run.late()).toBe(1);
+      // The update carries the incident's page flag, as the Lambda's updates do; it goes to the alerts topic only.
+      expect(notifier.messages.map((message) => [message.kind, message.alert.paged, message.alert.count, message.alert.updates])).toEqual([
+        ['new', true, 1, 0],
+        ['update', true, 2, 1],
+      ]);
+      expect(notifier.pages.map((message) => message.kind)).toEqual(['new']);
+    });
+
+    test('two late events joining one published incident send updates 1 and 2 (each its own message id)', async () => {
+      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
+      await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
+      await triage.flush(run.settledThrough());
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 60, eventId: 'late-1' })]));
+      await triage.flush(run.settledThrough());
+      await run.add(inputs([record({ eventName: 'DeleteIndex', second: 90, eventId: 'late-2' })]));
+      await run.finish();
+      await triage.flush();
+
+      expect(run.late()).toBe(2);
+      expect(notifier.messages.map((message) => [message.kind, message.alert.updates, message.alert.count])).toEqual([
+        ['new', 0, 1],
+        ['update', 1, 2],
+        ['update', 2, 3],
+      ]);
+      expect(new Set(notifier.messages.map((message) => message.id)).size).toBe(3);
+      expect(notifier.pages).toHaveLength(1);
+    });
+
+    test('finds duplicates within the horizon; a copy from beyond it is triaged again', async () => {
+      // As replay wires it: the run, not the store, remembers event ids.
+      const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 5 * 60_000 });
+      const copied = record({ eventName: 'ListApplications', eventId: 'copied', second: 0 });
+      await run.add(inputs([copied]));
+      await run.add(inputs([record({ eventName: 'ListApplications', second: 3 * 60 })]));
+
+      const near = await run.add(inputs([copied]));
+      await run.add(inputs([record({ eventName: 'ListApplications', second: 10 * 60 })]));
+      const far = await run.add(inputs([copied]));
+
+      expect(near.map(({ outcome }) => outcome.status)).toEqual(['duplicate']);
+      expect(far.map(({ outcome }) => outcome.status)).toEqual(['classified']);
+      expect(run.late()).toBe(0);
+    });
   });
 });
 
@@ -555,12 +665,17 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     const { triage } = testPipeline({ mode: 'deferred' });
     const run = triage.open();
 
-    await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' })]));
-    const later = await run.add(inputs([record({ eventName: 'DeleteIndex', eventId: 'reused' })]));
-    await run.finish();
+    const settled = [
+      ...(await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' })]))),
+      ...(await run.add(inputs([record({ eventName: 'DeleteIndex', eventId: 'reused' })]))),
+      ...(await run.finish()),
+    ];
     const alerts = await triage.flush();
 
-    expect(later[0]?.status).not.toBe('duplicate');
+    // The second file's record (position 1) is held until the run finishes: found among the settled inputs.
+    const later = settled.find(({ position }) => position === 1)?.outcome;
+    expect(later).toBeDefined();
+    expect(later?.status).not.toBe('duplicate');
     expect(alerts.map((alert) => alert.rule)).toEqual(['playbook/DeleteIndex']);
     expect(alerts[0]?.reasons).toContain(eventIdReusedSubject().reasons[0]);
   });
