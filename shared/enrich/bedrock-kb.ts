@@ -12,11 +12,11 @@ import {
   type RetrieveAndGenerateCommandOutput,
   type RetrieveCommandOutput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Citation } from '../alerts/model';
 import { AnswerAbortedError, AnswerSourceError, AnswerThrottledError, NoAnswerError } from './errors';
 import { isNoAnswer } from './no-answer';
 import type { Answer, AnswerSource, Question } from './types';
+import { answerClientConfig, type AnswerClientOptions } from './client-config';
 
 /** The part of the client the source uses. */
 export interface KnowledgeBaseClient {
@@ -118,13 +118,7 @@ export function createBedrockKbSource(options: BedrockKbSourceOptions): AnswerSo
   };
 }
 
-/** The one client of the container; SDK retries off (the enricher retries throttling within its budget). */
-export function createBedrockKbClient(options: { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): BedrockAgentRuntimeClient {
-  return new BedrockAgentRuntimeClient({
-    region: options.region,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000 }),
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-  });
+/** The one client of the container (answerClientConfig: SDK retries off, the enricher retries). */
+export function createBedrockKbClient(options: AnswerClientOptions<{ accessKeyId: string; secretAccessKey: string }>): BedrockAgentRuntimeClient {
+  return new BedrockAgentRuntimeClient(answerClientConfig(options));
 }

@@ -1,11 +1,11 @@
 /** The Q Business answer source: one ChatSync call per question against the playbook-assistant application. */
 import { ChatSyncCommand, QBusinessClient, type AttributeFilter, type ChatSyncCommandOutput, type SourceAttribution } from '@aws-sdk/client-qbusiness';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Citation } from '../alerts/model';
 import type { ChatMode } from './config';
 import { AnswerAbortedError, AnswerSourceError, AnswerThrottledError, NoAnswerError } from './errors';
 import { isNoAnswer } from './no-answer';
 import type { Answer, AnswerSource, Question } from './types';
+import { answerClientConfig, type AnswerClientOptions } from './client-config';
 
 /** The part of QBusinessClient the source uses, so a client built with any credentials fits. */
 export interface ChatSyncClient {
@@ -83,16 +83,9 @@ export type CredentialsProvider = () => Promise<AwsCredentials>;
 /**
  * The one QBusinessClient of the container. `credentials` absent: the function's role (anonymous
  * applications); a provider: identity-aware credentials (Identity Center applications).
- * SDK retries are off: the enricher retries throttling itself within its budget. The client's default
- * handler is HTTP/2 (for the Chat event stream); ChatSync is plain request/response, so HTTP/1.1 with
- * keep-alive serves it and also works against local stubs.
+ * Settings from answerClientConfig. The client's default handler is HTTP/2 (for the Chat event stream);
+ * ChatSync is plain request/response, so HTTP/1.1 serves it.
  */
-export function createQBusinessClient(options: { region: string; endpoint?: string; credentials?: AwsCredentials | CredentialsProvider }): QBusinessClient {
-  return new QBusinessClient({
-    region: options.region,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000 }),
-    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-  });
+export function createQBusinessClient(options: AnswerClientOptions<AwsCredentials | CredentialsProvider>): QBusinessClient {
+  return new QBusinessClient(answerClientConfig(options));
 }
