@@ -14,6 +14,9 @@ export const METRIC_NAMES = [
   'EnrichmentAnswered',
   'EnrichmentFailed',
   'EnrichmentCircuitOpen',
+  /** Answer-and-context messages sent after a page-first alert, and those that could not be (the alert stands without). */
+  'EnrichmentUpdatesPublished',
+  'EnrichmentUpdateFailures',
   'EventIdReused',
   'DeliveryRecordFailures',
   /** An optional feature (enrichment, context) was turned off at cold start because its settings are wrong. */

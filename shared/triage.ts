@@ -17,8 +17,9 @@ import type { Logger } from './logger';
 import type { MetricsSink } from './metrics';
 import { createDelivery, messageIdOf, pageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
 import { contentDigest, eventIdReusedSubject } from './engine/fingerprint';
+import { createAlertEnrichment, type ContextProvider, type Enricher } from './engine/enrichment';
 import { createIncidents, type Generation, type Work } from './engine/incidents';
-import type { Notifier, OutgoingMessage } from './notify/types';
+import type { Notifier, OutgoingMessage, PublishKind } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from './state/store';
 
@@ -52,16 +53,11 @@ export type InputOutcome =
 export interface BatchResult {
   readonly outcomes: readonly InputOutcome[];
   /** Messages published for this batch (empty in deferred mode until `flush`). */
-  readonly published: readonly { readonly alert: Alert; readonly kind: 'new' | 'update' }[];
+  readonly published: readonly { readonly alert: Alert; readonly kind: PublishKind }[];
 }
 
 export type { Notifier } from './notify/types';
-export interface Enricher {
-  enrich(alert: Alert): Promise<Enrichment>;
-}
-export interface ContextProvider {
-  describe(alert: Alert): Promise<PrincipalContext>;
-}
+export type { Enricher, ContextProvider } from './engine/enrichment';
 export interface ActivitySink {
   append(events: readonly TriageEvent[]): Promise<void>;
 }
@@ -191,6 +187,12 @@ const NO_ALERT_IDS: readonly string[] = Object.freeze([]);
 export { IncidentConflictError } from './engine/incidents';
 
 type Published = BatchResult['published'][number];
+/** An alert sent before its answer and context, with its incident key (`stored`: the incident record is its generation). */
+interface FollowUp {
+  readonly key: string;
+  readonly alert: Alert;
+  readonly stored: boolean;
+}
 
 export function createTriage(deps: TriageDeps): Triage {
   const { policy, store, notifier, clock, logger, metrics } = deps;
@@ -208,22 +210,13 @@ export function createTriage(deps: TriageDeps): Triage {
    */
   const publishedEarlier = new Map<string, { lastSeen: number; updates: number; readonly paged: boolean; readonly enrichment?: Enrichment; readonly context?: PrincipalContext }>();
 
-  /** Adds the playbook answer and the principal's context, as far as the alert's severity asks for them. */
-  async function enrich(alert: Alert): Promise<Alert> {
-    const wantsContext = deps.context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
-    const wantsEnrichment = deps.enricher !== undefined && alert.enrichment === undefined;
-    if (!wantsContext && !wantsEnrichment) return alert;
-    const [enrichment, context] = await Promise.all([
-      wantsEnrichment ? deps.enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
-      wantsContext ? deps.context?.describe(alert) : Promise.resolve(undefined),
-    ]);
-    if (wantsEnrichment && enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
-    return { ...alert, enrichment: enrichment ?? alert.enrichment, context: context ?? alert.context };
-  }
+  const enrichment = createAlertEnrichment({ enricher: deps.enricher, context: deps.context, delivery, logger, metrics });
+  const enrich = enrichment.enrich;
 
   /**
    * An incident's first message on the alerts topic and, for HIGH and CRITICAL within the cap, its page; each
-   * sent once. The cap counts the hour of sending (replay, which sends nothing live, the hour the incident began).
+   * sent once, as soon as the verdict is known: the answer and context follow (engine/enrichment.ts). The cap
+   * counts the hour of sending (replay, which sends nothing live, the hour the incident began).
    */
   async function deliverNew(generation: Generation): Promise<{ alert: Alert; sent: DeliveryResult }> {
     let alert: Alert = generation.alert.paged ? { ...generation.alert, paged: false } : generation.alert;
@@ -233,7 +226,7 @@ export function createTriage(deps: TriageDeps): Triage {
       page = await delivery.decidePage(alert, hourStart);
       alert = page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
     }
-    alert = await enrich(alert);
+    if (enrichment.wants(alert)) alert = { ...alert, enrichmentFollows: true };
     const message: OutgoingMessage = { id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' };
     const [sent, paged] = await Promise.allSettled([delivery.sendOnce(message), page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert)]);
     if (sent.status === 'rejected') throw sent.reason;
@@ -243,11 +236,15 @@ export function createTriage(deps: TriageDeps): Triage {
     return { alert, sent: sent.value };
   }
 
-  /** What a generation still owes: its first message (and page), or its latest update (and the page of a rise); then the incident's record of it. */
-  async function deliverGeneration(key: string, generation: Generation): Promise<Published | undefined> {
+  /**
+   * What a generation still owes: its first message (and page), or its latest update (and the page of a rise);
+   * then the incident's record of it. A message sent before its answer and context queues their follow-up.
+   */
+  async function deliverGeneration(key: string, generation: Generation, followUps: FollowUp[]): Promise<Published | undefined> {
     if (generation.publishNew) {
       const { alert, sent } = await deliverNew(generation);
       if (generation.stored) await incidents.markAnnounced(key, alert, isPagingSeverity(alert.severity));
+      if (alert.enrichmentFollows === true) followUps.push({ key, alert, stored: generation.stored });
       return sent === 'sent' ? { alert, kind: 'new' } : undefined;
     }
     if (!generation.publishUpdate) return undefined;
@@ -256,7 +253,7 @@ export function createTriage(deps: TriageDeps): Triage {
     if (generation.pageRise) {
       page = await delivery.decidePage(alert, delivery.hourOf(clock.now()), { id: pageIdOf(alert, generation.pagedBefore), kind: 'update' });
       alert = page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
-      alert = await enrich(alert);
+      if (enrichment.wants(alert)) alert = { ...alert, enrichmentFollows: true };
     }
     const message: OutgoingMessage = { id: messageIdOf(alert, 'update', 'alerts'), route: 'alerts', alert, kind: 'update' };
     const [sent, paged] = await Promise.allSettled([delivery.sendOnce(message), page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert)]);
@@ -267,7 +264,31 @@ export function createTriage(deps: TriageDeps): Triage {
       logger.info('alert update published', { alertId: alert.id, severity: alert.severity, updates: alert.updates, count: alert.count, page: paged.value });
     }
     if (generation.stored) await incidents.markAnnounced(key, alert, page !== undefined);
+    if (alert.enrichmentFollows === true) followUps.push({ key, alert, stored: generation.stored });
     return sent.value === 'sent' ? { alert, kind: 'update' } : undefined;
+  }
+
+  /**
+   * The answers and context of the batch's alerts, once every page and first message of the batch is out. The
+   * incident keeps the answer, so later updates carry it. Best effort: a failure is logged and counted, the
+   * records are done (their pages went out).
+   */
+  async function deliverFollowUps(followUps: readonly FollowUp[], published: Published[], remainingMs?: () => number): Promise<void> {
+    await mapLimit(followUps, deps.publishConcurrency ?? 8, async ({ key, alert, stored }) => {
+      if (remainingMs !== undefined && remainingMs() < reserveMs) {
+        metrics.count('EnrichmentUpdateFailures');
+        logger.warn('alert enrichment skipped: near the function timeout', { alertId: alert.id });
+        return;
+      }
+      const enriched = await enrichment.followUp(alert);
+      if (enriched === undefined) return;
+      published.push({ alert: enriched, kind: 'enrichment' });
+      if (stored && enriched.enrichment !== undefined) {
+        await incidents.markAnnounced(key, enriched, false).catch((error: unknown) => {
+          logger.warn('playbook answer not kept on the incident; later updates go without it', { alertId: alert.id, error: error as Error });
+        });
+      }
+    });
   }
 
   let localized: Promise<(operation: string) => LocalizedSubject | undefined> | undefined;
@@ -387,6 +408,7 @@ export function createTriage(deps: TriageDeps): Triage {
 
     const alertIdsByIndex = new Map<number, string[]>();
     const published: Published[] = [];
+    const followUps: FollowUp[] = [];
     const concurrency = deps.publishConcurrency ?? 8;
 
     await mapLimit([...work.entries()], concurrency, async ([key, items]) => {
@@ -412,7 +434,7 @@ export function createTriage(deps: TriageDeps): Triage {
         }
         try {
           if (remainingMs !== undefined && remainingMs() < reserveMs) throw new Error('near the function timeout: left for retry');
-          const message = await deliverGeneration(key, generation);
+          const message = await deliverGeneration(key, generation, followUps);
           if (message !== undefined) published.push(message);
         } catch (error) {
           metrics.count('PublishFailures');
@@ -421,6 +443,8 @@ export function createTriage(deps: TriageDeps): Triage {
         }
       }
     });
+
+    if (followUps.length > 0) await deliverFollowUps(followUps, published, remainingMs);
 
     const done: EventFingerprint[] = [];
     for (const { index, id, event, classification, fingerprint } of admitted) {

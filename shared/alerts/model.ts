@@ -89,6 +89,8 @@ export interface Alert {
    */
   readonly resources?: readonly OperationEvidence[];
   readonly paged: boolean;
+  /** This message went out before its playbook answer and context: they follow in a message of kind `enrichment`. */
+  readonly enrichmentFollows?: boolean;
   enrichment?: Enrichment;
   context?: PrincipalContext;
 }

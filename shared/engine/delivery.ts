@@ -24,7 +24,7 @@ export class DeliveryInProgressError extends Error {
 }
 
 export const messageIdOf = (alert: Alert, kind: PublishKind, route: Route): string =>
-  stableId(alert.id, kind, kind === 'update' ? String(alert.updates) : '', route);
+  stableId(alert.id, kind, kind === 'new' ? '' : String(alert.updates), route);
 
 /**
  * An incident's page: the first (whether it opened at HIGH or rose to it) keeps the id of a new alert's page;

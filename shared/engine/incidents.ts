@@ -50,7 +50,8 @@ export interface Incidents {
   apply(key: string, items: readonly Work[]): Promise<Generation[]>;
   /**
    * Records that the stored generation's first message and updates up to `alert.updates` went out, and, with
-   * `pageDecided`, that its page at `alert.severity` was decided (sent, or held back by the cap).
+   * `pageDecided`, that its page at `alert.severity` was decided (sent, or held back by the cap). Keeps the
+   * alert's playbook answer, when it brings one, for the incident's later updates.
    */
   markAnnounced(key: string, alert: Alert, pageDecided: boolean): Promise<void>;
 }
@@ -165,7 +166,8 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
       if (stored === undefined || stored.alert.id !== alert.id) return;
       const announcedUpdates = Math.max(stored.announcedUpdates, alert.updates);
       const pagedSeverity = pageDecided ? (stored.pagedSeverity === undefined ? alert.severity : maxSeverity(stored.pagedSeverity, alert.severity)) : stored.pagedSeverity;
-      if (stored.published && stored.announcedUpdates === announcedUpdates && stored.pagedSeverity === pagedSeverity) return;
+      const newAnswer = alert.enrichment !== undefined && stored.alert.enrichment === undefined;
+      if (stored.published && stored.announcedUpdates === announcedUpdates && stored.pagedSeverity === pagedSeverity && !newAnswer) return;
       const record: IncidentRecord = {
         ...stored,
         version: stored.version + 1,

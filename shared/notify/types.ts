@@ -1,7 +1,10 @@
 import type { Alert } from '../alerts/model';
 
-/** `new` for the first message of an incident, `update` for every later one. */
-export type PublishKind = 'new' | 'update';
+/**
+ * `new` for the first message of an incident, `update` for every later one; `enrichment` for the message that
+ * brings the playbook answer and principal context after a first message or page sent without them.
+ */
+export type PublishKind = 'new' | 'update' | 'enrichment';
 
 /** The alerts topic gets every message; the paging topic the pages and the page-cap summary. */
 export type Route = 'alerts' | 'paging';

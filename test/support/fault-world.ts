@@ -25,6 +25,8 @@ export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
 
 export interface AcceptedMessage extends PublishedMessage {
   readonly at: number;
+  /** performance.now() when SNS accepted it: real time, where `at` is the simulated clock. */
+  readonly wallAt: number;
 }
 
 export interface FaultWorldOptions {
@@ -34,11 +36,15 @@ export interface FaultWorldOptions {
   readonly order?: (messageIds: readonly string[]) => readonly string[];
   /** Milliseconds left, by the number of times the invocation asked. */
   readonly remainingMs?: (calls: number) => number;
+  /** Enrichment on, from a Q Business ChatSync stub that answers after this many (real) milliseconds. */
+  readonly answerDelayMs?: number;
 }
 
 export interface FaultWorld {
   readonly queue: SimulatedQueue;
   readonly accepted: AcceptedMessage[];
+  /** performance.now() when each ChatSync request reached the answer stub (with `answerDelayMs`). */
+  readonly answerRequests: number[];
   snsFault: (message: PublishedMessage, now: number) => SnsFault;
   dynamoFault: (request: ProxiedRequest, now: number) => WorldDecision;
   send(records: readonly Record<string, unknown>[]): void;
@@ -79,7 +85,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     const fault = world.snsFault(message, now());
     if (fault === 'down') return snsError(400, 'KMSDisabled');
     if (fault === 'transient') return snsError(500, 'InternalError');
-    accepted.push({ ...message, at: now() });
+    accepted.push({ ...message, at: now(), wallAt: performance.now() });
     if (fault === 'accept-then-kill') killed = true;
     return snsPublished(index);
   });
@@ -90,6 +96,8 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     killed = true;
     return 'drop';
   });
+  const answerRequests: number[] = [];
+  const answers = options.answerDelayMs === undefined ? undefined : await startAnswerStub(options.answerDelayMs, answerRequests);
   Object.assign(process.env, {
     ...localTriageEnvironment({
       tableName: dynamo.tableName,
@@ -100,6 +108,9 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       selfPrincipals: 'arn:aws:iam::*:role/q-triage-*',
     }),
     PAGES_PER_HOUR: String(options.pagesPerHour ?? 20),
+    ...(answers === undefined
+      ? {}
+      : { ENRICH_SOURCE: 'qbusiness', QBUSINESS_APPLICATION_ID: '3f1b2c4d-0000-4000-8000-000000000001', QBUSINESS_AUTH_MODE: 'anonymous', AWS_ENDPOINT_URL_QBUSINESS: answers.endpoint }),
   });
   const containers = Array.from({ length: options.containers ?? 1 }, coldStart);
   const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
@@ -126,6 +137,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
   return {
     queue,
     accepted,
+    answerRequests,
     get snsFault() {
       return world.snsFault;
     },
@@ -154,11 +166,24 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       }
     },
     async close() {
+      await answers?.close();
       await sns.close();
       await proxy.close();
       await dynamo.close();
     },
   };
+}
+
+/** A ChatSync stub that answers after `delayMs` of real time, noting when each question came. */
+function startAnswerStub(delayMs: number, requests: number[]): Promise<HttpStub> {
+  return startHttpStub(() => {
+    requests.push(performance.now());
+    return {
+      status: 200,
+      delayMs,
+      body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Restore the index from its data sources; review who deleted it.', sourceAttributions: [] }),
+    };
+  });
 }
 
 /** A fresh module, as a new Lambda container loads it. */

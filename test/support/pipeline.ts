@@ -5,14 +5,14 @@ import { createSelfMatcher } from '../../shared/classify/self';
 import { fixedClock } from '../../shared/clock';
 import { createLogger } from '../../shared/logger';
 import { CountingMetrics } from '../../shared/metrics';
-import type { Notifier, OutgoingMessage } from '../../shared/notify/types';
+import type { Notifier, OutgoingMessage, PublishKind } from '../../shared/notify/types';
 import { MemoryStateStore, type StateStore } from '../../shared/state';
 import { createTriage, type TriageDeps } from '../../shared/triage';
 
 export interface RecordedMessage {
   readonly id: string;
   readonly alert: Alert;
-  readonly kind: 'new' | 'update';
+  readonly kind: PublishKind;
 }
 
 /** Records what was sent: `messages` on the alerts topic, `pages` on the paging topic. `failNext` fails that many sends. */

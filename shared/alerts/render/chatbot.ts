@@ -3,7 +3,7 @@ import type { Alert, Enrichment, EventSample, PrincipalContext } from '../model'
 import type { EvidenceItem } from '../../events';
 import { FIELD_LIMITS, cleanLines, cleanText, markdownCode, markdownText, trustedLink } from '../escape';
 import { eventLinks } from '../event-links';
-import { contextFacts, contextHeading, enrichmentFailure, enrichmentHeading, headline, rankedEventNames, resourcesOf, titleLine, type RenderOptions } from './common';
+import { ENRICHMENT_FOLLOWS, contextFacts, contextHeading, kindSuffix, enrichmentFailure, enrichmentHeading, headline, rankedEventNames, resourcesOf, titleLine, type RenderOptions } from './common';
 
 export interface ChatbotNotification {
   readonly version: '1.0';
@@ -96,7 +96,7 @@ function fitDescription(lines: readonly string[], max: number): string {
 
 export function renderChatbot(alert: Alert, options: RenderOptions = {}): ChatbotNotification {
   const { principal, enrichment, context } = alert;
-  const update = options.kind === 'update' ? ` (update ${alert.updates})` : '';
+  const update = kindSuffix(alert, options.kind);
   const operations = rankedEventNames(alert)
     .slice(0, CHATBOT_OPERATIONS_MAX)
     .map(([name, n]) => {
@@ -114,6 +114,7 @@ export function renderChatbot(alert: Alert, options: RenderOptions = {}): Chatbo
     ...(operations.length > 0 ? ['*Operations:*', ...operations] : []),
     ...alert.reasons.map((reason) => `• ${markdownText(reason)}`),
     ...(alert.samples.length > 0 ? ['*Recent events:*', ...alert.samples.map(chatbotSample)] : []),
+    ...(alert.enrichmentFollows === true ? [`_${markdownText(ENRICHMENT_FOLLOWS)}_`] : []),
     ...(enrichment !== undefined ? chatbotEnrichment(enrichment) : []),
     ...(alert.questions.length > 0 ? ['*Questions to answer:*', ...alert.questions.map((question) => `• ${markdownText(question)}`)] : []),
     ...(context !== undefined ? chatbotContext(context) : []),

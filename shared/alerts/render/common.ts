@@ -5,10 +5,11 @@
 import type { Alert, Enrichment, EventSample, PrincipalContext } from '../model';
 import { headlineResource, type EvidenceItem, type Principal } from '../../events';
 import { FIELD_LIMITS, cleanText } from '../escape';
+import type { PublishKind } from '../../notify/types';
 
 export interface RenderOptions {
-  /** Whether this is the first message of the incident or an update. */
-  readonly kind?: 'new' | 'update';
+  /** Whether this is the first message of the incident, an update, or the answer and context that followed it. */
+  readonly kind?: PublishKind;
   /** Set when lists were shortened to fit a size limit (see shared/notify/trim.ts). */
   readonly truncated?: boolean;
 }
@@ -22,6 +23,15 @@ export function rankedEventNames(alert: Alert): [string, number][] {
 export function dominantEventName(alert: Alert): string {
   return rankedEventNames(alert)[0]?.[0] ?? 'unknown';
 }
+
+/** What the title says of a message that is not the incident's first: its update number, or that it brings the enrichment. */
+export function kindSuffix(alert: Alert, kind: PublishKind | undefined): string {
+  if (kind === 'update') return ` (update ${alert.updates})`;
+  return kind === 'enrichment' ? ' (playbook answer and context)' : '';
+}
+
+/** The line a first message carries when it went out before its playbook answer and context (page first). */
+export const ENRICHMENT_FOLLOWS = 'The playbook answer and the principal context follow in a separate message for this alert id.';
 
 export function titleLine(alert: Alert): string {
   return `[${alert.severity}] ${cleanText(alert.title, FIELD_LIMITS.short)}`;

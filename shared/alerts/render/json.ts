@@ -1,6 +1,7 @@
 /** The machine document: the same shape on SNS (sqs/lambda/firehose) and in `q-triage replay --format json`. */
 import type { Alert, EventSample } from '../model';
 import type { EvidenceItem } from '../../events';
+import type { PublishKind } from '../../notify/types';
 import { FIELD_LIMITS, cleanLines, cleanText } from '../escape';
 import { eventLinks } from '../event-links';
 import { clean, cleanLinks, cleanOptional, definedEntries, headline, memoized, rankedEventNames, type RenderOptions } from './common';
@@ -12,7 +13,7 @@ export interface EvidenceDocument {
 
 export interface AlertDocument {
   readonly type: 'alert';
-  readonly kind?: 'new' | 'update';
+  readonly kind?: PublishKind;
   readonly alertId: string;
   readonly severity: Alert['severity'];
   readonly category: Alert['category'];
@@ -42,6 +43,8 @@ export interface AlertDocument {
   readonly links: readonly string[];
   readonly samples: Record<string, string | boolean | string[] | EvidenceDocument[]>[];
   readonly paged: boolean;
+  /** Present (true) on a message sent before its answer and context: a message of kind `enrichment` for this alertId follows. */
+  readonly enrichmentFollows?: true;
   readonly enrichment?: Record<string, unknown>;
   readonly context?: Record<string, unknown>;
   readonly truncated: boolean;
@@ -117,6 +120,7 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
     links: cleanLinks(alert.links),
     samples: alert.samples.map(sampleDocument),
     paged: alert.paged,
+    ...(alert.enrichmentFollows === true ? { enrichmentFollows: true as const } : {}),
     ...(enrichment !== undefined
       ? {
           enrichment: definedEntries<unknown>({

@@ -7,6 +7,7 @@ import type { Alert, EventSample } from '../model';
 import { FIELD_LIMITS, cleanLines, cleanText } from '../escape';
 import { DATA_EVENT_NOTE, eventLinks } from '../event-links';
 import {
+  ENRICHMENT_FOLLOWS,
   cleanLinks,
   contextFacts,
   contextHeading,
@@ -14,6 +15,7 @@ import {
   enrichmentHeading,
   evidenceText,
   headline,
+  kindSuffix,
   memoized,
   principalDetails,
   principalLabel,
@@ -150,6 +152,7 @@ function compactText(alert: Alert, options: TextOptions, width: number): string[
     ...section('Next steps', stepLines(alert, COMPACT_STEPS, false, width)),
     ...eventIdLines(alert, COMPACT_EVENT_IDS, width, true),
     `Alert ${cleanText(alert.id, FIELD_LIMITS.short)}${options.kind === 'update' ? `, update ${alert.updates}` : ''}${alert.paged ? ', paged' : ''}`,
+    ...(alert.enrichmentFollows === true ? wrap(ENRICHMENT_FOLLOWS, width) : []),
   ];
 }
 
@@ -174,6 +177,7 @@ function fullText(alert: Alert, width: number): string[] {
       memoized(questionTexts, alert.questions, (question) => cleanText(question, FIELD_LIMITS.sentence)).flatMap((question) => wrap(question, width, '  - ', '    ')),
     ),
   ];
+  if (alert.enrichmentFollows === true) lines.push('', ...wrap(ENRICHMENT_FOLLOWS, width));
   if (enrichment !== undefined) {
     if (enrichment.status === 'answered' && enrichment.answer !== undefined) {
       const citations = enrichment.citations.map(
@@ -201,7 +205,7 @@ function fullText(alert: Alert, width: number): string[] {
 export function renderText(alert: Alert, options: TextOptions = {}): string {
   const width = options.width ?? DEFAULT_TEXT_WIDTH;
   const lines = [
-    `${titleLine(alert)}${options.kind === 'update' ? ` (update ${alert.updates})` : ''}`,
+    `${titleLine(alert)}${kindSuffix(alert, options.kind)}`,
     ...(options.form === 'compact' ? compactText(alert, options, width) : fullText(alert, width)),
   ];
   if (options.truncated === true) lines.push('', 'Note: lists were shortened to fit the message size limit.');

@@ -65,6 +65,32 @@ function measure(name: string, current: FaultWorld, expected: { alerts: readonly
   });
 }
 
+describe('page first', () => {
+  test('a slow playbook answer (1.5 s): the page and the alert go out before it comes, the answer follows once as the same alert', async () => {
+    const delay = 1500;
+    const current = await open({ answerDelayMs: delay });
+
+    current.send([deleteIndex(ALICE)]);
+    await current.drain();
+
+    const onTopic = (topic: string) => current.accepted.filter((message) => message.topicArn === topic);
+    const [page] = onTopic(PAGING);
+    const [first, followUp, ...more] = onTopic(ALERTS);
+    const [asked] = current.answerRequests;
+    expect(onTopic(PAGING)).toHaveLength(1);
+    expect(more).toHaveLength(0);
+    expect(asked).toBeDefined();
+    // Accepted before the answer stub replied: the page did not wait for enrichment.
+    expect(page?.wallAt).toBeLessThan((asked ?? 0) + delay);
+    expect(first?.wallAt).toBeLessThan((asked ?? 0) + delay);
+    expect(page?.document).toMatchObject({ rule: 'playbook/DeleteIndex', paged: true, enrichmentFollows: true });
+    expect(first?.document).toMatchObject({ kind: 'new', enrichmentFollows: true });
+    expect(followUp?.document).toMatchObject({ kind: 'enrichment', alertId: first?.document.alertId, enrichment: { status: 'answered' } });
+    expect(followUp?.wallAt).toBeGreaterThanOrEqual((asked ?? 0) + delay);
+    expect(current.queue.deadLetters).toHaveLength(0);
+  });
+});
+
 describe('the audit table, fault by fault', () => {
   test('paging topic down 12 min, then 15 more HIGH alerts: 20 pages within a cap of 20', async () => {
     const current = await open({ pagesPerHour: 20 });

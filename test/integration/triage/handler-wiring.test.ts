@@ -74,10 +74,14 @@ test('a HIGH alert carries the playbook answer from ChatSync and the principal c
   const response = await handler(sample, context);
 
   expect(response.batchItemFailures).toEqual([]);
-  const [alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  const [first, alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(first?.document).toMatchObject({ kind: 'new', rule: 'playbook/CreatePlugin', enrichmentFollows: true });
   expect(alert?.document).toMatchObject({
+    kind: 'enrichment',
+    alertId: first?.document.alertId,
     rule: 'playbook/CreatePlugin',
     enrichment: expect.objectContaining({ status: 'answered', source: 'qbusiness' }),
+    context: expect.objectContaining({ windowHours: expect.any(Number) }),
   });
   expect(JSON.stringify(alert?.document)).toContain('Review the plugin');
   expect(qbusiness.requests[0]?.path).toContain(`/applications/${APPLICATION}/conversations`);
@@ -111,8 +115,8 @@ test('a second container answers from the DynamoDB cache without asking Q again'
 
   expect(qbusiness.requests.length).toBe(asked);
   const alerts = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
-  expect(alerts).toHaveLength(2);
-  expect(alerts[1]?.document).toMatchObject({ enrichment: expect.objectContaining({ status: 'answered' }) });
+  expect(alerts.map((message) => message.document.kind)).toEqual(['new', 'enrichment', 'new', 'enrichment']);
+  expect(alerts[3]?.document).toMatchObject({ enrichment: expect.objectContaining({ status: 'answered' }) });
 });
 
 /** Every per-protocol body of the first Publish to the alerts topic. */
@@ -157,7 +161,7 @@ test('incomplete identity-center enrichment and a bad context window turn those 
   const response = await handler(sample, context);
 
   expect(response.batchItemFailures).toEqual([]);
-  const [alert] = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  const alert = publishedMessages(sns.requests).find((message) => message.topicArn === ALERTS && message.document.kind === 'enrichment');
   expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', enrichment: { status: 'error' } });
   expect(JSON.stringify(alert?.document)).toContain('IDC_APPLICATION_ARN');
   expect(publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING)).toHaveLength(1);

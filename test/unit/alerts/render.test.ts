@@ -210,3 +210,25 @@ describe('lists shared by the alerts of a rule (rendered once per list)', () => 
     expect(renderJson(makeAlert(shared)).steps).toBe(document.steps);
   });
 });
+
+describe('page first: a message sent before its answer and context says that they follow', () => {
+  const early = { ...makeAlert(), enrichmentFollows: true as const };
+
+  test('text (email), full and compact: the line that the answer follows, and the enrichment message titled as such', () => {
+    expect(renderText(early)).toContain('The playbook answer and the principal context follow in a separate message for this alert id.');
+    expect(renderText(early, { form: 'compact' })).toContain('follow in a separate message');
+    expect(renderText(makeAlert(), { kind: 'enrichment' }).split('\n')[0]).toMatch(/\(playbook answer and context\)$/u);
+    expect(renderText(makeAlert())).not.toContain('follow in a separate message');
+  });
+
+  test('JSON: enrichmentFollows true, and kind enrichment on the follow-up', () => {
+    expect(renderJson(early, { kind: 'new' })).toMatchObject({ kind: 'new', enrichmentFollows: true });
+    expect(renderJson(makeAlert(), { kind: 'enrichment' })).toMatchObject({ kind: 'enrichment' });
+    expect(renderJson(makeAlert())).not.toHaveProperty('enrichmentFollows');
+  });
+
+  test('Chatbot: the description says that the answer follows', () => {
+    expect(renderChatbot(early).content.description).toContain('follow in a separate message for this alert id');
+    expect(renderChatbot(makeAlert(), { kind: 'enrichment' }).content.title).toMatch(/\(playbook answer and context\)/u);
+  });
+});

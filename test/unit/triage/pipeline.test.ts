@@ -306,9 +306,77 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
 
     await triage.process(inputs([record({ eventName: 'DeleteConversation', principal: INTRUDER, second: 0 })]));
 
-    expect(notifier.messages[0]?.alert.enrichment).toEqual(timeout);
+    expect(notifier.messages.find((message) => message.kind === 'enrichment')?.alert.enrichment).toEqual(timeout);
     expect(metrics.get('EnrichmentFailed')).toBe(1);
     expect(metrics.get('EnrichmentAnswered')).toBe(0);
+  });
+
+  /** Resolves once `ready()` holds, letting the pipeline's pending I/O run in between. */
+  async function until(ready: () => boolean): Promise<void> {
+    for (let turn = 0; turn < 1000 && !ready(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    if (!ready()) throw new Error('condition never held');
+  }
+
+  test('page first: the page and the first message go out while the answer and context are still being fetched', async () => {
+    let answer: (enrichment: Enrichment) => void = () => undefined;
+    const pending = new Promise<Enrichment>((resolve) => {
+      answer = resolve;
+    });
+    const enricher: Enricher = { enrich: () => pending };
+    const context: ContextProvider = { describe: async () => CONTEXT };
+    const { triage, notifier, metrics } = testPipeline({ enricher, context });
+
+    const running = triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
+    await until(() => notifier.pages.length === 1 && notifier.messages.length === 1);
+
+    const [page] = notifier.pages;
+    const [first] = notifier.messages;
+    expect(page?.alert).toMatchObject({ rule: 'playbook/CreatePlugin', severity: 'HIGH', paged: true, enrichmentFollows: true });
+    expect(page?.alert.enrichment).toBeUndefined();
+    expect(first).toMatchObject({ kind: 'new', alert: { enrichmentFollows: true } });
+    expect(first?.alert.context).toBeUndefined();
+
+    answer(ANSWER);
+    const { outcomes } = await running;
+
+    const followUp = notifier.messages[1];
+    expect(followUp).toMatchObject({ kind: 'enrichment', alert: { id: first?.alert.id, enrichment: ANSWER, context: CONTEXT, paged: true } });
+    expect(followUp?.alert.enrichmentFollows).toBeUndefined();
+    expect(followUp?.id).not.toBe(first?.id);
+    expect(notifier.pages).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ status: 'alerted' });
+    expect(metrics.get('EnrichmentUpdatesPublished')).toBe(1);
+  });
+
+  test('a failed enrichment costs only its follow-up: the page stands and the record is done, not retried', async () => {
+    const enricher: Enricher = { enrich: () => Promise.reject(new Error('answer source unreachable')) };
+    const { triage, notifier, metrics } = testPipeline({ enricher });
+
+    const { outcomes } = await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
+
+    expect(notifier.pages).toHaveLength(1);
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
+    expect(outcomes[0]).toMatchObject({ status: 'alerted' });
+    expect(metrics.get('EnrichmentUpdateFailures')).toBe(1);
+    expect(metrics.get('RecordsRetried')).toBe(0);
+  });
+
+  test('the answer stays on the incident: a later update carries it without asking again', async () => {
+    let asked = 0;
+    const enricher: Enricher = {
+      enrich: async () => {
+        asked += 1;
+        return ANSWER;
+      },
+    };
+    const { triage, notifier } = testPipeline({ enricher, updateIntervalMs: 0 });
+
+    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
+    await triage.process(inputs([record({ eventName: 'UpdatePlugin', principal: INTRUDER, second: 30 })]));
+
+    const update = notifier.messages.find((message) => message.kind === 'update');
+    expect(update?.alert.enrichment).toEqual(ANSWER);
+    expect(asked).toBe(1);
   });
 
   test('without an enricher or a context provider, alerts go out as built, unpaged below HIGH', async () => {
