@@ -59,7 +59,12 @@ export interface BatchResult {
 export type { Notifier } from './notify/types';
 export type { Enricher, ContextProvider } from './engine/enrichment';
 export interface ActivitySink {
+  /** One entry per event: the events that can alert or count. */
   append(events: readonly TriageEvent[]): Promise<void>;
+  /** Routine events, counted per principal per hour (shared/context/activity-rollup.ts); without it, they are appended. */
+  rollUp?(events: readonly TriageEvent[]): void;
+  /** Writes the held roll-ups: every one (`all`, before an alert's context is read), or those due. */
+  flushRollUps?(all: boolean): Promise<void>;
 }
 
 export interface TriageDeps {
@@ -328,9 +333,11 @@ export function createTriage(deps: TriageDeps): Triage {
       logger.warn('event rejected', { source: input.id, eventId: result.eventId, reason: result.reason });
     });
 
-    const already = await store.processed(valid.map((item) => item.event.eventId));
-    const fresh: (typeof valid[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
-    for (const { index, id, event } of valid) {
+    const classified = valid.map((item) => ({ ...item, classification: classify(item.event) }));
+    // Routine events are not looked up: no marker is written for them (see isRoutine).
+    const already = await store.processed(classified.filter((item) => !isRoutine(item)).map((item) => item.event.eventId));
+    const fresh: (typeof classified[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    for (const { index, id, event, classification } of classified) {
       const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
       const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
       if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
@@ -344,20 +351,47 @@ export function createTriage(deps: TriageDeps): Triage {
       }
       // The first content seen stays the reference: a third copy is compared with it too.
       if (earlier === undefined) seen.set(event.eventId, fingerprint);
-      fresh.push({ index, id, event, fingerprint, reusedFrom: earlier?.sample });
+      fresh.push({ index, id, event, classification, fingerprint, reusedFrom: earlier?.sample });
     }
     fresh.sort((a, b) => a.event.time - b.event.time);
 
-    const admitted = fresh.map((item): Admitted => ({ ...item, classification: classify(item.event) }));
+    const admitted: Admitted[] = fresh;
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
-    if (deps.activity !== undefined && selfCount < admitted.length) {
-      // The activity log feeds investigation context; losing a write degrades context, never an alert.
-      await deps.activity.append(admitted.filter((item) => !item.classification.self).map((item) => item.event)).catch((error: unknown) => {
-        logger.error('activity log append failed', { error: error as Error });
-      });
-    }
+    if (deps.activity !== undefined && selfCount < admitted.length) await logActivity(deps.activity, admitted.filter((item) => !item.classification.self));
     return admitted;
+  }
+
+  /**
+   * The activity log feeds investigation context: an entry per event that can alert or count, routine events
+   * rolled up where the sink can. Losing a write degrades context, never an alert.
+   */
+  async function logActivity(activity: ActivitySink, items: readonly Admitted[]): Promise<void> {
+    const rollUp = activity.rollUp?.bind(activity);
+    const routine = rollUp === undefined ? [] : items.filter((item) => isRoutine(item) && item.reusedFrom === undefined);
+    if (rollUp !== undefined && routine.length > 0) rollUp(routine.map((item) => item.event));
+    const logged = routine.length === 0 ? items : items.filter((item) => !routine.includes(item));
+    if (logged.length === 0) return;
+    await activity.append(logged.map((item) => item.event)).catch((error: unknown) => {
+      logger.error('activity log append failed', { error: error as Error });
+    });
+  }
+
+  /** Writes the activity roll-ups (every one, or those due); a failure keeps them for the next time. */
+  async function flushActivity(all: boolean): Promise<void> {
+    await deps.activity?.flushRollUps?.(all).catch((error: unknown) => {
+      logger.error('activity roll-ups not written; kept for the next flush', { error: error as Error });
+    });
+  }
+
+  /**
+   * Routine: an event no rule, burst or incident can use (INFORMATIONAL and counted by no burst rule, or the
+   * backend's own). It gets no processed marker and no lookup (de-duplication matters only for what can alert
+   * or count) and is rolled up in the activity log (docs/context.md).
+   */
+  function isRoutine({ event, classification }: { readonly event: TriageEvent; readonly classification: Classification }): boolean {
+    if (classification.self) return true;
+    return severityRank(classification.severity) < severityRank('LOW') && !policy.bursts.some((rule) => burstCounts(rule, event, classification));
   }
 
   /** Whether a stateful rule or an incident can use the event: if not, its outcome is known once it is classified. */
@@ -444,10 +478,14 @@ export function createTriage(deps: TriageDeps): Triage {
       }
     });
 
-    if (followUps.length > 0) await deliverFollowUps(followUps, published, remainingMs);
+    if (followUps.length > 0) {
+      // The context reads the activity log: this container's routine counts first.
+      await flushActivity(true);
+      await deliverFollowUps(followUps, published, remainingMs);
+    }
 
     const done: EventFingerprint[] = [];
-    for (const { index, id, event, classification, fingerprint } of admitted) {
+    for (const { index, id, event, classification, fingerprint, reusedFrom } of admitted) {
       const failure = failedIndexes.get(index);
       if (failure !== undefined) {
         settle(index, { id, status: 'failed', reason: failure, event });
@@ -455,7 +493,7 @@ export function createTriage(deps: TriageDeps): Triage {
       }
       const alertIds = alertIdsByIndex.get(index) ?? NO_ALERT_IDS;
       settle(index, { id, status: alertIds.length > 0 ? 'alerted' : 'classified', event, classification, alertIds });
-      done.push(fingerprint);
+      if (!isRoutine({ event, classification }) || reusedFrom !== undefined) done.push(fingerprint);
     }
     if (failedIndexes.size > 0) metrics.count('RecordsRetried', failedIndexes.size);
     if (done.length > 0) await markProcessed(admitted, done, settle);
@@ -484,6 +522,7 @@ export function createTriage(deps: TriageDeps): Triage {
     };
     const admitted = await admit(inputs, 0, settle, new Map());
     const published = await runStateful(admitted, settle, options.remainingMs);
+    await flushActivity(false);
     return { outcomes, published };
   }
 

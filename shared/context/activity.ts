@@ -39,6 +39,11 @@ export interface ActivityEntry {
   readonly documents?: number;
   /** Files attached to a chat request, when CloudTrail shows the list. */
   readonly attachments?: number;
+  /** Calls this entry stands for: a roll-up of routine events (activity-rollup.ts) counts many; absent, one. */
+  readonly count?: number;
+  /** A roll-up's source IPs and user agents (an entry of one event has `sourceIp` and `userAgent`). */
+  readonly sourceIps?: readonly string[];
+  readonly userAgents?: readonly string[];
 }
 
 /** Entries read back from the table or the cache: our own writes, checked anyway so a bad item cannot break a summary. Built on first read. */
@@ -56,6 +61,9 @@ export const activityEntrySchema = once(() =>
     ids: z.record(z.string(), z.string()),
     documents: z.optional(z.number()),
     attachments: z.optional(z.number()),
+    count: z.optional(z.number()),
+    sourceIps: z.optional(z.array(z.string())),
+    userAgents: z.optional(z.array(z.string())),
   }),
 );
 

@@ -50,6 +50,8 @@ function rowOf(entry: ActivityEntry): { readonly category: Category; readonly ac
 }
 
 const succeeded = (entry: ActivityEntry): boolean => entry.errorCode === undefined;
+/** Calls the entries stand for: a roll-up of routine events counts many (activity-rollup.ts). */
+const calls = (entries: readonly ActivityEntry[]): number => entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0);
 const operation = (entry: ActivityEntry): string => (OPERATION_NAME.test(entry.eventName) ? entry.eventName : 'an unnamed operation');
 const minute = (time: number): string => `${new Date(time).toISOString().slice(0, 16)}Z`;
 
@@ -67,7 +69,7 @@ function list(items: readonly string[]): string {
 /** "ChatSync ×3, ListDocuments ×1", most frequent first. */
 function tally(entries: readonly ActivityEntry[]): string {
   const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(operation(entry), (counts.get(operation(entry)) ?? 0) + 1);
+  for (const entry of entries) counts.set(operation(entry), (counts.get(operation(entry)) ?? 0) + (entry.count ?? 1));
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return list(ranked.map(([name, count]) => `${name} ×${count}`));
 }
@@ -103,7 +105,7 @@ function pluginsAnswer(entries: readonly ActivityEntry[]): string {
   if (created.length > 0) parts.push(`Created: ${list(created)}.`);
   if (updated.length > 0) parts.push(`Updated: ${list(updated)}.`);
   if (deleted.length > 0) parts.push(`Deleted: ${list(deleted)}.`);
-  if (used.length > 0) parts.push(`Used in ${used.length} chat call(s): ${list(used.map((entry) => entry.ids.pluginId ?? ''))}.`);
+  if (used.length > 0) parts.push(`Used in ${calls(used)} chat call(s): ${list(used.map((entry) => entry.ids.pluginId ?? ''))}.`);
   if (reads.length > 0) parts.push(`Plugin configuration read: ${tally(reads)}.`);
   return parts.length > 0 ? parts.join(' ') : 'None: no plugin was created, changed, read or used in chat by this principal.';
 }
@@ -151,7 +153,7 @@ function accessedAnswer(entries: readonly ActivityEntry[]): string {
   if (chats.length > 0) parts.push(`Chat and retrieval calls: ${tally(chats)}.`);
   if (syncs.length > 0) {
     const sources = syncs.map((entry) => entry.ids.dataSourceId).filter((id): id is string => id !== undefined);
-    parts.push(`Data source syncs started: ${syncs.length}${sources.length > 0 ? ` (${list(sources)})` : ''}.`);
+    parts.push(`Data source syncs started: ${calls(syncs)}${sources.length > 0 ? ` (${list(sources)})` : ''}.`);
   }
   if (reads.length > 0) parts.push(`Data reads: ${tally(reads)}.`);
   if (parts.length > 0) return parts.join(' ');
@@ -164,22 +166,22 @@ function accessedAnswer(entries: readonly ActivityEntry[]): string {
 function uploadsAnswer(entries: readonly ActivityEntry[]): string {
   const ok = entries.filter(succeeded);
   const describe = (name: string, verb: string): string | undefined => {
-    const calls = ok.filter((entry) => entry.eventName === name);
-    if (calls.length === 0) return undefined;
-    const known = calls.filter((entry) => entry.documents !== undefined);
+    const made = ok.filter((entry) => entry.eventName === name);
+    if (made.length === 0) return undefined;
+    const known = made.filter((entry) => entry.documents !== undefined);
     const documents = known.reduce((sum, entry) => sum + (entry.documents ?? 0), 0);
-    const count = known.length === calls.length ? `${documents} document(s)` : `at least ${documents} document(s)`;
+    const count = known.length === made.length ? `${documents} document(s)` : `at least ${documents} document(s)`;
     const targets = [
-      ...calls.map((entry) => entry.ids.indexId).filter((id): id is string => id !== undefined).map((id) => `index ${id}`),
-      ...calls.map((entry) => entry.ids.dataSourceId).filter((id): id is string => id !== undefined).map((id) => `data source ${id}`),
-      ...calls.map((entry) => entry.ids.dataSourceSyncId).filter((id): id is string => id !== undefined).map((id) => `sync job ${id}`),
+      ...made.map((entry) => entry.ids.indexId).filter((id): id is string => id !== undefined).map((id) => `index ${id}`),
+      ...made.map((entry) => entry.ids.dataSourceId).filter((id): id is string => id !== undefined).map((id) => `data source ${id}`),
+      ...made.map((entry) => entry.ids.dataSourceSyncId).filter((id): id is string => id !== undefined).map((id) => `sync job ${id}`),
     ];
-    return `${verb} ${count} in ${calls.length} ${name} call(s)${targets.length > 0 ? ` into ${list(targets)}` : ''}.`;
+    return `${verb} ${count} in ${calls(made)} ${name} call(s)${targets.length > 0 ? ` into ${list(targets)}` : ''}.`;
   };
   const attachments = ok.filter((entry) => (entry.attachments ?? 0) > 0);
   const parts = [describe('BatchPutDocument', 'Uploaded'), describe('BatchDeleteDocument', 'Deleted')].filter((text): text is string => text !== undefined);
   if (attachments.length > 0) {
-    parts.push(`Files attached to chat: ${attachments.reduce((sum, entry) => sum + (entry.attachments ?? 0), 0)} in ${attachments.length} call(s).`);
+    parts.push(`Files attached to chat: ${attachments.reduce((sum, entry) => sum + (entry.attachments ?? 0), 0)} in ${calls(attachments)} call(s).`);
   }
   return parts.length > 0 ? parts.join(' ') : 'None: no document upload, deletion or chat attachment by this principal.';
 }
@@ -203,7 +205,7 @@ function guardrailsAnswer(entries: readonly ActivityEntry[]): string {
 function authorizationAnswer(entries: readonly ActivityEntry[]): string {
   const denied = entries.filter((entry) => isAuthorizationFailure(entry.errorCode));
   if (denied.length === 0) return 'No denied call.';
-  return `${denied.length} denied call(s): ${tally(denied)}; last at ${minute(Math.max(...denied.map((entry) => entry.time)))}.`;
+  return `${calls(denied)} denied call(s): ${tally(denied)}; last at ${minute(Math.max(...denied.map((entry) => entry.time)))}.`;
 }
 
 function firstSeenAnswer(earliest: number | undefined, sinceMs: number, windowHours: number, retentionDays: number): string {
@@ -247,7 +249,7 @@ export function summarizeActivity(input: SummaryInput): PrincipalContext {
     ...(input.note !== undefined ? { note: input.note } : {}),
     answers,
     ...(input.earliest !== undefined ? { firstSeen: new Date(input.earliest).toISOString() } : {}),
-    sourceIps: distinct(newestFirst.map((entry) => entry.sourceIp), MAX_SOURCE_IPS),
-    userAgents: distinct(newestFirst.map((entry) => entry.userAgent), MAX_USER_AGENTS),
+    sourceIps: distinct(newestFirst.flatMap((entry) => [entry.sourceIp, ...(entry.sourceIps ?? [])]), MAX_SOURCE_IPS),
+    userAgents: distinct(newestFirst.flatMap((entry) => [entry.userAgent, ...(entry.userAgents ?? [])]), MAX_USER_AGENTS),
   };
 }

@@ -1,9 +1,9 @@
 /** The DynamoDB activity log against dynalite. */
 import { GetCommand, type BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoActivityLog } from '../../../shared/context';
+import { DynamoActivityLog, summarizeActivity } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
-import { DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, cloudTrailRecord, toTriageEvent } from '../../unit/context/timeline';
+import { APP_ARN, APP_ID, DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, cloudTrailRecord, toTriageEvent } from '../../unit/context/timeline';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
 let table: LocalDynamo;
@@ -88,4 +88,74 @@ test('retries the unprocessed items of a batch until they are written', async ()
   await logFor(flaky).append(events.slice(0, 5));
 
   expect(calls).toBe(2);
+});
+
+describe('routine events rolled up per principal per hour', () => {
+  const ROUTINE = new Set(['evt-0905-get-plugin', 'evt-1000-chat', 'chat-a', 'chat-b', 'chat-c']);
+  const more = [
+    cloudTrailRecord({ id: 'chat-a', name: 'ChatSync', at: '10:02', category: 'Data', request: { applicationId: APP_ID, attachments: [{ name: 'a.pdf' }, { name: 'b.pdf' }] }, resources: [APP_ARN], sourceIp: '198.51.100.77' }),
+    cloudTrailRecord({ id: 'chat-b', name: 'ChatSync', at: '10:05', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN], userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
+    cloudTrailRecord({ id: 'chat-c', name: 'ChatSync', at: '11:45', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] }),
+  ].map((record) => toTriageEvent(record));
+  const all = [...events, ...more];
+  const since = Date.parse('2026-11-22T12:00:00Z');
+  const summary = async (log: DynamoActivityLog) => {
+    const entries = await log.query(SESSION_ARN, since);
+    const earliest = await log.earliest(SESSION_ARN);
+    return summarizeActivity({ entries, windowHours: 24, sinceMs: since, retentionDays: 7, complete: true, ...(earliest !== undefined ? { earliest: earliest.time } : {}) });
+  };
+
+  test('the context answers the same from roll-ups as from one item per event', async () => {
+    const other = await startDynamo();
+    try {
+      const perEvent = new DynamoActivityLog({ client: other.documents, tableName: other.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW) });
+      await perEvent.append(all);
+      const rolled = logFor();
+      rolled.rollUp(all.filter((event) => ROUTINE.has(event.eventId)));
+      await rolled.append(all.filter((event) => !ROUTINE.has(event.eventId)));
+      await rolled.flushRollUps(true);
+
+      const [expected, actual] = await Promise.all([summary(perEvent), summary(rolled)]);
+
+      expect(actual.answers).toEqual(expected.answers);
+      expect(actual.firstSeen).toBe(expected.firstSeen);
+      expect(new Set(actual.sourceIps)).toEqual(new Set(expected.sourceIps));
+      expect(new Set(actual.userAgents)).toEqual(new Set(expected.userAgents));
+      expect(actual.answers.some(({ answer }) => answer.includes('ChatSync ×4'))).toBe(true);
+      expect(actual.answers.some(({ answer }) => answer.includes('Files attached to chat: 2 in 1 call(s)'))).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('one item per principal-hour, whatever the number of events; a second flush adds to it', async () => {
+    const chats = Array.from({ length: 40 }, (_, i) =>
+      toTriageEvent(cloudTrailRecord({ id: `bulk-${i}`, name: 'ChatSync', at: `10:${String(i).padStart(2, '0')}`, category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] })),
+    );
+    const log = logFor();
+    log.rollUp(chats.slice(0, 30));
+    await log.flushRollUps(true);
+    log.rollUp(chats.slice(30));
+    await log.flushRollUps(true);
+
+    const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T10:00:00.000Z#rollup' } }));
+    const entries = await log.query(SESSION_ARN, since);
+
+    expect(Item?.rollup).toBe(true);
+    expect(Item?.ttl).toBe(Date.parse('2026-11-30T11:00:00Z') / 1000);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ eventName: 'ChatSync', count: 40, ids: { applicationId: APP_ID } });
+  });
+
+  test('held counts are written only when due: ten minutes of events, or before a context read (all)', async () => {
+    const log = logFor();
+    log.rollUp(more.slice(0, 2));
+    await log.flushRollUps(false);
+    expect(await log.query(SESSION_ARN, since)).toEqual([]);
+
+    log.rollUp(more.slice(2));
+    await log.flushRollUps(false);
+    const entries = await log.query(SESSION_ARN, since);
+    expect(entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0)).toBe(3);
+  });
 });

@@ -70,7 +70,7 @@ export function toTriageEvent(record: Record<string, unknown>): TriageEvent {
   return result.event;
 }
 
-const APP_ARN = `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${APP_ID}`;
+export const APP_ARN = `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${APP_ID}`;
 
 /** Management events: what CloudTrail event history returns (newest first, as LookupEvents does). */
 export const MANAGEMENT_RECORDS = [

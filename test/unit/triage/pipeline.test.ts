@@ -3,7 +3,7 @@ import { defaultPolicy } from '../../../shared/classify/policy';
 import { eventIdReusedSubject } from '../../../shared/engine/fingerprint';
 import type { Enrichment, PrincipalContext } from '../../../shared/alerts/model';
 import type { StateStore } from '../../../shared/state';
-import type { ContextProvider, Enricher, SettledInput, TriageInput } from '../../../shared/triage';
+import type { ActivitySink, ContextProvider, Enricher, SettledInput, TriageInput } from '../../../shared/triage';
 import { MemoryStateStore } from '../../../shared/state';
 import { testPipeline } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
@@ -711,9 +711,62 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     expect(notifier.messages.filter((message) => message.kind === 'update')).toEqual([]);
   });
 
+  test('a routine record (no rule, burst or incident can use it) gets no marker: a copy is triaged again, and an alerting record reusing its id is not reported', async () => {
+    const { triage, notifier, deps } = testPipeline();
+    const routine = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused-routine' });
+    const real = record({ eventName: 'DeleteIndex', eventId: 'reused-routine' });
+
+    await triage.process(inputs([routine]));
+    const again = await triage.process(inputs([routine]));
+    const { outcomes } = await triage.process(inputs([real]));
+
+    expect(again.outcomes[0]?.status).toBe('classified');
+    expect((await deps.store.processed(['reused-routine'])).size).toBe(1);
+    expect(outcomes[0]?.status).toBe('alerted');
+    expect(notifier.messages[0]?.alert.reasons).not.toContain(eventIdReusedSubject().reasons[0]);
+  });
+
+  test('routine events are not looked up, marked or logged one by one: they are rolled up; what can alert or count is', async () => {
+    const calls = { appended: [] as string[], rolledUp: [] as string[], flushedAll: 0 };
+    const activity: ActivitySink = {
+      append: async (events) => {
+        calls.appended.push(...events.map((event) => event.eventName));
+      },
+      rollUp: (events) => {
+        calls.rolledUp.push(...events.map((event) => event.eventName));
+      },
+      flushRollUps: async (all) => {
+        if (all) calls.flushedAll += 1;
+      },
+    };
+    const store = new MemoryStateStore();
+    const looked: string[] = [];
+    const lookup = store.processed.bind(store);
+    store.processed = async (ids) => {
+      looked.push(...ids);
+      return lookup(ids);
+    };
+    const context: ContextProvider = { describe: async () => ({ windowHours: 24, complete: true, answers: [], sourceIps: [], userAgents: [] }) };
+    const { triage } = testPipeline({ activity, store, context });
+
+    await triage.process(inputs([
+      record({ eventName: 'ChatSync', eventId: 'chat-1', second: 0 }),
+      record({ eventName: 'GetApplication', eventId: 'read-denied', errorCode: 'AccessDeniedException', second: 1 }),
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, eventId: 'plugin', second: 2 }),
+    ]));
+
+    expect(calls.rolledUp).toEqual(['ChatSync']);
+    expect(calls.appended.sort()).toEqual(['CreatePlugin', 'GetApplication']);
+    expect(looked.sort()).toEqual(['plugin', 'read-denied']);
+    expect([...(await lookup(['chat-1', 'read-denied', 'plugin'])).keys()].sort()).toEqual(['plugin', 'read-denied']);
+    // The CreatePlugin alert's context is read after this container's roll-ups are written.
+    expect(calls.flushedAll).toBe(1);
+  });
+
   test('a redelivered record is a duplicate; the same eventID with other content is triaged and reported', async () => {
     const { triage, notifier } = testPipeline();
-    const forged = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused' });
+    // Denied: counted by the auth-failures burst, so it is marked (a routine record is not: see the test above).
+    const forged = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused', errorCode: 'AccessDeniedException' });
     const real = record({ eventName: 'DeleteIndex', eventId: 'reused' });
 
     await triage.process(inputs([forged]));
@@ -722,9 +775,10 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
 
     expect(again.outcomes[0]?.status).toBe('duplicate');
     expect(outcomes[0]?.status).toBe('alerted');
-    // One actor's incident, headed by the worst subject (DeleteIndex), keeps the reuse as a reason and both records.
-    expect(notifier.messages.map((message) => message.alert.rule)).toEqual(['playbook/DeleteIndex']);
-    const reuse = notifier.messages[0]?.alert;
+    // The denied call alerts for its own principal; the real one's incident, headed by the worst subject
+    // (DeleteIndex), keeps the reuse as a reason and both records.
+    expect(notifier.messages.map((message) => message.alert.rule)).toEqual(['playbook/GetApplication', 'playbook/DeleteIndex']);
+    const reuse = notifier.messages[1]?.alert;
     expect(reuse?.reasons).toContain(eventIdReusedSubject().reasons[0]);
     expect(reuse?.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
   });
