@@ -2,8 +2,9 @@
  * `npm run bench:coldstart`: builds the function bundles (scripts/build-bundles.mjs) and a naive
  * bundle that imports all four SDK clients, the powertools logger, middy and classic zod whole,
  * then measures module initialisation (import of the bundle) in fresh Node processes. Every bundle is
- * built with the deployment's options (ESM, code splitting). Prints the bytes loaded at cold start,
- * the total, the median init time per bundle and the ratio to the naive bundle.
+ * built with the deployment's options (ESM, code splitting) and loaded the same way, with import(). Prints
+ * the bytes loaded at cold start, the total, the median init time per bundle and the ratio to the naive ESM
+ * bundle (`naive-esm`); the naive CommonJS bundle (`naive`, loaded with require) is shown for reference.
  *
  * Then the triage bundle's first invocation in the same kind of fresh process, against local servers
  * (dynalite, stubs of SNS, Q Business ChatSync and CloudTrail LookupEvents; no AWS): whatever the handler
@@ -176,7 +177,8 @@ async function main(): Promise<void> {
     for (const b of bundles) samples.get(b.name)!.push(initMs(b.outfile));
   }
 
-  const naiveMs = median(samples.get('naive')!);
+  // The ratio compares bundles loaded the same way (import()); `naive` (CommonJS, require) is for reference.
+  const naiveMs = median(samples.get('naive-esm')!);
   const lines = [`node ${process.version}, ${RUNS} fresh processes per bundle, median module init`, ''];
   lines.push(`${'bundle'.padEnd(10)} ${'at start'.padStart(12)} ${'in all'.padStart(12)} ${'init ms'.padStart(9)} ${'x naive'.padStart(8)}`);
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
   }
   for (const name of missing) lines.push(`${name.padEnd(10)} (not measured: functions/${name}/handler.ts is missing)`);
   const triage = samples.get('triage');
-  if (triage) lines.push('', `goal: triage init <= 0.5 x naive -> ${(median(triage) / naiveMs).toFixed(2)} (${median(triage) / naiveMs <= 0.5 ? 'met' : 'NOT met'})`);
+  if (triage) lines.push('', `goal: triage init <= 0.5 x naive-esm -> ${(median(triage) / naiveMs).toFixed(2)} (${median(triage) / naiveMs <= 0.5 ? 'met' : 'NOT met'})`);
   const triageBundle = bundles.find((b) => b.name === 'triage');
   if (triageBundle) lines.push('', ...(await firstInvocationLines(triageBundle.outfile, naiveMs)));
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -206,7 +208,8 @@ async function firstInvocationLines(bundlePath: string, naiveMs: number): Promis
         const published = publishedMessages(local.sns.requests).length;
         const sample = await firstInvocation(bundlePath, scenario.file, local, tableName);
         // The figures mean something only if the invocation did the work: nothing failed, the alert went out.
-        const alerts = publishedMessages(local.sns.requests).slice(published).filter((message) => message.topicArn.endsWith('bench-alerts')).length;
+        // First messages only: with enrichment on, the answer follows as a message of its own (page first).
+        const alerts = publishedMessages(local.sns.requests).slice(published).filter((message) => message.topicArn.endsWith('bench-alerts') && message.attributes.kind === 'new').length;
         if (sample.failures !== 0 || alerts !== scenario.alerts) throw new Error(`${scenario.name}: ${String(sample.failures)} failed records, ${String(alerts)} alerts (expected ${String(scenario.alerts)})`);
         samples.get(scenario.name)!.push(sample);
       }

@@ -60,7 +60,7 @@ beforeAll(async () => {
     'idpClientId=q-triage',
   ]);
   trail = await packageStack(['createTrail=true', `queueSenderArns=${QUEUE_OPERATOR}`, `operatorArns=${OPERATOR_ARNS.join(',')}`]);
-  mirror = await packageStack(['awsPlaybooksBucket=acme-aws-playbooks', 'customPlaybooksBucket=acme-custom-playbooks']);
+  mirror = await packageStack(['awsPlaybooksBucket=acme-aws-playbooks', 'customPlaybooksBucket=acme-custom-playbooks', 'successfulChat=false']);
   knowledgeBase = await packageStack(['enrichSource=bedrock-kb', 'bedrockKnowledgeBaseId=KBQTRIAGE1', `bedrockModelArn=${MODEL_ARN}`]);
 }, 1_200_000);
 
@@ -73,7 +73,7 @@ const variants: [string, () => Template][] = [
   ['default parameters', () => base],
   ['deployAssistant=true', () => assistant],
   ['createTrail=true, queueSenderArns and operatorArns', () => trail],
-  ['an existing playbook mirror', () => mirror],
+  ['an existing playbook mirror, successfulChat=false', () => mirror],
   ['enrichSource=bedrock-kb', () => knowledgeBase],
 ];
 
@@ -680,6 +680,25 @@ describe('EventBridge rules against the sample events', () => {
     const matched = RULES.filter((rule) => matchesPattern(resolve(base, base.Resources[rule]?.Properties?.EventPattern), envelope));
     counted('read-only routing checks');
     expect(matched).toEqual(['ReadOnlyRule']);
+  });
+});
+
+describe('successfulChat=false', () => {
+  const chat = (eventName: string, extra: Record<string, unknown> = {}) => ({
+    source: 'aws.qbusiness',
+    'detail-type': 'AWS API Call via CloudTrail',
+    detail: { eventSource: 'qbusiness.amazonaws.com', eventName, eventCategory: 'Data', readOnly: true, userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/QUsers' } } }, ...extra },
+  });
+  const rulesFor = (template: Template, envelope: unknown): string[] => RULES.filter((rule) => matchesPattern(resolve(template, template.Resources[rule]?.Properties?.EventPattern), envelope));
+
+  it('keeps successful chat calls off the queue, and still delivers failed ones and every other event', () => {
+    counted('successfulChat routing checks', 6);
+    expect(rulesFor(base, chat('ChatSync'))).toEqual(['ActivityRule']);
+    expect(rulesFor(mirror, chat('ChatSync'))).toEqual([]);
+    expect(rulesFor(mirror, chat('Chat', { readOnly: false }))).toEqual([]);
+    expect(rulesFor(mirror, chat('ChatSync', { errorCode: 'AccessDeniedException' }))).toEqual(['ActivityRule']);
+    expect(rulesFor(mirror, chat('ListMessages'))).toEqual(['ActivityRule']);
+    expect(rulesFor(mirror, chat('DeleteIndex', { eventCategory: 'Management', readOnly: false }))).toEqual(['ActivityRule']);
   });
 });
 
