@@ -239,7 +239,9 @@ describe('the audit table, fault by fault', () => {
 
   test('a forged record reusing a real eventID arrives first: the real DeleteIndex alerts and pages, the reuse is reported', async () => {
     const current = await open();
-    const forged = { ...record({ eventName: 'GetApplication', principal: ACCOUNT_ROLE('Mallory'), eventId: 'shared-event-id' }), userAgent: HOSTILE_TEXT };
+    // A read the bulk-read burst counts: marked processed. A routine record (INFORMATIONAL, counted by no burst)
+    // gets no marker, and its id reused is not found (docs/context.md, "Routine events").
+    const forged = { ...record({ eventName: 'ListMessages', principal: ACCOUNT_ROLE('Mallory'), eventId: 'shared-event-id' }), userAgent: HOSTILE_TEXT };
 
     current.send([forged]);
     await current.drain();
@@ -249,7 +251,7 @@ describe('the audit table, fault by fault', () => {
     // Issue 19: the reuse is reported on ALICE's incident (its reason and both records), not as an alert of its own.
     const reuse = current.accepted.find((message) => message.topicArn === ALERTS && message.document.rule === 'playbook/DeleteIndex');
     const evidence = (reuse?.document.samples ?? []) as { eventName: string; userAgent?: string }[];
-    expect(evidence.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
+    expect(evidence.map((sample) => sample.eventName)).toEqual(['ListMessages', 'DeleteIndex']);
     // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
     expect(evidence[0]?.userAgent).not.toMatch(/[\u001b\u202e]/u);
     measure('forged record reuses a real eventID first', current, {
