@@ -1,6 +1,5 @@
 import { burstCounts, createBursts } from '../../../shared/engine/bursts';
-import type { StateStore } from '../../../shared/state';
-import { admittedOf, engineWorld } from '../../support/engine';
+import { admittedOf, engineWorld, failing, type EngineWorld } from '../../support/engine';
 import { record } from '../../support/records';
 
 const INTRUDER = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
@@ -15,7 +14,7 @@ function setup() {
   return { world, rule, bursts: createBursts(world) };
 }
 
-const deletes = (world: ReturnType<typeof engineWorld>, count: number, principal = INTRUDER) =>
+const deletes = (world: EngineWorld, count: number, principal = INTRUDER) =>
   Array.from({ length: count }, (_, i) => admittedOf(world, record({ eventName: 'BatchDeleteDocument', principal, second: i }), i));
 
 describe('burstCounts', () => {
@@ -80,8 +79,7 @@ describe('bursts', () => {
 
   test('a counter that cannot be written throws', async () => {
     const world = engineWorld();
-    const store: StateStore = Object.assign(Object.create(world.store) as StateStore, { addToBurst: () => Promise.reject(new Error('throttled')) });
-    const bursts = createBursts({ policy: world.policy, store });
+    const bursts = createBursts({ policy: world.policy, store: failing('addToBurst')(world.store) });
 
     await expect(bursts.judge(deletes(world, 1))).rejects.toThrow('throttled');
   });

@@ -1,46 +1,22 @@
 import type { Alert } from '../../../shared/alerts/model';
-import { createBursts } from '../../../shared/engine/bursts';
-import { createDelivery } from '../../../shared/engine/delivery';
-import { createIncidents } from '../../../shared/engine/incidents';
-import { createPublishing } from '../../../shared/engine/publishing';
-import { createStatefulStep, type StatefulStepDeps } from '../../../shared/engine/stateful';
 import type { InputOutcome } from '../../../shared/engine/types';
-import type { StateStore } from '../../../shared/state';
-import { admittedOf, engineWorld, SELF_ROLE } from '../../support/engine';
+import { admittedOf, engineStages, engineWorld, failing, SELF_ROLE, type StageOptions } from '../../support/engine';
 import { record } from '../../support/records';
 
 const INTRUDER = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
 
-function setup(options: { store?: (store: StateStore) => StateStore } & Partial<Pick<StatefulStepDeps, 'hold' | 'reserveMs' | 'localizedText'>> = {}) {
+function setup(options: StageOptions = {}) {
   const world = engineWorld();
-  const store = options.store?.(world.store) ?? world.store;
-  const delivery = createDelivery({ ...world, store, pagesPerHour: 20, sleep: async () => undefined });
-  const incidents = createIncidents({ ...world, store, updateIntervalMs: 0 });
-  const publishing = createPublishing({ ...world, delivery, incidents, pagesPerHour: 20, mode: options.hold === undefined ? 'immediate' : 'deferred' });
-  const step = createStatefulStep({
-    ...world,
-    store,
-    bursts: createBursts({ policy: world.policy, store }),
-    incidents,
-    publishing,
-    reserveMs: options.reserveMs ?? 0,
-    publishConcurrency: 4,
-    hold: options.hold,
-    localizedText: options.localizedText,
-  });
+  const { stateful } = engineStages(world, options);
   const outcomes = new Map<number, InputOutcome>();
   const run = (values: readonly Record<string, unknown>[], remainingMs?: () => number) =>
-    step.run(
+    stateful.run(
       values.map((value, index) => admittedOf(world, value, index)),
       (index, outcome) => outcomes.set(index, outcome),
       remainingMs,
     );
   return { world, outcomes, run };
 }
-
-/** The store with one method replaced by a failing one. */
-const failing = (method: 'addToBurst' | 'markProcessed' | 'getIncident') => (store: StateStore): StateStore =>
-  Object.assign(Object.create(store) as StateStore, { [method]: () => Promise.reject(new Error('throttled')) });
 
 describe('stateful step', () => {
   test('an event that raises an incident is alerted with its id, a routine one classified; both marked processed', async () => {
