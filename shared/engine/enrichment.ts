@@ -5,18 +5,12 @@
  * its own stable message id, so the delivery records send it once. It is best effort: a slow or failed
  * enrichment costs the follow-up, never the page (docs/alerts.md, "Page first").
  */
-import type { Alert, Enrichment, PrincipalContext } from '../alerts/model';
+import type { Alert } from '../alerts/model';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import { severityRank } from '../playbook/types';
 import { messageIdOf, type Delivery } from './delivery';
-
-export interface Enricher {
-  enrich(alert: Alert): Promise<Enrichment>;
-}
-export interface ContextProvider {
-  describe(alert: Alert): Promise<PrincipalContext>;
-}
+import type { ContextProvider, Enricher } from './types';
 
 export interface FollowUpDeps {
   readonly enricher?: Enricher;
