@@ -222,11 +222,13 @@ async function main(): Promise<void> {
   const routineCount = Number(values.routine);
   const routine = Array.from({ length: routineCount }, (_, i) => chatSync(i, start + i * 250));
   await control('/__reset', 'POST');
+  const routineStart = performance.now();
   await run(routine);
+  const routineBatchMs = (performance.now() - routineStart) / Math.ceil(routineCount / batchSize);
   const routineUnits = await control('/__units');
   const routineWrite = routineUnits.write / routineCount;
   const routineRead = routineUnits.read / routineCount;
-  console.log(`routine ChatSync (${routineCount} events, 400 principals): ${fixed(routineWrite)} WRU + ${fixed(routineRead)} RRU per event (${fixed(routineUnits.calls / routineCount)} calls per event)`);
+  console.log(`routine ChatSync (${routineCount} events, 400 principals): ${fixed(routineWrite)} WRU + ${fixed(routineRead)} RRU per event (${fixed(routineUnits.calls / routineCount)} calls per event); ${routineBatchMs.toFixed(1)} ms per batch of ${batchSize}`);
 
   // 2. paging
   const pageCount = Number(values.pages);
