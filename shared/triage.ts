@@ -78,7 +78,7 @@ export function createTriage(deps: TriageDeps): Triage {
     };
     const admitted = await admission.admit(inputs, 0, settle, new Map());
     const published = await stateful.run(admitted, settle, options.remainingMs);
-    await admission.flushActivity(false);
+    await admission.flushActivity('due');
     return { outcomes, published };
   }
 

@@ -124,13 +124,19 @@ export class RollupBuffer {
     return now - this.heldSince >= ROLLUP_FLUSH_MS || this.newestEventTime - this.oldestEventTime >= ROLLUP_FLUSH_MS || this.rollups.size >= MAX_BUFFERED_ROLLUPS;
   }
 
-  /** Hands over everything held; the buffer starts empty. */
-  take(): Rollup[] {
-    const taken = [...this.rollups.values()];
-    this.rollups.clear();
-    this.oldestEventTime = Number.POSITIVE_INFINITY;
-    this.newestEventTime = Number.NEGATIVE_INFINITY;
-    this.heldSince = undefined;
+  /** Hands over what is held (only these principals' when given); emptied, the buffer starts afresh. */
+  take(principalKeys?: ReadonlySet<string>): Rollup[] {
+    const taken: Rollup[] = [];
+    for (const [key, rollup] of this.rollups) {
+      if (principalKeys !== undefined && !principalKeys.has(rollup.principalKey)) continue;
+      taken.push(rollup);
+      this.rollups.delete(key);
+    }
+    if (this.rollups.size === 0) {
+      this.oldestEventTime = Number.POSITIVE_INFINITY;
+      this.newestEventTime = Number.NEGATIVE_INFINITY;
+      this.heldSince = undefined;
+    }
     return taken;
   }
 

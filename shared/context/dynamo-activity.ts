@@ -7,6 +7,7 @@
 import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../concurrency';
 import type { TriageEvent } from '../events';
+import type { RollupScope } from '../engine/types';
 import type { Clock } from '../clock';
 import { sleep as realSleep } from '../clock';
 import type { Logger } from '../logger';
@@ -74,12 +75,14 @@ export class DynamoActivityLog implements ActivityLog {
   }
 
   /**
-   * Writes the held roll-ups: all of them, or only when they are due. A failed write keeps its counts for the
-   * next flush and throws after the others are written.
+   * Writes the held roll-ups: all of them when they are due, or those of the principals named (an alert's
+   * context is about to be read). A failed write keeps its counts for the next flush and throws after the
+   * others are written.
    */
-  async flushRollUps(all: boolean): Promise<void> {
-    if (!all && !this.rollups.due(this.options.clock.now())) return;
-    const rollups = this.rollups.take();
+  async flushRollUps(scope: RollupScope): Promise<void> {
+    if (scope === 'due' && !this.rollups.due(this.options.clock.now())) return;
+    const rollups = this.rollups.take(scope === 'due' ? undefined : new Set(scope.principalKeys));
+    if (rollups.length === 0) return;
     const failed: Rollup[] = [];
     let firstError: unknown;
     await mapLimit(rollups, 8, async (rollup) => {

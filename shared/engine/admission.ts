@@ -14,7 +14,7 @@ import { ANY_DIGEST, type EventFingerprint, type StateStore } from '../state/sto
 import type { Policy } from '../classify/policy';
 import { isRoutine } from './bursts';
 import { contentDigest } from './fingerprint';
-import type { ActivitySink, Admitted, Settle, TriageInput } from './types';
+import type { ActivitySink, Admitted, RollupScope, Settle, TriageInput } from './types';
 
 /**
  * CloudTrail records a call after it happens. A time further ahead of the clock than this is a forged or broken
@@ -36,8 +36,8 @@ export interface Admission {
    * and duplicates (input i is position `offset + i`). Returns the events, in event-time order.
    */
   admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]>;
-  /** Writes the activity roll-ups held: every one (`all`), or those due. Never throws: a failure keeps them for the next time. */
-  flushActivity(all: boolean): Promise<void>;
+  /** Writes the activity roll-ups held (those due, or a few principals'). Never throws: a failure keeps them for the next time. */
+  flushActivity(scope: RollupScope): Promise<void>;
 }
 
 export interface AdmissionDeps {
@@ -125,8 +125,8 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
     });
   }
 
-  async function flushActivity(all: boolean): Promise<void> {
-    await activity?.flushRollUps?.(all).catch((error: unknown) => {
+  async function flushActivity(scope: RollupScope): Promise<void> {
+    await activity?.flushRollUps?.(scope).catch((error: unknown) => {
       logger.error('activity roll-ups not written; kept for the next flush', { error: error as Error });
     });
   }

@@ -16,7 +16,7 @@ import type { Policy } from '../classify/policy';
 import { eventIdReusedSubject } from './fingerprint';
 import type { Generation, Incidents, Work } from './incidents';
 import type { FollowUp, Publishing } from './publishing';
-import type { Admitted, Published, Settle } from './types';
+import type { Admitted, Published, RollupScope, Settle } from './types';
 
 /** One incident per principal: every rule's events of an actor's episode are one story (docs/alerts.md). */
 const actorKey = (event: TriageEvent): string => incidentKey(event.principal.key, 'actor');
@@ -45,7 +45,7 @@ export interface StatefulStepDeps {
   /** Alert texts in the alert locale, loaded on first use (see shared/playbook/localized-table.ts). */
   readonly localizedText?: () => Promise<(operation: string) => LocalizedSubject | undefined>;
   /** Writes the activity roll-ups this container holds (before an alert's context reads the log). */
-  readonly flushActivity?: (all: boolean) => Promise<void>;
+  readonly flushActivity?: (scope: RollupScope) => Promise<void>;
 }
 
 export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
@@ -127,8 +127,8 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
     });
 
     if (followUps.length > 0) {
-      // The context reads the activity log: this container's routine counts first.
-      await deps.flushActivity?.(true);
+      // The context reads the activity log: this container's routine counts of those principals first.
+      await deps.flushActivity?.({ principalKeys: [...new Set(followUps.map(({ alert }) => alert.principal.key))] });
       await publishing.deliverFollowUps(followUps, published, remainingMs);
     }
 

@@ -54,13 +54,16 @@ export interface Enricher {
 export interface ContextProvider {
   describe(alert: Alert): Promise<PrincipalContext>;
 }
+/** Which held roll-ups to write: the ones due, or every one of the principals named. */
+export type RollupScope = 'due' | { readonly principalKeys: readonly string[] };
+
 export interface ActivitySink {
   /** One entry per event: the events that can alert or count. */
   append(events: readonly TriageEvent[]): Promise<void>;
   /** Routine events, counted per principal per hour (shared/context/activity-rollup.ts); without it, they are appended. */
   rollUp?(events: readonly TriageEvent[]): void;
-  /** Writes the held roll-ups: every one (`all`, before an alert's context is read), or those due. */
-  flushRollUps?(all: boolean): Promise<void>;
+  /** Writes the held roll-ups: those due, or those of these principals (before their alerts' context is read). */
+  flushRollUps?(scope: RollupScope): Promise<void>;
 }
 
 export interface TriageDeps {

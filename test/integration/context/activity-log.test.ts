@@ -113,7 +113,7 @@ describe('routine events rolled up per principal per hour', () => {
       const rolled = logFor();
       rolled.rollUp(all.filter((event) => ROUTINE.has(event.eventId)));
       await rolled.append(all.filter((event) => !ROUTINE.has(event.eventId)));
-      await rolled.flushRollUps(true);
+      await rolled.flushRollUps({ principalKeys: [SESSION_ARN] });
 
       const [expected, actual] = await Promise.all([summary(perEvent), summary(rolled)]);
 
@@ -134,9 +134,9 @@ describe('routine events rolled up per principal per hour', () => {
     );
     const log = logFor();
     log.rollUp(chats.slice(0, 30));
-    await log.flushRollUps(true);
+    await log.flushRollUps({ principalKeys: [SESSION_ARN] });
     log.rollUp(chats.slice(30));
-    await log.flushRollUps(true);
+    await log.flushRollUps({ principalKeys: [SESSION_ARN] });
 
     const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T10:00:00.000Z#rollup' } }));
     const entries = await log.query(SESSION_ARN, since);
@@ -150,11 +150,11 @@ describe('routine events rolled up per principal per hour', () => {
   test('held counts are written only when due: ten minutes of events, or before a context read (all)', async () => {
     const log = logFor();
     log.rollUp(more.slice(0, 2));
-    await log.flushRollUps(false);
+    await log.flushRollUps('due');
     expect(await log.query(SESSION_ARN, since)).toEqual([]);
 
     log.rollUp(more.slice(2));
-    await log.flushRollUps(false);
+    await log.flushRollUps('due');
     const entries = await log.query(SESSION_ARN, since);
     expect(entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0)).toBe(3);
   });

@@ -727,7 +727,7 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
   });
 
   test('routine events are not looked up, marked or logged one by one: they are rolled up; what can alert or count is', async () => {
-    const calls = { appended: [] as string[], rolledUp: [] as string[], flushedAll: 0 };
+    const calls = { appended: [] as string[], rolledUp: [] as string[], flushedFor: [] as string[] };
     const activity: ActivitySink = {
       append: async (events) => {
         calls.appended.push(...events.map((event) => event.eventName));
@@ -735,8 +735,8 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
       rollUp: (events) => {
         calls.rolledUp.push(...events.map((event) => event.eventName));
       },
-      flushRollUps: async (all) => {
-        if (all) calls.flushedAll += 1;
+      flushRollUps: async (scope) => {
+        if (scope !== 'due') calls.flushedFor.push(...scope.principalKeys);
       },
     };
     const store = new MemoryStateStore();
@@ -747,7 +747,7 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
       return lookup(ids);
     };
     const context: ContextProvider = { describe: async () => ({ windowHours: 24, complete: true, answers: [], sourceIps: [], userAgents: [] }) };
-    const { triage } = testPipeline({ activity, store, context });
+    const { triage, notifier } = testPipeline({ activity, store, context });
 
     await triage.process(inputs([
       record({ eventName: 'ChatSync', eventId: 'chat-1', second: 0 }),
@@ -759,8 +759,10 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     expect(calls.appended.sort()).toEqual(['CreatePlugin', 'GetApplication']);
     expect(looked.sort()).toEqual(['plugin', 'read-denied']);
     expect([...(await lookup(['chat-1', 'read-denied', 'plugin'])).keys()].sort()).toEqual(['plugin', 'read-denied']);
-    // The CreatePlugin alert's context is read after this container's roll-ups are written.
-    expect(calls.flushedAll).toBe(1);
+    // The CreatePlugin alert's context is read after this container's roll-ups of its principal are written.
+    const alerted = notifier.messages.find((message) => message.alert.rule === 'playbook/CreatePlugin')?.alert.principal.key;
+    expect(alerted).toBeDefined();
+    expect(calls.flushedFor).toEqual([alerted]);
   });
 
   test('a redelivered record is a duplicate; the same eventID with other content is triaged and reported', async () => {
