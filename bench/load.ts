@@ -220,9 +220,9 @@ async function main(): Promise<void> {
 
   // 1. routine
   const routineCount = Number(values.routine);
-  // The last event comes 11 minutes (event time) after the others: the roll-ups the container holds are due
+  // The last event comes 16 minutes (event time) after the others: the roll-ups the container holds are due
   // and written in this phase, so their units count here.
-  const routine = [...Array.from({ length: routineCount - 1 }, (_, i) => chatSync(i, start + i * 250)), chatSync(routineCount - 1, start + routineCount * 250 + 11 * 60_000)];
+  const routine = [...Array.from({ length: routineCount - 1 }, (_, i) => chatSync(i, start + i * 250)), chatSync(routineCount - 1, start + routineCount * 250 + 16 * 60_000)];
   await control('/__reset', 'POST');
   const routineStart = performance.now();
   await run(routine);
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   // 2. paging
   const pageCount = Number(values.pages);
   const paging: Record<string, unknown>[] = [];
-  const pagingStart = start + routineCount * 250 + 12 * 60_000;
+  const pagingStart = start + routineCount * 250 + 17 * 60_000;
   for (let i = 0; i < pageCount; i += 1) {
     const time = pagingStart + i * 3000;
     for (let j = 0; j < batchSize - 1; j += 1) paging.push(chatSync(routineCount + i * batchSize + j, time + j * 100));

@@ -11,7 +11,7 @@ import type { TriageEvent } from '../events';
 import { MAX_ENTRY_TEXT, extractIds, type ActivityEntry } from './activity';
 
 /** How long routine counts may wait in a container before they are written. */
-export const ROLLUP_FLUSH_MS = 10 * 60_000;
+export const ROLLUP_FLUSH_MS = 15 * 60_000;
 /** Principal-hours a container holds before it writes them whatever their age. */
 export const MAX_BUFFERED_ROLLUPS = 1000;
 /** Distinct operation keys, source IPs and user agents one principal-hour keeps. */

@@ -147,7 +147,7 @@ describe('routine events rolled up per principal per hour', () => {
     expect(entries[0]).toMatchObject({ eventName: 'ChatSync', count: 40, ids: { applicationId: APP_ID } });
   });
 
-  test('held counts are written only when due: ten minutes of events, or before a context read (all)', async () => {
+  test('held counts are written only when due: fifteen minutes of events, or before a context read (all)', async () => {
     const log = logFor();
     log.rollUp(more.slice(0, 2));
     await log.flushRollUps('due');
