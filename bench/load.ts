@@ -26,7 +26,7 @@ import { MemoryStateStore } from '../shared/state';
 import { createTriage } from '../shared/triage';
 import { createStateTable, dynamoClient } from '../test/support/dynalite';
 import { startHttpStub } from '../test/support/http-stub';
-import { localTriageEnvironment } from '../test/support/lambda-env';
+import { answeringEnvironment, localTriageEnvironment } from '../test/support/lambda-env';
 import { publishedMessages, snsPublished } from '../test/support/sns-stub';
 import { generateEvents } from './generate';
 
@@ -191,11 +191,8 @@ async function main(): Promise<void> {
   Object.assign(process.env, {
     ...localTriageEnvironment({ tableName: TABLE, dynamoEndpoint: dynamo.endpoint, snsEndpoint: sns.endpoint, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, selfPrincipals: SELF }),
     PAGES_PER_HOUR: values['pages-per-hour'],
-    ENRICH_SOURCE: 'qbusiness',
-    QBUSINESS_APPLICATION_ID: APPLICATION,
-    QBUSINESS_AUTH_MODE: 'anonymous',
+    ...answeringEnvironment(qbusiness.endpoint, APPLICATION),
     CONTEXT_ENABLED: 'true',
-    AWS_ENDPOINT_URL_QBUSINESS: qbusiness.endpoint,
     AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.endpoint,
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set, as Lambda would

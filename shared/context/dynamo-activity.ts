@@ -141,19 +141,18 @@ export class DynamoActivityLog implements ActivityLog {
     const setNames: Record<string, string> = {};
     const setValues: Record<string, unknown> = {};
     const conditions: string[] = [];
-    if (rollup.sourceIps.size > 0) {
-      sets.push('#ips :ips');
-      setNames['#ips'] = 'sourceIps';
-      setValues[':ips'] = new Set(rollup.sourceIps);
-      setValues[':maxIps'] = MAX_ROLLUP_SOURCE_IPS;
-      conditions.push('(attribute_not_exists(#ips) OR size(#ips) < :maxIps)');
-    }
-    if (rollup.userAgents.size > 0) {
-      sets.push('#agents :agents');
-      setNames['#agents'] = 'userAgents';
-      setValues[':agents'] = new Set(rollup.userAgents);
-      setValues[':maxAgents'] = MAX_ROLLUP_USER_AGENTS;
-      conditions.push('(attribute_not_exists(#agents) OR size(#agents) < :maxAgents)');
+    // The hour's addresses and agents, each set capped (a conditional add; past the cap, the counts alone).
+    const capped = [
+      { name: 'sourceIps', values: rollup.sourceIps, max: MAX_ROLLUP_SOURCE_IPS },
+      { name: 'userAgents', values: rollup.userAgents, max: MAX_ROLLUP_USER_AGENTS },
+    ];
+    for (const { name, values: held, max } of capped) {
+      if (held.size === 0) continue;
+      sets.push(`#${name} :${name}`);
+      setNames[`#${name}`] = name;
+      setValues[`:${name}`] = new Set(held);
+      setValues[`:${name}Max`] = max;
+      conditions.push(`(attribute_not_exists(#${name}) OR size(#${name}) < :${name}Max)`);
     }
     if (sets.length === 0) {
       await send(counts, {}, {});

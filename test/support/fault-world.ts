@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startDynamo, type LocalDynamo } from './dynalite';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest, type WorldDecision } from './fault-proxy';
 import { startHttpStub, type HttpStub } from './http-stub';
-import { localTriageEnvironment } from './lambda-env';
+import { answeringEnvironment, localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
 import { SimulatedQueue } from './sqs-queue';
 
@@ -110,7 +110,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     PAGES_PER_HOUR: String(options.pagesPerHour ?? 20),
     ...(answers === undefined
       ? {}
-      : { ENRICH_SOURCE: 'qbusiness', QBUSINESS_APPLICATION_ID: '3f1b2c4d-0000-4000-8000-000000000001', QBUSINESS_AUTH_MODE: 'anonymous', AWS_ENDPOINT_URL_QBUSINESS: answers.endpoint }),
+      : answeringEnvironment(answers.endpoint)),
   });
   const containers = Array.from({ length: options.containers ?? 1 }, coldStart);
   const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
