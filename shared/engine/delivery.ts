@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { Notifier, OutgoingMessage, PublishKind, Route } from '../notify/types';
 import type { StateStore } from '../state/store';
+import { QTriageError } from '../errors';
 
 /** How long a claim keeps other writers off a message: shorter than the queue's visibility timeout (180 s). */
 export const DELIVERY_LEASE_MS = 60_000;
@@ -19,7 +20,7 @@ const HOUR_MS = 3_600_000;
 const MARK_ATTEMPTS = 4;
 
 /** Another container holds the message's claim right now: the record is retried, and then finds it delivered. */
-export class DeliveryInProgressError extends Error {
+export class DeliveryInProgressError extends QTriageError {
   override readonly name = 'DeliveryInProgressError';
 }
 

@@ -3,11 +3,11 @@
  * caller: the one that wins the lease (a conditional write); others poll for the answer within their
  * budget. Answers and "no answer" outcomes are both cached: neither changes until the playbooks do.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Citation } from '../alerts/model';
 import type { Clock } from '../clock';
+import { isConditionalCheckFailed } from '../errors';
 import { once } from '../lazy';
 
 export interface CacheKey {
@@ -162,7 +162,7 @@ export class DynamoAnswerCache implements AnswerCache {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -179,7 +179,7 @@ export class DynamoAnswerCache implements AnswerCache {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 }

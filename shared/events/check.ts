@@ -10,6 +10,7 @@
  * numbers and JSON-quoted key names from our own schema go into the generated source.
  */
 import type * as z from 'zod/mini';
+import { QTriageError } from '../errors';
 
 type Check = (value: unknown) => boolean;
 
@@ -23,7 +24,7 @@ interface SchemaDef {
   readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string; readonly minimum?: number; readonly maximum?: number } } }[];
 }
 
-export class UnsupportedSchemaError extends Error {
+export class UnsupportedSchemaError extends QTriageError {
   override readonly name = 'UnsupportedSchemaError';
 }
 

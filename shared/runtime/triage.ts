@@ -16,6 +16,7 @@ import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
 import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type InputOutcome, type Notifier, type Triage } from '../triage';
+import { QTriageError } from '../errors';
 
 export interface AwsTriageDeps {
   readonly config: TriageConfig;
@@ -121,7 +122,7 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
 }
 
 /** Every record of a batch failed (a dependency is down): the invocation fails, so Lambda's SQS poller backs off. */
-export class BatchFailedError extends Error {
+export class BatchFailedError extends QTriageError {
   override readonly name = 'BatchFailedError';
 }
 
