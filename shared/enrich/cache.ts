@@ -6,6 +6,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Citation } from '../alerts/model';
+import { citationSchema } from '../alerts/schema';
 import type { Clock } from '../clock';
 import { isConditionalCheckFailed } from '../errors';
 import { once } from '../lazy';
@@ -94,7 +95,7 @@ const answerItemSchema = once(() =>
     state: z.literal('answer'),
     status: z.enum(['answered', 'no-answer']),
     answer: z.optional(z.string()),
-    citations: z.optional(z.array(z.object({ title: z.string(), url: z.optional(z.string()) }))),
+    citations: z.optional(z.array(citationSchema)),
     source: z.string(),
     answeredAt: z.string(),
   }),

@@ -14,12 +14,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, EventSample } from '../alerts/model';
+import { parseStoredAlert, parseStoredSample } from '../alerts/schema';
 import type { Severity } from '../playbook/types';
 import type { Clock } from '../clock';
 import { batchGetAll, batchWriteAll, type BatchOptions } from './dynamo-batch';
 import { windowCounts, type BurstCount } from './burst-window';
 import { ANY_DIGEST, type DeliveryClaim, type EventFingerprint, type IncidentRecord, type StateStore, type TimedEventId } from './store';
-import { isConditionalCheckFailed } from '../errors';
+import { isConditionalCheckFailed, QTriageError } from '../errors';
 
 export interface DynamoStateStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -53,6 +54,26 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
+}
+
+/** A state table item that does not hold what this version reads (written by hand, or by an incompatible version). */
+export class CorruptItemError extends QTriageError {
+  override readonly name = 'CorruptItemError';
+}
+
+function storedAlert(key: string, value: unknown): Alert {
+  const parsed = typeof value === 'string' ? parseStoredAlert(value) : ({ ok: false, problem: 'not a string' } as const);
+  if (!parsed.ok) throw new CorruptItemError(`incident ${partitionKey('incident', key)}: stored alert is unreadable (${parsed.problem})`);
+  return parsed.value;
+}
+
+/**
+ * The sample a processed-event marker keeps is evidence for a reused eventID, not state: a marker without one
+ * (written before samples existed) or with an unreadable one still marks the event done.
+ */
+function storedSample(eventId: string, value: unknown): EventSample {
+  const parsed = typeof value === 'string' ? parseStoredSample(value) : undefined;
+  return parsed?.ok === true ? parsed.value : { eventId, eventName: 'unknown', eventTime: '', resourceArns: [] };
 }
 
 export class DynamoStateStore implements StateStore {
@@ -90,7 +111,7 @@ export class DynamoStateStore implements StateStore {
         found.set(eventId, {
           eventId,
           digest: typeof item.digest === 'string' ? item.digest : ANY_DIGEST,
-          sample: typeof item.sample === 'string' ? (JSON.parse(item.sample) as EventSample) : { eventId, eventName: 'unknown', eventTime: '', resourceArns: [] },
+          sample: storedSample(eventId, item.sample),
         });
       }
     }
@@ -190,7 +211,7 @@ export class DynamoStateStore implements StateStore {
       announcedUpdates: Number(item.announcedUpdates ?? 0),
       pagedSeverity: typeof item.pagedSeverity === 'string' ? (item.pagedSeverity as Severity) : undefined,
       announcedAt: typeof item.announcedAt === 'number' ? item.announcedAt : undefined,
-      alert: JSON.parse(String(item.alert)) as Alert,
+      alert: storedAlert(key, item.alert),
     };
   }
 
