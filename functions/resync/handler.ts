@@ -16,6 +16,7 @@ export async function resync(event: ScheduledEvent): Promise<ResyncReport> {
   logger.appendKeys({ scheduleEventId: event.id });
   const report = await runResync(deps);
   const figures = resyncMetrics(report, systemClock.now());
+  // The alarms in serverless/alarms.yml watch these (namespace and service dimension from POWERTOOLS_* in the environment).
   metrics.addMetric('PlaybookSyncFailed', MetricUnit.Count, figures.playbookSyncFailed);
   // CloudWatch has no hours unit, and the stale alarm's threshold (syncStaleHours) is in hours: hours, unit None.
   metrics.addMetric('PlaybookSyncAgeHours', MetricUnit.NoUnit, figures.playbookSyncAgeHours);
