@@ -63,7 +63,9 @@ export async function batchGetAll(options: BatchOptions, request: KeysAndAttribu
     async (pending) => {
       const response: BatchGetCommandOutput = await options.client.send(new BatchGetCommand({ RequestItems: { [options.tableName]: pending } }));
       items.push(...(response.Responses?.[options.tableName] ?? []));
-      return response.UnprocessedKeys?.[options.tableName];
+      const rest = response.UnprocessedKeys?.[options.tableName];
+      // The request's projection with the keys left: never a full item where the caller asked for three fields.
+      return rest === undefined ? undefined : { ...request, Keys: rest.Keys ?? [] };
     },
     (pending) => pending.Keys?.length ?? 0,
   );
