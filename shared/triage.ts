@@ -18,6 +18,7 @@ import type { MetricsSink } from './metrics';
 import { createDelivery, messageIdOf, pageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
 import { contentDigest, eventIdReusedSubject } from './engine/fingerprint';
 import { createIncidents, type Generation, type Work } from './engine/incidents';
+import { SeenEvents, type SeenEvent } from './engine/seen-events';
 import type { Notifier, OutgoingMessage } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from './state/store';
@@ -156,8 +157,8 @@ interface Admitted {
   readonly event: TriageEvent;
   readonly classification: Classification;
   readonly fingerprint: EventFingerprint;
-  /** The other record of a reused eventID, when this one's content differs from it. */
-  readonly reusedFrom?: EventSample;
+  /** Set when an earlier record carried this eventID with other content: that record's sample, if it was kept. */
+  readonly reused?: { readonly sample?: EventSample };
 }
 
 /** Records the outcome of the input at a position. */
@@ -284,7 +285,7 @@ export function createTriage(deps: TriageDeps): Triage {
    * Validates, de-duplicates (against the store and `seen`) and classifies; settles rejections and
    * duplicates (input i is position `offset + i`). Returns the events, in event-time order.
    */
-  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]> {
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid: { index: number; id: string; event: TriageEvent }[] = [];
     const latestTime = clock.now() + MAX_EVENT_TIME_AHEAD_MS;
@@ -308,11 +309,11 @@ export function createTriage(deps: TriageDeps): Triage {
     });
 
     const already = await store.processed(valid.map((item) => item.event.eventId));
-    const fresh: (typeof valid[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    const admitted: Admitted[] = [];
     for (const { index, id, event } of valid) {
-      const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
-      const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
-      if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
+      const digest = contentDigest(event);
+      const earlier: SeenEvent | undefined = seen.get(event.eventId) ?? already.get(event.eventId);
+      if (earlier !== undefined && (earlier.digest === digest || earlier.digest === ANY_DIGEST)) {
         settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
         continue;
@@ -321,13 +322,17 @@ export function createTriage(deps: TriageDeps): Triage {
         metrics.count('EventIdReused');
         logger.warn('eventID reused with different content', { eventId: event.eventId, source: id });
       }
+      const classification = classify(event);
+      const fingerprint: EventFingerprint = { eventId: event.eventId, digest, sample: sampleOf(event) };
       // The first content seen stays the reference: a third copy is compared with it too.
-      if (earlier === undefined) seen.set(event.eventId, fingerprint);
-      fresh.push({ index, id, event, fingerprint, reusedFrom: earlier?.sample });
+      if (earlier === undefined) {
+        const canAlert = !classification.self && severityRank(classification.severity) >= severityRank('LOW');
+        seen.remember(event.eventId, event.time, digest, seen.everySample || canAlert ? fingerprint.sample : undefined);
+      }
+      admitted.push({ index, id, event, classification, fingerprint, reused: earlier === undefined ? undefined : { sample: earlier.sample } });
     }
-    fresh.sort((a, b) => a.event.time - b.event.time);
+    admitted.sort((a, b) => a.event.time - b.event.time);
 
-    const admitted = fresh.map((item): Admitted => ({ ...item, classification: classify(item.event) }));
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
     if (deps.activity !== undefined && selfCount < admitted.length) {
@@ -340,10 +345,10 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   /** Whether a stateful rule or an incident can use the event: if not, its outcome is known once it is classified. */
-  function needsState({ event, classification, reusedFrom }: Admitted): boolean {
+  function needsState({ event, classification, reused }: Admitted): boolean {
     if (classification.self) return false;
     // A reused eventID raises its own incident, whatever the event's severity.
-    return reusedFrom !== undefined || severityRank(classification.severity) >= severityRank('LOW') || policy.bursts.some((rule) => burstCounts(rule, event, classification));
+    return reused !== undefined || severityRank(classification.severity) >= severityRank('LOW') || policy.bursts.some((rule) => burstCounts(rule, event, classification));
   }
 
   /**
@@ -371,10 +376,10 @@ export function createTriage(deps: TriageDeps): Triage {
       fail(others.map((item) => item.index), `state store: ${(error as Error).message}`);
       work.clear();
     }
-    for (const { index, event, classification, reusedFrom } of others) {
+    for (const { index, event, classification, reused } of others) {
       if (failedIndexes.has(index)) continue;
-      if (reusedFrom !== undefined) {
-        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
+      if (reused !== undefined) {
+        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(reused.sample !== undefined), initialCount: 1, evidence: reused.sample });
       }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
       addWork(actorKey(event), {
@@ -458,7 +463,7 @@ export function createTriage(deps: TriageDeps): Triage {
     const settle: Settle = (index, outcome) => {
       outcomes[index] = outcome;
     };
-    const admitted = await admit(inputs, 0, settle, new Map());
+    const admitted = await admit(inputs, 0, settle, new SeenEvents(true));
     const published = await runStateful(admitted, settle, options.remainingMs);
     return { outcomes, published };
   }
@@ -466,19 +471,8 @@ export function createTriage(deps: TriageDeps): Triage {
   function openRun(options: TriageRunOptions = {}): TriageRun {
     const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
     const horizonMs = options.horizonMs ?? Number.POSITIVE_INFINITY;
-    /** The first fingerprint of every event id within the horizon: a copy is a duplicate, other content a reused id. */
-    const seen = new Map<string, EventFingerprint>();
-    // The ids in `seen`, in the order they came (about time order), to forget the ones past the horizon.
-    let seenOrder: { readonly time: number; readonly eventId: string }[] = [];
-    let forgotten = 0;
-    const forgetOldIds = (): void => {
-      const cutoff = settledUpTo - horizonMs;
-      while (forgotten < seenOrder.length && (seenOrder[forgotten] as { time: number }).time < cutoff) seen.delete((seenOrder[forgotten++] as { eventId: string }).eventId);
-      if (forgotten > 4096 && forgotten * 2 > seenOrder.length) {
-        seenOrder = seenOrder.slice(forgotten);
-        forgotten = 0;
-      }
-    };
+    /** The first record of every event id within the horizon: a copy is a duplicate, other content a reused id. */
+    const seen = new SeenEvents();
     // The held events, in arrival order; sorted by time when the window passes some of them.
     let held: Admitted[] = [];
     let offset = 0;
@@ -557,8 +551,6 @@ export function createTriage(deps: TriageDeps): Triage {
         const now: Admitted[] = [];
         const heldNow: Admitted[] = [];
         for (const item of await admit(inputs, start, settle, seen)) {
-          // A reused id keeps its first fingerprint in `seen` (see admit): that one's time forgets it.
-          if (horizonMs !== Number.POSITIVE_INFINITY && item.reusedFrom === undefined) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
           if (item.event.time > newest) newest = item.event.time;
           if (!needsState(item)) now.push(item);
           else if (item.event.time > settledUpTo) heldNow.push(item);
@@ -574,7 +566,7 @@ export function createTriage(deps: TriageDeps): Triage {
           await countAhead(heldNow);
         }
         await settleHeld(settleLimit(), settled);
-        forgetOldIds();
+        seen.forgetBefore(settledUpTo - horizonMs);
         if (horizonMs !== Number.POSITIVE_INFINITY) forgetClosedIncidents();
         return settled;
       },
