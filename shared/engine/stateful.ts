@@ -83,10 +83,10 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
       logger.error('burst counters failed; records will be retried', { error: error as Error });
       fail(others.map((item) => item.index), `state store: ${errorMessage(error)}`);
     }
-    for (const { index, event, classification, reusedFrom } of others) {
+    for (const { index, event, classification, reused } of others) {
       if (failedIndexes.has(index)) continue;
-      if (reusedFrom !== undefined) {
-        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
+      if (reused !== undefined) {
+        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(reused.sample !== undefined), initialCount: 1, evidence: reused.sample });
       }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
       addWork(actorKey(event), { index, event, subject: subjectOfEvent(event, classification, localize(event.eventName)), initialCount: 1 });
