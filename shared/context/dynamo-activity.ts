@@ -4,7 +4,7 @@
  * Routine events are rolled up instead (activity-rollup.ts): one item per principal-hour,
  * `sk=<ISO hour>#rollup`, whose counts each flush adds to.
  */
-import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../concurrency';
 import type { TriageEvent } from '../events';
 import type { RollupScope } from '../engine/types';
@@ -14,12 +14,13 @@ import type { Logger } from '../logger';
 import { ACTIVITY_RETENTION_MS, activityEntrySchema, toActivityEntry, type ActivityEntry, type ActivityLog } from './activity';
 import { ATTACHMENTS_PREFIX, COUNT_PREFIX, MAX_ROLLUP_SOURCE_IPS, MAX_ROLLUP_USER_AGENTS, RollupBuffer, rollupEntries, type Rollup } from './activity-rollup';
 import * as z from 'zod/mini';
+import { batchWriteAll } from '../state/dynamo-batch';
 
 const BATCH_SIZE = 25;
-const MAX_BATCH_ATTEMPTS = 6;
 
-export class ActivityLogWriteError extends Error {
-  override readonly name = 'ActivityLogWriteError';
+/** Some roll-ups could not be written; their counts are kept for the next flush. */
+export class RollupWriteError extends Error {
+  override readonly name = 'RollupWriteError';
 }
 
 export interface DynamoActivityLogOptions {
@@ -95,7 +96,7 @@ export class DynamoActivityLog implements ActivityLog {
     });
     if (failed.length === 0) return;
     this.rollups.restore(failed, this.options.clock.now());
-    throw new ActivityLogWriteError(`activity log: ${failed.length} of ${rollups.length} roll-ups not written; kept for the next flush`, { cause: firstError });
+    throw new RollupWriteError(`activity log: ${failed.length} of ${rollups.length} roll-ups not written; kept for the next flush`, { cause: firstError });
   }
 
   /** One UpdateItem adding the counts; the address and agent sets grow only while under their caps. */
@@ -168,18 +169,15 @@ export class DynamoActivityLog implements ActivityLog {
   }
 
   private async writeChunk(items: readonly Record<string, unknown>[]): Promise<void> {
-    let pending: NonNullable<BatchWriteCommand['input']['RequestItems']> = {
-      [this.options.tableName]: items.map((Item) => ({ PutRequest: { Item } })),
-    };
-    for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
-      const output = await this.options.client.send(new BatchWriteCommand({ RequestItems: pending }));
-      const unprocessed = output.UnprocessedItems?.[this.options.tableName] ?? [];
-      if (unprocessed.length === 0) return;
-      this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed: unprocessed.length, attempt });
-      pending = { [this.options.tableName]: unprocessed };
-      await this.sleep(Math.min(50 * 2 ** attempt, 2000));
-    }
-    throw new ActivityLogWriteError(`activity log: items still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+    await batchWriteAll(
+      {
+        client: this.options.client,
+        tableName: this.options.tableName,
+        sleep: this.sleep,
+        onRetry: (unprocessed, attempt) => this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed, attempt }),
+      },
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   async query(principalKey: string, sinceMs: number): Promise<ActivityEntry[]> {

@@ -3,17 +3,18 @@
  * further (rejected, passed over, duplicates) and hands on the rest, classified, in event-time order. Routine
  * events (bursts.ts, isRoutine) are not looked up in the store and are rolled up in the activity log.
  */
-import type { EventSample } from '../alerts/model';
 import { sampleOf } from '../alerts/builder';
 import type { Classification } from '../classify/classify';
 import type { Clock } from '../clock';
 import { isPassedOver, normalizeEvent, type NormalizeResult, type TriageEvent } from '../events';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
+import { severityRank } from '../playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from '../state/store';
 import type { Policy } from '../classify/policy';
 import { isRoutine } from './bursts';
 import { contentDigest } from './fingerprint';
+import type { SeenEvent, SeenEvents } from './seen-events';
 import type { ActivitySink, Admitted, RollupScope, Settle, TriageInput } from './types';
 
 /**
@@ -35,7 +36,7 @@ export interface Admission {
    * Validates, de-duplicates (against the store and `seen`, which it extends) and classifies; settles rejections
    * and duplicates (input i is position `offset + i`). Returns the events, in event-time order.
    */
-  admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]>;
+  admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]>;
   /** Writes the activity roll-ups held (those due, or a few principals'). Never throws: a failure keeps them for the next time. */
   flushActivity(scope: RollupScope): Promise<void>;
 }
@@ -78,18 +79,18 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
     return valid;
   }
 
-  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]> {
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid = validate(inputs, offset, settle);
 
     const classified = valid.map((item) => ({ ...item, classification: classify(item.event) }));
     // Routine events are not looked up: no marker is written for them.
     const already = await store.processed(classified.filter((item) => !routine(item)).map((item) => item.event.eventId));
-    const fresh: ((typeof classified)[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    const admitted: Admitted[] = [];
     for (const { index, id, event, classification } of classified) {
-      const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
-      const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
-      if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
+      const digest = contentDigest(event);
+      const earlier: SeenEvent | undefined = seen.get(event.eventId) ?? already.get(event.eventId);
+      if (earlier !== undefined && (earlier.digest === digest || earlier.digest === ANY_DIGEST)) {
         settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
         continue;
@@ -98,13 +99,16 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
         metrics.count('EventIdReused');
         logger.warn('eventID reused with different content', { eventId: event.eventId, source: id });
       }
+      const fingerprint: EventFingerprint = { eventId: event.eventId, digest, sample: sampleOf(event) };
       // The first content seen stays the reference: a third copy is compared with it too.
-      if (earlier === undefined) seen.set(event.eventId, fingerprint);
-      fresh.push({ index, id, event, classification, fingerprint, reusedFrom: earlier?.sample });
+      if (earlier === undefined) {
+        const canAlert = !classification.self && severityRank(classification.severity) >= severityRank('LOW');
+        seen.remember(event.eventId, event.time, digest, seen.everySample || canAlert ? fingerprint.sample : undefined);
+      }
+      admitted.push({ index, id, event, classification, fingerprint, reused: earlier === undefined ? undefined : { sample: earlier.sample } });
     }
-    fresh.sort((a, b) => a.event.time - b.event.time);
+    admitted.sort((a, b) => a.event.time - b.event.time);
 
-    const admitted: Admitted[] = fresh;
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
     if (activity !== undefined && selfCount < admitted.length) await logActivity(activity, admitted.filter((item) => !item.classification.self));
@@ -116,7 +120,7 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
    * rolled up where the sink can. Losing a write degrades context, never an alert.
    */
   async function logActivity(sink: ActivitySink, items: readonly Admitted[]): Promise<void> {
-    const rolled = sink.rollUp === undefined ? [] : items.filter((item) => routine(item) && item.reusedFrom === undefined);
+    const rolled = sink.rollUp === undefined ? [] : items.filter((item) => routine(item) && item.reused === undefined);
     if (rolled.length > 0) sink.rollUp?.(rolled.map((item) => item.event));
     const logged = rolled.length === 0 ? items : items.filter((item) => !rolled.includes(item));
     if (logged.length === 0) return;
