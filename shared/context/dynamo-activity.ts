@@ -6,6 +6,7 @@
  */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../concurrency';
+import { QTriageError } from '../errors';
 import type { TriageEvent } from '../events';
 import type { RollupScope } from '../engine/types';
 import type { Clock } from '../clock';
@@ -19,7 +20,7 @@ import { batchWriteAll } from '../state/dynamo-batch';
 const BATCH_SIZE = 25;
 
 /** Some roll-ups could not be written; their counts are kept for the next flush. */
-export class RollupWriteError extends Error {
+export class RollupWriteError extends QTriageError {
   override readonly name = 'RollupWriteError';
 }
 

@@ -245,8 +245,10 @@ describe.each(SET_NAMES)('%s', (setName) => {
     expect((outcome.result as SQSBatchResponse).batchItemFailures).toEqual([]);
     // Readiness and resync publish text to the same alerts topic; alerts are the per-protocol JSON messages.
     const published = publishedMessages(sns.requests.filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'));
-    const [alert] = published.filter((message) => message.topicArn === stack.alertsTopicArn);
-    expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', severity: 'HIGH', enrichment: expect.objectContaining({ status: PARAMETER_SETS[setName].enrichment }) });
+    // Page first: the alert goes out at once, its answer follows as a message of kind `enrichment` (docs/alerts.md).
+    const [alert, followUp] = published.filter((message) => message.topicArn === stack.alertsTopicArn);
+    expect(alert?.document).toMatchObject({ kind: 'new', rule: 'playbook/CreatePlugin', severity: 'HIGH', enrichmentFollows: true });
+    expect(followUp?.document).toMatchObject({ kind: 'enrichment', alertId: alert?.document.alertId, enrichment: expect.objectContaining({ status: PARAMETER_SETS[setName].enrichment }) });
     expect(published.filter((message) => message.topicArn === stack.pagingTopicArn)).toHaveLength(1);
   });
 
