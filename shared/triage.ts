@@ -18,6 +18,7 @@ import type { MetricsSink } from './metrics';
 import { createDelivery, messageIdOf, pageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
 import { contentDigest, eventIdReusedSubject } from './engine/fingerprint';
 import { createIncidents, type Generation, type Work } from './engine/incidents';
+import { createSweep, type SweepResult } from './engine/sweep';
 import type { Notifier, OutgoingMessage } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from './state/store';
@@ -108,6 +109,8 @@ export interface Triage {
    * first-seen order, or every incident when it is not given. Immediate mode: nothing to do.
    */
   flush(settledThrough?: number): Promise<readonly Alert[]>;
+  /** Immediate mode, on a schedule: the closing and held-back updates no event brings (engine/sweep.ts). */
+  sweep(): Promise<SweepResult>;
 }
 
 export interface TriageRunOptions {
@@ -677,5 +680,6 @@ export function createTriage(deps: TriageDeps): Triage {
     return finished.map(({ alert }) => alert);
   }
 
-  return { process, open: openRun, flush };
+  const sweep = createSweep({ store, incidents, clock, logger, metrics, deliver: deliverGeneration, concurrency: deps.publishConcurrency });
+  return { process, open: openRun, flush, sweep };
 }

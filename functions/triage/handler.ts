@@ -6,7 +6,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadTriageConfig } from '../../shared/config';
 import { parseMessageBody } from '../../shared/events/sqs';
 import { createLogger } from '../../shared/logger';
-import { batchResponse, createAwsTriage } from '../../shared/runtime/triage';
+import type { SweepResult } from '../../shared/engine/sweep';
+import { batchResponse, createAwsTriage, isSweepRequest, type SWEEP_REQUEST } from '../../shared/runtime/triage';
 
 // Cold start: configuration, clients and policy once per container; a bad deployment fails here.
 const logger = createLogger({ serviceName: 'q-triage-triage' });
@@ -25,4 +26,15 @@ export async function triageBatch(event: SQSEvent, context: Context): Promise<SQ
   return batchResponse(outcomes);
 }
 
-export const handler = middy(triageBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+/** The schedule's sweep: closing and held-back updates of incidents no event touches any more. */
+export async function sweepIncidents(): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
+  const { due, sent, failed } = await triage.sweep();
+  return { due, sent: sent.length, failed };
+}
+
+/** One function, two triggers: the buffer queue's batches and the sweep schedule. */
+export async function triageInvocation(event: SQSEvent | typeof SWEEP_REQUEST, context: Context): Promise<SQSBatchResponse | Awaited<ReturnType<typeof sweepIncidents>>> {
+  return isSweepRequest(event) ? sweepIncidents() : triageBatch(event, context);
+}
+
+export const handler = middy(triageInvocation).use(injectLambdaContext(logger)).use(logMetrics(metrics));

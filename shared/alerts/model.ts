@@ -89,6 +89,11 @@ export interface Alert {
    */
   readonly resources?: readonly OperationEvidence[];
   readonly paged: boolean;
+  /**
+   * When the incident closed (ISO, wall clock): its episode ended and this is its closing message, with the
+   * final counts. Absent while it is open.
+   */
+  readonly closedAt?: string;
   enrichment?: Enrichment;
   context?: PrincipalContext;
 }

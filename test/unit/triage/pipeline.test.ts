@@ -118,15 +118,17 @@ describe('triage pipeline: incidents and paging', () => {
     expect(notifier.pages).toHaveLength(1);
   });
 
-  test('an event after the aggregation window opens a new incident with a new id', async () => {
+  test('an event after the aggregation window opens a new incident with a new id; the first one closes with one update', async () => {
     const { triage, notifier } = testPipeline();
 
     await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 0 })]));
     await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 301 })]));
 
-    const kinds = notifier.messages.map((message) => message.kind);
-    expect(kinds).toEqual(['new', 'new']);
-    expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
+    const [first, closing, next] = notifier.messages;
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update', 'new']);
+    expect(closing?.alert).toMatchObject({ id: first?.alert.id, updates: 1, count: 1, closedAt: expect.any(String) });
+    expect(next?.alert.id).not.toBe(first?.alert.id);
+    expect(notifier.pages).toHaveLength(2);
   });
 
   test.each([
