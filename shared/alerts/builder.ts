@@ -170,7 +170,7 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
  */
 export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
   const severity = maxSeverity(alert.severity, subject.severity);
-  const headed = severity === alert.severity ? alert : worstOf(alert, subject, severity);
+  const headed = severity === alert.severity ? alert : worstOf(alert, subject, severity, event);
   if (alert.eventIds.includes(event.eventId)) return headed;
   const eventIds = [...alert.eventIds, event.eventId];
   const evidence = evidenceOf(event);
@@ -189,9 +189,10 @@ export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEven
   };
 }
 
-function worstOf(alert: Alert, subject: AlertSubject, severity: Severity): Alert {
+function worstOf(alert: Alert, subject: AlertSubject, severity: Severity, event: TriageEvent): Alert {
   return {
     ...alert,
+    escalation: { from: alert.severity, to: severity, by: event.eventName, rule: subject.rule, at: event.eventTime },
     severity,
     category: subject.category,
     rule: subject.rule,

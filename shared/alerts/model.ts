@@ -56,6 +56,17 @@ export interface PrincipalContext {
   readonly userAgents: readonly string[];
 }
 
+/** The incident's latest rise in severity: from what, to what, by which operation (and subject rule), when. */
+export interface Escalation {
+  readonly from: Severity;
+  readonly to: Severity;
+  readonly by: string;
+  readonly rule: string;
+  readonly at: string;
+  /** Set on the rise that pages after the first message: the update number that announces it (renderers label that message). */
+  readonly update?: number;
+}
+
 export interface Alert {
   /** Stable for the incident: every update of the same incident carries the same id. */
   readonly id: string;
@@ -94,6 +105,7 @@ export interface Alert {
    * final counts. Absent while it is open.
    */
   readonly closedAt?: string;
+  readonly escalation?: Escalation;
   enrichment?: Enrichment;
   context?: PrincipalContext;
 }

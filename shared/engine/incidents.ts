@@ -142,6 +142,9 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     if (changed) generation.alert = { ...generation.alert, updates: generation.alert.updates + 1 };
     generation.pagedBefore = stored.pagedSeverity !== undefined;
     generation.pageRise = owesPage(generation.alert.severity, stored.pagedSeverity);
+    const { escalation } = generation.alert;
+    // The rise's page and update say so (render/common.ts); later updates of the incident do not.
+    if (generation.pageRise && escalation !== undefined) generation.alert = { ...generation.alert, escalation: { ...escalation, update: generation.alert.updates } };
     if (closing && stored.closedAtUpdate === undefined) {
       // The episode ended before the sweep closed it: its one closing message, carrying what was held back.
       const pending = generation.alert.updates > stored.announcedUpdates;

@@ -25,7 +25,7 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
-import { dominantEventName, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
+import { dominantEventName, messageLabel, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
 import { sleep as defaultSleep } from '../clock';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
@@ -137,7 +137,7 @@ export function messageAttributes(alert: Alert, kind: PublishKind, messageId?: s
 }
 
 export function subjectFor(alert: Alert, kind: PublishKind): string {
-  const suffix = kind === 'update' ? ` (update ${alert.updates})` : '';
+  const suffix = asciiText(messageLabel(alert, kind), SUBJECT_MAX_CHARS);
   const head = asciiText(titleLine(alert), SUBJECT_MAX_CHARS - suffix.length);
   return `${head}${suffix}`;
 }
