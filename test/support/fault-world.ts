@@ -12,13 +12,14 @@ import { startHttpStub, type HttpStub } from './http-stub';
 import { localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
 import { SimulatedQueue } from './sqs-queue';
+import { SWEEP_REQUEST } from '../../shared/runtime/triage';
 
 export const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-alerts';
 export const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-paging';
 export const VISIBILITY_TIMEOUT_MS = 180_000;
 export const MAX_RECEIVE_COUNT = 5;
 
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+type Handler = (event: SQSEvent | typeof SWEEP_REQUEST, context: Context) => Promise<unknown>;
 
 /** What the SNS stub does with one Publish: accept it, refuse it (retryable or not), or accept it and kill the invocation. */
 export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
@@ -44,6 +45,8 @@ export interface FaultWorld {
   send(records: readonly Record<string, unknown>[]): void;
   /** Runs the containers until the queue is empty (deleted or dead-lettered), moving the clock to each redelivery. */
   drain(): Promise<void>;
+  /** The schedule's invocation: every container sweeps the due incidents at once (EventBridge may deliver twice). */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +116,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       },
     } as unknown as Context;
     try {
-      const response = await handler(batch, context);
+      const response = (await handler(batch, context)) as SQSBatchResponse;
       // A killed invocation answers nothing: every message comes back after the visibility timeout.
       if (!killed) queue.complete(batch, response.batchItemFailures.map((failure) => failure.itemIdentifier));
     } catch {
@@ -153,6 +156,11 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
         jest.setSystemTime(now() + 1000);
       }
     },
+    async sweep() {
+      const context = { getRemainingTimeInMillis: () => 25_000 } as unknown as Context;
+      await Promise.all(containers.map((handler) => handler(SWEEP_REQUEST, context).catch(() => undefined)));
+      killed = false;
+    },
     async close() {
       await sns.close();
       await proxy.close();
@@ -166,7 +174,7 @@ function coldStart(): Handler {
   let handler: Handler | undefined;
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per container
-    handler = (require('../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
+    handler = (require('../../functions/triage/handler') as { triageInvocation: Handler }).triageInvocation;
   });
   if (handler === undefined) throw new Error('handler did not load');
   return handler;
