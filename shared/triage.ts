@@ -367,7 +367,7 @@ export function createTriage(deps: TriageDeps): Triage {
       for (const index of indexes) failedIndexes.set(index, reason);
     };
     try {
-      await applyBurstRules(others, addWork);
+      await applyBurstRules(others, addWork, localize);
     } catch (error) {
       // Without the counters no burst can be judged: every event goes back to the queue, none is half-counted.
       logger.error('burst counters failed; records will be retried', { error: error as Error });
@@ -610,6 +610,7 @@ export function createTriage(deps: TriageDeps): Triage {
   async function applyBurstRules(
     events: readonly Admitted[],
     addWork: (key: string, item: Work) => void,
+    localize: (operation: string) => LocalizedSubject | undefined,
   ): Promise<void> {
     for (const [key, { rule, items }] of burstGroups(events)) {
       const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
@@ -620,7 +621,7 @@ export function createTriage(deps: TriageDeps): Triage {
         addWork(actorKey(item.event), {
           index: item.index,
           event: item.event,
-          subject: subjectOfBurst(rule, peak, policy.burstWindowMs),
+          subject: subjectOfBurst(rule, peak, policy.burstWindowMs, localize(item.event.eventName)?.translator),
           initialCount: count,
         });
       });
