@@ -18,7 +18,7 @@ import type { MetricsSink } from './metrics';
 import { createDelivery, messageIdOf, pageIdOf, type DeliveryResult, type PageDecision } from './engine/delivery';
 import { contentDigest, eventIdReusedSubject } from './engine/fingerprint';
 import { createIncidents, type Generation, type Work } from './engine/incidents';
-import { createSweep, type SweepResult } from './engine/sweep';
+import { createSweep, type Sweep } from './engine/sweep';
 import type { Notifier, OutgoingMessage } from './notify/types';
 import { isPagingSeverity, severityRank } from './playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from './state/store';
@@ -110,7 +110,7 @@ export interface Triage {
    */
   flush(settledThrough?: number): Promise<readonly Alert[]>;
   /** Immediate mode, on a schedule: the closing and held-back updates no event brings (engine/sweep.ts). */
-  sweep(): Promise<SweepResult>;
+  sweep: Sweep;
 }
 
 export interface TriageRunOptions {
@@ -681,6 +681,6 @@ export function createTriage(deps: TriageDeps): Triage {
     return finished.map(({ alert }) => alert);
   }
 
-  const sweep = createSweep({ store, incidents, clock, logger, metrics, deliver: deliverGeneration, concurrency: deps.publishConcurrency });
+  const sweep = createSweep({ store, incidents, clock, logger, metrics, deliver: deliverGeneration, concurrency: deps.publishConcurrency, reserveMs });
   return { process, open: openRun, flush, sweep };
 }

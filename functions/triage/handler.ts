@@ -27,14 +27,14 @@ export async function triageBatch(event: SQSEvent, context: Context): Promise<SQ
 }
 
 /** The schedule's sweep: closing and held-back updates of incidents no event touches any more. */
-export async function sweepIncidents(): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
-  const { due, sent, failed } = await triage.sweep();
+export async function sweepIncidents(context: Context): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
+  const { due, sent, failed } = await triage.sweep({ remainingMs: () => context.getRemainingTimeInMillis() });
   return { due, sent: sent.length, failed };
 }
 
 /** One function, two triggers: the buffer queue's batches and the sweep schedule. */
 export async function triageInvocation(event: SQSEvent | typeof SWEEP_REQUEST, context: Context): Promise<SQSBatchResponse | Awaited<ReturnType<typeof sweepIncidents>>> {
-  return isSweepRequest(event) ? sweepIncidents() : triageBatch(event, context);
+  return isSweepRequest(event) ? sweepIncidents(context) : triageBatch(event, context);
 }
 
 export const handler = middy(triageInvocation).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -34,15 +34,21 @@ export interface SweepDeps {
   /** Sends what a generation owes and records it on the incident (the engine's own delivery path). */
   readonly deliver: (key: string, generation: Generation) => Promise<{ readonly alert: Alert } | undefined>;
   readonly concurrency?: number;
+  /** No incident is started when fewer than this many milliseconds remain: it stays due for the next sweep. */
+  readonly reserveMs?: number;
 }
 
-export function createSweep(deps: SweepDeps): () => Promise<SweepResult> {
+export type Sweep = (options?: { readonly remainingMs?: () => number }) => Promise<SweepResult>;
+
+export function createSweep(deps: SweepDeps): Sweep {
   const { store, incidents, clock, logger, metrics, deliver } = deps;
-  return async () => {
+  const reserveMs = deps.reserveMs ?? 0;
+  return async ({ remainingMs } = {}) => {
     const keys = await store.dueIncidents(clock.now(), SWEEP_LIMIT);
     const sent: Alert[] = [];
     let failed = 0;
     await mapLimit(keys, deps.concurrency ?? 8, async (key) => {
+      if (remainingMs !== undefined && remainingMs() < reserveMs) return;
       try {
         const generation = await incidents.owedWithoutEvents(key);
         if (generation === undefined) return;

@@ -136,6 +136,19 @@ describe('incident sweep', () => {
     ]);
   });
 
+  test('near the deadline the sweep starts no incident: it stays due for the next sweep', async () => {
+    const { triage, notifier, clock } = testPipeline({ reserveMs: 5000 });
+    await triage.process(inputs([record({ eventName: 'CreateIndex', principal: ALICE })]));
+    clock.advance(AFTER_THE_EPISODE);
+
+    const late = await triage.sweep({ remainingMs: () => 1000 });
+    const next = await triage.sweep({ remainingMs: () => 25_000 });
+
+    expect(late).toEqual({ due: 1, sent: [], failed: 0 });
+    expect(next).toMatchObject({ due: 1, failed: 0 });
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update']);
+  });
+
   test('replay (deferred mode) sends each incident once in its final state: the sweep has nothing to do', async () => {
     const { triage, notifier } = testPipeline({ mode: 'deferred', logger: createLogger({ silent: true }) });
     await triage.process(inputs([record({ eventName: 'CreateIndex', principal: ALICE })]));
