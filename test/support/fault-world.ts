@@ -52,6 +52,25 @@ export interface FaultWorld {
 
 const now = (): number => Date.now();
 
+/** Fakes only Date (minutes of outage pass in milliseconds); SDK retries, backoff and sockets keep real timers. */
+export function fakeDateOnly(start: number): void {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now: start });
+}
+
+/** A deterministic shuffle (Park–Miller from `seed`), for reshuffled batches (FaultWorldOptions.order). */
+export function seededShuffle(seed: number): (ids: readonly string[]) => string[] {
+  let state = seed;
+  return (ids) => {
+    const copy = [...ids];
+    for (let i = copy.length - 1; i > 0; i -= 1) {
+      state = (state * 48271) % 2147483647;
+      const j = state % (i + 1);
+      [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
+    }
+    return copy;
+  };
+}
+
 export function envelope(record: Record<string, unknown>): string {
   return JSON.stringify({
     version: '0',

@@ -5,7 +5,7 @@
  * then the schedule's sweep invocation. Each split gives the same alerts and pages, and one closing update.
  */
 import { T0 } from '../../support/pipeline';
-import { ALERTS, PAGING, startFaultWorld, type AcceptedMessage, type FaultWorld, type FaultWorldOptions } from '../../support/fault-world';
+import { ALERTS, PAGING, fakeDateOnly, seededShuffle, startFaultWorld, type AcceptedMessage, type FaultWorld, type FaultWorldOptions } from '../../support/fault-world';
 import { operationCounts, recon, setup, decommission } from '../../support/stories';
 
 const START = T0 + 3_600_000;
@@ -16,7 +16,7 @@ let world: FaultWorld | undefined;
 const results: string[] = [];
 
 beforeEach(() => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now: START });
+  fakeDateOnly(START);
 });
 
 afterEach(async () => {
@@ -30,21 +30,10 @@ afterAll(() => {
   if (process.env.STORIES_REPORT !== undefined) process.stdout.write(`| story | split | alerts | pages | updates (closing) |\n|---|---|---|---|---|\n${results.join('\n')}\n`);
 });
 
-let seed = 11;
-const shuffle = (ids: readonly string[]): string[] => {
-  const copy = [...ids];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    seed = (seed * 48271) % 2147483647;
-    const j = seed % (i + 1);
-    [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
-  }
-  return copy;
-};
-
 const SPLITS: readonly [string, FaultWorldOptions][] = [
   ['one batch', { batchSize: 100 }],
   ['one event per batch', { batchSize: 1 }],
-  ['batches of 3, reshuffled, 2 containers', { batchSize: 3, containers: 2, order: shuffle }],
+  ['batches of 3, reshuffled, 2 containers', { batchSize: 3, containers: 2, order: seededShuffle(11) }],
 ];
 
 interface Received {
