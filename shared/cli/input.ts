@@ -42,8 +42,9 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nextDocumentStart, objectEnd, recordSpans, scanArray, skipWhitespaceBack, type ArrayScan, recordsArrayOpen, skipWhitespace, valueEnd } from './input-json';
-import { CLOSE_BRACE, CLOSE_BRACKET, describeJsonError, jsonErrorOffset, messageOf, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../events/json-error';
+import { CLOSE_BRACE, CLOSE_BRACKET, describeJsonError, jsonErrorOffset, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../events/json-error';
 import { parseMessageBody } from '../events/sqs';
+import { errorMessage, QTriageError } from '../errors';
 
 export interface InputEvent {
   readonly source: string;
@@ -135,7 +136,7 @@ async function readStdin(stdin: NodeJS.ReadableStream, limits: InputLimits): Pro
       chunks.push(bytes);
     }
   } catch (error) {
-    return [{ source: STDIN_PATH, error: `cannot read standard input: ${messageOf(error)}` }];
+    return [{ source: STDIN_PATH, error: `cannot read standard input: ${errorMessage(error)}` }];
   }
   return parseInput(Buffer.concat(chunks), STDIN_PATH, limits);
 }
@@ -267,7 +268,7 @@ const FS_REASONS: Readonly<Record<string, string>> = {
 /** Why a path could not be read, in the words of `ls` and `cat`. */
 export function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
+  return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? errorMessage(error)}`;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -276,7 +277,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const BUFFER_TOO_LARGE = 'ERR_BUFFER_TOO_LARGE';
 const isTooLarge = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === BUFFER_TOO_LARGE;
 
-class DecompressedTooLargeError extends Error {
+class DecompressedTooLargeError extends QTriageError {
   override readonly name = 'DecompressedTooLargeError';
 }
 
@@ -446,7 +447,7 @@ function damagedMember(data: Buffer, at: number, end: number, inflate: Inflate):
     return { decoded: output, reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}` };
   } catch (error) {
     if (error instanceof DecompressedTooLargeError) throw error;
-    return { decoded: decodablePrefix(compressed, inflate), reason: messageOf(error) + where };
+    return { decoded: decodablePrefix(compressed, inflate), reason: errorMessage(error) + where };
   }
 }
 
