@@ -7,6 +7,8 @@ export const METRIC_NAMES = [
   'SelfEventsIgnored',
   'AlertsPublished',
   'AlertUpdatesPublished',
+  /** Closing updates sent by the incident sweep (shared/engine/sweep.ts). */
+  'IncidentsClosed',
   'Pages',
   'PagesSuppressedByCap',
   'PublishFailures',

@@ -11,11 +11,13 @@ import { createBursts } from './engine/bursts';
 import { createDeferredFlush } from './engine/deferred-flush';
 import { createDelivery } from './engine/delivery';
 import { createIncidents } from './engine/incidents';
-import { createPublishing } from './engine/publishing';
+import { createPublishing, type FollowUp } from './engine/publishing';
+import type { Generation } from './engine/incidents';
 import { openReplayRun } from './engine/replay-run';
 import { SeenEvents } from './engine/seen-events';
 import { createStatefulStep } from './engine/stateful';
-import type { BatchResult, InputOutcome, ProcessOptions, Settle, Triage, TriageDeps, TriageInput } from './engine/types';
+import { createSweep } from './engine/sweep';
+import type { BatchResult, InputOutcome, ProcessOptions, Published, Settle, Triage, TriageDeps, TriageInput } from './engine/types';
 
 export type {
   ActivitySink,
@@ -83,9 +85,18 @@ export function createTriage(deps: TriageDeps): Triage {
     return { outcomes, published };
   }
 
+  /** The sweep's sends (closing and held-back updates, never a page), with any answer-and-context follow-up after them. */
+  async function sweepDelivery(key: string, generation: Generation): Promise<Published | undefined> {
+    const followUps: FollowUp[] = [];
+    const sent = await publishing.deliverGeneration(key, generation, followUps);
+    if (followUps.length > 0) await publishing.deliverFollowUps(followUps, []);
+    return sent;
+  }
+
   return {
     process,
     open: (options) => openReplayRun({ policy, store, logger, admission, bursts, stateful, forgetPublishedBefore: deferred?.forgetPublishedBefore }, options),
     flush: async (settledThrough) => (deferred === undefined ? [] : deferred.flush(settledThrough)),
+    sweep: createSweep({ store, incidents, clock, logger, metrics, deliver: sweepDelivery, concurrency: publishConcurrency, reserveMs: deps.reserveMs ?? 0 }),
   };
 }

@@ -5,7 +5,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadTriageFunctionConfig } from '../../shared/config';
 import { parseMessageBody } from '../../shared/events/sqs';
 import { logger, metrics, metricsSink } from '../../shared/powertools';
-import { batchResponse, createAwsTriage } from '../../shared/runtime/triage';
+import type { SweepResult } from '../../shared/engine/sweep';
+import { batchResponse, createAwsTriage, isSweepRequest, type SWEEP_REQUEST } from '../../shared/runtime/triage';
 
 // Cold start: configuration, clients and policy once per container; a bad deployment fails here.
 const triage = createAwsTriage({ config: loadTriageFunctionConfig(process.env), logger, metrics: metricsSink });
@@ -17,4 +18,15 @@ export async function triageBatch(event: SQSEvent, context: Context): Promise<SQ
   return batchResponse(outcomes);
 }
 
-export const handler = middy(triageBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+/** The schedule's sweep: closing and held-back updates of incidents no event touches any more. */
+export async function sweepIncidents(context: Context): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
+  const { due, sent, failed } = await triage.sweep({ remainingMs: () => context.getRemainingTimeInMillis() });
+  return { due, sent: sent.length, failed };
+}
+
+/** One function, two triggers: the buffer queue's batches and the sweep schedule. */
+export async function triageInvocation(event: SQSEvent | typeof SWEEP_REQUEST, context: Context): Promise<SQSBatchResponse | Awaited<ReturnType<typeof sweepIncidents>>> {
+  return isSweepRequest(event) ? sweepIncidents(context) : triageBatch(event, context);
+}
+
+export const handler = middy(triageInvocation).use(injectLambdaContext(logger)).use(logMetrics(metrics));

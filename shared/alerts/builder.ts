@@ -4,7 +4,7 @@ import { stableId } from '../ids';
 import { CATEGORY_INFO } from '../playbook/categories';
 import type { AlertTranslator } from '../playbook/translate';
 import type { Category, Phase, PlaybookRow, ResponseStep, Severity } from '../playbook/types';
-import { maxSeverity } from '../playbook/types';
+import { maxSeverity, severityRank } from '../playbook/types';
 import type { Classification } from '../classify/classify';
 import type { BurstRule } from '../classify/policy';
 import {
@@ -13,9 +13,11 @@ import {
   MAX_RESOURCES_PER_KIND,
   MAX_RESOURCES_PER_OPERATION,
   MAX_SAMPLES,
+  MAX_STEPS,
   type Alert,
   type EventSample,
   type OperationEvidence,
+  type StepGroup,
 } from './model';
 
 /** What an incident is about: one playbook row (or unknown operation), or one stateful rule. */
@@ -75,17 +77,20 @@ export function subjectOfEvent(event: TriageEvent, classification: Classificatio
   };
 }
 
-export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number): AlertSubject {
+/** A burst's subject, in the alert locale when a translator is given (title, description, steps, questions; reasons stay English). */
+export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number, translator?: AlertTranslator): AlertSubject {
   const info = CATEGORY_INFO[rule.category];
+  const minutes = Math.round(windowMs / 60_000);
   return {
     rule: rule.id,
     severity: rule.severity,
     category: rule.category,
     phase: 'detection-analysis',
-    title: rule.title,
-    description: `${count} matching calls from one principal within ${Math.round(windowMs / 60_000)} minutes (threshold ${rule.threshold}).`,
-    steps: info.steps,
-    reasons: [`stateful rule ${rule.id}: ${count} ≥ ${rule.threshold} in ${Math.round(windowMs / 60_000)} min`],
+    title: translator?.burstTitle(rule.title) ?? rule.title,
+    description: translator?.burstDescription(count, minutes, rule.threshold) ?? `${count} matching calls from one principal within ${minutes} minutes (threshold ${rule.threshold}).`,
+    steps: translator === undefined ? info.steps : translator.steps(info.steps),
+    ...(translator !== undefined ? { questions: translator.questions(info.questions) } : {}),
+    reasons: [`stateful rule ${rule.id}: ${count} ≥ ${rule.threshold} in ${minutes} min`],
   };
 }
 
@@ -155,6 +160,7 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
     eventNames: { [event.eventName]: 1 },
     reasons: subject.reasons,
     steps: subject.steps,
+    stepGroups: [{ severity: subject.severity, size: subject.steps.length }],
     questions: subject.questions ?? info.questions,
     links: uniqueLinks(subject.steps),
     samples: [sampleOf(event, evidence)],
@@ -170,7 +176,7 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
  */
 export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
   const severity = maxSeverity(alert.severity, subject.severity);
-  const headed = severity === alert.severity ? alert : worstOf(alert, subject, severity);
+  const headed = withSubjectSteps(severity === alert.severity ? alert : worstOf(alert, subject, severity, event), alert, subject);
   if (alert.eventIds.includes(event.eventId)) return headed;
   const eventIds = [...alert.eventIds, event.eventId];
   const evidence = evidenceOf(event);
@@ -189,9 +195,10 @@ export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEven
   };
 }
 
-function worstOf(alert: Alert, subject: AlertSubject, severity: Severity): Alert {
+function worstOf(alert: Alert, subject: AlertSubject, severity: Severity, event: TriageEvent): Alert {
   return {
     ...alert,
+    escalation: { from: alert.severity, to: severity, by: event.eventName, rule: subject.rule, at: event.eventTime },
     severity,
     category: subject.category,
     rule: subject.rule,
@@ -200,8 +207,44 @@ function worstOf(alert: Alert, subject: AlertSubject, severity: Severity): Alert
     phase: subject.phase,
     // The lesser subjects' reasons stay: an incident is at most one rise per severity long.
     reasons: [...new Set([...subject.reasons, ...alert.reasons])],
-    steps: subject.steps,
     questions: subject.questions ?? CATEGORY_INFO[subject.category].questions,
-    links: uniqueLinks(subject.steps),
   };
+}
+
+/**
+ * The incident's steps with the subject's: its run goes after the runs of subjects at least as severe, and takes
+ * its steps out of less severe runs, so the steps are in severity order, each once (by its text); the cap drops
+ * the least severe steps first, as SNS trimming does (it keeps the first steps).
+ */
+function withSubjectSteps(headed: Alert, alert: Alert, subject: AlertSubject): Alert {
+  const rank = severityRank(subject.severity);
+  let offset = 0;
+  const runs = (alert.stepGroups ?? [{ severity: alert.severity, size: alert.steps.length }]).map((group) => {
+    const run = { severity: group.severity, steps: alert.steps.slice(offset, offset + group.size) };
+    offset += group.size;
+    return run;
+  });
+  const split = runs.findIndex((run) => severityRank(run.severity) < rank);
+  const higher = split < 0 ? runs : runs.slice(0, split);
+  const seen = new Set(higher.flatMap((run) => run.steps.map((step) => step.text)));
+  const own: ResponseStep[] = [];
+  for (const step of subject.steps) {
+    if (seen.has(step.text)) continue;
+    seen.add(step.text);
+    own.push(step);
+  }
+  if (own.length === 0) return headed;
+  const lower = (split < 0 ? [] : runs.slice(split))
+    .map((run) => ({ severity: run.severity, steps: run.steps.filter((step) => !seen.has(step.text)) }))
+    .filter((run) => run.steps.length > 0);
+  let room = MAX_STEPS;
+  const kept: { severity: Severity; steps: ResponseStep[] }[] = [];
+  for (const run of [...higher, { severity: subject.severity, steps: own }, ...lower]) {
+    if (room === 0) break;
+    kept.push({ severity: run.severity, steps: run.steps.slice(0, room) });
+    room -= Math.min(room, run.steps.length);
+  }
+  const steps = kept.flatMap((run) => run.steps);
+  const stepGroups: StepGroup[] = kept.map((run) => ({ severity: run.severity, size: run.steps.length }));
+  return { ...headed, steps, stepGroups, links: uniqueLinks(steps) };
 }

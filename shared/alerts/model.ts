@@ -56,6 +56,23 @@ export interface PrincipalContext {
   readonly userAgents: readonly string[];
 }
 
+/** A run of an alert's steps that one subject added, at that subject's severity. */
+export interface StepGroup {
+  readonly severity: Severity;
+  readonly size: number;
+}
+
+/** The incident's latest rise in severity: from what, to what, by which operation (and subject rule), when. */
+export interface Escalation {
+  readonly from: Severity;
+  readonly to: Severity;
+  readonly by: string;
+  readonly rule: string;
+  readonly at: string;
+  /** Set on the rise that pages after the first message: the update number that announces it (renderers label that message). */
+  readonly update?: number;
+}
+
 export interface Alert {
   /** Stable for the incident: every update of the same incident carries the same id. */
   readonly id: string;
@@ -78,7 +95,13 @@ export interface Alert {
   /** Operation name → number of events, over the whole incident. */
   readonly eventNames: Readonly<Record<string, number>>;
   readonly reasons: readonly string[];
+  /** Every subject's response steps, unique, the worst subject's first (see stepGroups). */
   readonly steps: readonly ResponseStep[];
+  /**
+   * `steps` as consecutive runs, one per subject that added steps, most severe first: where a new subject's steps
+   * go. Absent in incidents stored before it existed (then one run at the alert's severity).
+   */
+  readonly stepGroups?: readonly StepGroup[];
   readonly questions: readonly string[];
   readonly links: readonly string[];
   /** Most recent events, newest last. */
@@ -91,6 +114,12 @@ export interface Alert {
   readonly paged: boolean;
   /** This message went out before its playbook answer and context: they follow in a message of kind `enrichment`. */
   readonly enrichmentFollows?: boolean;
+  /**
+   * When the incident closed (ISO, wall clock): its episode ended and this is its closing message, with the
+   * final counts. Absent while it is open.
+   */
+  readonly closedAt?: string;
+  readonly escalation?: Escalation;
   enrichment?: Enrichment;
   context?: PrincipalContext;
 }
@@ -98,6 +127,8 @@ export interface Alert {
 /** Bounds that keep alerts readable and under SNS's message limit before any trimming. */
 export const MAX_EVENT_IDS = 100;
 export const MAX_SAMPLES = 5;
+/** Response steps an incident keeps over all its subjects (the least severe subjects' go first). */
+export const MAX_STEPS = 15;
 export const MAX_RESOURCES_PER_OPERATION = 10;
 export const MAX_RESOURCES_PER_KIND = 3;
 /** Operations whose resources an incident keeps; a forged stream of names cannot grow it further. */

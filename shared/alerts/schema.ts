@@ -58,12 +58,17 @@ const alertShape = once(() =>
     eventNames: z.record(z.string(), z.number()),
     reasons: z.array(z.string()),
     steps: z.array(z.object({ text: z.string(), link: z.optional(z.string()) })),
+    stepGroups: z.optional(z.array(z.object({ severity: z.enum(SEVERITIES), size: z.number() }))),
     questions: z.array(z.string()),
     links: z.array(z.string()),
     samples: z.array(eventSampleShape()),
     resources: z.optional(z.array(z.object({ eventName: z.string(), resources: z.array(evidenceItemSchema) }))),
     paged: z.boolean(),
     enrichmentFollows: z.optional(z.boolean()),
+    closedAt: z.optional(z.string()),
+    escalation: z.optional(
+      z.object({ from: z.enum(SEVERITIES), to: z.enum(SEVERITIES), by: z.string(), rule: z.string(), at: z.string(), update: z.optional(z.number()) }),
+    ),
     enrichment: z.optional(
       z.object({
         status: z.enum(['answered', 'timeout', 'throttled', 'no-answer', 'disabled', 'error', 'circuit-open']),

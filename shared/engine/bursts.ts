@@ -2,7 +2,7 @@
  * Burst rules: events a rule counts, per principal, in a sliding window of the state store; every event of a
  * window that reached the rule's threshold joins the burst's incident.
  */
-import { subjectOfBurst } from '../alerts/builder';
+import { subjectOfBurst, type LocalizedSubject } from '../alerts/builder';
 import type { Classification } from '../classify/classify';
 import type { BurstRule, Policy } from '../classify/policy';
 import type { TriageEvent } from '../events';
@@ -43,7 +43,7 @@ export interface Bursts {
    * Counts the events in their counters and returns, in counter then event order, the work of those whose
    * window reached its rule's threshold. A counter that fails to write throws: no burst can be judged without it.
    */
-  judge(events: readonly Admitted[]): Promise<Work[]>;
+  judge(events: readonly Admitted[], localize?: (operation: string) => LocalizedSubject | undefined): Promise<Work[]>;
 }
 
 export interface BurstsDeps {
@@ -66,7 +66,7 @@ export function createBursts({ policy, store }: BurstsDeps): Bursts {
     return byKey;
   }
 
-  async function judge(events: readonly Admitted[]): Promise<Work[]> {
+  async function judge(events: readonly Admitted[], localize?: (operation: string) => LocalizedSubject | undefined): Promise<Work[]> {
     const work: Work[] = [];
     for (const [key, { rule, items }] of groups(events)) {
       const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
@@ -74,7 +74,7 @@ export function createBursts({ policy, store }: BurstsDeps): Bursts {
         const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
         // Every event of a window that reached the threshold joins, however late it arrived.
         if (peak < rule.threshold) return;
-        work.push({ index: item.index, event: item.event, subject: subjectOfBurst(rule, peak, policy.burstWindowMs), initialCount: count });
+        work.push({ index: item.index, event: item.event, subject: subjectOfBurst(rule, peak, policy.burstWindowMs, localize?.(item.event.eventName)?.translator), initialCount: count });
       });
     }
     return work;

@@ -81,7 +81,7 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
       for (const index of indexes) failedIndexes.set(index, reason);
     };
     try {
-      for (const item of await bursts.judge(others)) addWork(actorKey(item.event), item);
+      for (const item of await bursts.judge(others, localize)) addWork(actorKey(item.event), item);
     } catch (error) {
       // Without the counters no burst can be judged: every event goes back to the queue, none is half-counted.
       logger.error('burst counters failed; records will be retried', { error: error as Error });

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { Notifier, PublishKind } from '../notify/types';
 import type { EventFingerprint, StateStore } from '../state/store';
+import type { Sweep } from './sweep';
 
 /**
  * One input: a parsed value, or the reason it was refused before it got here (malformed JSON, bad gzip,
@@ -108,6 +109,8 @@ export interface Triage {
    * first-seen order, or every incident when it is not given. Immediate mode: nothing to do.
    */
   flush(settledThrough?: number): Promise<readonly Alert[]>;
+  /** Immediate mode, on a schedule: the closing and held-back updates no event brings (engine/sweep.ts). */
+  sweep: Sweep;
 }
 
 export interface TriageRunOptions {

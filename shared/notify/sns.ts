@@ -25,7 +25,7 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
-import { dominantEventName, kindSuffix, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
+import { dominantEventName, messageLabel, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
 import { TRIM_LEVELS, trimAlert } from './trim';
@@ -82,7 +82,7 @@ export function messageAttributes(alert: Alert, kind: PublishKind, messageId?: s
 }
 
 export function subjectFor(alert: Alert, kind: PublishKind): string {
-  const suffix = kindSuffix(alert, kind);
+  const suffix = asciiText(messageLabel(alert, kind), SUBJECT_MAX_CHARS);
   const head = asciiText(titleLine(alert), SUBJECT_MAX_CHARS - suffix.length);
   return `${head}${suffix}`;
 }

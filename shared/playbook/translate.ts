@@ -3,7 +3,7 @@
  * translations.ts. A text without a translation stays in English. Translated lists are made once per English
  * list (every alert of a rule shares its lists, and the renderers memoise by list).
  */
-import { CATEGORY_TITLES, DENIED, TEXT_TRANSLATIONS, TRANSLATED_LANGUAGES, type TranslatedLanguage } from './translations';
+import { BURST_DESCRIPTIONS, BURST_TITLES, CATEGORY_TITLES, DENIED, TEXT_TRANSLATIONS, TRANSLATED_LANGUAGES, type TranslatedLanguage } from './translations';
 import type { Category, ResponseStep } from './types';
 
 export interface AlertTranslator {
@@ -11,6 +11,9 @@ export interface AlertTranslator {
   /** The prefix of a denied call's title, in place of `Denied`. */
   readonly denied: string;
   categoryTitle(category: Category): string;
+  /** A burst rule's title (English when the rule is not one of ours). */
+  burstTitle(english: string): string;
+  burstDescription(count: number, minutes: number, threshold: number): string;
   steps(steps: readonly ResponseStep[]): readonly ResponseStep[];
   questions(questions: readonly string[]): readonly string[];
 }
@@ -25,6 +28,8 @@ export function createTranslator(language: TranslatedLanguage): AlertTranslator 
     language,
     denied: DENIED[language],
     categoryTitle: (category) => CATEGORY_TITLES[category][language],
+    burstTitle: (english) => BURST_TITLES.get(english)?.[language] ?? english,
+    burstDescription: (count, minutes, threshold) => BURST_DESCRIPTIONS[language](count, minutes, threshold),
     steps(steps) {
       let translated = stepLists.get(steps);
       if (translated === undefined) stepLists.set(steps, (translated = Object.freeze(steps.map((step) => ({ ...step, text: text(step.text) })))));

@@ -33,6 +33,43 @@ export const CATEGORY_TITLES: Readonly<Record<Category, Translations>> = {
   unclassified: { de: 'Amazon Q-Vorgang, den die Playbook-Tabelle nicht kennt', es: 'operación de Amazon Q que la tabla del playbook no conoce', fr: "opération Amazon Q absente de la table du playbook", ja: 'プレイブック表にない Amazon Q の操作', zh: '剧本表中没有的 Amazon Q 操作' },
 };
 
+/** The titles of the default burst rules (shared/classify/policy.ts), keyed by the English title. */
+export const BURST_TITLES: ReadonlyMap<string, Translations> = new Map([
+  t(
+    'Bulk read of conversations or documents',
+    'Massenlesen von Unterhaltungen oder Dokumenten',
+    'Lectura masiva de conversaciones o documentos',
+    'Lecture massive de conversations ou de documents',
+    '会話またはドキュメントの大量読み取り',
+    '批量读取对话或文档',
+  ),
+  t(
+    'Bulk deletion of documents, conversations, users or groups',
+    'Massenlöschung von Dokumenten, Unterhaltungen, Benutzern oder Gruppen',
+    'Eliminación masiva de documentos, conversaciones, usuarios o grupos',
+    'Suppression massive de documents, conversations, utilisateurs ou groupes',
+    'ドキュメント、会話、ユーザー、グループの一括削除',
+    '批量删除文档、对话、用户或组',
+  ),
+  t(
+    'Repeated authorization failures against Amazon Q',
+    'Wiederholte Autorisierungsfehler gegen Amazon Q',
+    'Errores de autorización repetidos contra Amazon Q',
+    "Échecs d'autorisation répétés contre Amazon Q",
+    'Amazon Q に対する認可エラーの繰り返し',
+    '针对 Amazon Q 的重复授权失败',
+  ),
+]);
+
+/** A burst's description: `count` matching calls of one principal within `minutes` (the rule's `threshold`). */
+export const BURST_DESCRIPTIONS: Readonly<Record<TranslatedLanguage, (count: number, minutes: number, threshold: number) => string>> = {
+  de: (count, minutes, threshold) => `${count} passende Aufrufe eines Prinzipals innerhalb von ${minutes} Minuten (Schwellenwert ${threshold}).`,
+  es: (count, minutes, threshold) => `${count} llamadas coincidentes de una misma entidad principal en ${minutes} minutos (umbral ${threshold}).`,
+  fr: (count, minutes, threshold) => `${count} appels correspondants d'un même principal en ${minutes} minutes (seuil ${threshold}).`,
+  ja: (count, minutes, threshold) => `1 つのプリンシパルから ${minutes} 分以内に一致する呼び出しが ${count} 件 (しきい値 ${threshold})。`,
+  zh: (count, minutes, threshold) => `同一主体在 ${minutes} 分钟内发起 ${count} 次匹配调用（阈值 ${threshold}）。`,
+};
+
 /** The title's prefix for a denied call (`Denied DeleteIndex (…)`). */
 export const DENIED: Translations = { de: 'Verweigert:', es: 'Denegado:', fr: 'Refusé :', ja: '拒否:', zh: '被拒绝:' };
 

@@ -135,6 +135,16 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
   });
 }
 
+/**
+ * The payload of the triage function's schedule (serverless.yml): sweep the incidents that owe a closing or
+ * held-back update. Anything else the function receives is an SQS batch.
+ */
+export const SWEEP_REQUEST = { action: 'sweep-incidents' } as const;
+
+export function isSweepRequest(event: unknown): event is typeof SWEEP_REQUEST {
+  return typeof event === 'object' && event !== null && (event as { action?: unknown }).action === SWEEP_REQUEST.action;
+}
+
 /** Every record of a batch failed (a dependency is down): the invocation fails, so Lambda's SQS poller backs off. */
 export class BatchFailedError extends QTriageError {
   override readonly name = 'BatchFailedError';

@@ -38,6 +38,15 @@ const BATCH_WRITE_LIMIT = 25;
 /** Entries kept per burst bucket (about 50 bytes each): well under DynamoDB's 400 KB item limit. */
 const MAX_BUCKET_IDS = 5000;
 
+/**
+ * The sparse index of incidents that owe a message no event will bring (closing update, held-back update): only
+ * items with a `dueAt` are in it, under one partition value, sorted by `dueAt`. A handful at any time: one
+ * partition is plenty, and the sweep never scans the table.
+ */
+export const DUE_INCIDENTS_INDEX = 'due-incidents';
+const DUE_PARTITION = 'due';
+const DUE_QUERY_PAGE = 100;
+
 /** Under DynamoDB's 2,048-byte partition key limit with room to spare. */
 const MAX_KEY_BYTES = 1024;
 
@@ -211,6 +220,8 @@ export class DynamoStateStore implements StateStore {
       announcedUpdates: Number(item.announcedUpdates ?? 0),
       pagedSeverity: typeof item.pagedSeverity === 'string' ? (item.pagedSeverity as Severity) : undefined,
       announcedAt: typeof item.announcedAt === 'number' ? item.announcedAt : undefined,
+      closedAtUpdate: typeof item.closedAtUpdate === 'number' ? item.closedAtUpdate : undefined,
+      dueAt: typeof item.dueAt === 'number' ? item.dueAt : undefined,
       alert: storedAlert(key, item.alert),
     };
   }
@@ -228,6 +239,10 @@ export class DynamoStateStore implements StateStore {
             announcedUpdates: record.announcedUpdates,
             ...(record.pagedSeverity !== undefined ? { pagedSeverity: record.pagedSeverity } : {}),
             ...(record.announcedAt !== undefined ? { announcedAt: record.announcedAt } : {}),
+            ...(record.closedAtUpdate !== undefined ? { closedAtUpdate: record.closedAtUpdate } : {}),
+            // In the due index only while it owes a message (sparse); the key, since a long one is hashed in pk.
+            ...(record.dueAt !== undefined ? { duePartition: DUE_PARTITION, dueAt: record.dueAt } : {}),
+            incidentKey: record.key,
             alertId: record.alert.id,
             alert: JSON.stringify(record.alert),
             // Kept two days past the last event: long enough for any window, short enough to stay small.
@@ -242,6 +257,27 @@ export class DynamoStateStore implements StateStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  }
+
+  async dueIncidents(now: number, limit: number): Promise<string[]> {
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: DUE_INCIDENTS_INDEX,
+          KeyConditionExpression: 'duePartition = :due AND dueAt <= :now',
+          ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': now },
+          ProjectionExpression: 'incidentKey',
+          Limit: Math.min(DUE_QUERY_PAGE, limit - keys.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of response.Items ?? []) if (typeof item.incidentKey === 'string') keys.push(item.incidentKey);
+      startKey = response.LastEvaluatedKey;
+    } while (startKey !== undefined && keys.length < limit);
+    return keys;
   }
 
   async claimDelivery(messageId: string, now: number, leaseMs: number): Promise<DeliveryClaim> {

@@ -54,6 +54,14 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  async dueIncidents(now: number, limit: number): Promise<string[]> {
+    return [...this.incidents.values()]
+      .filter((record): record is IncidentRecord & { dueAt: number } => record.dueAt !== undefined && record.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, limit)
+      .map((record) => record.key);
+  }
+
   async claimDelivery(messageId: string, now: number, leaseMs: number): Promise<DeliveryClaim> {
     const current = this.deliveries.get(messageId);
     if (current?.delivered === true) return 'delivered';

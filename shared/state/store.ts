@@ -17,6 +17,14 @@ export interface IncidentRecord {
   readonly pagedSeverity?: Severity;
   /** Epoch ms of the last message on the alerts topic (first alert or update): updates are rate-limited from it. */
   readonly announcedAt?: number;
+  /** The update number of the incident's closing message, once it closed (engine/incidents.ts); absent while open. */
+  readonly closedAtUpdate?: number;
+  /**
+   * Epoch ms (wall clock) from which the incident owes a message no event will bring: its closing update, or an
+   * update held back by the interval. Absent when it owes none (not yet published, or closed and announced):
+   * `dueIncidents` finds the others without a scan.
+   */
+  readonly dueAt?: number;
 }
 
 export interface TimedEventId {
@@ -57,6 +65,11 @@ export interface StateStore {
   getIncident(key: string): Promise<IncidentRecord | undefined>;
   /** Writes only if the stored version equals `expectedVersion` (undefined: no item). False on conflict. */
   putIncident(record: IncidentRecord, expectedVersion: number | undefined): Promise<boolean>;
+  /**
+   * Keys of the incidents whose `dueAt` is at or before `now` (epoch ms), earliest first, at most `limit`. May lag
+   * the latest writes (DynamoDB reads it from an index): callers re-read each incident before acting on it.
+   */
+  dueIncidents(now: number, limit: number): Promise<string[]>;
   /**
    * Takes the right to send one message for `leaseMs` (epoch ms `now`), unless it was delivered or another
    * writer's lease is running. A lease that ran out is taken over: its holder may have crashed.

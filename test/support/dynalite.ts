@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DUE_INCIDENTS_INDEX } from '../../shared/state/dynamo';
 import { TEST_CREDENTIALS } from './http-stub';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
@@ -19,7 +20,7 @@ export function dynamoClient(endpoint: string, maxAttempts = 3): DynamoDBClient 
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts });
 }
 
-/** Creates a state-shaped table (pk/sk strings, on demand) on an already running dynalite. */
+/** Creates a state-shaped table (pk/sk strings, on demand, the due-incidents index) on an already running dynalite, as serverless.yml's StateTable. */
 export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
@@ -28,10 +29,22 @@ export async function createStateTable(client: DynamoDBClient, tableName: string
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'duePartition', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'N' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: DUE_INCIDENTS_INDEX,
+          KeySchema: [
+            { AttributeName: 'duePartition', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['incidentKey'] },
+        },
       ],
     }),
   );

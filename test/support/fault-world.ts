@@ -12,13 +12,14 @@ import { startHttpStub, type HttpStub } from './http-stub';
 import { answeringEnvironment, localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
 import { SimulatedQueue } from './sqs-queue';
+import { SWEEP_REQUEST } from '../../shared/runtime/triage';
 
 export const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-alerts';
 export const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-paging';
 export const VISIBILITY_TIMEOUT_MS = 180_000;
 export const MAX_RECEIVE_COUNT = 5;
 
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+type Handler = (event: SQSEvent | typeof SWEEP_REQUEST, context: Context) => Promise<unknown>;
 
 /** What the SNS stub does with one Publish: accept it, refuse it (retryable or not), or accept it and kill the invocation. */
 export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
@@ -50,10 +51,31 @@ export interface FaultWorld {
   send(records: readonly Record<string, unknown>[]): void;
   /** Runs the containers until the queue is empty (deleted or dead-lettered), moving the clock to each redelivery. */
   drain(): Promise<void>;
+  /** The schedule's invocation: every container sweeps the due incidents at once (EventBridge may deliver twice). */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
 const now = (): number => Date.now();
+
+/** Fakes only Date (minutes of outage pass in milliseconds); SDK retries, backoff and sockets keep real timers. */
+export function fakeDateOnly(start: number): void {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now: start });
+}
+
+/** A deterministic shuffle (Park–Miller from `seed`), for reshuffled batches (FaultWorldOptions.order). */
+export function seededShuffle(seed: number): (ids: readonly string[]) => string[] {
+  let state = seed;
+  return (ids) => {
+    const copy = [...ids];
+    for (let i = copy.length - 1; i > 0; i -= 1) {
+      state = (state * 48271) % 2147483647;
+      const j = state % (i + 1);
+      [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
+    }
+    return copy;
+  };
+}
 
 export function envelope(record: Record<string, unknown>): string {
   return JSON.stringify({
@@ -124,7 +146,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       },
     } as unknown as Context;
     try {
-      const response = await handler(batch, context);
+      const response = (await handler(batch, context)) as SQSBatchResponse;
       // A killed invocation answers nothing: every message comes back after the visibility timeout.
       if (!killed) queue.complete(batch, response.batchItemFailures.map((failure) => failure.itemIdentifier));
     } catch {
@@ -165,6 +187,11 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
         jest.setSystemTime(now() + 1000);
       }
     },
+    async sweep() {
+      const context = { getRemainingTimeInMillis: () => 25_000 } as unknown as Context;
+      await Promise.all(containers.map((handler) => handler(SWEEP_REQUEST, context).catch(() => undefined)));
+      killed = false;
+    },
     async close() {
       await answers?.close();
       await sns.close();
@@ -191,7 +218,7 @@ function coldStart(): Handler {
   let handler: Handler | undefined;
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per container
-    handler = (require('../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
+    handler = (require('../../functions/triage/handler') as { triageInvocation: Handler }).triageInvocation;
   });
   if (handler === undefined) throw new Error('handler did not load');
   return handler;

@@ -3,7 +3,7 @@ import type { Alert, Enrichment, EventSample, PrincipalContext } from '../model'
 import type { EvidenceItem } from '../../events';
 import { FIELD_LIMITS, cleanLines, cleanText, markdownCode, markdownText, trustedLink } from '../escape';
 import { eventLinks } from '../event-links';
-import { ENRICHMENT_FOLLOWS, contextFacts, contextHeading, kindSuffix, enrichmentFailure, enrichmentHeading, headline, rankedEventNames, resourcesOf, titleLine, type RenderOptions } from './common';
+import { ENRICHMENT_FOLLOWS, contextFacts, contextHeading, enrichmentFailure, enrichmentHeading, headline, messageLabel, rankedEventNames, resourcesOf, statusSentence, titleLine, type RenderOptions } from './common';
 
 export interface ChatbotNotification {
   readonly version: '1.0';
@@ -96,7 +96,8 @@ function fitDescription(lines: readonly string[], max: number): string {
 
 export function renderChatbot(alert: Alert, options: RenderOptions = {}): ChatbotNotification {
   const { principal, enrichment, context } = alert;
-  const update = kindSuffix(alert, options.kind);
+  const update = messageLabel(alert, options.kind);
+  const status = statusSentence(alert, options.kind);
   const operations = rankedEventNames(alert)
     .slice(0, CHATBOT_OPERATIONS_MAX)
     .map(([name, n]) => {
@@ -104,6 +105,7 @@ export function renderChatbot(alert: Alert, options: RenderOptions = {}): Chatbo
       return `• ${markdownCode(name, FIELD_LIMITS.eventName)} ×${n}${resources.length > 0 ? `: ${resources.join(', ')}` : ''}`;
     });
   const lines = [
+    ...(status !== undefined ? [`*${markdownText(status, FIELD_LIMITS.sentence)}*`] : []),
     // The headline is cleaned text: as running text it needs the markdown escaping too.
     markdownText(headline(alert), FIELD_LIMITS.sentence),
     `*Principal:* ${markdownCode(principal.arn ?? principal.key, FIELD_LIMITS.principal)} (${markdownText(principal.type, FIELD_LIMITS.short)})`,

@@ -24,17 +24,34 @@ export function dominantEventName(alert: Alert): string {
   return rankedEventNames(alert)[0]?.[0] ?? 'unknown';
 }
 
-/** What the title says of a message that is not the incident's first: its update number, or that it brings the enrichment. */
-export function kindSuffix(alert: Alert, kind: PublishKind | undefined): string {
-  if (kind === 'update') return ` (update ${alert.updates})`;
-  return kind === 'enrichment' ? ' (playbook answer and context)' : '';
-}
-
 /** The line a first message carries when it went out before its playbook answer and context (page first). */
 export const ENRICHMENT_FOLLOWS = 'The playbook answer and the principal context follow in a separate message for this alert id.';
 
 export function titleLine(alert: Alert): string {
   return `[${alert.severity}] ${cleanText(alert.title, FIELD_LIMITS.short)}`;
+}
+
+/** Whether this message announces the rise that paged after the first message (see Escalation.update). */
+export const announcesEscalation = (alert: Alert, kind: RenderOptions['kind']): boolean => kind === 'update' && alert.escalation?.update === alert.updates;
+
+/** What a later message of the incident is, after its title: ` (escalated from LOW, update 2)`, ` (closed, update 3)`, ` (update 1)`. */
+export function messageLabel(alert: Alert, kind: RenderOptions['kind']): string {
+  if (kind === 'enrichment') return ' (playbook answer and context)';
+  if (kind !== 'update') return '';
+  if (announcesEscalation(alert, kind) && alert.escalation !== undefined) return ` (escalated from ${alert.escalation.from}, update ${alert.updates})`;
+  return alert.closedAt !== undefined ? ` (closed, update ${alert.updates})` : ` (update ${alert.updates})`;
+}
+
+/** One plain sentence for the rise that paged, or the close; cleaned (the operation and rule come from the record). */
+export function statusSentence(alert: Alert, kind: RenderOptions['kind']): string | undefined {
+  const { escalation } = alert;
+  if (announcesEscalation(alert, kind) && escalation !== undefined) {
+    return `Escalated from ${escalation.from} to ${escalation.to} by ${cleanText(escalation.by, FIELD_LIMITS.eventName)} at ${cleanText(escalation.at, FIELD_LIMITS.short)} (rule ${cleanText(escalation.rule, FIELD_LIMITS.short)}).`;
+  }
+  if (kind === 'update' && alert.closedAt !== undefined) {
+    return `Closed at ${cleanText(alert.closedAt, FIELD_LIMITS.short)}: no activity since ${cleanText(alert.lastSeen, FIELD_LIMITS.short)}; these are the final counts.`;
+  }
+  return undefined;
 }
 
 export function principalLabel(principal: Principal): string {

@@ -1,10 +1,10 @@
 /** The machine document: the same shape on SNS (sqs/lambda/firehose) and in `q-triage replay --format json`. */
-import type { Alert, EventSample } from '../model';
+import type { Alert, Escalation, EventSample } from '../model';
 import type { EvidenceItem } from '../../events';
 import type { PublishKind } from '../../notify/types';
 import { FIELD_LIMITS, cleanLines, cleanText } from '../escape';
 import { eventLinks } from '../event-links';
-import { clean, cleanLinks, cleanOptional, definedEntries, headline, rankedEventNames, type RenderOptions } from './common';
+import { clean, cleanLinks, cleanOptional, definedEntries, headline, rankedEventNames, statusSentence, type RenderOptions } from './common';
 
 export interface EvidenceDocument {
   readonly kind: string;
@@ -45,6 +45,12 @@ export interface AlertDocument {
   readonly paged: boolean;
   /** Present (true) on a message sent before its answer and context: a message of kind `enrichment` for this alertId follows. */
   readonly enrichmentFollows?: true;
+  /** The closing message of the incident: when it closed (wall clock). */
+  readonly closedAt?: string;
+  /** The incident's latest rise in severity (`update` left out: `status` says whether this message announces it). */
+  readonly escalation?: Omit<Escalation, 'update'>;
+  /** The rise that paged, or the close, in one sentence: only on the message that announces it. */
+  readonly status?: string;
   readonly enrichment?: Record<string, unknown>;
   readonly context?: Record<string, unknown>;
   readonly truncated: boolean;
@@ -78,6 +84,7 @@ function sampleDocument(sample: EventSample): Record<string, string | boolean | 
 export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocument {
   const { principal, enrichment, context } = alert;
   const ranked = rankedEventNames(alert);
+  const status = statusSentence(alert, options.kind);
   return {
     type: 'alert',
     ...(options.kind !== undefined ? { kind: options.kind } : {}),
@@ -119,6 +126,20 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
     samples: alert.samples.map(sampleDocument),
     paged: alert.paged,
     ...(alert.enrichmentFollows === true ? { enrichmentFollows: true as const } : {}),
+    ...(alert.closedAt !== undefined ? { closedAt: cleanText(alert.closedAt, FIELD_LIMITS.short) } : {}),
+    ...(alert.escalation !== undefined
+      ? {
+          escalation: {
+            from: alert.escalation.from,
+            to: alert.escalation.to,
+            by: cleanText(alert.escalation.by, FIELD_LIMITS.eventName),
+            rule: cleanText(alert.escalation.rule, FIELD_LIMITS.short),
+            at: cleanText(alert.escalation.at, FIELD_LIMITS.short),
+          },
+        }
+      : {}),
+    // What this message is (the page of a rise, the close), as the text and chat bodies say it.
+    ...(status !== undefined ? { status } : {}),
     ...(enrichment !== undefined
       ? {
           enrichment: definedEntries<unknown>({

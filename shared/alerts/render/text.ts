@@ -15,11 +15,12 @@ import {
   enrichmentHeading,
   evidenceText,
   headline,
-  kindSuffix,
   principalDetails,
   principalLabel,
   rankedEventNames,
   resourcesOf,
+  messageLabel,
+  statusSentence,
   titleLine,
   type RenderOptions,
 } from './common';
@@ -194,11 +195,18 @@ function fullText(alert: Alert, width: number): string[] {
   return lines;
 }
 
+/** The escalation or the close, first: what the reader of a page or a closing message must see. */
+function statusLines(alert: Alert, options: TextOptions, width: number): string[] {
+  const status = statusSentence(alert, options.kind);
+  return status === undefined ? [] : wrap(status, width, '', '  ');
+}
+
 /** Readable text for email and the terminal: the title line first, then the form asked for. */
 export function renderText(alert: Alert, options: TextOptions = {}): string {
   const width = options.width ?? DEFAULT_TEXT_WIDTH;
   const lines = [
-    `${titleLine(alert)}${kindSuffix(alert, options.kind)}`,
+    `${titleLine(alert)}${messageLabel(alert, options.kind)}`,
+    ...statusLines(alert, options, width),
     ...(options.form === 'compact' ? compactText(alert, options, width) : fullText(alert, width)),
   ];
   if (options.truncated === true) lines.push('', 'Note: lists were shortened to fit the message size limit.');

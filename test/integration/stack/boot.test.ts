@@ -8,7 +8,7 @@
  * the one setting that differs from the template, since CI has no network) and starts the data source syncs.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -250,6 +250,28 @@ describe.each(SET_NAMES)('%s', (setName) => {
     expect(alert?.document).toMatchObject({ kind: 'new', rule: 'playbook/CreatePlugin', severity: 'HIGH', enrichmentFollows: true });
     expect(followUp?.document).toMatchObject({ kind: 'enrichment', alertId: alert?.document.alertId, enrichment: expect.objectContaining({ status: PARAMETER_SETS[setName].enrichment }) });
     expect(published.filter((message) => message.topicArn === stack.pagingTopicArn)).toHaveLength(1);
+  });
+
+  test('triage sweeps with the payload its schedule sends: the CreatePlugin incident closes with one update, no page', async () => {
+    const stack = set(setName);
+    // The payload the template's schedule rule gives the triage function.
+    const targets = resourcesOfType(stack.template, 'AWS::Events::Rule').flatMap(([, rule]) => (rule.Properties?.Targets as { Arn?: unknown; Input?: string }[] | undefined) ?? []);
+    const sweep = targets.filter((target) => JSON.stringify(target.Arn).includes('TriageLambdaFunction'));
+    expect(sweep).toHaveLength(1);
+    const sweepFile = path.join(await mkdtemp(path.join(tmpdir(), 'q-triage-sweep-')), 'sweep.json');
+    await writeFile(sweepFile, String(sweep[0]?.Input));
+    // The incident to close (the events are duplicates when the test before sent them already).
+    await boot(stack, 'triage', path.join(REPO_ROOT, 'events', 'qbusiness', 'create-plugin.json'));
+    const before = sns.requests.length;
+
+    const outcome = await boot(stack, 'triage', sweepFile);
+    const again = await boot(stack, 'triage', sweepFile);
+
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result).toEqual({ due: 1, sent: 1, failed: 0 });
+    expect(again.result).toEqual({ due: 0, sent: 0, failed: 0 });
+    const published = publishedMessages(sns.requests.slice(before).filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'));
+    expect(published.map((message) => [message.topicArn, message.attributes.kind, message.document.rule, typeof message.document.closedAt])).toEqual([[stack.alertsTopicArn, 'update', 'playbook/CreatePlugin', 'string']]);
   });
 
   test('readiness runs its checks (the first run records the baseline that later runs compare with)', async () => {

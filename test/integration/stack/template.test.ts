@@ -20,6 +20,8 @@ import {
 import { matchesPattern } from './event-pattern';
 import { evaluate, type Decision, type Request, type Statement } from './policy-evaluator';
 import { METRIC_NAMES } from '../../../shared/metrics';
+import { SWEEP_REQUEST } from '../../../shared/runtime/triage';
+import { DUE_INCIDENTS_INDEX } from '../../../shared/state/dynamo';
 
 /** Actions IAM accepts only with `Resource: "*"` (service authorization reference). */
 const STAR_RESOURCE_ACTIONS = new Set(['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails']);
@@ -200,6 +202,32 @@ describe.each(variants)('encryption with %s', (_label, template) => {
     const keys = deployed('AWS::KMS::Key');
     counted('KMS keys with rotation', keys.length);
     expect(keys.filter(([, key]) => key.Properties?.EnableKeyRotation !== true)).toEqual([]);
+  });
+});
+
+describe('the incident sweep', () => {
+  it('indexes the due incidents sparsely, as the store queries them, and the triage role may query exactly that index', () => {
+    const table = base.Resources.StateTable?.Properties ?? {};
+    const indexes = table.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    counted('state table indexes', indexes.length);
+    expect(indexes).toEqual([
+      {
+        IndexName: DUE_INCIDENTS_INDEX,
+        KeySchema: [
+          { AttributeName: 'duePartition', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['incidentKey'] },
+      },
+    ]);
+    const grants = policyStatements(base).filter((entry) => entry.identity && JSON.stringify(entry.statement.Resource).includes('/index/'));
+    expect(grants.map((entry) => [entry.owner, entry.statement.Action, entry.statement.Resource])).toEqual([['TriageRole', 'dynamodb:Query', `<StateTable.Arn>/index/${DUE_INCIDENTS_INDEX}`]]);
+  });
+
+  it('invokes the triage function on a schedule with the payload its handler takes for a sweep', () => {
+    const rules = resourcesOfType(base, 'AWS::Events::Rule').filter(([, rule]) => JSON.stringify(rule.Properties?.Targets).includes('TriageLambdaFunction'));
+    counted('sweep schedules', rules.length);
+    expect(rules.map(([, rule]) => [rule.Properties?.ScheduleExpression, (rule.Properties?.Targets as { Input?: string }[])[0]?.Input])).toEqual([['rate(5 minutes)', JSON.stringify(SWEEP_REQUEST)]]);
   });
 });
 

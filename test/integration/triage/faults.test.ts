@@ -7,7 +7,7 @@
 import { HOSTILE_TEXT } from '../../unit/notify/alert-fixture';
 import { T0 } from '../../support/pipeline';
 import { record } from '../../support/records';
-import { ALERTS, PAGING, startFaultWorld, summaries, tally, writeKind, type FaultWorld, type FaultWorldOptions, type Tally } from '../../support/fault-world';
+import { ALERTS, PAGING, fakeDateOnly, seededShuffle, startFaultWorld, summaries, tally, writeKind, type FaultWorld, type FaultWorldOptions, type Tally } from '../../support/fault-world';
 
 const START = T0 + 3_600_000;
 // Minutes of outage pass on a fake Date, but every request is real: a loaded 2-core machine needs the time.
@@ -22,8 +22,7 @@ let world: FaultWorld | undefined;
 const results: { name: string; alerts: Tally; pages: Tally; summaries: number }[] = [];
 
 beforeEach(() => {
-  // Only Date is faked: SDK retries, backoff and sockets keep real timers.
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now: START });
+  fakeDateOnly(START);
 });
 
 afterEach(async () => {
@@ -274,17 +273,7 @@ describe('redelivery, concurrency, deadlines and throttling', () => {
   });
 
   test('reshuffled batches over 3 concurrent containers, every 5th publish refused', async () => {
-    let seed = 7;
-    const shuffle = (ids: readonly string[]): string[] => {
-      const copy = [...ids];
-      for (let i = copy.length - 1; i > 0; i -= 1) {
-        seed = (seed * 48271) % 2147483647;
-        const j = seed % (i + 1);
-        [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
-      }
-      return copy;
-    };
-    const current = await open({ containers: 3, batchSize: 4, order: shuffle });
+    const current = await open({ containers: 3, batchSize: 4, order: seededShuffle(7) });
     const cleaner = ACCOUNT_ROLE('Cleaner');
     const who = principals(3, 'Admin');
     let publishes = 0;

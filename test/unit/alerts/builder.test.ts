@@ -1,6 +1,6 @@
 /** What an incident keeps of the resources its events touched. */
 import { foldEvent, openAlert, subjectOfEvent } from '../../../shared/alerts/builder';
-import { MAX_RESOURCES_PER_KIND, MAX_RESOURCES_PER_OPERATION } from '../../../shared/alerts/model';
+import { MAX_RESOURCES_PER_KIND, MAX_RESOURCES_PER_OPERATION, MAX_STEPS } from '../../../shared/alerts/model';
 import { classifyEvent } from '../../../shared/classify/classify';
 import { defaultPolicy } from '../../../shared/classify/policy';
 import { createSelfMatcher } from '../../../shared/classify/self';
@@ -62,5 +62,47 @@ describe('alert resources', () => {
     const event = deleteDocuments(0, ['doc-1']);
 
     expect(openAlert(subject(event), event).samples[0]).toMatchObject({ region: 'us-east-1', dataEvent: false, evidence: expect.arrayContaining([{ kind: 'document', value: 'doc-1' }]) });
+  });
+});
+
+describe('incident steps from all its subjects', () => {
+  const event = (eventName: string, second: number, errorCode?: string) => triageEvent(cloudTrailRecord({ eventName, second, ...(errorCode !== undefined ? { errorCode } : {}) }));
+  const stepsOf = (e: TriageEvent) => subject(e).steps.map((step) => step.text);
+
+  test('a worse subject puts its steps first; the earlier subjects keep theirs after it, each step once', () => {
+    const denied = event('ListIndices', 0, 'AccessDeniedException');
+    const plugin = event('CreatePlugin', 60);
+    const again = event('ListIndices', 70, 'AccessDeniedException');
+
+    const alert = foldEvent(foldEvent(openAlert(subject(denied), denied), subject(plugin), plugin), subject(again), again);
+
+    const expected = [...new Set([...stepsOf(plugin), ...stepsOf(denied)])];
+    expect(alert.steps.map((step) => step.text)).toEqual(expected);
+    expect(alert.stepGroups?.reduce((sum, group) => sum + group.size, 0)).toBe(expected.length);
+    expect(alert.links).toEqual([...new Set(alert.steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))]);
+  });
+
+  test('a lesser subject after the worst one adds its steps after the worst one’s, not before', () => {
+    const plugin = event('CreatePlugin', 0);
+    const index = event('CreateIndex', 30);
+
+    const alert = foldEvent(openAlert(subject(plugin), plugin), subject(index), index);
+
+    expect(alert.steps.slice(0, stepsOf(plugin).length).map((step) => step.text)).toEqual(stepsOf(plugin));
+    expect(alert.steps.map((step) => step.text)).toEqual([...new Set([...stepsOf(plugin), ...stepsOf(index)])]);
+  });
+
+  test('many subjects keep at most MAX_STEPS steps, dropping the least severe ones', () => {
+    const names = ['DeleteIndex', 'CreatePlugin', 'AssociatePermission', 'CreateDataAccessor', 'DeleteApplication', 'CreateIndex', 'CreateRetriever', 'CreateDataSource', 'CreateWebExperience', 'ListIndices'];
+    const events = names.map((name, i) => event(name, i));
+    let alert = openAlert(subject(events[0] as TriageEvent), events[0] as TriageEvent);
+    for (const e of events.slice(1)) alert = foldEvent(alert, subject(e), e);
+
+    expect(alert.steps.length).toBeLessThanOrEqual(MAX_STEPS);
+    expect(alert.stepGroups?.reduce((sum, group) => sum + group.size, 0)).toBe(alert.steps.length);
+    // The first step is the first HIGH subject's; no MEDIUM subject's step comes before a HIGH one's.
+    expect(alert.steps[0]?.text).toBe(stepsOf(events[0] as TriageEvent)[0]);
+    const severities = alert.stepGroups?.map((group) => group.severity) ?? [];
+    expect(severities.indexOf('MEDIUM') < 0 || severities.lastIndexOf('HIGH') < severities.indexOf('MEDIUM')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { createClassifier } from '../../../shared/classify/classify';
 import { defaultPolicy } from '../../../shared/classify/policy';
 import { fixedClock } from '../../../shared/clock';
 import { createSelfMatcher } from '../../../shared/classify/self';
-import { createIncidents, type Work } from '../../../shared/engine/incidents';
+import { CLOSE_GRACE_MS, createIncidents, type Work } from '../../../shared/engine/incidents';
 import { contentDigest } from '../../../shared/engine/fingerprint';
 import { normalizeEvent, type TriageEvent } from '../../../shared/events';
 import { createLogger } from '../../../shared/logger';
@@ -108,6 +108,36 @@ describe('incidents', () => {
     const [due] = await incidents.apply(KEY, [work(1, 60)]);
 
     expect(due).toMatchObject({ publishUpdate: true, pageRise: false, alert: { updates: 1 } });
+  });
+});
+
+describe('the due time the sweep finds incidents by', () => {
+  test('a published incident is due at its close (window and grace after its last event); a closed and announced one leaves the index', async () => {
+    const { incidents, store, clock } = setup(15 * MINUTE);
+    const [first] = await incidents.apply(KEY, [work(0, 0)]);
+    expect((await store.getIncident(KEY))?.dueAt).toBeUndefined();
+    await incidents.markAnnounced(KEY, defined(first).alert, isPagingSeverity(defined(first).alert.severity));
+    const lastSeen = Date.parse(defined(first).alert.lastSeen);
+    expect((await store.getIncident(KEY))?.dueAt).toBe(lastSeen + policy.aggregationWindowMs + CLOSE_GRACE_MS);
+
+    clock.set(lastSeen + policy.aggregationWindowMs + CLOSE_GRACE_MS);
+    const closing = await incidents.owedWithoutEvents(KEY);
+    await incidents.markAnnounced(KEY, defined(closing).alert, false);
+
+    expect(closing).toMatchObject({ publishUpdate: true, pageRise: false, alert: { updates: 1, closedAt: expect.any(String) } });
+    expect(await store.dueIncidents(clock.now() + 3600_000, 10)).toEqual([]);
+    expect(await incidents.owedWithoutEvents(KEY)).toBeUndefined();
+  });
+
+  test('an item whose due time is stale (it owes nothing) is rewritten out of the index by the sweep', async () => {
+    const { incidents, store, clock } = setup(15 * MINUTE);
+    const [first] = await incidents.apply(KEY, [work(0, 0)]);
+    const stored = defined(await store.getIncident(KEY));
+    await store.putIncident({ ...stored, version: stored.version + 1, published: true, closedAtUpdate: 0, dueAt: 0, alert: { ...defined(first).alert, closedAt: 'x' } }, stored.version);
+
+    expect(await store.dueIncidents(clock.now(), 10)).toEqual([KEY]);
+    expect(await incidents.owedWithoutEvents(KEY)).toBeUndefined();
+    expect(await store.dueIncidents(clock.now(), 10)).toEqual([]);
   });
 });
 

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { CATEGORY_INFO, QUESTIONS } from '../../../shared/playbook/categories';
 import { directoryPlaybookSource, loadLocalizedText } from '../../../shared/playbook/localized-table';
 import { PLAYBOOK_TABLE } from '../../../shared/playbook/table';
-import { CATEGORY_TITLES, TEXT_TRANSLATIONS, TRANSLATED_LANGUAGES } from '../../../shared/playbook/translations';
+import { DEFAULT_BURST_RULES } from '../../../shared/classify/policy';
+import { BURST_TITLES, CATEGORY_TITLES, TEXT_TRANSLATIONS, TRANSLATED_LANGUAGES } from '../../../shared/playbook/translations';
 import { CATEGORIES } from '../../../shared/playbook/types';
 import { testPipeline } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
@@ -17,6 +18,13 @@ describe('translations of our alert texts', () => {
 
     expect(missing).toEqual([]);
     for (const category of CATEGORIES) expect(CATEGORY_TITLES[category][language]).not.toBe('');
+  });
+
+  test.each(TRANSLATED_LANGUAGES)('every burst rule title has a %s translation, none the English left in place', (language) => {
+    const titles = DEFAULT_BURST_RULES.map((rule) => BURST_TITLES.get(rule.title)?.[language]);
+
+    expect(titles.filter((title) => title === undefined || DEFAULT_BURST_RULES.some((rule) => rule.title === title))).toEqual([]);
+    expect([...BURST_TITLES.keys()].sort()).toEqual(DEFAULT_BURST_RULES.map((rule) => rule.title).sort());
   });
 
   test('every translation is of a text the alerts use (none left behind by a rewording)', () => {
@@ -44,6 +52,26 @@ describe.each(TRANSLATED_LANGUAGES)('a %s alert', (language) => {
     expect(alert?.title).toBe(`DeleteIndex (${CATEGORY_TITLES.index[language]})`);
     expect(alert?.steps.map((step) => step.text)).toEqual([...(row?.steps ?? []), ...CATEGORY_INFO.index.steps].map((step) => TEXT_TRANSLATIONS.get(step.text)?.[language]));
     expect(alert?.questions).toEqual(CATEGORY_INFO.index.questions.map((question) => TEXT_TRANSLATIONS.get(question)?.[language]));
+  });
+
+  test('a burst alert translates its title, description, steps and questions too; its reason stays English', async () => {
+    const localized = await loadLocalizedText(undefined, language);
+    const { triage, notifier } = testPipeline({ localizedText: async () => localized });
+    const rule = DEFAULT_BURST_RULES.find((candidate) => candidate.id === 'auth-failures');
+
+    await triage.process(inputs(Array.from({ length: 10 }, (_, i) => record({ eventName: 'GetIndex', errorCode: 'AccessDeniedException', second: i }))));
+
+    const alert = notifier.messages[0]?.alert;
+    expect(alert?.rule).toBe('auth-failures');
+    expect(alert?.title).toBe(BURST_TITLES.get(rule?.title ?? '')?.[language]);
+    expect(alert?.description).toContain('10');
+    expect(alert?.description).not.toContain('matching calls');
+    // The burst's category steps first (its severity is the incident's), then the denied reads' own, each translated.
+    const getIndex = PLAYBOOK_TABLE.find((candidate) => candidate.eventName === 'GetIndex');
+    const english = [...new Set([...CATEGORY_INFO.application.steps, ...(getIndex?.steps ?? []), ...CATEGORY_INFO.index.steps].map((step) => step.text))];
+    expect(alert?.steps.map((step) => step.text)).toEqual(english.map((text) => TEXT_TRANSLATIONS.get(text)?.[language]));
+    expect(alert?.questions).toEqual(CATEGORY_INFO.application.questions.map((question) => TEXT_TRANSLATIONS.get(question)?.[language]));
+    expect(alert?.reasons.some((reason) => reason.startsWith('stateful rule auth-failures: 10'))).toBe(true);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Enrichment, PrincipalContext } from '../../../shared/alerts/model'
 import type { StateStore } from '../../../shared/state';
 import type { ActivitySink, ContextProvider, Enricher, SettledInput, TriageInput } from '../../../shared/triage';
 import { MemoryStateStore } from '../../../shared/state';
+import { messageLabel } from '../../../shared/alerts/render';
 import { testPipeline } from '../../support/pipeline';
 import { inputs, record } from '../../support/records';
 
@@ -118,15 +119,17 @@ describe('triage pipeline: incidents and paging', () => {
     expect(notifier.pages).toHaveLength(1);
   });
 
-  test('an event after the aggregation window opens a new incident with a new id', async () => {
+  test('an event after the aggregation window opens a new incident with a new id; the first one closes with one update', async () => {
     const { triage, notifier } = testPipeline();
 
     await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 0 })]));
     await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 301 })]));
 
-    const kinds = notifier.messages.map((message) => message.kind);
-    expect(kinds).toEqual(['new', 'new']);
-    expect(notifier.messages[0]?.alert.id).not.toBe(notifier.messages[1]?.alert.id);
+    const [first, closing, next] = notifier.messages;
+    expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update', 'new']);
+    expect(closing?.alert).toMatchObject({ id: first?.alert.id, updates: 1, count: 1, closedAt: expect.any(String) });
+    expect(next?.alert.id).not.toBe(first?.alert.id);
+    expect(notifier.pages).toHaveLength(2);
   });
 
   test.each([
@@ -196,6 +199,24 @@ describe('triage pipeline: incidents and paging', () => {
     ]);
     expect(new Set(notifier.pages.map((page) => page.id)).size).toBe(2);
     expect(new Set(notifier.messages.map((message) => message.alert.id)).size).toBe(1);
+    // Each page says from which severity and by which operation the incident escalated.
+    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([' (escalated from MEDIUM, update 1)', ' (escalated from HIGH, update 2)']);
+    expect(notifier.pages.map(({ alert }) => [alert.escalation?.from, alert.escalation?.to, alert.escalation?.by])).toEqual([
+      ['MEDIUM', 'HIGH', 'CreateIndex'],
+      ['HIGH', 'CRITICAL', 'DeleteIndex'],
+    ]);
+  });
+
+  test('a rise whose page failed says escalated when the retry pages it', async () => {
+    const { triage, notifier } = testPipeline({ updateIntervalMs: 15 * 60_000 });
+    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' })]));
+    const high = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
+    notifier.failNext = 1;
+
+    await triage.process(inputs([high]));
+    await triage.process(inputs([high]));
+
+    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([' (escalated from MEDIUM, update 1)']);
   });
 
   test('a rise whose page failed is paged by the retry, once', async () => {
