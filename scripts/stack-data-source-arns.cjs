@@ -1,5 +1,5 @@
 /**
- * osls variable source (`${file(./scripts/stack-data-source-arns.cjs)}` in serverless.yml):
+ * osls variable source (`${file(./scripts/stack-data-source-arns.cjs)}` in serverless/roles.yml):
  * one exact data-source ARN per id in the `qbusinessDataSourceIds` parameter. CloudFormation
  * cannot map over a list (Fn::Join takes no intrinsic delimiter), so the list is built here, at
  * package time, with Fn::Sub keeping the account, Region and partition to CloudFormation.

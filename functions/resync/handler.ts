@@ -10,7 +10,7 @@ import { createResyncDeps, loadResyncConfig, runResync, type ResyncReport } from
 import { resyncMetrics } from '../../shared/resync/metrics';
 
 const logger = createLogger({ serviceName: 'q-triage-resync' });
-// The alarms in serverless.yml watch these with the dimension service=q-triage.
+// The alarms in serverless/alarms.yml watch these with the dimension service=q-triage.
 const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
 // Parsed at cold start: a bad deployment fails here, not on the first scheduled run.
 const deps = createResyncDeps(loadResyncConfig(process.env), { clock: systemClock, logger });

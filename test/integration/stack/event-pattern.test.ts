@@ -2,7 +2,7 @@ import { UnsupportedPatternError, matchesPattern } from './event-pattern';
 
 const event = { source: 'aws.qbusiness', detail: { eventName: 'ChatSync', tags: ['a', 'b'], userIdentity: { type: 'IAMUser' } } };
 
-describe('matchesPattern (the subset serverless.yml uses)', () => {
+describe('matchesPattern (the subset the stack\'s rules use)', () => {
   it('matches an exact value', () => {
     expect(matchesPattern({ detail: { eventName: ['ChatSync'] } }, event)).toBe(true);
   });

@@ -1,5 +1,5 @@
 /**
- * The subset of the EventBridge pattern language that serverless.yml uses: exact values,
+ * The subset of the EventBridge pattern language that the stack's rules (serverless/rules.yml) use: exact values,
  * `prefix`, `anything-but` (value or list), `exists`, nested objects and `$or`. Semantics follow
  * the EventBridge user guide ("Content filtering in event patterns"): a leaf matches when any
  * event value (arrays are flattened) matches any pattern value; an absent field matches only

@@ -1,0 +1,110 @@
+/**
+ * Admission: validate → future-time check → de-duplicate → classify → activity append. Settles what goes no
+ * further (rejected, passed over, duplicates) and hands on the rest, classified, in event-time order.
+ */
+import type { EventSample } from '../alerts/model';
+import { sampleOf } from '../alerts/builder';
+import type { Classification } from '../classify/classify';
+import type { Clock } from '../clock';
+import { isPassedOver, normalizeEvent, type NormalizeResult, type TriageEvent } from '../events';
+import type { Logger } from '../logger';
+import type { MetricsSink } from '../metrics';
+import { ANY_DIGEST, type EventFingerprint, type StateStore } from '../state/store';
+import { contentDigest } from './fingerprint';
+import type { ActivitySink, Admitted, Settle, TriageInput } from './types';
+
+/**
+ * CloudTrail records a call after it happens. A time further ahead of the clock than this is a forged or broken
+ * record, and would keep its incident open and its state alive until that time.
+ */
+export const MAX_EVENT_TIME_AHEAD_MS = 15 * 60_000;
+
+function fromTheFuture(event: TriageEvent): NormalizeResult {
+  return {
+    ok: false,
+    eventId: event.eventId,
+    reason: `eventTime ${event.eventTime} is more than ${MAX_EVENT_TIME_AHEAD_MS / 60_000} minutes ahead of the clock: CloudTrail records a call after it happens`,
+  };
+}
+
+export interface Admission {
+  /**
+   * Validates, de-duplicates (against the store and `seen`, which it extends) and classifies; settles rejections
+   * and duplicates (input i is position `offset + i`). Returns the events, in event-time order.
+   */
+  admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]>;
+}
+
+export interface AdmissionDeps {
+  readonly classify: (event: TriageEvent) => Classification;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: MetricsSink;
+  readonly activity?: ActivitySink;
+}
+
+export function createAdmission({ classify, store, clock, logger, metrics, activity }: AdmissionDeps): Admission {
+  /** Settles what is not a valid Amazon Q event; returns the rest. */
+  function validate(inputs: readonly TriageInput[], offset: number, settle: Settle): { index: number; id: string; event: TriageEvent }[] {
+    const valid: { index: number; id: string; event: TriageEvent }[] = [];
+    const latestTime = clock.now() + MAX_EVENT_TIME_AHEAD_MS;
+    inputs.forEach((input, i) => {
+      const index = offset + i;
+      let result: NormalizeResult = 'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
+      if (result.ok && result.event.time > latestTime) result = fromTheFuture(result.event);
+      if (result.ok) {
+        valid.push({ index, id: input.id, event: result.event });
+        return;
+      }
+      if (isPassedOver(result)) {
+        settle(index, { id: input.id, status: 'passed-over' });
+        metrics.count('EventsPassedOver');
+        logger.debug('event passed over', { source: input.id, reason: result.reason });
+        return;
+      }
+      settle(index, { id: input.id, status: 'rejected', reason: result.reason, eventId: result.eventId });
+      metrics.count('EventsRejected');
+      logger.warn('event rejected', { source: input.id, eventId: result.eventId, reason: result.reason });
+    });
+    return valid;
+  }
+
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]> {
+    metrics.count('EventsIn', inputs.length);
+    const valid = validate(inputs, offset, settle);
+
+    const already = await store.processed(valid.map((item) => item.event.eventId));
+    const fresh: ((typeof valid)[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    for (const { index, id, event } of valid) {
+      const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
+      const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
+      if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
+        settle(index, { id, status: 'duplicate', event });
+        metrics.count('DuplicatesSuppressed');
+        continue;
+      }
+      if (earlier !== undefined) {
+        metrics.count('EventIdReused');
+        logger.warn('eventID reused with different content', { eventId: event.eventId, source: id });
+      }
+      // The first content seen stays the reference: a third copy is compared with it too.
+      if (earlier === undefined) seen.set(event.eventId, fingerprint);
+      fresh.push({ index, id, event, fingerprint, reusedFrom: earlier?.sample });
+    }
+    fresh.sort((a, b) => a.event.time - b.event.time);
+
+    const admitted = fresh.map((item): Admitted => ({ ...item, classification: classify(item.event) }));
+    const selfCount = admitted.filter((item) => item.classification.self).length;
+    if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
+    if (activity !== undefined && selfCount < admitted.length) {
+      // The activity log feeds investigation context; losing a write degrades context, never an alert.
+      await activity.append(admitted.filter((item) => !item.classification.self).map((item) => item.event)).catch((error: unknown) => {
+        logger.error('activity log append failed', { error: error as Error });
+      });
+    }
+    return admitted;
+  }
+
+  return { admit };
+}
