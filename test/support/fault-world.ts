@@ -5,20 +5,19 @@
  * partial batch responses, DLQ after 5 receives). Time is Date only (jest's fake clock for Date, real timers),
  * so minutes of outage pass in milliseconds and the SDKs' own retries still run.
  */
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { startDynamo, type LocalDynamo } from './dynalite';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest, type WorldDecision } from './fault-proxy';
 import { startHttpStub, type HttpStub } from './http-stub';
 import { localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
 import { SimulatedQueue } from './sqs-queue';
+import { coldStartTriage, type TriageHandler } from './cold-start';
 
 export const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-alerts';
 export const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-paging';
 export const VISIBILITY_TIMEOUT_MS = 180_000;
 export const MAX_RECEIVE_COUNT = 5;
-
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /** What the SNS stub does with one Publish: accept it, refuse it (retryable or not), or accept it and kill the invocation. */
 export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
@@ -101,10 +100,10 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     }),
     PAGES_PER_HOUR: String(options.pagesPerHour ?? 20),
   });
-  const containers = Array.from({ length: options.containers ?? 1 }, coldStart);
+  const containers = Array.from({ length: options.containers ?? 1 }, () => coldStartTriage());
   const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
 
-  async function invoke(handler: Handler, batch: SQSEvent): Promise<void> {
+  async function invoke(handler: TriageHandler, batch: SQSEvent): Promise<void> {
     let calls = 0;
     const context = {
       getRemainingTimeInMillis: () => {
@@ -149,7 +148,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
           if (next !== undefined) jest.setSystemTime(Math.max(next, now()));
           continue;
         }
-        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as Handler, batch))));
+        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as TriageHandler, batch))));
         jest.setSystemTime(now() + 1000);
       }
     },
@@ -159,17 +158,6 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       await dynamo.close();
     },
   };
-}
-
-/** A fresh module, as a new Lambda container loads it. */
-function coldStart(): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per container
-    handler = (require('../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
-  });
-  if (handler === undefined) throw new Error('handler did not load');
-  return handler;
 }
 
 /** The write a DynamoDB request makes, by the key prefix of its item: `event`, `burst`, `incident`, `delivery`, `pages`. */
