@@ -4,9 +4,10 @@
  */
 import * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
+import { QTriageError } from './errors';
 
 /** A configuration section is invalid. Areas subclass it to keep their own name (ContextConfigError, …). */
-export class ConfigError extends Error {
+export class ConfigError extends QTriageError {
   override readonly name: string = 'ConfigError';
 }
 

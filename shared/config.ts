@@ -1,10 +1,13 @@
 /**
- * The one configuration parser. Each function parses the sections it needs once, at cold start,
- * through `loadXConfig(process.env)`; tests call the same functions with their own env.
+ * The one configuration parser. Each function loads every section it needs once, at cold start, with one call
+ * (`loadTriageFunctionConfig`, `loadResyncConfig`, `loadReadinessFunctionConfig`); tests call the same
+ * functions with their own env.
  */
 import * as z from 'zod/mini';
 import { parseSelfPrincipals } from './classify/self';
-import { ALERT_LOCALES, arnOf, booleanFlag, nonEmpty, parseSection, positiveInt, type AlertLocale } from './config-core';
+import { ALERT_LOCALES, arnOf, booleanFlag, ConfigError, nonEmpty, parseSection, positiveInt, type AlertLocale } from './config-core';
+import { loadContextConfig, type ContextConfig } from './context/config';
+import { parseEnrichConfig, type EnrichConfig } from './enrich/config';
 
 export { ConfigError, ALERT_LOCALES, parseSection } from './config-core';
 export type { AlertLocale } from './config-core';
@@ -69,5 +72,47 @@ export function loadTriageConfig(env: Record<string, string | undefined>): Triag
     playbooksBucket: parsed.AWS_PLAYBOOKS_BUCKET,
     localAdapters: parsed.LOCAL_ADAPTERS,
     degraded: problem === undefined ? [] : [problem],
+  };
+}
+
+/** The section of an optional feature whose settings are wrong: the feature is off, and this says why. */
+export interface Misconfigured {
+  readonly misconfigured: string;
+}
+
+export function isMisconfigured(section: object): section is Misconfigured {
+  return 'misconfigured' in section;
+}
+
+/**
+ * An optional feature's section, or why it is off: only what triage itself needs may fail the cold start.
+ * Errors other than a ConfigError are bugs, and are thrown.
+ */
+export function optionalSection<T extends object>(parse: () => T): T | Misconfigured {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { misconfigured: error.message };
+  }
+}
+
+/** Everything the triage function reads from its environment. */
+export interface TriageFunctionConfig {
+  readonly triage: TriageConfig;
+  readonly enrich: EnrichConfig | Misconfigured;
+  readonly context: ContextConfig | Misconfigured;
+}
+
+/**
+ * The triage function's configuration, parsed once at cold start. A bad triage section (a missing table or
+ * topic, an invalid number) throws; a bad enrichment or context section turns that feature off, and the wiring
+ * says so (WARN log, ConfigDegraded metric) when it is built.
+ */
+export function loadTriageFunctionConfig(env: Readonly<Record<string, string | undefined>>): TriageFunctionConfig {
+  return {
+    triage: loadTriageConfig(env),
+    enrich: optionalSection(() => parseEnrichConfig(env)),
+    context: optionalSection(() => loadContextConfig(env)),
   };
 }

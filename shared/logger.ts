@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { cleanText } from './alerts/escape';
 
 /**
@@ -12,15 +11,12 @@ export function escapeLogText(_key: string, value: unknown): unknown {
 }
 
 /**
- * The one logger factory. In Lambda it writes structured JSON to CloudWatch; the CLI passes
- * `silent` so that stdout carries only the command's output.
+ * The one logger factory. In Lambda it writes structured JSON to CloudWatch, its service name and level taken by
+ * powertools from the environment (shared/powertools.ts); the CLI passes `silent` so that stdout carries only
+ * the command's output.
  */
-export function createLogger(options: { serviceName?: string; silent?: boolean } = {}): Logger {
-  return new Logger({
-    serviceName: options.serviceName ?? 'q-triage',
-    logLevel: options.silent === true ? 'SILENT' : ((process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO') as LogLevel),
-    jsonReplacerFn: escapeLogText,
-  });
+export function createLogger(options: { silent?: boolean } = {}): Logger {
+  return new Logger({ ...(options.silent === true ? { logLevel: 'SILENT' } : {}), jsonReplacerFn: escapeLogText });
 }
 
 export type { Logger };

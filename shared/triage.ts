@@ -13,6 +13,7 @@ import { createDelivery } from './engine/delivery';
 import { createIncidents } from './engine/incidents';
 import { createPublishing } from './engine/publishing';
 import { openReplayRun } from './engine/replay-run';
+import { SeenEvents } from './engine/seen-events';
 import { createStatefulStep } from './engine/stateful';
 import type { BatchResult, InputOutcome, ProcessOptions, Settle, Triage, TriageDeps, TriageInput } from './engine/types';
 
@@ -62,7 +63,7 @@ export function createTriage(deps: TriageDeps): Triage {
     const settle: Settle = (index, outcome) => {
       outcomes[index] = outcome;
     };
-    const admitted = await admission.admit(inputs, 0, settle, new Map());
+    const admitted = await admission.admit(inputs, 0, settle, new SeenEvents(true));
     const published = await stateful.run(admitted, settle, options.remainingMs);
     return { outcomes, published };
   }

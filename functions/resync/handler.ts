@@ -1,17 +1,13 @@
 /** Scheduled playbook resync (EventBridge schedule). The work is in shared/resync. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { systemClock } from '../../shared/clock';
-import { createLogger } from '../../shared/logger';
+import { logger, metrics, MetricUnit } from '../../shared/powertools';
 import { createResyncDeps, loadResyncConfig, runResync, type ResyncReport } from '../../shared/resync';
 import { resyncMetrics } from '../../shared/resync/metrics';
 
-const logger = createLogger({ serviceName: 'q-triage-resync' });
-// The alarms in serverless/alarms.yml watch these with the dimension service=q-triage.
-const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
 // Parsed at cold start: a bad deployment fails here, not on the first scheduled run.
 const deps = createResyncDeps(loadResyncConfig(process.env), { clock: systemClock, logger });
 
@@ -20,8 +16,10 @@ export async function resync(event: ScheduledEvent): Promise<ResyncReport> {
   logger.appendKeys({ scheduleEventId: event.id });
   const report = await runResync(deps);
   const figures = resyncMetrics(report, systemClock.now());
+  // The alarms in serverless/alarms.yml watch these (namespace and service dimension from POWERTOOLS_* in the environment).
   metrics.addMetric('PlaybookSyncFailed', MetricUnit.Count, figures.playbookSyncFailed);
-  metrics.addMetric('PlaybookSyncAgeHours', MetricUnit.Count, figures.playbookSyncAgeHours);
+  // CloudWatch has no hours unit, and the stale alarm's threshold (syncStaleHours) is in hours: hours, unit None.
+  metrics.addMetric('PlaybookSyncAgeHours', MetricUnit.NoUnit, figures.playbookSyncAgeHours);
   return report;
 }
 

@@ -1,22 +1,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { loadTriageConfig } from '../../shared/config';
+import { loadTriageFunctionConfig } from '../../shared/config';
 import { parseMessageBody } from '../../shared/events/sqs';
-import { createLogger } from '../../shared/logger';
+import { logger, metrics, metricsSink } from '../../shared/powertools';
 import { batchResponse, createAwsTriage } from '../../shared/runtime/triage';
 
 // Cold start: configuration, clients and policy once per container; a bad deployment fails here.
-const logger = createLogger({ serviceName: 'q-triage-triage' });
-const metrics = new Metrics({ namespace: 'QTriage', serviceName: 'q-triage' });
-const triage = createAwsTriage({
-  config: loadTriageConfig(process.env),
-  env: process.env,
-  logger,
-  metrics: { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) },
-});
+const triage = createAwsTriage({ config: loadTriageFunctionConfig(process.env), logger, metrics: metricsSink });
 
 /** SQS batch → pipeline → partial batch response: only transient failures go back to the queue. */
 export async function triageBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -40,7 +40,7 @@ export interface LocalizedSubject {
 
 /**
  * A row's steps followed by its category's, one array per row and category: every alert of a rule then shares
- * its steps (and links) with the others, and the renderers clean each shared list once (see render/common.ts).
+ * its steps (and links) with the others, instead of holding a copy (replay keeps thousands of alerts).
  */
 const stepsByRow = new WeakMap<PlaybookRow, Map<Category, readonly ResponseStep[]>>();
 function stepsOf(row: PlaybookRow | undefined, category: Category): readonly ResponseStep[] {

@@ -7,6 +7,7 @@ import { describeIssues } from '../events';
 import { ACCESS_KINDS, CATEGORIES, EVENT_SOURCES, PHASES, SEVERITIES, type PlaybookRow } from '../playbook/types';
 import { once } from '../lazy';
 import { BURST_RULE_IDS, rowKey, type BurstRule, type Policy } from './policy';
+import { errorMessage, QTriageError } from '../errors';
 
 /** Built on first use: most deployments set no RULES_JSON, and the cold start should not pay for it. */
 const rulesFileSchema = once(() => {
@@ -41,7 +42,7 @@ const rulesFileSchema = once(() => {
 
 export type RulesFile = z.infer<ReturnType<typeof rulesFileSchema>>;
 
-export class RulesFileError extends Error {
+export class RulesFileError extends QTriageError {
   override readonly name = 'RulesFileError';
 }
 
@@ -70,7 +71,7 @@ export function parseRulesJson(text: string, name: string): RulesFile {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new RulesFileError(`${name}: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+    throw new RulesFileError(`${name}: not valid JSON (${errorMessage(error).slice(0, 120)})`);
   }
   return validateRules(document, name);
 }

@@ -14,24 +14,10 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`);
 }
 
-/** Distinct ARNs remembered; a replay or a container sees a few thousand principals at most. */
-const MAX_REMEMBERED = 50_000;
-
 export function createSelfMatcher(patterns: readonly string[]): SelfMatcher {
   const cleaned = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern.length > 0);
   const expressions = cleaned.map(globToRegExp);
-  // Every event asks about its ARNs; the same few ARNs come back all the time.
-  const remembered = new Map<string, boolean>();
-  const matchesArn = (arn: string | undefined): boolean => {
-    if (arn === undefined) return false;
-    let matched = remembered.get(arn);
-    if (matched === undefined) {
-      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-      matched = expressions.some((expression) => expression.test(arn));
-      remembered.set(arn, matched);
-    }
-    return matched;
-  };
+  const matchesArn = (arn: string | undefined): boolean => arn !== undefined && expressions.some((expression) => expression.test(arn));
   return {
     patterns: cleaned,
     matches: (principal) => matchesArn(principal.arn) || matchesArn(principal.sessionIssuerArn),

@@ -3,6 +3,7 @@
  * refused one: one line each, in the AWS CLI's words, instead of the same failure once per check.
  */
 import { AwsSetupError } from './command';
+import { errorMessage } from '../errors';
 
 /** Any SDK v3 client: its resolved configuration holds the Region and credential providers it will use. */
 export interface AwsClientConfig {
@@ -45,6 +46,6 @@ export function isAccessDenied(error: unknown): boolean {
 
 /** A refused call named by its IAM action and resource, with AWS's own reason (which may name the policy that denied it). */
 export function deniedCallError(error: unknown, action: string, resource: string): Error {
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const reason = errorMessage(error).split('\n')[0];
   return new Error(`access denied: ${action} on ${resource}: allow it to the identity you run as (AWS said: ${reason})`, { cause: error });
 }

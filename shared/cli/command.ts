@@ -1,4 +1,6 @@
 /** A `q-triage` sub-command. Each lives in shared/cli/commands/<name>.ts and is listed in shared/cli/main.ts. */
+import { QTriageError } from '../errors';
+
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
@@ -27,7 +29,7 @@ export const ExitCode = {
 } as const;
 
 /** Reported as one line plus "see --help", exit 2. */
-export class UsageError extends Error {
+export class UsageError extends QTriageError {
   override readonly name = 'UsageError';
 }
 
@@ -35,7 +37,7 @@ export class UsageError extends Error {
 export const isUsageError = (error: unknown): error is UsageError => error instanceof Error && error.name === 'UsageError';
 
 /** The run cannot reach AWS as configured (no Region, no credentials): exit 2, one line, no help text. */
-export class AwsSetupError extends Error {
+export class AwsSetupError extends QTriageError {
   override readonly name = 'AwsSetupError';
 }
 

@@ -1,6 +1,7 @@
 /** `q-triage <command>`: dispatches to the commands in shared/cli/commands. */
 import { ExitCode, isAwsSetupError, isUsageError, type CliIo, type Command } from './command';
 import { didYouMean } from './options';
+import { errorMessage } from '../errors';
 
 type CommandLoader = () => Command;
 
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`q-triage ${name}: ${error.message}\n`);
       return ExitCode.usage;
     }
-    io.stderr.write(`q-triage ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`q-triage ${name}: ${errorMessage(error)}\n`);
     return ExitCode.failure;
   }
 }

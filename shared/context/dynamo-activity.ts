@@ -2,20 +2,16 @@
  * The activity log in the state table: `pk=activity#<principalKey>`, `sk=<ISO time>#<eventID>`,
  * `ttl` = event time + 7 days (epoch seconds). Writes are idempotent (same key for a redelivered event).
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TriageEvent } from '../events';
 import type { Clock } from '../clock';
 import { sleep as realSleep } from '../clock';
 import type { Logger } from '../logger';
 import { ACTIVITY_RETENTION_MS, activityEntrySchema, toActivityEntry, type ActivityEntry, type ActivityLog } from './activity';
 import * as z from 'zod/mini';
+import { batchWriteAll } from '../state/dynamo-batch';
 
 const BATCH_SIZE = 25;
-const MAX_BATCH_ATTEMPTS = 6;
-
-export class ActivityLogWriteError extends Error {
-  override readonly name = 'ActivityLogWriteError';
-}
 
 export interface DynamoActivityLogOptions {
   readonly client: DynamoDBDocumentClient;
@@ -60,18 +56,15 @@ export class DynamoActivityLog implements ActivityLog {
   }
 
   private async writeChunk(items: readonly Record<string, unknown>[]): Promise<void> {
-    let pending: NonNullable<BatchWriteCommand['input']['RequestItems']> = {
-      [this.options.tableName]: items.map((Item) => ({ PutRequest: { Item } })),
-    };
-    for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
-      const output = await this.options.client.send(new BatchWriteCommand({ RequestItems: pending }));
-      const unprocessed = output.UnprocessedItems?.[this.options.tableName] ?? [];
-      if (unprocessed.length === 0) return;
-      this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed: unprocessed.length, attempt });
-      pending = { [this.options.tableName]: unprocessed };
-      await this.sleep(Math.min(50 * 2 ** attempt, 2000));
-    }
-    throw new ActivityLogWriteError(`activity log: items still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+    await batchWriteAll(
+      {
+        client: this.options.client,
+        tableName: this.options.tableName,
+        sleep: this.sleep,
+        onRetry: (unprocessed, attempt) => this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed, attempt }),
+      },
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   async query(principalKey: string, sinceMs: number): Promise<ActivityEntry[]> {

@@ -1,6 +1,6 @@
 export { ACTIVITY_RETENTION_MS, ID_FIELDS, MemoryActivityLog, toActivityEntry, extractIds } from './activity';
 export type { ActivityEntry, ActivityLog, IdField } from './activity';
-export { DynamoActivityLog, ActivityLogWriteError, activityPk, activitySk } from './dynamo-activity';
+export { DynamoActivityLog, activityPk, activitySk } from './dynamo-activity';
 export { MemoryLookupCache, DynamoLookupCache } from './cache';
 export type { LookupCache, LookupResult } from './cache';
 export { MemoryRateLimiter, DynamoRateLimiter, RateLimiterError, LOOKUP_EVENTS_BUCKET, RATE_LIMIT_KEY } from './rate-limiter';

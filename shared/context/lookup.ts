@@ -11,6 +11,8 @@ import type { Logger } from '../logger';
 import { toActivityEntry, type ActivityEntry } from './activity';
 import type { LookupResult, LookupStop } from './cache';
 import type { RateLimiter } from './rate-limiter';
+import { errorName } from '../errors';
+import { sdkAttempts } from '../retry';
 
 export interface LookupDeps {
   readonly cloudTrail: CloudTrailClient;
@@ -32,7 +34,6 @@ export interface LookupOutcome {
 
 const PAGE_SIZE = 50;
 const BACKOFF_BASE_MS = 250;
-const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 /** Role session names are chosen by the caller; only a plain one is used as a lookup value. */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
@@ -51,19 +52,9 @@ export function lookupAttributeFor(principal: Principal): LookupAttribute | unde
   return undefined;
 }
 
-function attemptsOf(value: unknown): number {
-  const attempts = (value as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
-
 function isThrottling(error: unknown): boolean {
   const candidate = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
   return candidate.name === 'ThrottlingException' || candidate.$metadata?.httpStatusCode === 429;
-}
-
-function errorName(error: unknown): string {
-  const name = (error as { name?: unknown }).name;
-  return typeof name === 'string' && AWS_ERROR_NAME.test(name) ? name : 'an unknown error';
 }
 
 /** Keeps Amazon Q events of this principal only; the full record is in `CloudTrailEvent`. */
@@ -144,7 +135,7 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
           ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
         }),
       );
-      calls += attemptsOf(output);
+      calls += sdkAttempts(output);
       for (const entry of toEntries(output.Events ?? [], principal.key)) entries.set(entry.eventId, entry);
       nextToken = output.NextToken === '' ? undefined : output.NextToken;
       if (nextToken === undefined) {
@@ -152,11 +143,11 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
         return finish();
       }
     } catch (error) {
-      calls += attemptsOf(error);
+      calls += sdkAttempts(error);
       if (!isThrottling(error)) {
-        deps.logger.warn('context: LookupEvents failed', { error: errorName(error), principalKey: principal.key });
+        deps.logger.warn('context: LookupEvents failed', { error: errorName(error, 'an unknown error'), principalKey: principal.key });
         stoppedBy = 'error';
-        note = `CloudTrail event history could not be searched (${errorName(error)}); management events are missing.`;
+        note = `CloudTrail event history could not be searched (${errorName(error, 'an unknown error')}); management events are missing.`;
         return finish();
       }
       throttles += 1;

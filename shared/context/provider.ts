@@ -13,6 +13,7 @@ import type { LookupCache, LookupResult } from './cache';
 import { lookupPrincipalEvents } from './lookup';
 import type { RateLimiter } from './rate-limiter';
 import { summarizeActivity } from './summary';
+import { errorName } from '../errors';
 
 export interface ContextProviderDeps {
   readonly cloudTrail: CloudTrailClient;
@@ -49,11 +50,6 @@ const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_PARTIAL_CACHE_TTL_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 3_000;
 
-function errorName(error: unknown): string {
-  const name = (error as { name?: unknown }).name;
-  return typeof name === 'string' && /^[A-Za-z][A-Za-z0-9.]{0,63}$/.test(name) ? name : 'an unknown error';
-}
-
 export function createContextProvider(deps: ContextProviderDeps): ContextProvider & { readonly lookupCalls: () => number } {
   const cacheTtlMs = deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   const partialCacheTtlMs = deps.partialCacheTtlMs ?? DEFAULT_PARTIAL_CACHE_TTL_MS;
@@ -75,7 +71,7 @@ export function createContextProvider(deps: ContextProviderDeps): ContextProvide
       // A cached search that began later than this window would miss its start: search again.
       if (cached !== undefined && cached.sinceMs <= sinceMs + cacheTtlMs) return cached;
     } catch (error) {
-      deps.logger.warn('context: lookup cache unreadable', { principalKey: key, error: errorName(error) });
+      deps.logger.warn('context: lookup cache unreadable', { principalKey: key, error: errorName(error, 'an unknown error') });
     }
     try {
       const { result, calls } = await lookupPrincipalEvents(lookupDeps, alert.principal, sinceMs);
@@ -86,12 +82,12 @@ export function createContextProvider(deps: ContextProviderDeps): ContextProvide
         const final = result.complete || result.stoppedBy === 'budget' || result.stoppedBy === 'no-attribute';
         await deps.cache.put(key, result, final ? cacheTtlMs : partialCacheTtlMs);
       } catch (error) {
-        deps.logger.warn('context: lookup cache not written', { principalKey: key, error: errorName(error) });
+        deps.logger.warn('context: lookup cache not written', { principalKey: key, error: errorName(error, 'an unknown error') });
       }
       return result;
     } catch (error) {
-      deps.logger.warn('context: CloudTrail lookup failed', { alertId: alert.id, error: errorName(error) });
-      return { failed: `CloudTrail event history could not be searched (${errorName(error)}).` };
+      deps.logger.warn('context: CloudTrail lookup failed', { alertId: alert.id, error: errorName(error, 'an unknown error') });
+      return { failed: `CloudTrail event history could not be searched (${errorName(error, 'an unknown error')}).` };
     }
   }
 
@@ -100,8 +96,8 @@ export function createContextProvider(deps: ContextProviderDeps): ContextProvide
       const [entries, earliest] = await Promise.all([deps.activityLog.query(alert.principal.key, sinceMs), deps.activityLog.earliest(alert.principal.key)]);
       return { entries, ...(earliest !== undefined ? { earliest: earliest.time } : {}) };
     } catch (error) {
-      deps.logger.warn('context: activity log unreadable', { alertId: alert.id, error: errorName(error) });
-      return { failed: `The activity log could not be read (${errorName(error)}); data events are missing.` };
+      deps.logger.warn('context: activity log unreadable', { alertId: alert.id, error: errorName(error, 'an unknown error') });
+      return { failed: `The activity log could not be read (${errorName(error, 'an unknown error')}); data events are missing.` };
     }
   }
 

@@ -4,10 +4,11 @@
  * table (`pk=ratelimit#lookupevents`) updated with a condition on its version, so concurrent instances
  * never spend the same token twice.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Clock } from '../clock';
+import { isConditionalCheckFailed, QTriageError } from '../errors';
+import { retry, type RetryPolicy } from '../retry';
 
 export interface RateLimiter {
   /** Takes one token if one is available: 0. Otherwise the milliseconds until one will be (nothing taken). */
@@ -59,14 +60,14 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-export class RateLimiterError extends Error {
+export class RateLimiterError extends QTriageError {
   override readonly name = 'RateLimiterError';
 }
 
 const bucketItemSchema = z.object({ tokens: z.number(), refilledAt: z.number(), version: z.number() });
 
 export const RATE_LIMIT_KEY = { pk: 'ratelimit#lookupevents', sk: 'bucket' } as const;
-const MAX_CONFLICTS = 5;
+const CONFLICT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 0, maxDelayMs: 0 };
 /** The bucket item outlives any idle period it could matter for; an expired bucket simply starts full. */
 const BUCKET_TTL_SECONDS = 24 * 3600;
 
@@ -88,37 +89,39 @@ export class DynamoRateLimiter implements RateLimiter {
   }
 
   async tryAcquire(): Promise<number> {
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
-      const now = this.options.clock.now();
-      const output = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: this.key, ConsistentRead: true }));
-      const stored = output.Item === undefined ? undefined : z.safeParse(bucketItemSchema, output.Item);
-      if (stored !== undefined && !stored.success) throw new RateLimiterError('rate limiter: the bucket item is malformed', { cause: stored.error });
-      const previous = stored?.data;
-      const current = refill(previous ?? { tokens: this.settings.capacity, refilledAt: now }, now, this.settings);
-      if (current.tokens < 1) return waitFor(current.tokens, this.settings);
-      try {
-        await this.options.client.send(
-          new PutCommand({
-            TableName: this.options.tableName,
-            Item: {
-              ...this.key,
-              tokens: current.tokens - 1,
-              refilledAt: current.refilledAt,
-              version: (previous?.version ?? 0) + 1,
-              ttl: Math.floor(now / 1000) + BUCKET_TTL_SECONDS,
-            },
-            ...(previous === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }),
-          }),
-        );
-        return 0;
-      } catch (error) {
-        // Another instance took a token in between: read again.
-        if (!(error instanceof ConditionalCheckFailedException) && (error as { name?: unknown }).name !== 'ConditionalCheckFailedException') throw error;
-      }
+    try {
+      // A lost conditional write means another instance took a token in between: read again, at once.
+      return await retry(CONFLICT_RETRY, () => this.takeToken(), { retryable: isConditionalCheckFailed });
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Heavy contention: behave as if empty for a moment rather than spin.
+      return Math.ceil(1000 / this.settings.ratePerSecond);
     }
-    // Heavy contention: behave as if empty for a moment rather than spin.
-    return Math.ceil(1000 / this.settings.ratePerSecond);
+  }
+
+  private async takeToken(): Promise<number> {
+    const now = this.options.clock.now();
+    const output = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: this.key, ConsistentRead: true }));
+    const stored = output.Item === undefined ? undefined : z.safeParse(bucketItemSchema, output.Item);
+    if (stored !== undefined && !stored.success) throw new RateLimiterError('rate limiter: the bucket item is malformed', { cause: stored.error });
+    const previous = stored?.data;
+    const current = refill(previous ?? { tokens: this.settings.capacity, refilledAt: now }, now, this.settings);
+    if (current.tokens < 1) return waitFor(current.tokens, this.settings);
+    await this.options.client.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: {
+          ...this.key,
+          tokens: current.tokens - 1,
+          refilledAt: current.refilledAt,
+          version: (previous?.version ?? 0) + 1,
+          ttl: Math.floor(now / 1000) + BUCKET_TTL_SECONDS,
+        },
+        ...(previous === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }),
+      }),
+    );
+    return 0;
   }
 }

@@ -15,6 +15,7 @@ import { DescribeRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eve
 import { GetApplicationCommand, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { ListSubscriptionsByTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Clock } from '../clock';
+import { errorName } from '../errors';
 
 export const CHECK_STATUSES = ['PASS', 'WARN', 'FAIL'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -65,12 +66,6 @@ export const QBUSINESS_DATA_RESOURCE_TYPES = [
   'AWS::QBusiness::WebExperience',
   'AWS::QBusiness::Integration',
 ] as const;
-
-const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
-function errorName(error: unknown): string {
-  const name = (error as { name?: unknown }).name;
-  return typeof name === 'string' && AWS_ERROR_NAME.test(name) ? name : 'an unknown error';
-}
 
 /** PutEventSelectors replaces every selector: the recommendation keeps a Management selector. */
 export function dataEventSelectorsFix(trailName: string): string {
@@ -157,7 +152,7 @@ async function trailChecks(deps: DoctorDeps): Promise<CheckResult[]> {
   try {
     facts = await trailFacts(deps.cloudTrail);
   } catch (error) {
-    const detail = `CloudTrail could not be read (${errorName(error)}).`;
+    const detail = `CloudTrail could not be read (${errorName(error, 'an unknown error')}).`;
     const fix = 'Allow cloudtrail:DescribeTrails, cloudtrail:GetEventSelectors and cloudtrail:GetTrailStatus to the role running the check.';
     return ['trail-data-events', 'trail-logging', 'trail-multi-region', 'trail-log-validation', 'trail-kms'].map((id) => ({ id, status: 'FAIL', detail, fix }));
   }
@@ -237,11 +232,11 @@ async function ruleChecks(deps: DoctorDeps): Promise<CheckResult[]> {
         });
       } else results.push(pass(id, `Rule ${name} is ${state}.`));
     } catch (error) {
-      const notFound = errorName(error) === 'ResourceNotFoundException';
+      const notFound = errorName(error, 'an unknown error') === 'ResourceNotFoundException';
       results.push({
         id,
         status: 'FAIL',
-        detail: notFound ? `Rule ${name} does not exist in this Region.` : `Rule ${name} could not be read (${errorName(error)}).`,
+        detail: notFound ? `Rule ${name} does not exist in this Region.` : `Rule ${name} could not be read (${errorName(error, 'an unknown error')}).`,
         fix: notFound ? 'Deploy the q-triage stack in this Region, or correct EVENT_RULE_NAMES.' : 'Allow events:DescribeRule on the q-triage rules to the role running the check.',
       });
     }
@@ -285,7 +280,7 @@ async function subscriptionCheck(deps: DoctorDeps): Promise<CheckResult[]> {
       },
     ];
   } catch (error) {
-    return [{ id, status: 'FAIL', detail: `The alerts topic could not be read (${errorName(error)}).`, fix: 'Check ALERTS_TOPIC_ARN and allow sns:ListSubscriptionsByTopic on it to the role running the check.' }];
+    return [{ id, status: 'FAIL', detail: `The alerts topic could not be read (${errorName(error, 'an unknown error')}).`, fix: 'Check ALERTS_TOPIC_ARN and allow sns:ListSubscriptionsByTopic on it to the role running the check.' }];
   }
 }
 
@@ -300,7 +295,7 @@ async function applicationCheck(deps: DoctorDeps): Promise<CheckResult[]> {
     if (application.status === 'ACTIVE') return [pass(id, `Q Business application ${applicationId} is ACTIVE.`)];
     return [{ id, status: 'FAIL', detail: `Q Business application ${applicationId} is ${application.status ?? 'in an unknown state'}.`, fix: 'Wait for the application to become ACTIVE or repair it in the Q Business console; enrichment fails meanwhile.' }];
   } catch (error) {
-    return [{ id, status: 'FAIL', detail: `Q Business application ${applicationId} is not reachable (${errorName(error)}).`, fix: 'Check QBUSINESS_APPLICATION_ID and QBUSINESS_REGION, and allow qbusiness:GetApplication on it.' }];
+    return [{ id, status: 'FAIL', detail: `Q Business application ${applicationId} is not reachable (${errorName(error, 'an unknown error')}).`, fix: 'Check QBUSINESS_APPLICATION_ID and QBUSINESS_REGION, and allow qbusiness:GetApplication on it.' }];
   }
 }
 
@@ -318,7 +313,7 @@ async function playbookCheck(deps: DoctorDeps): Promise<CheckResult[]> {
     if (ageHours <= deps.config.syncStaleHours) return [pass(id, `Playbooks checked at ${when}.`)];
     return [{ id, status: 'WARN', detail: `Playbooks last checked at ${when}, older than ${deps.config.syncStaleHours} h.`, fix: 'Check the resync function schedule and its recent errors; invoke it once.' }];
   } catch (error) {
-    return [{ id, status: 'FAIL', detail: `The state table could not be read (${errorName(error)}).`, fix: 'Check STATE_TABLE and allow dynamodb:GetItem on it to the role running the check.' }];
+    return [{ id, status: 'FAIL', detail: `The state table could not be read (${errorName(error, 'an unknown error')}).`, fix: 'Check STATE_TABLE and allow dynamodb:GetItem on it to the role running the check.' }];
   }
 }
 

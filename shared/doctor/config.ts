@@ -32,3 +32,17 @@ export function loadReadinessConfig(env: NodeJS.ProcessEnv): ReadinessConfig {
     ...(e.STATE_TABLE !== undefined ? { stateTable: e.STATE_TABLE } : {}),
   };
 }
+
+/** The readiness function's configuration: the doctor's, plus the table and topic it needs to remember and alert. */
+export interface ReadinessFunctionConfig extends ReadinessConfig {
+  readonly stateTable: string;
+  readonly alertsTopicArn: string;
+}
+
+/** Parsed once at cold start: a bad deployment fails there, not on the first scheduled run. */
+export function loadReadinessFunctionConfig(env: NodeJS.ProcessEnv): ReadinessFunctionConfig {
+  const config = loadReadinessConfig(env);
+  const { stateTable, alertsTopicArn } = config;
+  if (stateTable === undefined || alertsTopicArn === undefined) throw new ReadinessConfigError('the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN');
+  return { ...config, stateTable, alertsTopicArn };
+}

@@ -2,15 +2,16 @@
  * Admission: validate → future-time check → de-duplicate → classify → activity append. Settles what goes no
  * further (rejected, passed over, duplicates) and hands on the rest, classified, in event-time order.
  */
-import type { EventSample } from '../alerts/model';
 import { sampleOf } from '../alerts/builder';
 import type { Classification } from '../classify/classify';
 import type { Clock } from '../clock';
 import { isPassedOver, normalizeEvent, type NormalizeResult, type TriageEvent } from '../events';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
+import { severityRank } from '../playbook/types';
 import { ANY_DIGEST, type EventFingerprint, type StateStore } from '../state/store';
 import { contentDigest } from './fingerprint';
+import type { SeenEvent, SeenEvents } from './seen-events';
 import type { ActivitySink, Admitted, Settle, TriageInput } from './types';
 
 /**
@@ -32,7 +33,7 @@ export interface Admission {
    * Validates, de-duplicates (against the store and `seen`, which it extends) and classifies; settles rejections
    * and duplicates (input i is position `offset + i`). Returns the events, in event-time order.
    */
-  admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]>;
+  admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]>;
 }
 
 export interface AdmissionDeps {
@@ -70,16 +71,16 @@ export function createAdmission({ classify, store, clock, logger, metrics, activ
     return valid;
   }
 
-  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: Map<string, EventFingerprint>): Promise<Admitted[]> {
+  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid = validate(inputs, offset, settle);
 
     const already = await store.processed(valid.map((item) => item.event.eventId));
-    const fresh: ((typeof valid)[number] & { fingerprint: EventFingerprint; reusedFrom?: EventSample })[] = [];
+    const admitted: Admitted[] = [];
     for (const { index, id, event } of valid) {
-      const fingerprint: EventFingerprint = { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) };
-      const earlier = seen.get(event.eventId) ?? already.get(event.eventId);
-      if (earlier !== undefined && (earlier.digest === fingerprint.digest || earlier.digest === ANY_DIGEST)) {
+      const digest = contentDigest(event);
+      const earlier: SeenEvent | undefined = seen.get(event.eventId) ?? already.get(event.eventId);
+      if (earlier !== undefined && (earlier.digest === digest || earlier.digest === ANY_DIGEST)) {
         settle(index, { id, status: 'duplicate', event });
         metrics.count('DuplicatesSuppressed');
         continue;
@@ -88,13 +89,17 @@ export function createAdmission({ classify, store, clock, logger, metrics, activ
         metrics.count('EventIdReused');
         logger.warn('eventID reused with different content', { eventId: event.eventId, source: id });
       }
+      const classification = classify(event);
+      const fingerprint: EventFingerprint = { eventId: event.eventId, digest, sample: sampleOf(event) };
       // The first content seen stays the reference: a third copy is compared with it too.
-      if (earlier === undefined) seen.set(event.eventId, fingerprint);
-      fresh.push({ index, id, event, fingerprint, reusedFrom: earlier?.sample });
+      if (earlier === undefined) {
+        const canAlert = !classification.self && severityRank(classification.severity) >= severityRank('LOW');
+        seen.remember(event.eventId, event.time, digest, seen.everySample || canAlert ? fingerprint.sample : undefined);
+      }
+      admitted.push({ index, id, event, classification, fingerprint, reused: earlier === undefined ? undefined : { sample: earlier.sample } });
     }
-    fresh.sort((a, b) => a.event.time - b.event.time);
+    admitted.sort((a, b) => a.event.time - b.event.time);
 
-    const admitted = fresh.map((item): Admitted => ({ ...item, classification: classify(item.event) }));
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
     if (activity !== undefined && selfCount < admitted.length) {

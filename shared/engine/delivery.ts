@@ -6,20 +6,22 @@
  * send, and give it back if the send fails: only delivered pages use up the cap.
  */
 import type { Alert } from '../alerts/model';
-import type { Clock } from '../clock';
+import { sleep as realSleep, type Clock } from '../clock';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { Notifier, OutgoingMessage, PublishKind, Route } from '../notify/types';
 import type { StateStore } from '../state/store';
+import { QTriageError } from '../errors';
+import { retry, type RetryPolicy } from '../retry';
 
 /** How long a claim keeps other writers off a message: shorter than the queue's visibility timeout (180 s). */
 export const DELIVERY_LEASE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const MARK_ATTEMPTS = 4;
+const MARK_RETRY: RetryPolicy = { maxAttempts: 4, baseMs: 100, maxDelayMs: 800 };
 
 /** Another container holds the message's claim right now: the record is retried, and then finds it delivered. */
-export class DeliveryInProgressError extends Error {
+export class DeliveryInProgressError extends QTriageError {
   override readonly name = 'DeliveryInProgressError';
 }
 
@@ -70,23 +72,16 @@ export interface Delivery {
 
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { store, notifier, clock, logger, metrics, pagesPerHour } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? realSleep;
 
   async function markDelivered(message: OutgoingMessage): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await store.markDelivered(message.id);
-        return;
-      } catch (error) {
-        if (attempt >= MARK_ATTEMPTS) {
-          // SNS has the message: failing the record would send it again. The claim's lease keeps a retry off it
-          // for DELIVERY_LEASE_MS; only a retry after that repeats it, with the same messageId.
-          logger.error('delivery record not written after the message was sent', { messageId: message.id, alertId: message.alert.id, error: error as Error });
-          metrics.count('DeliveryRecordFailures');
-          return;
-        }
-        await sleep(50 * 2 ** attempt);
-      }
+    try {
+      await retry(MARK_RETRY, () => store.markDelivered(message.id), { retryable: () => true, sleep });
+    } catch (error) {
+      // SNS has the message: failing the record would send it again. The claim's lease keeps a retry off it
+      // for DELIVERY_LEASE_MS; only a retry after that repeats it, with the same messageId.
+      logger.error('delivery record not written after the message was sent', { messageId: message.id, alertId: message.alert.id, error: error as Error });
+      metrics.count('DeliveryRecordFailures');
     }
   }
 

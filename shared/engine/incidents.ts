@@ -12,6 +12,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { isPagingSeverity, maxSeverity, severityRank, type Severity } from '../playbook/types';
 import type { IncidentRecord, StateStore } from '../state/store';
+import { QTriageError } from '../errors';
 
 /** One event's contribution to an incident. */
 export interface Work {
@@ -41,7 +42,7 @@ export interface Generation {
 
 const MAX_WRITE_ATTEMPTS = 8;
 
-export class IncidentConflictError extends Error {
+export class IncidentConflictError extends QTriageError {
   override readonly name = 'IncidentConflictError';
 }
 

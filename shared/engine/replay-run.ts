@@ -6,7 +6,8 @@
 import type { Policy } from '../classify/policy';
 import type { Logger } from '../logger';
 import { severityRank } from '../playbook/types';
-import type { EventFingerprint, StateStore } from '../state/store';
+import type { StateStore } from '../state/store';
+import { SeenEvents } from './seen-events';
 import type { Admission } from './admission';
 import { countedByAnyBurst, type Bursts } from './bursts';
 import type { StatefulStep } from './stateful';
@@ -24,29 +25,18 @@ export interface ReplayRunDeps {
 }
 
 /** Whether a stateful rule or an incident can use the event: if not, its outcome is known once it is classified. */
-export function needsState(policy: Policy, { event, classification, reusedFrom }: Admitted): boolean {
+export function needsState(policy: Policy, { event, classification, reused }: Admitted): boolean {
   if (classification.self) return false;
   // A reused eventID raises its own incident, whatever the event's severity.
-  return reusedFrom !== undefined || severityRank(classification.severity) >= severityRank('LOW') || countedByAnyBurst(policy, event, classification);
+  return reused !== undefined || severityRank(classification.severity) >= severityRank('LOW') || countedByAnyBurst(policy, event, classification);
 }
 
 export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {}): TriageRun {
   const { policy, store, logger, admission, bursts, stateful } = deps;
   const reorderWindowMs = options.reorderWindowMs ?? Number.POSITIVE_INFINITY;
   const horizonMs = options.horizonMs ?? Number.POSITIVE_INFINITY;
-  /** The first fingerprint of every event id within the horizon: a copy is a duplicate, other content a reused id. */
-  const seen = new Map<string, EventFingerprint>();
-  // The ids in `seen`, in the order they came (about time order), to forget the ones past the horizon.
-  let seenOrder: { readonly time: number; readonly eventId: string }[] = [];
-  let forgotten = 0;
-  const forgetOldIds = (): void => {
-    const cutoff = settledUpTo - horizonMs;
-    while (forgotten < seenOrder.length && (seenOrder[forgotten] as { time: number }).time < cutoff) seen.delete((seenOrder[forgotten++] as { eventId: string }).eventId);
-    if (forgotten > 4096 && forgotten * 2 > seenOrder.length) {
-      seenOrder = seenOrder.slice(forgotten);
-      forgotten = 0;
-    }
-  };
+  /** The first record of every event id within the horizon: a copy is a duplicate, other content a reused id. */
+  const seen = new SeenEvents();
   // The held events, in arrival order; sorted by time when the window passes some of them.
   let held: Admitted[] = [];
   let offset = 0;
@@ -124,8 +114,6 @@ export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {
       const now: Admitted[] = [];
       const heldNow: Admitted[] = [];
       for (const item of await admission.admit(inputs, start, settle, seen)) {
-        // A reused id keeps its first fingerprint in `seen` (see admit): that one's time forgets it.
-        if (horizonMs !== Number.POSITIVE_INFINITY && item.reusedFrom === undefined) seenOrder.push({ time: item.event.time, eventId: item.event.eventId });
         if (item.event.time > newest) newest = item.event.time;
         if (!needsState(policy, item)) now.push(item);
         else if (item.event.time > settledUpTo) heldNow.push(item);
@@ -141,7 +129,7 @@ export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {
         await countAhead(heldNow);
       }
       await settleHeld(settleLimit(), settled);
-      forgetOldIds();
+      seen.forgetBefore(settledUpTo - horizonMs);
       if (horizonMs !== Number.POSITIVE_INFINITY) forgetClosedIncidents();
       return settled;
     },

@@ -16,6 +16,12 @@ import { eventIdReusedSubject } from './fingerprint';
 import type { Generation, Incidents, Work } from './incidents';
 import type { Publishing } from './publishing';
 import type { Admitted, Published, Settle } from './types';
+import { errorMessage, QTriageError } from '../errors';
+
+/** Too little time is left to publish before the function's timeout: the records go back to the queue. */
+class NearTimeoutError extends QTriageError {
+  override readonly name = 'NearTimeoutError';
+}
 
 /** One incident per principal: every rule's events of an actor's episode are one story (docs/alerts.md). */
 const actorKey = (event: TriageEvent): string => incidentKey(event.principal.key, 'actor');
@@ -75,12 +81,12 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
     } catch (error) {
       // Without the counters no burst can be judged: every event goes back to the queue, none is half-counted.
       logger.error('burst counters failed; records will be retried', { error: error as Error });
-      fail(others.map((item) => item.index), `state store: ${(error as Error).message}`);
+      fail(others.map((item) => item.index), `state store: ${errorMessage(error)}`);
     }
-    for (const { index, event, classification, reusedFrom } of others) {
+    for (const { index, event, classification, reused } of others) {
       if (failedIndexes.has(index)) continue;
-      if (reusedFrom !== undefined) {
-        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(), initialCount: 1, evidence: reusedFrom });
+      if (reused !== undefined) {
+        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(reused.sample !== undefined), initialCount: 1, evidence: reused.sample });
       }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
       addWork(actorKey(event), { index, event, subject: subjectOfEvent(event, classification, localize(event.eventName)), initialCount: 1 });
@@ -96,7 +102,7 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
         generations = await incidents.apply(key, [...items].sort((a, b) => a.event.time - b.event.time));
       } catch (error) {
         logger.error('incident update failed; records will be retried', { incidentKey: key, error: error as Error });
-        fail(items.map((item) => item.index), `state store: ${(error as Error).message}`);
+        fail(items.map((item) => item.index), `state store: ${errorMessage(error)}`);
         return;
       }
       for (const generation of generations) {
@@ -110,13 +116,13 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
           continue;
         }
         try {
-          if (remainingMs !== undefined && remainingMs() < reserveMs) throw new Error('near the function timeout: left for retry');
+          if (remainingMs !== undefined && remainingMs() < reserveMs) throw new NearTimeoutError('near the function timeout: left for retry');
           const message = await publishing.deliverGeneration(key, generation);
           if (message !== undefined) published.push(message);
         } catch (error) {
           metrics.count('PublishFailures');
           logger.error('alert not delivered; records will be retried', { incidentKey: key, alertId: generation.alert.id, error: error as Error });
-          fail(generation.eventIndexes, `publish: ${(error as Error).message}`);
+          fail(generation.eventIndexes, `publish: ${errorMessage(error)}`);
         }
       }
     });
@@ -146,7 +152,7 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
       await store.markProcessed(done);
     } catch (error) {
       logger.error('processed markers not written; records will be retried', { error: error as Error });
-      const reason = `state store: ${(error as Error).message}`;
+      const reason = `state store: ${errorMessage(error)}`;
       const doneIds = new Set(done.map((fingerprint) => fingerprint.eventId));
       for (const { index, id, event } of admitted) if (doneIds.has(event.eventId)) settle(index, { id, status: 'failed', reason, event });
     }

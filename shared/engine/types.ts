@@ -148,8 +148,8 @@ export interface Admitted {
   readonly event: TriageEvent;
   readonly classification: Classification;
   readonly fingerprint: EventFingerprint;
-  /** The other record of a reused eventID, when this one's content differs from it. */
-  readonly reusedFrom?: EventSample;
+  /** Set when an earlier record carried this eventID with other content: that record's sample, if it was kept. */
+  readonly reused?: { readonly sample?: EventSample };
 }
 
 /** Records the outcome of the input at a position. */

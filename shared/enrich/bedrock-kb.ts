@@ -17,6 +17,7 @@ import { AnswerAbortedError, AnswerSourceError, AnswerThrottledError, NoAnswerEr
 import { isNoAnswer } from './no-answer';
 import type { Answer, AnswerSource, Question } from './types';
 import { answerClientConfig, type AnswerClientOptions } from './client-config';
+import { errorName } from '../errors';
 
 /** The part of the client the source uses. */
 export interface KnowledgeBaseClient {
@@ -38,10 +39,6 @@ const DEFAULT_RESULTS = 5;
 /** Retrieve alone answers with the best passages, each trimmed like a local section. */
 const RETRIEVED_PASSAGES = 3;
 const PASSAGE_CHARS = 480;
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
-}
 
 function failure(operation: string, error: unknown, signal: AbortSignal): Error {
   if (signal.aborted || errorName(error) === 'AbortError') return new AnswerAbortedError(`${operation} cancelled: enrichment budget exhausted`, { cause: error });

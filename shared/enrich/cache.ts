@@ -3,11 +3,12 @@
  * caller: the one that wins the lease (a conditional write); others poll for the answer within their
  * budget. Answers and "no answer" outcomes are both cached: neither changes until the playbooks do.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Citation } from '../alerts/model';
+import { citationSchema } from '../alerts/schema';
 import type { Clock } from '../clock';
+import { isConditionalCheckFailed } from '../errors';
 import { once } from '../lazy';
 
 export interface CacheKey {
@@ -94,7 +95,7 @@ const answerItemSchema = once(() =>
     state: z.literal('answer'),
     status: z.enum(['answered', 'no-answer']),
     answer: z.optional(z.string()),
-    citations: z.optional(z.array(z.object({ title: z.string(), url: z.optional(z.string()) }))),
+    citations: z.optional(z.array(citationSchema)),
     source: z.string(),
     answeredAt: z.string(),
   }),
@@ -162,7 +163,7 @@ export class DynamoAnswerCache implements AnswerCache {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -179,7 +180,7 @@ export class DynamoAnswerCache implements AnswerCache {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 }

@@ -14,6 +14,8 @@ import type { AlertLocale } from './config';
 import { AnswerAbortedError, AnswerThrottledError, NoAnswerError } from './errors';
 import { buildQuestion } from './question';
 import type { AnswerSource, Question } from './types';
+import { errorName } from '../errors';
+import { retry, type RetryPolicy } from '../retry';
 
 export const MAX_ANSWER_CHARS = 1500;
 export const MAX_CITATIONS = 5;
@@ -100,9 +102,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
   const locale = deps.locale ?? 'en';
   const maxAnswerChars = deps.maxAnswerChars ?? MAX_ANSWER_CHARS;
   const breaker = new CircuitBreaker(clock, deps.breaker?.threshold ?? 5, deps.breaker?.coolDownMs ?? 60_000);
-  const baseMs = deps.retry?.baseMs ?? 100;
-  const maxDelayMs = deps.retry?.maxDelayMs ?? 1000;
-  const maxAttempts = deps.retry?.maxAttempts ?? 4;
+  const throttleRetry: RetryPolicy = { maxAttempts: deps.retry?.maxAttempts ?? 4, baseMs: deps.retry?.baseMs ?? 100, maxDelayMs: deps.retry?.maxDelayMs ?? 1000 };
   const pollMs = deps.pollMs ?? 100;
   const random = deps.random ?? Math.random;
   const holder = deps.holder ?? randomUUID();
@@ -112,31 +112,30 @@ export function createEnricher(deps: EnricherDeps): Enricher {
 
   async function askWithRetry(question: Question, signal: AbortSignal, attempt: Attempt): Promise<CachedAnswer> {
     if (source === undefined) throw new Error('unreachable: no source');
-    for (let tries = 1; ; tries += 1) {
-      try {
-        const answer = await source.ask(question, { signal });
-        return {
-          status: 'answered',
-          answer: trimAnswer(answer.text, maxAnswerChars),
-          citations: answer.citations.slice(0, MAX_CITATIONS),
-          source: source.name,
-          answeredAt: new Date(clock.now()).toISOString(),
-        };
-      } catch (error) {
-        if (!(error instanceof AnswerThrottledError) || tries >= maxAttempts) throw error;
+    const answer = await retry(throttleRetry, () => source.ask(question, { signal }), {
+      retryable: (error) => error instanceof AnswerThrottledError,
+      // The wait ends with the budget: an aborted wait rejects with AnswerAbortedError.
+      sleep: (ms) => abortableSleep(ms, signal),
+      random,
+      onRetry: ({ attempt: tries, delayMs }) => {
         attempt.throttled = true;
-        const delay = Math.round(Math.min(maxDelayMs, baseMs * 2 ** (tries - 1)) * random());
-        logger.debug('answer source throttled; retrying', { rule: question.rule, tries, delayMs: delay });
-        await abortableSleep(delay, signal);
-      }
-    }
+        logger.debug('answer source throttled; retrying', { rule: question.rule, tries, delayMs });
+      },
+    });
+    return {
+      status: 'answered',
+      answer: trimAnswer(answer.text, maxAnswerChars),
+      citations: answer.citations.slice(0, MAX_CITATIONS),
+      source: source.name,
+      answeredAt: new Date(clock.now()).toISOString(),
+    };
   }
 
   async function safely<T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      logger.warn('answer cache unavailable; continuing without it', { operation: what, error: error instanceof Error ? error.name : String(error) });
+      logger.warn('answer cache unavailable; continuing without it', { operation: what, error: errorName(error) });
       return fallback;
     }
   }
@@ -213,7 +212,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     if (error instanceof AnswerAbortedError) {
       return attempt.throttled ? failed('throttled', 'the playbook assistant is throttling requests', name) : failed('timeout', `no answer within ${budgetMs} ms`, name);
     }
-    const kind = error instanceof Error ? error.name : 'unknown error';
+    const kind = errorName(error, 'unknown error');
     return failed('error', `the answer source failed (${kind})`, name);
   }
 
@@ -230,7 +229,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     });
     const work = run(alert, controller.signal, attempt).catch((error: unknown) => {
       const outcome = reasonFor(error, attempt);
-      logger.warn('enrichment failed', { alertId: alert.id, rule: alert.rule, status: outcome.status, error: error instanceof Error ? error.name : String(error) });
+      logger.warn('enrichment failed', { alertId: alert.id, rule: alert.rule, status: outcome.status, error: errorName(error) });
       return outcome;
     });
     try {

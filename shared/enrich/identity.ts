@@ -14,6 +14,7 @@ import type { Clock } from '../clock';
 import type { IdentityCenterAuth } from './config';
 import { IdentityCredentialsError } from './errors';
 import type { AwsCredentials, CredentialsProvider } from './qbusiness';
+import { errorName } from '../errors';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const IDENTITY_CENTER_CONTEXT_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
@@ -128,7 +129,7 @@ export function createIdentityCenterCredentials(deps: IdentityCredentialsDeps): 
       };
     } catch (error) {
       if (error instanceof IdentityCredentialsError) throw error;
-      throw new IdentityCredentialsError(`identity-aware credentials failed: ${error instanceof Error ? error.name : 'unknown error'}`, { cause: error });
+      throw new IdentityCredentialsError(`identity-aware credentials failed: ${errorName(error, 'unknown error')}`, { cause: error });
     }
   }
 

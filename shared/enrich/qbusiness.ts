@@ -6,6 +6,7 @@ import { AnswerAbortedError, AnswerSourceError, AnswerThrottledError, NoAnswerEr
 import { isNoAnswer } from './no-answer';
 import type { Answer, AnswerSource, Question } from './types';
 import { answerClientConfig, type AnswerClientOptions } from './client-config';
+import { errorName } from '../errors';
 
 /** The part of QBusinessClient the source uses, so a client built with any credentials fits. */
 export interface ChatSyncClient {
@@ -20,10 +21,6 @@ export interface QBusinessSourceOptions {
 }
 
 const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException', 'ServiceQuotaExceededException']);
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
-}
 
 function citationsOf(attributions: readonly (SourceAttribution | null)[] | undefined): Citation[] {
   const seen = new Set<string>();

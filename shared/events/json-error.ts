@@ -2,6 +2,7 @@
  * JSON text for the whole code base: its structural characters, and a JSON.parse failure turned into a short
  * reason with a position and no copy of the input (an SQS message body in the Lambda, a log file in replay).
  */
+import { errorMessage } from '../errors';
 
 /** JSON's structural characters (char codes, equal to their UTF-8 bytes). */
 export const QUOTE = 0x22;
@@ -17,15 +18,9 @@ export function isJsonWhitespace(code: number | undefined): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
-/** An error's message without the `Error: ` prefix, also for errors from another realm (jest's VM context). */
-export function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
-  return String(error);
-}
-
 /** Describes a JSON.parse failure on `text`: V8's wording without its quote of the input, plus a position. */
 export function describeJsonError(error: unknown, text: string): string {
-  const raw = messageOf(error);
+  const raw = errorMessage(error);
   let message: string;
   if (raw.endsWith('is not valid JSON')) {
     // V8 quotes the input in these (`Unexpected token 'x', "<input>" is not valid JSON`): keep only the token.

@@ -101,35 +101,8 @@ function digits(text: string, from: number, to: number): number {
   return value;
 }
 
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
-}
-
-/** CloudTrail's own form, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, by shape only. */
-function isUtcForm(text: string): boolean {
-  const n = text.length;
-  return (
-    text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[n - 1] === 'Z' &&
-    (n === 20 || (text[19] === '.' && n >= 22 && n <= 30 && digits(text, 20, n - 1) >= 0))
-  );
-}
-
-interface DateTimeFields {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
-
-/** The fields of `YYYY-MM-DDTHH:MM:SS` at the start of `text`, if they name a real date and time (no 30 February, no hour 24). */
-function dateTimeFields(text: string): DateTimeFields | undefined {
+/** Whether `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time (no 30 February, no hour 24). */
+function isRealDateTime(text: string): boolean {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 7);
   const day = digits(text, 8, 10);
@@ -137,29 +110,14 @@ function dateTimeFields(text: string): DateTimeFields | undefined {
   const minute = digits(text, 14, 16);
   const second = digits(text, 17, 19);
   const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  const real = year >= 0 && day >= 1 && day <= daysInMonth && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-  return real ? { year, month, day, hour, minute, second } : undefined;
-}
-
-/**
- * Reads the UTC form by position: Date's parser costs about a microsecond per event, and rolls
- * 30 February over into March where this refuses it.
- */
-function readUtcTime(text: string): { readonly time: number; readonly iso: string } | undefined {
-  const fields = dateTimeFields(text);
-  if (fields === undefined) return undefined;
-  const { year, month, day, hour, minute, second } = fields;
-  // Fractions are cut to milliseconds, as Date does.
-  const millis = text.length === 20 ? '000' : text.slice(20, Math.min(23, text.length - 1)).padEnd(3, '0');
-  const seconds = daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second;
-  return { time: seconds * 1000 + Number(millis), iso: `${text.slice(0, 19)}.${millis}Z` };
+  return year >= 0 && day >= 1 && day <= daysInMonth && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
 /** Epoch milliseconds and the `toISOString` form of an ISO 8601 time, or undefined. */
 export function parseEventTime(text: string): { readonly time: number; readonly iso: string } | undefined {
-  if (isUtcForm(text)) return readUtcTime(text);
-  // Date.parse also takes "1" or local-time formats: only ISO 8601 reaches it.
-  const time = ISO_8601.test(text) && dateTimeFields(text) !== undefined ? Date.parse(text) : Number.NaN;
+  // Date.parse also takes "1" or local-time formats, and rolls 30 February over into March: only a real
+  // ISO 8601 date and time reaches it.
+  const time = ISO_8601.test(text) && isRealDateTime(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(time) ? undefined : { time, iso: new Date(time).toISOString() };
 }
 

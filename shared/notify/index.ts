@@ -5,11 +5,10 @@ export {
   buildPublish,
   messageAttributes,
   subjectFor,
-  isRetryablePublishError,
   SNS_MAX_MESSAGE_BYTES,
   SUBJECT_MAX_CHARS,
 } from './sns';
-export type { SnsNotifierOptions, BackoffOptions, BuiltPublish } from './sns';
+export type { SnsNotifierOptions, BuiltPublish } from './sns';
 export { createStdoutNotifier, alertJsonLine, alertTextBlock } from './stdout';
 export type { StdoutFormat, StdoutNotifierOptions } from './stdout';
 export { trimAlert, TRIM_LEVELS } from './trim';

@@ -15,9 +15,9 @@
  *   body's last line and as the `messageId` attribute.
  * - Size: the whole request (all bodies, subject, attributes) is kept under SNS's 256 KiB by
  *   shortening the alert level by level (shared/notify/trim.ts) and marking it `truncated`.
- * - Retries: the SDK retries each call itself; around that, a bounded retry with exponential
- *   backoff and full jitter on throttling, 5xx and network errors. Then `PublishFailedError`
- *   (with `cause`), which the handler maps to a failed SQS record: nothing is swallowed.
+ * - Retries: the SDK's own (throttling, KMS throttling, 5xx, timeouts, network errors), configured once
+ *   where the client is built (shared/notify/client.ts). Then `PublishFailedError` (with `cause`), which
+ *   the pipeline maps to a failed SQS record: nothing is swallowed.
  * - Duplicates: the pipeline keeps a delivery record per message id and sends each message once. FIFO
  *   topics also get it as MessageDeduplicationId; on standard topics the one repeat the pipeline cannot
  *   rule out (a crash between SNS accepting and the record being written) carries the same `messageId`.
@@ -26,11 +26,12 @@ import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, t
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
 import { dominantEventName, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
-import { sleep as defaultSleep } from '../clock';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
 import { TRIM_LEVELS, trimAlert } from './trim';
 import type { Notifier, OutgoingMessage, PublishKind, Route } from './types';
+import { errorName, QTriageError } from '../errors';
+import { sdkAttempts } from '../retry';
 
 /** SNS's limit on the whole message: bodies plus attributes. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -41,7 +42,7 @@ export const SUBJECT_MAX_CHARS = 99;
 const ATTRIBUTE_MAX_CHARS = 256;
 const SMS_MAX_CHARS = 140;
 
-export class PublishFailedError extends Error {
+export class PublishFailedError extends QTriageError {
   override readonly name = 'PublishFailedError';
   readonly topicArn: string;
   readonly alertId: string;
@@ -55,68 +56,12 @@ export class PublishFailedError extends Error {
   }
 }
 
-export interface BackoffOptions {
-  readonly baseMs: number;
-  readonly maxMs: number;
-}
-
 export interface SnsNotifierOptions {
+  /** Built by createSnsClient: its retries are the only ones. */
   readonly client: SNSClient;
   readonly alertsTopicArn: string;
   readonly pagingTopicArn: string;
   readonly logger: Logger;
-  /** Our attempts per topic, each of which is a full SDK call with the SDK's own retries. Default 3. */
-  readonly maxAttempts?: number;
-  readonly backoff?: BackoffOptions;
-  /** Injected for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-}
-
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 5000 };
-
-/**
- * Error names worth another attempt: the SNS model's exceptions (`Throttled` → ThrottledException,
- * `InternalError` → InternalErrorException, `KMSThrottling` → KMSThrottlingException), generic AWS
- * Query codes the model does not name (`Throttling`), SDK timeouts. 5xx/429 and network codes are
- * added in isRetryablePublishError.
- */
-const RETRYABLE_ERROR_NAMES = new Set([
-  'Throttling',
-  'Throttled',
-  'InternalErrorException',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'KMSThrottling',
-  'KMSThrottlingException',
-  'InternalError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
-
-interface ErrorFacts {
-  readonly name?: unknown;
-  readonly code?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: unknown };
-  readonly $retryable?: unknown;
-}
-
-export function isRetryablePublishError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const facts = error as ErrorFacts;
-  const status = facts.$metadata?.httpStatusCode;
-  return (
-    (typeof facts.name === 'string' && RETRYABLE_ERROR_NAMES.has(facts.name)) ||
-    (typeof facts.code === 'string' && RETRYABLE_NETWORK_CODES.has(facts.code)) ||
-    (typeof status === 'number' && (status >= 500 || status === 429)) ||
-    (facts.$retryable !== undefined && facts.$retryable !== null)
-  );
 }
 
 function attribute(value: string): MessageAttributeValue {
@@ -196,32 +141,18 @@ function fifoFields(topicArn: string, message: OutgoingMessage): Partial<Publish
 
 export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   const { client, alertsTopicArn, pagingTopicArn, logger } = options;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
   const topicOf: Record<Route, string> = { alerts: alertsTopicArn, paging: pagingTopicArn };
 
   async function publishTo(topicArn: string, message: OutgoingMessage, built: BuiltPublish): Promise<void> {
     const { alert, kind } = message;
     const input: PublishCommandInput = { TopicArn: topicArn, ...built.input, ...fifoFields(topicArn, message) };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const output = await client.send(new PublishCommand(input));
-        logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: message.id, snsMessageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempt });
-        return;
-      } catch (error) {
-        const retryable = isRetryablePublishError(error);
-        const errorName = error instanceof Error ? error.name : typeof error;
-        if (!retryable || attempt >= maxAttempts) {
-          logger.error('alert publish failed', { alertId: alert.id, topicArn, kind, attempt, retryable, errorName });
-          throw new PublishFailedError({ topicArn, alertId: alert.id, attempts: attempt }, { cause: error });
-        }
-        // Full jitter: spreads retries of many containers hitting the same throttled topic.
-        const delayMs = Math.floor(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)));
-        logger.warn('alert publish retry', { alertId: alert.id, topicArn, kind, attempt, errorName, delayMs });
-        await sleep(delayMs);
-      }
+    try {
+      const output = await client.send(new PublishCommand(input));
+      logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: message.id, snsMessageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempts: sdkAttempts(output) });
+    } catch (error) {
+      const attempts = sdkAttempts(error);
+      logger.error('alert publish failed', { alertId: alert.id, topicArn, kind, attempts, errorName: errorName(error) });
+      throw new PublishFailedError({ topicArn, alertId: alert.id, attempts }, { cause: error });
     }
   }
 

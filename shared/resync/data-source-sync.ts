@@ -6,6 +6,7 @@
  */
 import { ListDataSourceSyncJobsCommand, StartDataSourceSyncJobCommand, type DataSourceSyncJob, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import type { Logger } from '../logger';
+import { errorMessage, errorName } from '../errors';
 
 export interface DataSourceTarget {
   readonly applicationId: string;
@@ -20,10 +21,6 @@ export type SyncStart =
 
 export const SYNC_ALREADY_RUNNING = 'sync already running';
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
-}
-
 export async function startDataSourceSyncs(qbusiness: QBusinessClient, target: DataSourceTarget, logger: Logger): Promise<SyncStart[]> {
   const starts: SyncStart[] = [];
   for (const dataSourceId of target.dataSourceIds) {
@@ -36,7 +33,7 @@ export async function startDataSourceSyncs(qbusiness: QBusinessClient, target: D
         starts.push({ dataSourceId, outcome: 'skipped', note: SYNC_ALREADY_RUNNING });
         logger.info('data source sync skipped', { dataSourceId, note: SYNC_ALREADY_RUNNING });
       } else {
-        starts.push({ dataSourceId, outcome: 'failed', error: `${errorName(error)}: ${error instanceof Error ? error.message : String(error)}` });
+        starts.push({ dataSourceId, outcome: 'failed', error: `${errorName(error)}: ${errorMessage(error)}` });
         logger.error('data source sync could not start', { dataSourceId, error });
       }
     }
@@ -111,7 +108,7 @@ export async function checkDataSourceSyncs(
       jobs = [...(answer.history ?? [])].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
     } catch (error) {
       logger.error('data source sync history unreadable', { dataSourceId, error });
-      problems.push({ dataSourceId, problem: 'unreadable', detail: `${errorName(error)}: ${error instanceof Error ? error.message : String(error)}` });
+      problems.push({ dataSourceId, problem: 'unreadable', detail: `${errorName(error)}: ${errorMessage(error)}` });
       continue;
     }
     const latest = jobs[0];

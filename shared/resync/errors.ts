@@ -1,12 +1,13 @@
 /** Named failures of a resync. Each stops the run before anything is written. */
 import { ConfigError } from '../config-core';
+import { QTriageError } from '../errors';
 
-export class TarballDownloadError extends Error {
+export class TarballDownloadError extends QTriageError {
   override readonly name = 'TarballDownloadError';
 }
 
 /** The archive is not a plain tree of files within its limits; `reason` says which rule it broke. */
-export class UnsafeArchiveError extends Error {
+export class UnsafeArchiveError extends QTriageError {
   override readonly name = 'UnsafeArchiveError';
   constructor(
     readonly reason: UnsafeArchiveReason,
@@ -31,11 +32,11 @@ export const UNSAFE_ARCHIVE_REASONS = [
 export type UnsafeArchiveReason = (typeof UNSAFE_ARCHIVE_REASONS)[number];
 
 /** The archive held no file that the sync includes: refusing protects the bucket from a `--delete` of everything. */
-export class EmptyPlaybookTreeError extends Error {
+export class EmptyPlaybookTreeError extends QTriageError {
   override readonly name = 'EmptyPlaybookTreeError';
 }
 
-export class BucketSyncError extends Error {
+export class BucketSyncError extends QTriageError {
   override readonly name = 'BucketSyncError';
 }
 

@@ -16,6 +16,7 @@ import { EmptyPlaybookTreeError, UnsafeArchiveError } from './errors';
 import { reportChanged, shouldPublish, type ReportPublisher, type ResyncReport, type ResyncStage } from './report';
 import { DEFAULT_ARCHIVE_LIMITS, includeFilter, unpackTarball, type ArchiveLimits, type PlaybookTree } from './tarball';
 import { computePlaybookVersion, type PendingPlaybookVersion, type PlaybookVersionRecord, type PlaybookVersionStore } from './version';
+import { errorMessage, errorName, QTriageError } from '../errors';
 
 /** Documentation only: the markdown playbooks (all languages), not the CloudFormation, code or images. */
 export const DEFAULT_INCLUDE = ['docs/**/*.md'] as const;
@@ -44,7 +45,7 @@ export interface ResyncOptions {
   readonly forceSync?: boolean;
 }
 
-class StageError extends Error {
+class StageError extends QTriageError {
   override readonly name = 'StageError';
   constructor(
     readonly stage: ResyncStage,
@@ -168,8 +169,8 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     const cause = stageError.cause;
     failure = {
       stage: stageError.stage,
-      name: cause instanceof Error ? cause.name : 'Error',
-      message: cause instanceof Error ? cause.message : String(cause),
+      name: errorName(cause, 'Error'),
+      message: errorMessage(cause),
       ...(cause instanceof UnsafeArchiveError ? { reason: cause.reason } : {}),
     };
     logger.error('resync failed', { stage: stageError.stage, error: cause });

@@ -6,6 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { extract as createExtract, type Header } from 'tar-stream';
 import { UnsafeArchiveError } from './errors';
+import { errorMessage } from '../errors';
 
 export interface ArchiveLimits {
   readonly maxFiles: number;
@@ -99,7 +100,7 @@ export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, incl
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
-      reject(error instanceof UnsafeArchiveError ? error : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      reject(error instanceof UnsafeArchiveError ? error : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${errorMessage(error)}`, { cause: error }));
       extractor.destroy();
     };
     extractor.on('entry', (header, stream, next) => {

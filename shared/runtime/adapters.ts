@@ -1,5 +1,6 @@
 /**
- * Enrichment and principal context for the Lambda, built from their configuration sections. The enricher and
+ * Enrichment and principal context for the Lambda, built from their configuration sections (parsed at cold
+ * start by loadTriageFunctionConfig). The enricher and
  * the Q Business and CloudTrail clients are imported on first use: an invocation without an alert never
  * evaluates them, and a function without enrichment or context never does.
  */
@@ -7,19 +8,18 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Enrichment } from '../alerts/model';
 import type { Clock } from '../clock';
-import { ConfigError } from '../config-core';
+import { isMisconfigured, type Misconfigured } from '../config';
 import { lazy } from '../lazy';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import type { ActivitySink, ContextProvider, Enricher } from '../triage';
 // Module paths, not the folders' index files: an index would pull every SDK client of its area into the bundle.
-import { loadContextConfig } from '../context/config';
+import type { ContextConfig } from '../context/config';
 import { DynamoActivityLog } from '../context/dynamo-activity';
-import { parseEnrichConfig, type BedrockKbSettings, type EnrichConfig, type PlaybookBuckets, type QBusinessSettings } from '../enrich/config';
+import type { BedrockKbSettings, EnrichConfig, PlaybookBuckets, QBusinessSettings } from '../enrich/config';
 import type { AnswerSource } from '../enrich/types';
 
 export interface AdapterDeps {
-  readonly env: Readonly<Record<string, string | undefined>>;
   readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: Clock;
@@ -86,31 +86,11 @@ function answerSource(config: EnrichConfig, deps: AdapterDeps, version: () => Pr
 }
 
 /**
- * An optional feature whose settings are wrong is turned off, loudly (WARN log, `ConfigDegraded` metric),
- * and triage goes on: only what triage itself needs may fail its cold start.
- */
-function parseOptional<T>(feature: string, deps: AdapterDeps, parse: () => T): T | { readonly misconfigured: string } {
-  try {
-    return parse();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    deps.logger.warn(`${feature} is misconfigured and turned off; alerts go out without it`, { feature, error: error.message });
-    deps.metrics.count('ConfigDegraded');
-    return { misconfigured: error.message };
-  }
-}
-
-function isMisconfigured(value: object): value is { readonly misconfigured: string } {
-  return 'misconfigured' in value;
-}
-
-/**
  * The enricher, its caches and the Q Business client are built with the first alert: most invocations
- * raise none, and their cold start should not compile or construct any of it. The section is checked now;
- * a bad one gives every alert the status `error` with the reason, instead of failing the cold start.
+ * raise none, and their cold start should not compile or construct any of it. A misconfigured section gives
+ * every alert the status `error` with the reason, instead of failing the cold start.
  */
-export function createAwsEnricher(deps: AdapterDeps): Enricher {
-  const config = parseOptional('enrichment', deps, () => parseEnrichConfig(deps.env));
+export function createAwsEnricher(config: EnrichConfig | Misconfigured, deps: AdapterDeps): Enricher {
   if (isMisconfigured(config)) {
     const enrichment: Enrichment = { status: 'error', reason: `enrichment is misconfigured: ${config.misconfigured}`, citations: [] };
     return { enrich: async () => enrichment };
@@ -149,8 +129,7 @@ async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<E
   });
 }
 
-export function createAwsContext(deps: AdapterDeps): { context?: ContextProvider; activity: ActivitySink } {
-  const config = parseOptional('principal context', deps, () => loadContextConfig(deps.env));
+export function createAwsContext(config: ContextConfig | Misconfigured, deps: AdapterDeps): { context?: ContextProvider; activity: ActivitySink } {
   const { clock, logger, documents: client, tableName } = deps;
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
   if (isMisconfigured(config) || !config.enabled) return { activity: activityLog };

@@ -9,23 +9,23 @@ import { defaultPolicy } from '../classify/policy';
 import { createSelfMatcher } from '../classify/self';
 import { systemClock, type Clock } from '../clock';
 import { lazy } from '../lazy';
-import type { TriageConfig } from '../config';
+import { isMisconfigured, type TriageFunctionConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MetricsSink } from '../metrics';
 import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
 import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type InputOutcome, type Notifier, type Triage } from '../triage';
+import { QTriageError } from '../errors';
 
 export interface AwsTriageDeps {
-  readonly config: TriageConfig;
+  /** Every section, from loadTriageFunctionConfig at cold start. */
+  readonly config: TriageFunctionConfig;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
   readonly clock?: Clock;
   /** Injected by tests to point the client at a local server. */
   readonly dynamo?: DynamoDBDocumentClient;
-  /** Environment for the enrichment and context sections; without it, no enrichment and no context. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly enricher?: Enricher;
   readonly context?: ContextProvider;
   readonly activity?: ActivitySink;
@@ -40,7 +40,8 @@ interface Adapters {
 }
 
 function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
-  const { config, logger, metrics } = deps;
+  const { logger, metrics } = deps;
+  const config = deps.config.triage;
   const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   // Most invocations raise no alert: the SNS client and the renderers load with the first publish.
   const notifier = lazyNotifier(async () => {
@@ -53,10 +54,26 @@ function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
     });
   });
   const store = new DynamoStateStore({ client: dynamo, tableName: config.stateTable, clock });
-  if (deps.env === undefined) return { store, notifier };
-  const adapterDeps = { env: deps.env, documents: dynamo, tableName: config.stateTable, clock, logger, metrics };
-  const { context, activity } = createAwsContext(adapterDeps);
-  return { store, notifier, enricher: createAwsEnricher(adapterDeps), context, activity };
+  const adapterDeps = { documents: dynamo, tableName: config.stateTable, clock, logger, metrics };
+  const { context, activity } = createAwsContext(deps.config.context, adapterDeps);
+  return { store, notifier, enricher: createAwsEnricher(deps.config.enrich, adapterDeps), context, activity };
+}
+
+/** Says, once at cold start, which settings were wrong and what triage does without them. */
+function reportDegraded(config: TriageFunctionConfig, logger: Logger, metrics: MetricsSink): void {
+  for (const problem of config.triage.degraded) {
+    logger.warn('a setting is wrong and falls back to its default', { error: problem });
+    metrics.count('ConfigDegraded');
+  }
+  const features = [
+    ['enrichment', config.enrich],
+    ['principal context', config.context],
+  ] as const;
+  for (const [feature, section] of features) {
+    if (!isMisconfigured(section)) continue;
+    logger.warn(`${feature} is misconfigured and turned off; alerts go out without it`, { feature, error: section.misconfigured });
+    metrics.count('ConfigDegraded');
+  }
 }
 
 /** `LOCAL_ADAPTERS` (serverless invoke local --stage local): the replay's adapters, no AWS call at all. */
@@ -73,12 +90,10 @@ function lazyNotifier(load: () => Promise<Notifier>): Notifier {
 
 /** The engine, built once per container (cold start): clients, policy and caches live as long as it does. */
 export function createAwsTriage(deps: AwsTriageDeps): Triage {
-  const { config, logger, metrics } = deps;
+  const { logger, metrics } = deps;
+  const config = deps.config.triage;
   const clock = deps.clock ?? systemClock;
-  for (const problem of config.degraded) {
-    logger.warn('a setting is wrong and falls back to its default', { error: problem });
-    metrics.count('ConfigDegraded');
-  }
+  reportDegraded(deps.config, logger, metrics);
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
   const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const self = createSelfMatcher(config.selfPrincipals);
@@ -121,7 +136,7 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
 }
 
 /** Every record of a batch failed (a dependency is down): the invocation fails, so Lambda's SQS poller backs off. */
-export class BatchFailedError extends Error {
+export class BatchFailedError extends QTriageError {
   override readonly name = 'BatchFailedError';
 }
 

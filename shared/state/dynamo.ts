@@ -5,11 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
-  type BatchGetCommandOutput,
-  type BatchWriteCommandOutput,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -18,11 +14,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, EventSample } from '../alerts/model';
+import { parseStoredAlert, parseStoredSample } from '../alerts/schema';
 import type { Severity } from '../playbook/types';
 import type { Clock } from '../clock';
-import { sleep } from '../clock';
+import { batchGetAll, batchWriteAll, type BatchOptions } from './dynamo-batch';
 import { windowCounts, type BurstCount } from './burst-window';
 import { ANY_DIGEST, type DeliveryClaim, type EventFingerprint, type IncidentRecord, type StateStore, type TimedEventId } from './store';
+import { isConditionalCheckFailed, QTriageError } from '../errors';
 
 export interface DynamoStateStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -37,7 +35,6 @@ export interface DynamoStateStoreOptions {
 const DAY_SECONDS = 86_400;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
 /** Entries kept per burst bucket (about 50 bytes each): well under DynamoDB's 400 KB item limit. */
 const MAX_BUCKET_IDS = 5000;
 
@@ -53,18 +50,31 @@ export function partitionKey(prefix: string, key: string): string {
   return Buffer.byteLength(pk) <= MAX_KEY_BYTES ? pk : `${prefix}#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
-export class StateStoreError extends Error {
-  override readonly name = 'StateStoreError';
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
 }
 
-const isConditionalFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/** A state table item that does not hold what this version reads (written by hand, or by an incompatible version). */
+export class CorruptItemError extends QTriageError {
+  override readonly name = 'CorruptItemError';
+}
+
+function storedAlert(key: string, value: unknown): Alert {
+  const parsed = typeof value === 'string' ? parseStoredAlert(value) : ({ ok: false, problem: 'not a string' } as const);
+  if (!parsed.ok) throw new CorruptItemError(`incident ${partitionKey('incident', key)}: stored alert is unreadable (${parsed.problem})`);
+  return parsed.value;
+}
+
+/**
+ * The sample a processed-event marker keeps is evidence for a reused eventID, not state: a marker without one
+ * (written before samples existed) or with an unreadable one still marks the event done.
+ */
+function storedSample(eventId: string, value: unknown): EventSample {
+  const parsed = typeof value === 'string' ? parseStoredSample(value) : undefined;
+  return parsed?.ok === true ? parsed.value : { eventId, eventName: 'unknown', eventTime: '', resourceArns: [] };
+}
 
 export class DynamoStateStore implements StateStore {
   private readonly client: DynamoDBDocumentClient;
@@ -72,6 +82,7 @@ export class DynamoStateStore implements StateStore {
   private readonly clock: Clock;
   private readonly processedTtlSeconds: number;
   private readonly bucketMs: number;
+  private readonly batch: BatchOptions;
 
   constructor(options: DynamoStateStoreOptions) {
     this.client = options.client;
@@ -79,6 +90,7 @@ export class DynamoStateStore implements StateStore {
     this.clock = options.clock;
     this.processedTtlSeconds = options.processedTtlSeconds ?? 15 * DAY_SECONDS;
     this.bucketMs = options.burstBucketMs ?? 30_000;
+    this.batch = { client: options.client, tableName: options.tableName };
   }
 
   private ttl(seconds: number): number {
@@ -88,23 +100,19 @@ export class DynamoStateStore implements StateStore {
   async processed(eventIds: readonly string[]): Promise<Map<string, EventFingerprint>> {
     const found = new Map<string, EventFingerprint>();
     for (const chunk of chunks([...new Set(eventIds)], BATCH_GET_LIMIT)) {
-      let keys: Record<string, unknown>[] | undefined = chunk.map((id) => ({ pk: `event#${id}`, sk: 'done' }));
-      for (let round = 0; keys !== undefined && keys.length > 0; round += 1) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw new StateStoreError('BatchGet kept returning unprocessed keys');
-        if (round > 0) await sleep(Math.min(50 * 2 ** round, 1000));
-        const response: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, digest, #sample', ExpressionAttributeNames: { '#sample': 'sample' } } } }),
-        );
-        for (const item of response.Responses?.[this.table] ?? []) {
-          const eventId = String(item.pk).slice('event#'.length);
-          // A marker written before digests existed matches any content: it was a real, triaged event.
-          found.set(eventId, {
-            eventId,
-            digest: typeof item.digest === 'string' ? item.digest : ANY_DIGEST,
-            sample: typeof item.sample === 'string' ? (JSON.parse(item.sample) as EventSample) : { eventId, eventName: 'unknown', eventTime: '', resourceArns: [] },
-          });
-        }
-        keys = response.UnprocessedKeys?.[this.table]?.Keys;
+      const items = await batchGetAll(this.batch, {
+        Keys: chunk.map((id) => ({ pk: `event#${id}`, sk: 'done' })),
+        ProjectionExpression: 'pk, digest, #sample',
+        ExpressionAttributeNames: { '#sample': 'sample' },
+      });
+      for (const item of items) {
+        const eventId = String(item.pk).slice('event#'.length);
+        // A marker written before digests existed matches any content: it was a real, triaged event.
+        found.set(eventId, {
+          eventId,
+          digest: typeof item.digest === 'string' ? item.digest : ANY_DIGEST,
+          sample: storedSample(eventId, item.sample),
+        });
       }
     }
     return found;
@@ -114,15 +122,10 @@ export class DynamoStateStore implements StateStore {
     const ttl = this.ttl(this.processedTtlSeconds);
     const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
     for (const chunk of chunks(unique, BATCH_WRITE_LIMIT)) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = chunk.map((event) => ({
-        PutRequest: { Item: { pk: `event#${event.eventId}`, sk: 'done', ttl, digest: event.digest, sample: JSON.stringify(event.sample) } },
-      }));
-      for (let round = 0; requests !== undefined && requests.length > 0; round += 1) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw new StateStoreError('BatchWrite kept returning unprocessed items');
-        if (round > 0) await sleep(Math.min(50 * 2 ** round, 1000));
-        const response: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = response.UnprocessedItems?.[this.table];
-      }
+      await batchWriteAll(
+        this.batch,
+        chunk.map((event) => ({ PutRequest: { Item: { pk: `event#${event.eventId}`, sk: 'done', ttl, digest: event.digest, sample: JSON.stringify(event.sample) } } })),
+      );
     }
   }
 
@@ -158,7 +161,7 @@ export class DynamoStateStore implements StateStore {
           }),
         );
       } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
         await this.client.send(
           new UpdateCommand({
             TableName: this.table,
@@ -208,7 +211,7 @@ export class DynamoStateStore implements StateStore {
       announcedUpdates: Number(item.announcedUpdates ?? 0),
       pagedSeverity: typeof item.pagedSeverity === 'string' ? (item.pagedSeverity as Severity) : undefined,
       announcedAt: typeof item.announcedAt === 'number' ? item.announcedAt : undefined,
-      alert: JSON.parse(String(item.alert)) as Alert,
+      alert: storedAlert(key, item.alert),
     };
   }
 
@@ -236,7 +239,7 @@ export class DynamoStateStore implements StateStore {
       );
       return true;
     } catch (error) {
-      if (isConditionalFailure(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -255,7 +258,7 @@ export class DynamoStateStore implements StateStore {
       );
       return 'claimed';
     } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
     const current = await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
     return current.Item?.state === 'delivered' ? 'delivered' : 'busy';
@@ -282,7 +285,7 @@ export class DynamoStateStore implements StateStore {
         }),
       );
     } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -300,7 +303,7 @@ export class DynamoStateStore implements StateStore {
       );
       return true;
     } catch (error) {
-      if (isConditionalFailure(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
-import { ConfigError, loadTriageConfig } from '../../shared/config';
+import { ConfigError, loadTriageConfig, loadTriageFunctionConfig, optionalSection } from '../../shared/config';
 import { loadContextConfig } from '../../shared/context/config';
-import { loadReadinessConfig } from '../../shared/doctor/config';
+import { loadReadinessConfig, loadReadinessFunctionConfig } from '../../shared/doctor/config';
 import { parseEnrichConfig } from '../../shared/enrich/config';
 import { loadResyncConfig } from '../../shared/resync/config';
 
@@ -67,4 +67,32 @@ test('an unknown ALERT_LOCALE falls back to English and is reported, not fatal',
 
   expect(config.alertLocale).toBe('en');
   expect(config.degraded).toEqual(['ALERT_LOCALE must be one of en, de, es, fr, ja, zh; alert texts are in English']);
+});
+
+test('the triage function loads every section at once; a bad optional section is off with its reason, not fatal', () => {
+  const config = loadTriageFunctionConfig({ ...BASE, ENRICH_SOURCE: 'qbusiness', CONTEXT_ENABLED: 'true', CONTEXT_WINDOW_HOURS: 'soon' });
+
+  expect(config.triage.stateTable).toBe('q-triage-prod-state');
+  expect(config.enrich).toEqual({ misconfigured: expect.stringContaining('QBUSINESS_APPLICATION_ID') });
+  expect(config.context).toEqual({ misconfigured: expect.stringContaining('CONTEXT_WINDOW_HOURS') });
+});
+
+test('the triage function: a bad triage section still fails the cold start', () => {
+  expect(() => loadTriageFunctionConfig({ ...BASE, ENRICH_SOURCE: 'none', PAGING_TOPIC_ARN: '' })).toThrow('PAGING_TOPIC_ARN is required');
+});
+
+test('optionalSection throws what is not a configuration error: a bug is not a misconfiguration', () => {
+  expect(() =>
+    optionalSection(() => {
+      throw new TypeError('cannot read properties of undefined');
+    }),
+  ).toThrow(TypeError);
+});
+
+test('the readiness function needs its table and topic; the doctor alone does not', () => {
+  const env = { STATE_TABLE: 'q-triage-prod-state', ALERTS_TOPIC_ARN: BASE.ALERTS_TOPIC_ARN };
+
+  expect(loadReadinessFunctionConfig(env)).toMatchObject({ stateTable: 'q-triage-prod-state', alertsTopicArn: BASE.ALERTS_TOPIC_ARN, syncStaleHours: 48 });
+  expect(() => loadReadinessFunctionConfig({ STATE_TABLE: 'q-triage-prod-state' })).toThrow('the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN');
+  expect(loadReadinessConfig({}).stateTable).toBeUndefined();
 });

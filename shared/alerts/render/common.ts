@@ -152,17 +152,5 @@ export function definedEntries<T>(record: Record<string, T | undefined>): Record
 export const clean = (limit: number) => (value: string): string => cleanText(value, limit);
 export const cleanOptional = (value: string | undefined, limit: number): string | undefined => (value === undefined ? undefined : cleanText(value, limit));
 
-/**
- * Every alert of a rule shares its playbook steps, questions and links (one array per rule: see
- * alerts/builder.ts), so each renderer renders each shared list once. Lists built per alert, or read back
- * from the state store, leave the memo with their alert: it holds them weakly.
- */
-export function memoized<T, R>(memo: WeakMap<readonly T[], readonly R[]>, list: readonly T[], render: (item: T, index: number) => R): readonly R[] {
-  let rendered = memo.get(list);
-  if (rendered === undefined) memo.set(list, (rendered = Object.freeze(list.map(render))));
-  return rendered;
-}
-
-/** Links are cleaned the same way for text and JSON: one memo for both. */
-const cleanedLinks = new WeakMap<readonly string[], readonly string[]>();
-export const cleanLinks = (links: readonly string[]): readonly string[] => memoized(cleanedLinks, links, clean(FIELD_LIMITS.arn));
+/** Links are cleaned the same way for text and JSON. */
+export const cleanLinks = (links: readonly string[]): readonly string[] => links.map(clean(FIELD_LIMITS.arn));

@@ -3,7 +3,7 @@ import type { Alert, EventSample } from '../model';
 import type { EvidenceItem } from '../../events';
 import { FIELD_LIMITS, cleanLines, cleanText } from '../escape';
 import { eventLinks } from '../event-links';
-import { clean, cleanLinks, cleanOptional, definedEntries, headline, memoized, rankedEventNames, type RenderOptions } from './common';
+import { clean, cleanLinks, cleanOptional, definedEntries, headline, rankedEventNames, type RenderOptions } from './common';
 
 export interface EvidenceDocument {
   readonly kind: string;
@@ -48,8 +48,6 @@ export interface AlertDocument {
 }
 
 type Step = Alert['steps'][number];
-const cleanedSteps = new WeakMap<readonly Step[], readonly { text: string; link?: string }[]>();
-const cleanedQuestions = new WeakMap<readonly string[], readonly string[]>();
 const cleanStep = (step: Step): { text: string; link?: string } =>
   definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
 
@@ -112,8 +110,8 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
       .filter((operation) => Object.hasOwn(alert.eventNames, operation.eventName))
       .map((operation) => ({ eventName: cleanText(operation.eventName, FIELD_LIMITS.eventName), resources: operation.resources.map(evidenceDocument) })),
     reasons: alert.reasons.map(clean(FIELD_LIMITS.sentence)),
-    steps: memoized(cleanedSteps, alert.steps, cleanStep),
-    questions: memoized(cleanedQuestions, alert.questions, clean(FIELD_LIMITS.sentence)),
+    steps: alert.steps.map(cleanStep),
+    questions: alert.questions.map(clean(FIELD_LIMITS.sentence)),
     links: cleanLinks(alert.links),
     samples: alert.samples.map(sampleDocument),
     paged: alert.paged,

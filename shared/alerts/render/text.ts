@@ -14,7 +14,6 @@ import {
   enrichmentHeading,
   evidenceText,
   headline,
-  memoized,
   principalDetails,
   principalLabel,
   rankedEventNames,
@@ -82,16 +81,10 @@ function section(heading: string, lines: readonly string[]): string[] {
   return lines.length > 0 ? ['', `${heading}:`, ...lines] : [];
 }
 
-type Step = Alert['steps'][number];
-const stepTexts = new WeakMap<readonly Step[], readonly string[]>();
-const stepLinks = new WeakMap<readonly Step[], readonly (string | undefined)[]>();
-const questionTexts = new WeakMap<readonly string[], readonly string[]>();
-
 function stepLines(alert: Alert, count: number, withLinks: boolean, width: number): string[] {
-  const texts = memoized(stepTexts, alert.steps, (step) => cleanText(step.text, FIELD_LIMITS.sentence));
-  const links = memoized(stepLinks, alert.steps, (step) => (step.link === undefined ? undefined : cleanText(step.link, FIELD_LIMITS.arn)));
-  return texts.slice(0, count).flatMap((text, i) => {
-    const link = withLinks ? links[i] : undefined;
+  return alert.steps.slice(0, count).flatMap((step, i) => {
+    const text = cleanText(step.text, FIELD_LIMITS.sentence);
+    const link = withLinks && step.link !== undefined ? cleanText(step.link, FIELD_LIMITS.arn) : undefined;
     return wrap(link !== undefined ? `${text} <${link}>` : text, width, `  ${i + 1}. `, '     ');
   });
 }
@@ -171,7 +164,7 @@ function fullText(alert: Alert, width: number): string[] {
     ...section('Response steps', stepLines(alert, alert.steps.length, true, width)),
     ...section(
       'Analysis questions',
-      memoized(questionTexts, alert.questions, (question) => cleanText(question, FIELD_LIMITS.sentence)).flatMap((question) => wrap(question, width, '  - ', '    ')),
+      alert.questions.flatMap((question) => wrap(cleanText(question, FIELD_LIMITS.sentence), width, '  - ', '    ')),
     ),
   ];
   if (enrichment !== undefined) {

@@ -28,6 +28,7 @@ import { didYouMean, outputFormat, parseCliArgs } from '../options';
 import { fsReason, readInputBatches, STDIN_PATH } from '../input';
 import { formatTable, writeJsonLine, writeLines, writeText } from '../output';
 import { countFiles, createProgress } from '../progress';
+import { errorMessage } from '../../errors';
 
 const USAGE = `Usage: q-triage replay [options] PATH...
 
@@ -124,7 +125,7 @@ async function loadPolicy(rulesFile: string | undefined, cwd: string): Promise<P
   try {
     return applyRules(policy, parseRulesFile(text, rulesFile), rulesFile);
   } catch (error) {
-    throw new UsageError(`--rules ${(error as Error).message}`);
+    throw new UsageError(`--rules ${errorMessage(error)}`);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { parseInput } from './parse';
 import type { InputItem, InputLimits, InputRejection } from './types';
-import { messageOf } from '../../events/json-error';
+import { errorMessage } from '../../errors';
 
 export const tooLarge = (what: string, limit: number): string => `${what} is larger than ${limit} bytes, the per-file limit: not read`;
 
@@ -137,6 +137,6 @@ const FS_REASONS: Readonly<Record<string, string>> = {
 /** Why a path could not be read, in the words of `ls` and `cat`. */
 export function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? messageOf(error)}`;
+  return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? errorMessage(error)}`;
 }
 

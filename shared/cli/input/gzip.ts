@@ -9,7 +9,7 @@
  * raw inflate, whose Z_SYNC_FLUSH keeps the readable start of a member cut short.
  */
 import { constants as zlibConstants, crc32, gunzipSync, inflateRawSync } from 'node:zlib';
-import { messageOf } from '../../events/json-error';
+import { errorMessage, QTriageError } from '../../errors';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -17,7 +17,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const BUFFER_TOO_LARGE = 'ERR_BUFFER_TOO_LARGE';
 const isTooLarge = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === BUFFER_TOO_LARGE;
 
-class DecompressedTooLargeError extends Error {
+class DecompressedTooLargeError extends QTriageError {
   override readonly name = 'DecompressedTooLargeError';
 }
 
@@ -178,7 +178,7 @@ function damagedMember(data: Buffer, at: number, end: number, inflate: Inflate):
     return { decoded: output, reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}` };
   } catch (error) {
     if (error instanceof DecompressedTooLargeError) throw error;
-    return { decoded: decodablePrefix(compressed, inflate), reason: messageOf(error) + where };
+    return { decoded: decodablePrefix(compressed, inflate), reason: errorMessage(error) + where };
   }
 }
 

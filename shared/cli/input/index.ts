@@ -45,7 +45,7 @@ import { resolve } from 'node:path';
 import { parseInput } from './parse';
 import { readPath, tooLarge } from './files';
 import { DEFAULT_INPUT_LIMITS, type InputItem, type InputLimits } from './types';
-import { messageOf } from '../../events/json-error';
+import { errorMessage } from '../../errors';
 
 export { DEFAULT_INPUT_LIMITS, isInputRejection, type InputEvent, type InputItem, type InputLimits, type InputRejection } from './types';
 export { fsReason } from './files';
@@ -110,7 +110,7 @@ async function readStdin(stdin: NodeJS.ReadableStream, limits: InputLimits): Pro
       chunks.push(bytes);
     }
   } catch (error) {
-    return [{ source: STDIN_PATH, error: `cannot read standard input: ${messageOf(error)}` }];
+    return [{ source: STDIN_PATH, error: `cannot read standard input: ${errorMessage(error)}` }];
   }
   return parseInput(Buffer.concat(chunks), STDIN_PATH, limits);
 }

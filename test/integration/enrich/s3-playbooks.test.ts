@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { fixedClock } from '../../../shared/clock';
+import { optionalSection } from '../../../shared/config';
+import { parseEnrichConfig } from '../../../shared/enrich/config';
 import { createLogger } from '../../../shared/logger';
 import { createAwsEnricher } from '../../../shared/runtime/adapters';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
@@ -41,8 +43,7 @@ afterAll(async () => {
 });
 
 function enricherFor(env: Record<string, string>, clock = fixedClock(Date.parse('2026-05-01T10:00:00Z'))) {
-  const enricher = createAwsEnricher({
-    env: { AWS_REGION: 'us-east-1', ...env },
+  const enricher = createAwsEnricher(optionalSection(() => parseEnrichConfig({ AWS_REGION: 'us-east-1', ...env })), {
     documents: dynamo.documents,
     tableName: dynamo.tableName,
     clock,

@@ -62,13 +62,13 @@ function snsClient(options: { sdkMaxAttempts?: number; requestTimeoutMs?: number
     region: 'us-east-1',
     endpoint: stub.endpoint,
     credentials: TEST_CREDENTIALS,
-    maxAttempts: options.sdkMaxAttempts ?? 1,
+    ...(options.sdkMaxAttempts !== undefined ? { maxAttempts: options.sdkMaxAttempts } : {}),
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,
   });
 }
 
-function notifier(client: SNSClient, maxAttempts = 3): ReturnType<typeof onAlertsTopic> {
-  return onAlertsTopic(createSnsNotifier({ client, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger, maxAttempts, backoff: { baseMs: 5, maxMs: 20 } }));
+function notifier(client: SNSClient): ReturnType<typeof onAlertsTopic> {
+  return onAlertsTopic(createSnsNotifier({ client, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger }));
 }
 
 const publishRequests = (): StubRequest[] => stub.requests.filter((request) => form(request).get('Action') === 'Publish');
@@ -138,14 +138,14 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests()).toHaveLength(2);
   });
 
-  it('gives up with PublishFailedError after SDK attempts times our attempts when SNS stays down', async () => {
+  it("gives up with PublishFailedError after the SDK's attempts when SNS stays down", async () => {
     stub.setHandler(() => internalError());
 
-    const error = await rejection(notifier(snsClient({ sdkMaxAttempts: 2 }), 2).publish(makeAlert({ severity: 'LOW' }), 'new'));
+    const error = await rejection(notifier(snsClient({ sdkMaxAttempts: 3 })).publish(makeAlert({ severity: 'LOW' }), 'new'));
 
-    expect(error.attempts).toBe(2);
+    expect(error.attempts).toBe(3);
     expect(causeName(error)).toBe('InternalErrorException');
-    expect(publishRequests()).toHaveLength(4);
+    expect(publishRequests()).toHaveLength(3);
   });
 
   it('does not retry an authorization failure', async () => {
@@ -169,7 +169,7 @@ describe('SNS notifier over the Query protocol', () => {
   it('fails with the timeout as cause when the server never answers in time', async () => {
     stub.setHandler((_request, index) => ({ ...published(index), delayMs: 2000 }));
 
-    const error = await rejection(notifier(snsClient({ requestTimeoutMs: 100 }), 2).publish(makeAlert({ severity: 'LOW' }), 'new'));
+    const error = await rejection(notifier(snsClient({ requestTimeoutMs: 100, sdkMaxAttempts: 2 })).publish(makeAlert({ severity: 'LOW' }), 'new'));
 
     expect(error.attempts).toBe(2);
     expect(causeName(error)).toBe('TimeoutError');

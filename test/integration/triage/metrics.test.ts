@@ -38,6 +38,8 @@ beforeEach(() => {
     ENRICH_SOURCE: 'none',
     CONTEXT_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_SERVICE_NAME: 'q-triage',
+    POWERTOOLS_METRICS_NAMESPACE: 'QTriage',
     PAGES_PER_HOUR: '1',
     AWS_REGION: 'us-east-1',
   });
@@ -97,4 +99,14 @@ test('pages beyond PAGES_PER_HOUR emit PagesSuppressedByCap', async () => {
   const values = metricValues(await emfOf(batch('qbusiness/create-plugin.json', 'qbusiness/delete-index.json', 'qbusiness/create-data-accessor.json')));
 
   expect(values.get('PagesSuppressedByCap')).toBeGreaterThan(0);
+});
+
+test('a misconfigured optional feature is counted as ConfigDegraded once, at cold start, and triage goes on', async () => {
+  Object.assign(process.env, { ENRICH_SOURCE: 'qbusiness', ALERT_LOCALE: 'pt' });
+
+  const values = metricValues(await emfOf(batch('qbusiness/create-plugin.json')));
+
+  // Enrichment without QBUSINESS_APPLICATION_ID, and an unknown locale.
+  expect(values.get('ConfigDegraded')).toBe(2);
+  expect(values.get('EventsIn')).toBeGreaterThan(0);
 });

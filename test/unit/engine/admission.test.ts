@@ -1,4 +1,5 @@
 import { createAdmission, MAX_EVENT_TIME_AHEAD_MS } from '../../../shared/engine/admission';
+import { SeenEvents } from '../../../shared/engine/seen-events';
 import type { InputOutcome, TriageInput } from '../../../shared/engine/types';
 import type { TriageEvent } from '../../../shared/events';
 import { engineWorld, SELF_ROLE } from '../../support/engine';
@@ -8,7 +9,7 @@ function setup(activity?: { append(events: readonly TriageEvent[]): Promise<void
   const world = engineWorld();
   const outcomes = new Map<number, InputOutcome>();
   const admission = createAdmission({ ...world, activity });
-  const admit = (batch: readonly TriageInput[], offset = 0, seen = new Map()) => admission.admit(batch, offset, (index, outcome) => outcomes.set(index, outcome), seen);
+  const admit = (batch: readonly TriageInput[], offset = 0, seen = new SeenEvents()) => admission.admit(batch, offset, (index, outcome) => outcomes.set(index, outcome), seen);
   return { world, outcomes, admit };
 }
 
@@ -53,7 +54,7 @@ describe('admission', () => {
     const { world, outcomes, admit } = setup();
     const seenCopy = record({ eventName: 'DeleteIndex', eventId: 'e-seen' });
     const storedCopy = record({ eventName: 'DeleteIndex', eventId: 'e-stored', second: 1 });
-    const seen = new Map();
+    const seen = new SeenEvents();
     await admit(inputs([seenCopy]), 0, seen);
     const [stored] = await admit(inputs([storedCopy]), 1);
     await world.store.markProcessed([stored!.fingerprint]);
@@ -67,14 +68,34 @@ describe('admission', () => {
 
   test('other content under an eventID already seen is admitted with the first record as evidence, and the first stays the reference', async () => {
     const { world, admit } = setup();
-    const seen = new Map();
+    const seen = new SeenEvents();
     await admit(inputs([record({ eventName: 'DeleteIndex', eventId: 'e-1' })]), 0, seen);
 
     const [reused] = await admit(inputs([record({ eventName: 'DeleteRetriever', eventId: 'e-1' })]), 1, seen);
 
-    expect(reused?.reusedFrom?.eventName).toBe('DeleteIndex');
-    expect(seen.get('e-1')?.sample.eventName).toBe('DeleteIndex');
+    expect(reused?.reused?.sample?.eventName).toBe('DeleteIndex');
+    expect(seen.get('e-1')?.sample?.eventName).toBe('DeleteIndex');
     expect(world.metrics.get('EventIdReused')).toBe(1);
+  });
+
+  test('the run keeps the digest of an informational first record, not its sample: a reuse of it is admitted without one', async () => {
+    const { admit } = setup();
+    const seen = new SeenEvents();
+    await admit(inputs([record({ eventName: 'ListApplications', eventId: 'e-1' })]), 0, seen);
+
+    const [reused] = await admit(inputs([record({ eventName: 'DeleteIndex', eventId: 'e-1' })]), 1, seen);
+
+    expect(seen.get('e-1')?.sample).toBeUndefined();
+    expect(reused?.reused).toEqual({ sample: undefined });
+  });
+
+  test('a Lambda batch (every sample kept) keeps the sample of an informational first record too', async () => {
+    const { admit } = setup();
+    const seen = new SeenEvents(true);
+
+    await admit(inputs([record({ eventName: 'ListApplications', eventId: 'e-1' })]), 0, seen);
+
+    expect(seen.get('e-1')?.sample?.eventName).toBe('ListApplications');
   });
 
   test('admitted events come out classified, in event-time order', async () => {

@@ -36,7 +36,7 @@ describe('needsState', () => {
   });
 
   test('an event under a reused eventID does, whatever its severity', () => {
-    const item = { ...admittedOf(world, record({ eventName: 'ListApplications' })), reusedFrom: admittedOf(world, record({ eventName: 'DeleteIndex' })).fingerprint.sample };
+    const item = { ...admittedOf(world, record({ eventName: 'ListApplications' })), reused: { sample: admittedOf(world, record({ eventName: 'DeleteIndex' })).fingerprint.sample } };
 
     expect(needsState(world.policy, item)).toBe(true);
   });

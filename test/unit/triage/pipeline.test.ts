@@ -680,6 +680,35 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     expect(alerts[0]?.reasons).toContain(eventIdReusedSubject().reasons[0]);
   });
 
+  test('replay keeps the first record of an id that can alert: the reuse alert shows both records', async () => {
+    const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+    const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
+
+    await run.add(inputs([record({ eventName: 'DeleteIndex', eventId: 'reused' })]));
+    await run.add(inputs([record({ eventName: 'DeleteIndex', principal: INTRUDER, eventId: 'reused', second: 30 })]));
+    await run.finish();
+    const reuse = (await triage.flush()).find((alert) => alert.principal.arn === INTRUDER);
+
+    expect(reuse?.reasons).toContain(eventIdReusedSubject().reasons[0]);
+    expect(reuse?.samples.map((sample) => sample.eventId)).toEqual(['reused', 'reused']);
+  });
+
+  test('replay keeps only the digest of an informational first record: the reuse is still alerted, with the later record and a note', async () => {
+    const { triage } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+    const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
+
+    await run.add(inputs([record({ eventName: 'GetApplication', eventId: 'reused' })]));
+    const later = await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused', second: 30 })]));
+    const settled = [...later, ...(await run.finish())];
+    const alerts = await triage.flush();
+
+    expect(settled.map(({ outcome }) => outcome.status)).toEqual(['alerted']);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.rule).toBe(eventIdReusedSubject().rule);
+    expect(alerts[0]?.samples.map((sample) => sample.eventName)).toEqual(['GetApplication']);
+    expect(alerts[0]?.description).toBe(eventIdReusedSubject(false).description);
+  });
+
   test('each message carries a stable id: a retried alert is sent with the id of its failed attempt', async () => {
     const { triage, notifier } = testPipeline();
     const event = record({ eventName: 'DeleteIndex', eventId: 'retry-id' });
