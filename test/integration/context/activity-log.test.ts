@@ -3,7 +3,8 @@ import { GetCommand, type BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityLog } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
-import { DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, cloudTrailRecord, toTriageEvent } from '../../unit/context/timeline';
+import { DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, timelineRecord } from '../../support/timeline';
+import { triageEvent } from '../../support/cloudtrail';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
 let table: LocalDynamo;
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 const logFor = (client = table.documents, limit?: number) =>
   new DynamoActivityLog({ client, tableName: table.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW), sleep: async () => undefined, ...(limit !== undefined ? { limit } : {}) });
-const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toTriageEvent(structuredClone(record)));
+const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => triageEvent(structuredClone(record)));
 
 test('stores an entry under the principal with the ISO time and event id as sort key and a 7-day TTL', async () => {
   const event = events.find((candidate) => candidate.eventId === 'evt-1130-delete-index');
@@ -48,7 +49,7 @@ test('keeps the extracted ids and document counts, not the request itself', asyn
 
 test('writes more than 25 events in several batches', async () => {
   const many = Array.from({ length: 60 }, (_, index) =>
-    toTriageEvent(cloudTrailRecord({ id: `evt-bulk-${String(index).padStart(2, '0')}`, name: 'ChatSync', at: `08:${String(index % 60).padStart(2, '0')}`, category: 'Data' })),
+    triageEvent(timelineRecord({ id: `evt-bulk-${String(index).padStart(2, '0')}`, name: 'ChatSync', at: `08:${String(index % 60).padStart(2, '0')}`, category: 'Data' })),
   );
   await logFor().append(many);
 
