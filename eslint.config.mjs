@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import jest from 'eslint-plugin-jest';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.serverless/**', '.esbuild/**', '.bench/**', 'dist/**', 'coverage/**'] },
@@ -17,4 +19,14 @@ export default tseslint.config(
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  { plugins: { jest } },
+  {
+    // One test style, `test` (the more used). Off until the remaining `it` calls are converted with
+    // `npx eslint --fix --rule 'jest/consistent-test-it: [error, {fn: test, withinDescribe: test}]' test`;
+    // then 'off' becomes 'error' here.
+    files: ['test/**/*.ts'],
+    rules: { 'jest/consistent-test-it': ['off', { fn: 'test', withinDescribe: 'test' }] },
+  },
+  // Last: turns off any rule that would argue with Prettier's layout (`npm run format`).
+  prettier,
 );

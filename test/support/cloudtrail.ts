@@ -268,7 +268,7 @@ export class FixtureRejectedError extends Error {
 }
 
 /** Normalises a fixture that must be valid; throws with the rejection reason otherwise. */
-export function triageEvent(input: RecordFixture | EnvelopeFixture): TriageEvent {
+export function triageEvent(input: RecordFixture | EnvelopeFixture | Readonly<Record<string, unknown>>): TriageEvent {
   const result = normalizeEvent(input);
   if (!result.ok) throw new FixtureRejectedError(`fixture rejected: ${result.reason}`);
   return result.event;

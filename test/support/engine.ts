@@ -12,7 +12,7 @@ import { createIncidents } from '../../shared/engine/incidents';
 import { createPublishing } from '../../shared/engine/publishing';
 import { createStatefulStep, type StatefulStepDeps } from '../../shared/engine/stateful';
 import type { Admitted } from '../../shared/engine/types';
-import { normalizeEvent } from '../../shared/events';
+import { triageEvent } from './cloudtrail';
 import { createLogger } from '../../shared/logger';
 import { CountingMetrics } from '../../shared/metrics';
 import { MemoryStateStore, type StateStore } from '../../shared/state';
@@ -36,9 +36,7 @@ export function engineWorld() {
 
 /** A record as admission hands it on: normalised, classified and fingerprinted, at input position `index`. */
 export function admittedOf(world: EngineWorld, value: Record<string, unknown>, index = 0): Admitted {
-  const result = normalizeEvent(value);
-  if (!result.ok) throw new Error(result.reason);
-  const event = result.event;
+  const event = triageEvent(value);
   return { index, id: `msg-${index}`, event, classification: world.classify(event), fingerprint: { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) } };
 }
 

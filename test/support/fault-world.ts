@@ -13,13 +13,12 @@ import { answeringEnvironment, localTriageEnvironment } from './lambda-env';
 import { publishedMessages, snsError, snsPublished, type PublishedMessage } from './sns-stub';
 import { SimulatedQueue } from './sqs-queue';
 import { SWEEP_REQUEST } from '../../shared/runtime/triage';
+import { coldStartTriageInvocation, type TriageInvocation } from './cold-start';
 
 export const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-alerts';
 export const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-faults-paging';
 export const VISIBILITY_TIMEOUT_MS = 180_000;
 export const MAX_RECEIVE_COUNT = 5;
-
-type Handler = (event: SQSEvent | typeof SWEEP_REQUEST, context: Context) => Promise<unknown>;
 
 /** What the SNS stub does with one Publish: accept it, refuse it (retryable or not), or accept it and kill the invocation. */
 export type SnsFault = 'accept' | 'down' | 'transient' | 'accept-then-kill';
@@ -134,10 +133,10 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       ? {}
       : answeringEnvironment(answers.endpoint)),
   });
-  const containers = Array.from({ length: options.containers ?? 1 }, coldStart);
+  const containers = Array.from({ length: options.containers ?? 1 }, () => coldStartTriageInvocation());
   const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
 
-  async function invoke(handler: Handler, batch: SQSEvent): Promise<void> {
+  async function invoke(handler: TriageInvocation, batch: SQSEvent): Promise<void> {
     let calls = 0;
     const context = {
       getRemainingTimeInMillis: () => {
@@ -183,7 +182,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
           if (next !== undefined) jest.setSystemTime(Math.max(next, now()));
           continue;
         }
-        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as Handler, batch))));
+        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as TriageInvocation, batch))));
         jest.setSystemTime(now() + 1000);
       }
     },
@@ -211,17 +210,6 @@ function startAnswerStub(delayMs: number, requests: number[]): Promise<HttpStub>
       body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Restore the index from its data sources; review who deleted it.', sourceAttributions: [] }),
     };
   });
-}
-
-/** A fresh module, as a new Lambda container loads it. */
-function coldStart(): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per container
-    handler = (require('../../functions/triage/handler') as { triageInvocation: Handler }).triageInvocation;
-  });
-  if (handler === undefined) throw new Error('handler did not load');
-  return handler;
 }
 
 /** The write a DynamoDB request makes, by the key prefix of its item: `event`, `burst`, `incident`, `delivery`, `pages`. */

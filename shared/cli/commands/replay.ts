@@ -157,7 +157,8 @@ function loadEnricher(options: ReplayOptions, cwd: string): Enricher | undefined
   if (!options.enrich || options.playbooks === undefined) return undefined;
   // Loaded only when asked for (require, not import(): tsx and esbuild both resolve it).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache } = require('../../enrich') as typeof import('../../enrich');
+  const enrich = require('../../enrich') as typeof import('../../enrich');
+  const { createEnricher, createLocalPlaybookSource, MemoryAnswerCache } = enrich;
   const locale = ALERT_LOCALES.find((candidate) => candidate === options.locale) ?? 'en';
   return createEnricher({
     source: createLocalPlaybookSource({ dir: resolve(cwd, options.playbooks) }),

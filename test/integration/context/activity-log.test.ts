@@ -3,7 +3,8 @@ import { GetCommand, type BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityLog, summarizeActivity } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
-import { APP_ARN, APP_ID, DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, cloudTrailRecord, toTriageEvent } from '../../unit/context/timeline';
+import { APP_ARN, APP_ID, DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, timelineRecord } from '../../support/timeline';
+import { triageEvent } from '../../support/cloudtrail';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
 let table: LocalDynamo;
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 const logFor = (client = table.documents, limit?: number) =>
   new DynamoActivityLog({ client, tableName: table.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW), sleep: async () => undefined, ...(limit !== undefined ? { limit } : {}) });
-const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toTriageEvent(structuredClone(record)));
+const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => triageEvent(structuredClone(record)));
 
 test('stores an entry under the principal with the ISO time and event id as sort key and a 7-day TTL', async () => {
   const event = events.find((candidate) => candidate.eventId === 'evt-1130-delete-index');
@@ -48,7 +49,7 @@ test('keeps the extracted ids and document counts, not the request itself', asyn
 
 test('writes more than 25 events in several batches', async () => {
   const many = Array.from({ length: 60 }, (_, index) =>
-    toTriageEvent(cloudTrailRecord({ id: `evt-bulk-${String(index).padStart(2, '0')}`, name: 'ChatSync', at: `08:${String(index % 60).padStart(2, '0')}`, category: 'Data' })),
+    triageEvent(timelineRecord({ id: `evt-bulk-${String(index).padStart(2, '0')}`, name: 'ChatSync', at: `08:${String(index % 60).padStart(2, '0')}`, category: 'Data' })),
   );
   await logFor().append(many);
 
@@ -93,10 +94,10 @@ test('retries the unprocessed items of a batch until they are written', async ()
 describe('routine events rolled up per principal per hour', () => {
   const ROUTINE = new Set(['evt-0905-get-plugin', 'evt-1000-chat', 'chat-a', 'chat-b', 'chat-c']);
   const more = [
-    cloudTrailRecord({ id: 'chat-a', name: 'ChatSync', at: '10:02', category: 'Data', request: { applicationId: APP_ID, attachments: [{ name: 'a.pdf' }, { name: 'b.pdf' }] }, resources: [APP_ARN], sourceIp: '198.51.100.77' }),
-    cloudTrailRecord({ id: 'chat-b', name: 'ChatSync', at: '10:05', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN], userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
-    cloudTrailRecord({ id: 'chat-c', name: 'ChatSync', at: '11:45', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] }),
-  ].map((record) => toTriageEvent(record));
+    timelineRecord({ id: 'chat-a', name: 'ChatSync', at: '10:02', category: 'Data', request: { applicationId: APP_ID, attachments: [{ name: 'a.pdf' }, { name: 'b.pdf' }] }, resources: [APP_ARN], sourceIp: '198.51.100.77' }),
+    timelineRecord({ id: 'chat-b', name: 'ChatSync', at: '10:05', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN], userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
+    timelineRecord({ id: 'chat-c', name: 'ChatSync', at: '11:45', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] }),
+  ].map((record) => triageEvent(record));
   const all = [...events, ...more];
   const since = Date.parse('2026-11-22T12:00:00Z');
   const summary = async (log: DynamoActivityLog) => {
@@ -130,7 +131,7 @@ describe('routine events rolled up per principal per hour', () => {
 
   test('one item per principal-hour, whatever the number of events; a second flush adds to it', async () => {
     const chats = Array.from({ length: 40 }, (_, i) =>
-      toTriageEvent(cloudTrailRecord({ id: `bulk-${i}`, name: 'ChatSync', at: `10:${String(i).padStart(2, '0')}`, category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] })),
+      triageEvent(timelineRecord({ id: `bulk-${i}`, name: 'ChatSync', at: `10:${String(i).padStart(2, '0')}`, category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] })),
     );
     const log = logFor();
     log.rollUp(chats.slice(0, 30));

@@ -7,7 +7,8 @@ import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
 import { QUESTIONS } from '../../../shared/playbook';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub } from '../../support/http-stub';
-import { DATA_RECORDS, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID, alertAbout, lookupEvent, toTriageEvent } from '../../unit/context/timeline';
+import { DATA_RECORDS, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID, alertAbout, lookupEvent } from '../../support/timeline';
+import { triageEvent } from '../../support/cloudtrail';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
 let table: LocalDynamo;
@@ -29,7 +30,7 @@ async function wire() {
   const clock = fixedClock(NOW);
   const logger = createLogger({ silent: true });
   const activityLog = new DynamoActivityLog({ client: table.documents, tableName: table.tableName, logger, clock });
-  await activityLog.append(DATA_RECORDS.map((record) => toTriageEvent(structuredClone(record))));
+  await activityLog.append(DATA_RECORDS.map((record) => triageEvent(structuredClone(record))));
   const provider = createContextProvider({
     cloudTrail: createLookupClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS }),
     activityLog,
@@ -44,7 +45,7 @@ async function wire() {
   return { provider, clock };
 }
 
-const alert = alertAbout(toTriageEvent(structuredClone(MANAGEMENT_RECORDS[0] as Record<string, unknown>)));
+const alert = alertAbout(triageEvent(structuredClone(MANAGEMENT_RECORDS[0] as Record<string, unknown>)));
 
 test('merges management events from CloudTrail with data events from the activity log', async () => {
   const { provider } = await wire();

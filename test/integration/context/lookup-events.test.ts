@@ -3,7 +3,8 @@ import { createLookupClient, createContextProvider, MemoryActivityLog, MemoryLoo
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply, type StubRequest } from '../../support/http-stub';
-import { ACCESS_KEY, alertAbout, MANAGEMENT_RECORDS, NON_Q_RECORD, NOW, lookupEvent, toTriageEvent } from '../../unit/context/timeline';
+import { ACCESS_KEY, alertAbout, MANAGEMENT_RECORDS, NON_Q_RECORD, NOW, lookupEvent } from '../../support/timeline';
+import { triageEvent } from '../../support/cloudtrail';
 
 const JSON_11 = { 'content-type': 'application/x-amz-json-1.1' };
 const page = (records: readonly Record<string, unknown>[], nextToken?: string): StubReply => ({
@@ -14,7 +15,7 @@ const page = (records: readonly Record<string, unknown>[], nextToken?: string): 
 const throttled: StubReply = { status: 400, headers: JSON_11, body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) };
 
 const [newest, ...older] = MANAGEMENT_RECORDS;
-const alert = alertAbout(toTriageEvent(newest as Record<string, unknown>));
+const alert = alertAbout(triageEvent(newest as Record<string, unknown>));
 
 let stub: HttpStub;
 beforeEach(async () => {

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
 import { createStateTable, startDynamo, type LocalDynamo } from '../../support/dynalite';
-import { alertFor } from '../../unit/enrich/alerts';
+import { alertFor } from '../../support/alerts';
 import { ScriptedSource } from '../../unit/enrich/source-script';
 
 const TABLE = 'q-triage-state';

@@ -9,7 +9,7 @@ import { createLogger } from '../../../shared/logger';
 import { createAwsEnricher } from '../../../shared/runtime/adapters';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub } from '../../support/http-stub';
-import { alertFor } from '../../unit/enrich/alerts';
+import { alertFor } from '../../support/alerts';
 
 const APP = '3f1b2c4d-0000-4000-8000-000000000001';
 const RULES = ['CreatePlugin', 'UpdatePlugin', 'DeletePlugin', 'CreateIndex', 'DeleteIndex', 'CreateDataAccessor'].map((name) => `playbook/${name}`);

@@ -7,7 +7,7 @@ import { createEnricher, MemoryAnswerCache } from '../../../shared/enrich';
 import { createBedrockKbClient, createBedrockKbSource } from '../../../shared/enrich/bedrock-kb';
 import { createLogger } from '../../../shared/logger';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply } from '../../support/http-stub';
-import { alertFor, hostileAlert, INJECTION } from '../../unit/enrich/alerts';
+import { alertFor, hostileAlert, INJECTION } from '../../support/alerts';
 
 const KB = 'KBQTRIAGE1';
 const MODEL = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';

@@ -3,7 +3,7 @@ import { fixedClock } from '../../../shared/clock';
 import { buildQuestion, createEnricher, createQBusinessClient, createQBusinessSource, MemoryAnswerCache } from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply } from '../../support/http-stub';
-import { alertFor, hostileAlert, INJECTION } from '../../unit/enrich/alerts';
+import { alertFor, hostileAlert, INJECTION } from '../../support/alerts';
 
 const APP = 'a1b2c3d4-0000-1111-2222-333344445555';
 

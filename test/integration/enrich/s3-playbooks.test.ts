@@ -13,7 +13,7 @@ import { parseEnrichConfig } from '../../../shared/enrich/config';
 import { createLogger } from '../../../shared/logger';
 import { createAwsEnricher } from '../../../shared/runtime/adapters';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
-import { alertFor } from '../../unit/enrich/alerts';
+import { alertFor } from '../../support/alerts';
 import { startS3, type S3Harness } from '../resync/support';
 
 const AWS_BUCKET = 'q-triage-aws-playbooks';

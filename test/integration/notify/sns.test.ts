@@ -6,7 +6,8 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { createLogger } from '../../../shared/logger';
 import { createSnsClient, createSnsNotifier, PublishFailedError } from '../../../shared/notify';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply, type StubRequest } from '../../support/http-stub';
-import { HOSTILE_TEXT, makeAlert, onAlertsTopic, sample } from '../../unit/notify/alert-fixture';
+import { HOSTILE_TEXT, makeAlert, sample } from '../../support/alerts';
+import { onAlertsTopic } from '../../support/notify';
 
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-paging';

@@ -3,7 +3,7 @@ import { fixedClock } from '../../../shared/clock';
 import type { IncidentRecord } from '../../../shared/state/store';
 import { DynamoStateStore } from '../../../shared/state/dynamo';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
-import { makeAlert } from '../../unit/notify/alert-fixture';
+import { makeAlert } from '../../support/alerts';
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../../shared/clock';
 import { CorruptItemError, DynamoStateStore, partitionKey } from '../../../shared/state/dynamo';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
-import { makeAlert, sample } from '../../unit/notify/alert-fixture';
+import { makeAlert, sample } from '../../support/alerts';
 
 const KEY = 'arn:aws:iam::111122223333:user/alice|playbook/DeleteApplication';
 let dynamo: LocalDynamo;

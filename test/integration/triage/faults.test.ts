@@ -4,7 +4,7 @@
  * through the deployed wiring (test/support/fault-world.ts). Each case counts, per topic, the incidents
  * expected against those sent, lost, sent twice and sent without cause.
  */
-import { HOSTILE_TEXT } from '../../unit/notify/alert-fixture';
+import { HOSTILE_TEXT } from '../../support/alerts';
 import { T0 } from '../../support/pipeline';
 import { record } from '../../support/records';
 import { ALERTS, PAGING, fakeDateOnly, seededShuffle, startFaultWorld, summaries, tally, writeKind, type FaultWorld, type FaultWorldOptions, type Tally } from '../../support/fault-world';

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+import type { Context, SQSEvent } from 'aws-lambda';
+import { coldStartTriage } from '../../support/cold-start';
 
 interface EmfDocument {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
@@ -51,19 +50,9 @@ afterEach(() => {
   process.env = { ...savedEnv };
 });
 
-function coldStart(): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per cold start
-    handler = (require('../../../functions/triage/handler') as { handler: Handler }).handler;
-  });
-  if (handler === undefined) throw new Error('handler did not load');
-  return handler;
-}
-
 /** Runs the handler and returns the EMF documents it wrote to stdout. */
 async function emfOf(event: SQSEvent): Promise<EmfDocument[]> {
-  const handler = coldStart();
+  const handler = coldStartTriage('handler');
   const written: string[] = [];
   // The stdout notifier waits for each write's callback.
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -1,7 +1,7 @@
 /** The page of a rise and the closing update say what they are, in every format (issue 19). */
 import { renderChatbot, renderJson, renderText } from '../../../shared/alerts/render';
 import { messageBodies, subjectFor } from '../../../shared/notify/sns';
-import { HOSTILE_TEXT, makeAlert } from '../notify/alert-fixture';
+import { HOSTILE_TEXT, makeAlert } from '../../support/alerts';
 
 const risen = makeAlert({
   severity: 'CRITICAL',

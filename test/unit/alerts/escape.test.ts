@@ -1,5 +1,5 @@
 import { asciiText, capLength, cleanLines, cleanText, markdownCode, markdownText, trustedLink } from '../../../shared/alerts/escape';
-import { HOSTILE_TEXT } from '../notify/alert-fixture';
+import { HOSTILE_TEXT } from '../../support/alerts';
 
 // Characters that must never reach an output raw.
 // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test

@@ -1,7 +1,7 @@
 /** The evidence, headline and event links in each rendering of an alert. */
 import { headline, renderChatbot, renderJson, renderText, wrap } from '../../../shared/alerts/render';
 import { columns } from '../../../shared/alerts/render/text';
-import { HOSTILE_TEXT, makeAlert, sample } from '../notify/alert-fixture';
+import { HOSTILE_TEXT, makeAlert, sample } from '../../support/alerts';
 
 // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;

@@ -1,5 +1,5 @@
 import { dominantEventName, renderChatbot, renderJson, renderText } from '../../../shared/alerts/render';
-import { HOSTILE_TEXT, makeAlert, sample } from '../notify/alert-fixture';
+import { HOSTILE_TEXT, makeAlert, sample } from '../../support/alerts';
 
 // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u; // LF allowed between lines of text output

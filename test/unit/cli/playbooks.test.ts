@@ -1,23 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { playbooksCommand } from '../../../shared/cli/commands/playbooks';
 import { PLAYBOOK_TABLE } from '../../../shared/playbook/table';
 import { EVENT_SOURCES } from '../../../shared/playbook/types';
+import { TextCapture } from '../../support/streams';
 
 const PLAYBOOK_DIR = path.join(__dirname, '..', '..', 'fixtures', 'playbook-md');
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    callback();
-  }
-}
-
 async function run(args: readonly string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new Capture();
-  const code = await playbooksCommand.run(args, { stdout, stderr: new Capture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+  const stdout = new TextCapture();
+  const code = await playbooksCommand.run(args, { stdout, stderr: new TextCapture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
   return { code, stdout: stdout.text };
 }
 

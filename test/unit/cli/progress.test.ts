@@ -2,19 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { countFiles, createProgress } from '../../../shared/cli/progress';
-
-class Terminal extends Writable {
-  text = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    callback();
-  }
-}
+import { TextCapture } from '../../support/streams';
 
 let dir: string;
 beforeAll(() => {
@@ -24,7 +13,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('on a terminal: files of the total, events, rate and ETA, then the line is erased', async () => {
-  const stderr = new Terminal(true);
+  const stderr = new TextCapture(true);
   let now = 0;
   const progress = createProgress(stderr, () => Promise.resolve(4), () => now);
   await Promise.resolve(); // the count settles in the background
@@ -37,7 +26,7 @@ test('on a terminal: files of the total, events, rate and ETA, then the line is 
 });
 
 test('not a terminal (a pipe, a log file): nothing', () => {
-  const stderr = new Terminal(false);
+  const stderr = new TextCapture(false);
   let now = 0;
   const progress = createProgress(stderr, () => Promise.resolve(4), () => now);
 

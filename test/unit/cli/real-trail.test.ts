@@ -6,20 +6,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { replayCommand } from '../../../shared/cli/commands/replay';
 import { SAMPLE_RECORDS } from '../../../shared/playbook/proving-events';
+import { TextCapture } from '../../support/streams';
 
 const ACCOUNT = '123456789012';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    callback();
-  }
-}
 
 function otherServiceRecord(i: number): Record<string, unknown> {
   const kinds = [
@@ -77,8 +70,8 @@ afterAll(async () => {
 });
 
 async function replay(args: readonly string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new Capture();
-  const code = await replayCommand.run([...args, dir], { stdout, stderr: new Capture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+  const stdout = new TextCapture();
+  const code = await replayCommand.run([...args, dir], { stdout, stderr: new TextCapture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
   return { code, stdout: stdout.text };
 }
 

@@ -1,19 +1,11 @@
-import { Writable } from 'node:stream';
 import { ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UsageError } from '../../../shared/cli/command';
 import { parseRedriveOptions, redrive } from '../../../shared/cli/commands/redrive';
+import { TextCapture } from '../../support/streams';
 
 const DLQ = 'arn:aws:sqs:us-east-1:111122223333:q-triage-dev-buffer-dlq';
 const sqs = mockClient(SQSClient);
-
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  return {
-    stream: new Writable({ write(chunk: Buffer, _encoding, callback) { chunks.push(chunk.toString()); callback(); } }),
-    text: () => chunks.join(''),
-  };
-}
 
 beforeEach(() => {
   sqs.reset();
@@ -22,13 +14,13 @@ beforeEach(() => {
 });
 
 test('starts an SQS message move task from the DLQ back to its source queue and reports progress', async () => {
-  const out = capture();
+  const out = new TextCapture();
 
-  const code = await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--max-per-second', '50', '--format', 'json']), new SQSClient({ region: 'us-east-1' }), out.stream);
+  const code = await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--max-per-second', '50', '--format', 'json']), new SQSClient({ region: 'us-east-1' }), out);
 
   expect(code).toBe(0);
   expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({ SourceArn: DLQ, MaxNumberOfMessagesPerSecond: 50 });
-  const lines = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = out.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(lines).toEqual([
     { type: 'started', taskHandle: 'handle-1' },
     expect.objectContaining({ type: 'task', status: 'RUNNING', moved: 3, toMove: 10 }),
@@ -36,7 +28,7 @@ test('starts an SQS message move task from the DLQ back to its source queue and 
 });
 
 test('--status only lists tasks and moves nothing', async () => {
-  await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--status']), new SQSClient({ region: 'us-east-1' }), capture().stream);
+  await redrive(parseRedriveOptions(['--dlq-arn', DLQ, '--status']), new SQSClient({ region: 'us-east-1' }), new TextCapture());
 
   expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   expect(sqs.commandCalls(ListMessageMoveTasksCommand)).toHaveLength(1);
@@ -62,7 +54,7 @@ test('refuses a --region other than the queue ARN\'s', () => {
 test('a refused call names the IAM action and the queue', async () => {
   sqs.on(StartMessageMoveTaskCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: sqs:StartMessageMoveTask'), { name: 'AccessDeniedException' }));
 
-  const run = redrive(parseRedriveOptions(['--dlq-arn', DLQ]), new SQSClient({ region: 'us-east-1' }), capture().stream);
+  const run = redrive(parseRedriveOptions(['--dlq-arn', DLQ]), new SQSClient({ region: 'us-east-1' }), new TextCapture());
 
   await expect(run).rejects.toThrow(`access denied: sqs:StartMessageMoveTask on ${DLQ}`);
 });

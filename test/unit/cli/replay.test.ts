@@ -1,22 +1,14 @@
-import { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { fitMiddle, fitPrincipal, replayCommand } from '../../../shared/cli/commands/replay';
+import { TextCapture } from '../../support/streams';
 
 const EVENTS_DIR = path.join(__dirname, '..', '..', '..', 'events');
 const SELF = 'arn:aws:sts::*:assumed-role/q-triage-*';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    callback();
-  }
-}
-
 async function runReplay(args: readonly string[], stdinText = ''): Promise<{ code: number; stdout: string }> {
-  const stdout = new Capture();
-  const code = await replayCommand.run(args, { stdout, stderr: new Capture(), stdin: Readable.from([Buffer.from(stdinText)]), env: {}, cwd: process.cwd() });
+  const stdout = new TextCapture();
+  const code = await replayCommand.run(args, { stdout, stderr: new TextCapture(), stdin: Readable.from([Buffer.from(stdinText)]), env: {}, cwd: process.cwd() });
   return { code, stdout: stdout.text };
 }
 

@@ -1,11 +1,12 @@
 /** The incident timeline (plugin created, documents uploaded, index deleted) against the expected answers. */
 import { CONTEXT_QUESTIONS, summarizeActivity, toActivityEntry } from '../../../shared/context';
 import { QUESTIONS } from '../../../shared/playbook';
-import { APP_ID, ATTACKER_AGENT, DATA_RECORDS, DATA_SOURCE_ID, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID, toTriageEvent } from './timeline';
+import { APP_ID, ATTACKER_AGENT, DATA_RECORDS, DATA_SOURCE_ID, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID } from '../../support/timeline';
+import { triageEvent } from '../../support/cloudtrail';
 
 const WINDOW_HOURS = 24;
 const SINCE = NOW - WINDOW_HOURS * 3600_000;
-const entries = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toActivityEntry(toTriageEvent(structuredClone(record))));
+const entries = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toActivityEntry(triageEvent(structuredClone(record))));
 
 function summarize(overrides: Partial<Parameters<typeof summarizeActivity>[0]> = {}) {
   return summarizeActivity({ entries, windowHours: WINDOW_HOURS, sinceMs: SINCE, retentionDays: 7, complete: true, earliest: Date.parse('2026-11-23T09:00:00Z'), ...overrides });

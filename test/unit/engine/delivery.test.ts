@@ -5,7 +5,7 @@ import { CountingMetrics } from '../../../shared/metrics';
 import type { OutgoingMessage } from '../../../shared/notify/types';
 import { MemoryStateStore } from '../../../shared/state';
 import { recordingNotifier, T0 } from '../../support/pipeline';
-import { makeAlert } from '../notify/alert-fixture';
+import { makeAlert } from '../../support/alerts';
 
 const HOUR = 3_600_000;
 

@@ -5,10 +5,10 @@ import { fixedClock } from '../../../shared/clock';
 import { createSelfMatcher } from '../../../shared/classify/self';
 import { CLOSE_GRACE_MS, createIncidents, type Work } from '../../../shared/engine/incidents';
 import { contentDigest } from '../../../shared/engine/fingerprint';
-import { normalizeEvent, type TriageEvent } from '../../../shared/events';
 import { createLogger } from '../../../shared/logger';
 import { isPagingSeverity } from '../../../shared/playbook/types';
 import { MemoryStateStore } from '../../../shared/state';
+import { triageEvent } from '../../support/cloudtrail';
 import { record } from '../../support/records';
 
 const policy = defaultPolicy();
@@ -16,14 +16,8 @@ const classify = createClassifier(policy, createSelfMatcher([]));
 const KEY = 'alice#actor';
 const MINUTE = 60_000;
 
-function eventOf(value: Record<string, unknown>): TriageEvent {
-  const result = normalizeEvent(value);
-  if (!result.ok) throw new Error(result.reason);
-  return result.event;
-}
-
 function work(index: number, second: number, eventName = 'DeleteIndex'): Work {
-  const event = eventOf(record({ eventName, second, eventId: `e-${second}` }));
+  const event = triageEvent(record({ eventName, second, eventId: `e-${second}` }));
   return { index, event, subject: subjectOfEvent(event, classify(event)), initialCount: 1 };
 }
 
@@ -146,7 +140,7 @@ describe('content digest', () => {
     const real = record({ eventName: 'DeleteIndex', eventId: 'same' });
     const forged = { ...real, eventName: 'GetApplication' };
 
-    expect(contentDigest(eventOf(structuredClone(real)))).toBe(contentDigest(eventOf(real)));
-    expect(contentDigest(eventOf(forged))).not.toBe(contentDigest(eventOf(real)));
+    expect(contentDigest(triageEvent(structuredClone(real)))).toBe(contentDigest(triageEvent(real)));
+    expect(contentDigest(triageEvent(forged))).not.toBe(contentDigest(triageEvent(real)));
   });
 });

@@ -1,7 +1,7 @@
 import { fixedClock } from '../../../shared/clock';
 import { AnswerSourceError, AnswerThrottledError, createEnricher, MemoryAnswerCache, NoAnswerError, type EnricherDeps } from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
-import { alertFor } from './alerts';
+import { alertFor } from '../../support/alerts';
 import { ScriptedSource, type Step } from './source-script';
 
 const START = Date.parse('2026-05-01T10:00:00Z');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { buildQuestion, createLocalPlaybookSource, indexSections, isCatalogue, NoAnswerError, rankSections, splitSections } from '../../../shared/enrich';
 import type { AlertLocale } from '../../../shared/enrich';
 import { isCredentialsPlaybook } from '../../../shared/enrich/local-playbooks';
-import { alertFor } from './alerts';
+import { alertFor } from '../../support/alerts';
 
 const FIXTURES = join(__dirname, '../../fixtures/playbooks');
 const signal = new AbortController().signal;

@@ -1,5 +1,5 @@
 import { buildQuestion, questionKey } from '../../../shared/enrich';
-import { alertFor, hostileAlert, INJECTION } from './alerts';
+import { alertFor, hostileAlert, INJECTION } from '../../support/alerts';
 
 describe('buildQuestion', () => {
   it('names the operation, its phase and our table description for a playbook rule', () => {

@@ -1,5 +1,5 @@
 import { credentialsLookStolen } from '../../../shared/enrich/stolen-credentials';
-import { alertFor } from './alerts';
+import { alertFor } from '../../support/alerts';
 
 const ROOT = { key: 'arn:aws:iam::111122223333:root', type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' };
 const sample = (eventName: string, errorCode?: string) => ({

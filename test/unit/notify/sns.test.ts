@@ -2,7 +2,8 @@ import { PublishCommand, SNSClient, SNSServiceException, type PublishCommandInpu
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLogger } from '../../../shared/logger';
 import { createSnsNotifier, PublishFailedError, SNS_MAX_MESSAGE_BYTES, buildPublish } from '../../../shared/notify';
-import { HOSTILE_TEXT, hugeAlert, makeAlert, onAlertsTopic, sample } from './alert-fixture';
+import { HOSTILE_TEXT, hugeAlert, makeAlert, sample } from '../../support/alerts';
+import { onAlertsTopic } from '../../support/notify';
 
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-paging';

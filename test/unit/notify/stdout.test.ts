@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createStdoutNotifier } from '../../../shared/notify';
 import type { Alert } from '../../../shared/alerts/model';
 import type { OutgoingMessage, PublishKind } from '../../../shared/notify';
-import { HOSTILE_TEXT, makeAlert, sample } from './alert-fixture';
+import { HOSTILE_TEXT, makeAlert, sample } from '../../support/alerts';
 
 const message = (alert: Alert, kind: PublishKind): OutgoingMessage => ({ id: 'msg-1', route: 'alerts', alert, kind });
 

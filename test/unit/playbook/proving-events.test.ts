@@ -1,10 +1,10 @@
 import { createClassifier } from '../../../shared/classify/classify';
 import { defaultPolicy } from '../../../shared/classify/policy';
 import { createSelfMatcher } from '../../../shared/classify/self';
-import { normalizeEvent, type TriageEvent } from '../../../shared/events';
 import { PROVING_CASES, SAMPLE_RECORDS } from '../../../shared/playbook/proving-events';
 import { PLAYBOOK_TABLE } from '../../../shared/playbook/table';
 import { EVENT_SOURCES, type EventSource } from '../../../shared/playbook/types';
+import { triageEvent } from '../../support/cloudtrail';
 
 const classify = createClassifier(defaultPolicy(), createSelfMatcher([]));
 
@@ -17,16 +17,10 @@ function sample(source: EventSource, eventName: string, errorCode?: string): Rec
   return record;
 }
 
-function normalized(record: Record<string, unknown>): TriageEvent {
-  const result = normalizeEvent(record);
-  if (!result.ok) throw new Error(`sample ${String(record.eventName)} was not accepted: ${result.reason}`);
-  return result.event;
-}
-
 describe('proving events of the playbook table', () => {
   it.each(CASES)('%s %s: the positive sample is %s under its row', (source, eventName, verdict) => {
     // Act
-    const classification = classify(normalized(sample(source, eventName)));
+    const classification = classify(triageEvent(sample(source, eventName)));
 
     // Assert
     expect(classification.rule).toBe(`playbook/${eventName}`);
@@ -36,7 +30,7 @@ describe('proving events of the playbook table', () => {
 
   it.each(CASES)('%s %s: the negative sample (%s) failing with %s is %s', (source, eventName, _verdict, errorCode, negativeVerdict) => {
     // Act
-    const classification = classify(normalized(sample(source, eventName, errorCode)));
+    const classification = classify(triageEvent(sample(source, eventName, errorCode)));
 
     // Assert
     expect(classification.severity).toBe(negativeVerdict);
@@ -50,7 +44,7 @@ describe('proving events of the playbook table', () => {
 
   it.each(EVENT_SOURCES)('an operation %s does not have is unclassified LOW, not a row of another source', (source) => {
     // Act
-    const classification = classify(normalized(sample(source, 'CreateAgentWorkflowThatDoesNotExist')));
+    const classification = classify(triageEvent(sample(source, 'CreateAgentWorkflowThatDoesNotExist')));
 
     // Assert
     expect(classification).toMatchObject({ rule: 'unclassified/CreateAgentWorkflowThatDoesNotExist', severity: 'LOW', category: 'unclassified' });

@@ -2,9 +2,9 @@
  * A hand-written incident: a role session creates a plugin, uploads documents, chats through the plugin,
  * weakens the chat controls, is denied a second plugin, then deletes an index. Ids and names are ours.
  */
-import type { Alert } from '../../../shared/alerts/model';
-import { normalizeEvent, type TriageEvent } from '../../../shared/events';
-import { testAlert } from '../../support/alerts';
+import type { Alert } from '../../shared/alerts/model';
+import type { TriageEvent } from '../../shared/events';
+import { testAlert } from './alerts';
 
 export const ACCOUNT = '111122223333';
 export const APP_ID = 'a1b2c3d4-0000-4000-8000-00000000a001';
@@ -25,7 +25,7 @@ export const identity = {
   sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/QOperator`, userName: 'QOperator' } },
 };
 
-export interface RecordOptions {
+export interface TimelineRecordOptions {
   readonly id: string;
   readonly name: string;
   readonly at: string;
@@ -40,7 +40,7 @@ export interface RecordOptions {
   readonly identity?: Record<string, unknown>;
 }
 
-export function cloudTrailRecord(options: RecordOptions): Record<string, unknown> {
+export function timelineRecord(options: TimelineRecordOptions): Record<string, unknown> {
   return {
     eventVersion: '1.09',
     userIdentity: options.identity ?? identity,
@@ -64,33 +64,28 @@ export function cloudTrailRecord(options: RecordOptions): Record<string, unknown
   };
 }
 
-export function toTriageEvent(record: Record<string, unknown>): TriageEvent {
-  const result = normalizeEvent(record);
-  if (!result.ok) throw new Error(`fixture does not normalise: ${result.reason}`);
-  return result.event;
-}
 
 export const APP_ARN = `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${APP_ID}`;
 
 /** Management events: what CloudTrail event history returns (newest first, as LookupEvents does). */
 export const MANAGEMENT_RECORDS = [
-  cloudTrailRecord({ id: 'evt-0900-create-plugin', name: 'CreatePlugin', at: '09:00', request: { applicationId: APP_ID, displayName: 'payroll-export', type: 'CUSTOM' }, response: { pluginId: PLUGIN_ID, pluginArn: `${APP_ARN}/plugin/${PLUGIN_ID}` }, userAgent: ATTACKER_AGENT }),
-  cloudTrailRecord({ id: 'evt-0905-get-plugin', name: 'GetPlugin', at: '09:05', request: { applicationId: APP_ID, pluginId: PLUGIN_ID } }),
-  cloudTrailRecord({ id: 'evt-1030-chat-controls', name: 'UpdateChatControlsConfiguration', at: '10:30', request: { applicationId: APP_ID, blockedPhrasesConfigurationUpdate: { blockedPhrasesToDelete: ['salary'] } } }),
-  cloudTrailRecord({ id: 'evt-1100-denied-plugin', name: 'CreatePlugin', at: '11:00', request: { applicationId: APP_ID, displayName: 'second' }, errorCode: 'AccessDeniedException', sourceIp: '198.51.100.23' }),
-  cloudTrailRecord({ id: 'evt-1130-delete-index', name: 'DeleteIndex', at: '11:30', request: { applicationId: APP_ID, indexId: INDEX_ID } }),
+  timelineRecord({ id: 'evt-0900-create-plugin', name: 'CreatePlugin', at: '09:00', request: { applicationId: APP_ID, displayName: 'payroll-export', type: 'CUSTOM' }, response: { pluginId: PLUGIN_ID, pluginArn: `${APP_ARN}/plugin/${PLUGIN_ID}` }, userAgent: ATTACKER_AGENT }),
+  timelineRecord({ id: 'evt-0905-get-plugin', name: 'GetPlugin', at: '09:05', request: { applicationId: APP_ID, pluginId: PLUGIN_ID } }),
+  timelineRecord({ id: 'evt-1030-chat-controls', name: 'UpdateChatControlsConfiguration', at: '10:30', request: { applicationId: APP_ID, blockedPhrasesConfigurationUpdate: { blockedPhrasesToDelete: ['salary'] } } }),
+  timelineRecord({ id: 'evt-1100-denied-plugin', name: 'CreatePlugin', at: '11:00', request: { applicationId: APP_ID, displayName: 'second' }, errorCode: 'AccessDeniedException', sourceIp: '198.51.100.23' }),
+  timelineRecord({ id: 'evt-1130-delete-index', name: 'DeleteIndex', at: '11:30', request: { applicationId: APP_ID, indexId: INDEX_ID } }),
 ].reverse();
 
 /** Data events: only the pipeline's activity log has them. */
 export const DATA_RECORDS = [
-  cloudTrailRecord({ id: 'evt-0930-put-1', name: 'BatchPutDocument', at: '09:30', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] }, resources: [APP_ARN] }),
-  cloudTrailRecord({ id: 'evt-0931-put-2', name: 'BatchPutDocument', at: '09:31', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd4' }, { id: 'd5' }] }, resources: [APP_ARN] }),
-  cloudTrailRecord({ id: 'evt-1000-chat', name: 'ChatSync', at: '10:00', category: 'Data', request: { applicationId: APP_ID, chatMode: 'PLUGIN_MODE', chatModeConfiguration: { pluginConfiguration: { pluginId: PLUGIN_ID } } }, resources: [APP_ARN] }),
-  cloudTrailRecord({ id: 'evt-1010-sync', name: 'StartDataSourceSyncJob', at: '10:10', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, dataSourceId: DATA_SOURCE_ID }, resources: [APP_ARN] }),
+  timelineRecord({ id: 'evt-0930-put-1', name: 'BatchPutDocument', at: '09:30', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] }, resources: [APP_ARN] }),
+  timelineRecord({ id: 'evt-0931-put-2', name: 'BatchPutDocument', at: '09:31', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd4' }, { id: 'd5' }] }, resources: [APP_ARN] }),
+  timelineRecord({ id: 'evt-1000-chat', name: 'ChatSync', at: '10:00', category: 'Data', request: { applicationId: APP_ID, chatMode: 'PLUGIN_MODE', chatModeConfiguration: { pluginConfiguration: { pluginId: PLUGIN_ID } } }, resources: [APP_ARN] }),
+  timelineRecord({ id: 'evt-1010-sync', name: 'StartDataSourceSyncJob', at: '10:10', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, dataSourceId: DATA_SOURCE_ID }, resources: [APP_ARN] }),
 ];
 
 /** Another service's event by the same session: LookupEvents by access key returns it too. */
-export const NON_Q_RECORD = { ...cloudTrailRecord({ id: 'evt-0915-s3', name: 'CreateBucket', at: '09:15' }), eventSource: 's3.amazonaws.com' };
+export const NON_Q_RECORD = { ...timelineRecord({ id: 'evt-0915-s3', name: 'CreateBucket', at: '09:15' }), eventSource: 's3.amazonaws.com' };
 
 /** The LookupEvents wire shape of one record (EventTime in epoch seconds, the record as a JSON string). */
 export function lookupEvent(record: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * Byte-level helpers for the replay reader: find where a JSON value ends without parsing it, and where
  * reading can resume in damaged input. (A JSON.parse failure is described by shared/events/json-error.ts.)
  */
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../events/json-error';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../events/json-error';
 
 export function skipWhitespace(buf: Uint8Array, from: number, to: number = buf.length): number {
   let i = from;
