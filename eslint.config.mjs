@@ -21,11 +21,9 @@ export default tseslint.config(
   },
   { plugins: { jest } },
   {
-    // One test style, `test` (the more used). Off until the remaining `it` calls are converted with
-    // `npx eslint --fix --rule 'jest/consistent-test-it: [error, {fn: test, withinDescribe: test}]' test`;
-    // then 'off' becomes 'error' here.
+    // One test style: `test` (`it` was converted with `eslint --fix` under this rule).
     files: ['test/**/*.ts'],
-    rules: { 'jest/consistent-test-it': ['off', { fn: 'test', withinDescribe: 'test' }] },
+    rules: { 'jest/consistent-test-it': ['error', { fn: 'test', withinDescribe: 'test' }] },
   },
   // Last: turns off any rule that would argue with Prettier's layout (`npm run format`).
   prettier,

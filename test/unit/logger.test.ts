@@ -30,7 +30,7 @@ describe('createLogger', () => {
     else process.env.POWERTOOLS_LOG_LEVEL = savedLevel;
   });
 
-  it('escapes bidi overrides, C1 controls and invisible characters in logged values', () => {
+  test('escapes bidi overrides, C1 controls and invisible characters in logged values', () => {
     const [line] = captureLines(() => createLogger().warn('event rejected', { reason: `unknown eventName ${HOSTILE}` }));
 
     expect(line).toBeDefined();
@@ -38,7 +38,7 @@ describe('createLogger', () => {
     expect(JSON.parse(line!)).toMatchObject({ reason: 'unknown eventName Delete\\u202eexe.txt\\u0085\\u009b31m\\u200b' });
   });
 
-  it('escapes the message and an error message the same way', () => {
+  test('escapes the message and an error message the same way', () => {
     const [line] = captureLines(() => createLogger().error(`rejected ${HOSTILE}`, { error: new Error(`bad ${HOSTILE}`) }));
 
     expect(line).not.toMatch(/[\u202e\u0085\u009b\u200b]/);
@@ -47,7 +47,7 @@ describe('createLogger', () => {
     expect(parsed.error.message).toBe('bad Delete\\u202eexe.txt\\u0085\\u009b31m\\u200b');
   });
 
-  it('keeps long values whole', () => {
+  test('keeps long values whole', () => {
     const [line] = captureLines(() => createLogger().warn('long', { reason: 'x'.repeat(5000) }));
 
     expect((JSON.parse(line!) as { reason: string }).reason).toHaveLength(5000);

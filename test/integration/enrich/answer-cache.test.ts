@@ -40,7 +40,7 @@ describe('DynamoAnswerCache on dynalite', () => {
 
   const cacheAt = (clock = fixedClock(NOW)) => new DynamoAnswerCache({ doc, tableName, clock, ttlSeconds: 3600 });
 
-  it('stores an answer under answer#<source>#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
+  test('stores an answer under answer#<source>#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
     await cacheAt().put(KEY, ANSWER);
 
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'answer#qbusiness#q1#en#v1', sk: 'answer' } }));
@@ -48,21 +48,21 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect(cachePk(KEY)).toBe('answer#qbusiness#q1#en#v1');
   });
 
-  it('reads back what it stored', async () => {
+  test('reads back what it stored', async () => {
     const cache = cacheAt();
     await cache.put(KEY, ANSWER);
 
     expect(await cache.get(KEY)).toEqual(ANSWER);
   });
 
-  it('misses for another playbook version', async () => {
+  test('misses for another playbook version', async () => {
     const cache = cacheAt();
     await cache.put(KEY, ANSWER);
 
     expect(await cache.get({ ...KEY, playbookVersion: 'v2' })).toBeUndefined();
   });
 
-  it('ignores an item past its TTL that DynamoDB has not deleted yet', async () => {
+  test('ignores an item past its TTL that DynamoDB has not deleted yet', async () => {
     const clock = fixedClock(NOW);
     const cache = cacheAt(clock);
     await cache.put(KEY, ANSWER);
@@ -71,7 +71,7 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect(await cache.get(KEY)).toBeUndefined();
   });
 
-  it('grants the lease to one of two callers', async () => {
+  test('grants the lease to one of two callers', async () => {
     const cache = cacheAt();
 
     const results = await Promise.all([cache.acquireLease(KEY, 'a', 5000), cache.acquireLease(KEY, 'b', 5000)]);
@@ -79,7 +79,7 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it('grants the lease again once the holder released it', async () => {
+  test('grants the lease again once the holder released it', async () => {
     const cache = cacheAt();
     await cache.acquireLease(KEY, 'a', 5000);
     await cache.releaseLease(KEY, 'a');
@@ -87,7 +87,7 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(true);
   });
 
-  it('grants an expired lease to another caller', async () => {
+  test('grants an expired lease to another caller', async () => {
     const clock = fixedClock(NOW);
     const cache = cacheAt(clock);
     await cache.acquireLease(KEY, 'a', 5000);
@@ -96,14 +96,14 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(true);
   });
 
-  it('never grants a lease over a stored answer', async () => {
+  test('never grants a lease over a stored answer', async () => {
     const cache = cacheAt();
     await cache.put(KEY, ANSWER);
 
     expect(await cache.acquireLease(KEY, 'b', 5000)).toBe(false);
   });
 
-  it('asks the source once for two concurrent misses from two containers', async () => {
+  test('asks the source once for two concurrent misses from two containers', async () => {
     const clock = fixedClock(NOW);
     const source = new ScriptedSource([]);
     const container = (holder: string) =>
@@ -126,7 +126,7 @@ describe('DynamoAnswerCache on dynalite', () => {
     expect([first.cached, second.cached].sort()).toEqual([false, true]);
   });
 
-  it('stores the answer under the question key of the rule', async () => {
+  test('stores the answer under the question key of the rule', async () => {
     const clock = fixedClock(NOW);
     const alert = alertFor('playbook/CreatePlugin');
     const enricher = createEnricher({ source: new ScriptedSource([]), cache: cacheAt(clock), playbookVersion: async () => 'v7', clock, logger: createLogger({ silent: true }), budgetMs: 2000 });
@@ -139,17 +139,17 @@ describe('DynamoAnswerCache on dynalite', () => {
   });
 
   describe('playbook version reader', () => {
-    it('reads the version resync wrote', async () => {
+    test('reads the version resync wrote', async () => {
       await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version: 'abc123', commit: 'abc123', syncedAt: '2026-05-01T09:00:00Z', ttl: 0 } }));
 
       expect(await createPlaybookVersionReader({ doc, tableName, clock: fixedClock(NOW) })()).toBe('abc123');
     });
 
-    it('reports unsynced before the first resync', async () => {
+    test('reports unsynced before the first resync', async () => {
       expect(await createPlaybookVersionReader({ doc, tableName, clock: fixedClock(NOW) })()).toBe('unsynced');
     });
 
-    it('keeps the version for a minute, then reads it again', async () => {
+    test('keeps the version for a minute, then reads it again', async () => {
       const clock = fixedClock(NOW);
       const read = createPlaybookVersionReader({ doc, tableName, clock });
       const write = (version: string) => doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version, ttl: 0 } }));

@@ -48,7 +48,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     });
   }
 
-  it('posts RetrieveAndGenerate with the knowledge base, the model and our question, and answers with cited files', async () => {
+  test('posts RetrieveAndGenerate with the knowledge base, the model and our question, and answers with cited files', async () => {
     stub.setHandler(() =>
       generated('1. Delete the unapproved plugin.', [
         reference('s3://acme-aws-playbooks/docs/Amazon_Q.md', 'Containment and Eradication'),
@@ -67,7 +67,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(enrichment.citations).toEqual([{ title: 'Amazon_Q.md', url: 's3://acme-aws-playbooks/docs/Amazon_Q.md' }]);
   });
 
-  it('posts Retrieve alone without a model and answers with the passages', async () => {
+  test('posts Retrieve alone without a model and answers with the passages', async () => {
     stub.setHandler(() => retrieved([{ ...reference('s3://acme-custom/runbooks/plugins.md', 'Delete the plugin with DeletePlugin.'), score: 0.8 }]));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -78,7 +78,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(enrichment.citations).toEqual([{ title: 'plugins.md', url: 's3://acme-custom/runbooks/plugins.md' }]);
   });
 
-  it('reports no answer for the canned reply of an empty retrieval, and for no passage', async () => {
+  test('reports no answer for the canned reply of an empty retrieval, and for no passage', async () => {
     stub.setHandler(() => generated('Sorry, I am unable to assist you with this request.', []));
     const generatedOutcome = await enricher({ modelArn: MODEL }).enrich(alertFor('playbook/CreatePlugin'));
     stub.setHandler(() => retrieved([]));
@@ -88,7 +88,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(retrievedOutcome.status).toBe('no-answer');
   });
 
-  it('retries throttling and then answers', async () => {
+  test('retries throttling and then answers', async () => {
     stub.setHandler((_request, index) => (index === 0 ? errorReply(429, 'ThrottlingException') : generated('Delete it.', [reference('s3://b/docs/a.md', 'x')])));
 
     const enrichment = await enricher({ modelArn: MODEL }).enrich(alertFor('playbook/CreatePlugin'));
@@ -97,7 +97,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(stub.requests).toHaveLength(2);
   });
 
-  it('reports a denied call as an error naming the exception', async () => {
+  test('reports a denied call as an error naming the exception', async () => {
     stub.setHandler(() => errorReply(403, 'AccessDeniedException'));
 
     const enrichment = await enricher({ modelArn: MODEL }).enrich(alertFor('playbook/CreatePlugin'));
@@ -105,7 +105,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(enrichment).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)' });
   });
 
-  it('reports timeout when the knowledge base does not answer within the budget', async () => {
+  test('reports timeout when the knowledge base does not answer within the budget', async () => {
     stub.setHandler(async () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       return retrieved([]);
@@ -116,7 +116,7 @@ describe('Bedrock knowledge base source over HTTP', () => {
     expect(enrichment.status).toBe('timeout');
   });
 
-  it('never sends text from the event to the knowledge base', async () => {
+  test('never sends text from the event to the knowledge base', async () => {
     stub.setHandler(() => generated('Delete it.', [reference('s3://b/docs/a.md', 'x')]));
 
     await enricher({ modelArn: MODEL }).enrich(hostileAlert());

@@ -24,7 +24,7 @@ describeCorpus('local playbook answers on the real corpus (../shared/playbook-fr
   const source = createLocalPlaybookSource({ dir: PLAYBOOK_CORPUS_DOCS });
   const signal = new AbortController().signal;
 
-  it.each(cases.map((c) => [`${c.locale} ${c.row.eventName} (${c.row.phase})`, c] as const))('%s cites the phase section first', async (_name, c) => {
+  test.each(cases.map((c) => [`${c.locale} ${c.row.eventName} (${c.row.phase})`, c] as const))('%s cites the phase section first', async (_name, c) => {
     const question = buildQuestion({ rule: `playbook/${c.row.eventName}`, category: c.row.category, phase: c.row.phase }, c.locale);
 
     const answer = await source.ask(question, { signal });
@@ -34,7 +34,7 @@ describeCorpus('local playbook answers on the real corpus (../shared/playbook-fr
 
   const stolen = (ALERT_LOCALES as readonly AlertLocale[]).flatMap((locale) => PHASES.map((phase) => ({ locale, phase })));
 
-  it.each(stolen.map((c) => [`${c.locale} auth-failures (${c.phase})`, c] as const))('%s cites the compromised-credentials playbook first', async (_name, c) => {
+  test.each(stolen.map((c) => [`${c.locale} auth-failures (${c.phase})`, c] as const))('%s cites the compromised-credentials playbook first', async (_name, c) => {
     const question = buildQuestion({ rule: 'auth-failures', category: 'application', phase: c.phase }, c.locale);
 
     const answer = await source.ask(question, { signal });

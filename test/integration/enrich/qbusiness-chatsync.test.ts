@@ -49,7 +49,7 @@ describe('Q Business source over HTTP', () => {
     });
   }
 
-  it('posts ChatSync to the application conversations path with the question and chat mode', async () => {
+  test('posts ChatSync to the application conversations path with the question and chat mode', async () => {
     stub.setHandler(() => answer('Delete the plugin.', ATTRIBUTIONS));
 
     await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -64,7 +64,7 @@ describe('Q Business source over HTTP', () => {
     expect(body.userMessage).toBe(buildQuestion(alertFor('playbook/CreatePlugin'), 'en').text);
   });
 
-  it('returns the answer with citations ordered by citation number', async () => {
+  test('returns the answer with citations ordered by citation number', async () => {
     stub.setHandler(() => answer('Delete the plugin.', ATTRIBUTIONS));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -74,7 +74,7 @@ describe('Q Business source over HTTP', () => {
     expect(enrichment.citations[1]?.url).toBe('https://s3.amazonaws.com/playbooks/amazon-q.md');
   });
 
-  it('sends none of a hostile event\'s text in the request', async () => {
+  test('sends none of a hostile event\'s text in the request', async () => {
     stub.setHandler(() => answer('Delete the plugin.', ATTRIBUTIONS));
 
     await enricher().enrich(hostileAlert());
@@ -85,7 +85,7 @@ describe('Q Business source over HTTP', () => {
     expect(JSON.stringify(stub.requests[0]?.headers)).not.toContain(INJECTION);
   });
 
-  it('retries a 429 ThrottlingException and then answers', async () => {
+  test('retries a 429 ThrottlingException and then answers', async () => {
     stub.setHandler((_request, index) => (index === 0 ? errorReply(429, 'ThrottlingException') : answer('Delete the plugin.', ATTRIBUTIONS)));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -94,7 +94,7 @@ describe('Q Business source over HTTP', () => {
     expect(stub.requests).toHaveLength(2);
   });
 
-  it('reports throttled when Q keeps throttling', async () => {
+  test('reports throttled when Q keeps throttling', async () => {
     stub.setHandler(() => errorReply(429, 'ThrottlingException'));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -103,7 +103,7 @@ describe('Q Business source over HTTP', () => {
     expect(stub.requests).toHaveLength(3);
   });
 
-  it('reports error on a 500 InternalServerException', async () => {
+  test('reports error on a 500 InternalServerException', async () => {
     stub.setHandler(() => errorReply(500, 'InternalServerException'));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
@@ -111,7 +111,7 @@ describe('Q Business source over HTTP', () => {
     expect(enrichment).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)' });
   });
 
-  it('reports timeout when the answer comes after the budget', async () => {
+  test('reports timeout when the answer comes after the budget', async () => {
     stub.setHandler(() => ({ ...answer('Too late.', ATTRIBUTIONS), delayMs: 2000 }));
 
     const enrichment = await enricher(200).enrich(alertFor('playbook/CreatePlugin'));
@@ -119,7 +119,7 @@ describe('Q Business source over HTTP', () => {
     expect(enrichment).toMatchObject({ status: 'timeout', reason: 'no answer within 200 ms' });
   });
 
-  it('reports no answer in the playbooks for a "could not find" reply', async () => {
+  test('reports no answer in the playbooks for a "could not find" reply', async () => {
     stub.setHandler(() => answer('Sorry, I could not find relevant information to complete your request.'));
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));

@@ -82,7 +82,7 @@ afterEach(async () => {
 });
 
 describe('SNS notifier over the Query protocol', () => {
-  it('sends Publish with the topic, JSON structure, subject and attributes', async () => {
+  test('sends Publish with the topic, JSON structure, subject and attributes', async () => {
     await notifier(snsClient()).publish(makeAlert({ severity: 'MEDIUM' }), 'new');
 
     const params = form(publishRequests()[0] ?? { method: '', path: '', headers: {}, body: '' });
@@ -100,7 +100,7 @@ describe('SNS notifier over the Query protocol', () => {
     });
   });
 
-  it('delivers bodies that decode to text, the JSON document and the Chatbot notification', async () => {
+  test('delivers bodies that decode to text, the JSON document and the Chatbot notification', async () => {
     await notifier(snsClient()).publish(makeAlert({ severity: 'LOW', samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
 
     const message = JSON.parse(form(publishRequests()[0] ?? { method: '', path: '', headers: {}, body: '' }).get('Message') ?? '{}') as Record<string, string>;
@@ -111,7 +111,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(message.default).not.toMatch(/[\u001b\u202e]/u);
   });
 
-  it('publishes a page to the paging topic only', async () => {
+  test('publishes a page to the paging topic only', async () => {
     const subject = createSnsNotifier({ client: snsClient(), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger });
 
     await subject.send({ id: 'msg-1', route: 'paging', alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' });
@@ -119,7 +119,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests().map((request) => form(request).get('TopicArn'))).toEqual([PAGING]);
   });
 
-  it.each([
+  test.each([
     ['Throttling', 400],
     ['Throttled', 429],
     ['KMSThrottling', 400],
@@ -131,14 +131,14 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests()).toHaveLength(2);
   });
 
-  it('publishes after a 500', async () => {
+  test('publishes after a 500', async () => {
     stub.setHandler((_request, index) => (index === 0 ? internalError() : published(index)));
 
     await expect(notifier(snsClient()).publish(makeAlert({ severity: 'LOW' }), 'new')).resolves.toBeUndefined();
     expect(publishRequests()).toHaveLength(2);
   });
 
-  it("gives up with PublishFailedError after the SDK's attempts when SNS stays down", async () => {
+  test("gives up with PublishFailedError after the SDK's attempts when SNS stays down", async () => {
     stub.setHandler(() => internalError());
 
     const error = await rejection(notifier(snsClient({ sdkMaxAttempts: 3 })).publish(makeAlert({ severity: 'LOW' }), 'new'));
@@ -148,7 +148,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests()).toHaveLength(3);
   });
 
-  it('does not retry an authorization failure', async () => {
+  test('does not retry an authorization failure', async () => {
     stub.setHandler(() => failure(403, 'Sender', 'AuthorizationError'));
 
     const error = await rejection(notifier(snsClient()).publish(makeAlert({ severity: 'LOW' }), 'new'));
@@ -158,7 +158,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests()).toHaveLength(1);
   });
 
-  it('retries past a server slower than the request timeout', async () => {
+  test('retries past a server slower than the request timeout', async () => {
     stub.setHandler((_request, index) => (index === 0 ? { ...published(index), delayMs: 2000 } : published(index)));
 
     await notifier(snsClient({ requestTimeoutMs: 100 })).publish(makeAlert({ severity: 'LOW' }), 'new');
@@ -166,7 +166,7 @@ describe('SNS notifier over the Query protocol', () => {
     expect(publishRequests()).toHaveLength(2);
   });
 
-  it('fails with the timeout as cause when the server never answers in time', async () => {
+  test('fails with the timeout as cause when the server never answers in time', async () => {
     stub.setHandler((_request, index) => ({ ...published(index), delayMs: 2000 }));
 
     const error = await rejection(notifier(snsClient({ requestTimeoutMs: 100, sdkMaxAttempts: 2 })).publish(makeAlert({ severity: 'LOW' }), 'new'));

@@ -28,23 +28,23 @@ describeCorpus('real playbook corpus (../shared/playbook-framework)', () => {
     process.stdout.write(`Playbook name resolution on the real corpus:\n${lines.join('\n')}\ndrift: ${JSON.stringify(report.drift.missingFromTable)} missing from the table\n`);
   });
 
-  it('finds the English playbook and the five translations', () => {
+  test('finds the English playbook and the five translations', () => {
     expect(report.playbooks.map((playbook) => playbook.language)).toEqual(['en', 'de', 'es', 'fr', 'ja', 'zh']);
   });
 
-  it('reads the same number of names in every language', () => {
+  test('reads the same number of names in every language', () => {
     const counts = new Set(report.playbooks.map((playbook) => playbook.names.length));
 
     expect(counts.size).toBe(1);
   });
 
-  it('resolves every name that denotes an operation of the table', () => {
+  test('resolves every name that denotes an operation of the table', () => {
     const unresolved = report.playbooks.flatMap((playbook) => playbook.names.filter((n) => n.operation === null).map((n) => `${n.language}: ${n.written}`));
 
     expect(unresolved).toEqual([]);
   });
 
-  it('resolves each translated name to the operation of its English original', () => {
+  test('resolves each translated name to the operation of its English original', () => {
     const english = report.playbooks.find((playbook) => playbook.language === 'en');
     const key = (n: { list: string; sectionIndex: number; rowIndex: number }): string => `${n.list}/${n.sectionIndex}/${n.rowIndex}`;
     const expected = new Map(english?.names.map((n) => [key(n), n.operation]));

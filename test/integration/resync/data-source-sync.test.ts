@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('startDataSourceSyncs against a Q Business stub', () => {
-  it('starts a sync job for each data source', async () => {
+  test('starts a sync job for each data source', async () => {
     const starts = await startDataSourceSyncs(qbusiness, TARGET, logger);
 
     expect(starts).toEqual([
@@ -48,7 +48,7 @@ describe('startDataSourceSyncs against a Q Business stub', () => {
     ]);
   });
 
-  it('skips a data source whose sync is already running, with a note, and still starts the others', async () => {
+  test('skips a data source whose sync is already running, with a note, and still starts the others', async () => {
     stub.setHandler((request) => (request.path.includes('ds-aws') ? conflict : { status: 200, body: JSON.stringify({ executionId: 'exec-2' }) }));
 
     const starts = await startDataSourceSyncs(qbusiness, TARGET, logger);
@@ -59,7 +59,7 @@ describe('startDataSourceSyncs against a Q Business stub', () => {
     ]);
   });
 
-  it('reports a refused start as failed', async () => {
+  test('reports a refused start as failed', async () => {
     stub.setHandler(() => ({ status: 403, headers: { 'x-amzn-errortype': 'AccessDeniedException' }, body: JSON.stringify({ message: 'denied' }) }));
 
     const starts = await startDataSourceSyncs(qbusiness, { ...TARGET, dataSourceIds: ['ds-aws'] }, logger);
@@ -71,7 +71,7 @@ describe('startDataSourceSyncs against a Q Business stub', () => {
 describe('checkDataSourceSyncs against a Q Business stub', () => {
   const target = { ...TARGET, dataSourceIds: ['ds-aws'] };
 
-  it('reports the latest job when it failed', async () => {
+  test('reports the latest job when it failed', async () => {
     stub.setHandler(() =>
       history([
         { executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-28T06:00:00Z'), endTime: epoch('2026-02-28T06:10:00Z') },
@@ -84,7 +84,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([{ dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'new', detail: 'crawler failed' }]);
   });
 
-  it('does not report again a failure that ended before the previous check', async () => {
+  test('does not report again a failure that ended before the previous check', async () => {
     stub.setHandler(() =>
       history([
         { executionId: 'recent-ok', status: 'SUCCEEDED', startTime: epoch('2026-02-28T06:00:00Z'), endTime: epoch('2026-02-28T06:10:00Z') },
@@ -97,7 +97,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([]);
   });
 
-  it('reports a data source that has not synced a playbook change within the threshold', async () => {
+  test('reports a data source that has not synced a playbook change within the threshold', async () => {
     stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-26T06:00:00Z') }, logger);
@@ -105,7 +105,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems.map((problem) => problem.problem)).toEqual(['stale']);
   });
 
-  it('does not call a data source stale when the playbooks did not change since its last success', async () => {
+  test('does not call a data source stale when the playbooks did not change since its last success', async () => {
     stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
@@ -113,7 +113,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([]);
   });
 
-  it('does not call a change stale before the threshold', async () => {
+  test('does not call a change stale before the threshold', async () => {
     stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-28T06:00:00Z') }, logger);
@@ -121,7 +121,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([]);
   });
 
-  it('does not call a recently started sync stale', async () => {
+  test('does not call a recently started sync stale', async () => {
     stub.setHandler(() => history([{ executionId: 'first', status: 'SYNCING', startTime: epoch('2026-03-01T05:30:00Z') }]));
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
@@ -129,7 +129,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
     expect(problems).toEqual([]);
   });
 
-  it('asks for at most 10 jobs per page', async () => {
+  test('asks for at most 10 jobs per page', async () => {
     stub.setHandler(() => history([]));
 
     await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
@@ -139,7 +139,7 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
 });
 
 describe('createSnsReportPublisher against an SNS stub', () => {
-  it('publishes the report at LOW with the resync attributes', async () => {
+  test('publishes the report at LOW with the resync attributes', async () => {
     const sns = await startHttpStub(() => ({
       status: 200,
       headers: { 'content-type': 'text/xml' },

@@ -72,7 +72,7 @@ afterEach(async () => {
 });
 
 describe('runResync against s3rver', () => {
-  it('uploads every documentation file on the first sync', async () => {
+  test('uploads every documentation file on the first sync', async () => {
     await serveFiles(FIXTURE_FILES);
 
     const report = await runResync(deps());
@@ -81,7 +81,7 @@ describe('runResync against s3rver', () => {
     expect(await keys(AWS_BUCKET)).toEqual(['docs/Other_Playbook.md', 'docs/Sample_Playbook.md', 'docs/de/de.Sample_Playbook.md']);
   });
 
-  it('uploads nothing when the playbooks did not change', async () => {
+  test('uploads nothing when the playbooks did not change', async () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
     s3.requests.length = 0;
@@ -92,7 +92,7 @@ describe('runResync against s3rver', () => {
     expect(writes()).toBe(0);
   });
 
-  it('uploads only the changed file', async () => {
+  test('uploads only the changed file', async () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
 
@@ -103,7 +103,7 @@ describe('runResync against s3rver', () => {
     expect(report.uploaded).toBe(1);
   });
 
-  it('detects a change of the same size through the sha256 metadata', async () => {
+  test('detects a change of the same size through the sha256 metadata', async () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
 
@@ -113,7 +113,7 @@ describe('runResync against s3rver', () => {
     expect(report.files.changed).toEqual(['docs/Other_Playbook.md']);
   });
 
-  it('deletes the object of a file removed from the repository', async () => {
+  test('deletes the object of a file removed from the repository', async () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
     const { 'docs/Other_Playbook.md': _removed, ...remaining } = FIXTURE_FILES;
@@ -125,7 +125,7 @@ describe('runResync against s3rver', () => {
     expect(await keys(AWS_BUCKET)).not.toContain('docs/Other_Playbook.md');
   });
 
-  it('never writes to the custom-playbooks bucket', async () => {
+  test('never writes to the custom-playbooks bucket', async () => {
     await serveFiles(FIXTURE_FILES);
 
     await runResync(deps());
@@ -136,7 +136,7 @@ describe('runResync against s3rver', () => {
     expect(await keys(CUSTOM_BUCKET)).toEqual(['our-playbook.md']);
   });
 
-  it('uploads with SSE-KMS and the configured key', async () => {
+  test('uploads with SSE-KMS and the configured key', async () => {
     await serveFiles(FIXTURE_FILES);
 
     await runResync(deps());
@@ -146,7 +146,7 @@ describe('runResync against s3rver', () => {
     expect(puts.every((put) => put.headers['x-amz-server-side-encryption-aws-kms-key-id'] === KMS_KEY)).toBe(true);
   });
 
-  it('records the source commit, sync time and content digest in object metadata', async () => {
+  test('records the source commit, sync time and content digest in object metadata', async () => {
     await serveFiles(FIXTURE_FILES);
 
     await runResync(deps());
@@ -156,7 +156,7 @@ describe('runResync against s3rver', () => {
     expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('stores the uploaded content unchanged', async () => {
+  test('stores the uploaded content unchanged', async () => {
     await serveFiles(FIXTURE_FILES);
 
     await runResync(deps());
@@ -165,7 +165,7 @@ describe('runResync against s3rver', () => {
     expect(await object.Body?.transformToString()).toBe(FIXTURE_FILES['docs/de/de.Sample_Playbook.md']);
   });
 
-  it('follows a redirect to the tarball', async () => {
+  test('follows a redirect to the tarball', async () => {
     await serveFiles(FIXTURE_FILES);
 
     const report = await runResync(deps({ tarballUrl: `${tarballs.url}/redirect` }));
@@ -173,7 +173,7 @@ describe('runResync against s3rver', () => {
     expect(report.uploaded).toBe(3);
   });
 
-  it('bumps the playbook version when a custom playbook changes', async () => {
+  test('bumps the playbook version when a custom playbook changes', async () => {
     await serveFiles(FIXTURE_FILES);
     const first = await runResync(deps());
 
@@ -184,7 +184,7 @@ describe('runResync against s3rver', () => {
     expect(second.version.changed).toBe(true);
   });
 
-  it('keeps the playbook version when nothing changed', async () => {
+  test('keeps the playbook version when nothing changed', async () => {
     await serveFiles(FIXTURE_FILES);
     const first = await runResync(deps());
 
@@ -193,7 +193,7 @@ describe('runResync against s3rver', () => {
     expect(second.version).toEqual({ previous: first.version.current, current: first.version.current, changed: false, answerCache: first.version.current });
   });
 
-  it('publishes a report when files changed and stays quiet when nothing did', async () => {
+  test('publishes a report when files changed and stays quiet when nothing did', async () => {
     await serveFiles(FIXTURE_FILES);
 
     await runResync(deps());
@@ -203,7 +203,7 @@ describe('runResync against s3rver', () => {
     expect(published[0]?.files.added).toHaveLength(3);
   });
 
-  it('writes nothing on a dry run but reports what it would do', async () => {
+  test('writes nothing on a dry run but reports what it would do', async () => {
     await serveFiles(FIXTURE_FILES);
 
     const report = await runResync(deps(), { dryRun: true });
@@ -224,7 +224,7 @@ describe('runResync against s3rver', () => {
     ['a huge file', [top, doc('ok.md'), doc('huge.md', 'x'.repeat(5000))], 'file-too-large'],
     ['too many files', [top, ...Array.from({ length: 120 }, (_, i) => doc(`p${i}.md`))], 'too-many-files'],
   ];
-  it.each(malicious)('refuses a tarball with %s and writes nothing', async (_label, entries, reason) => {
+  test.each(malicious)('refuses a tarball with %s and writes nothing', async (_label, entries, reason) => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
     const before = { objects: await keys(AWS_BUCKET), state: store.current() };
@@ -238,7 +238,7 @@ describe('runResync against s3rver', () => {
     expect({ objects: await keys(AWS_BUCKET), state: store.current() }).toEqual(before);
   });
 
-  it('refuses a download larger than MAX_TARBALL_BYTES', async () => {
+  test('refuses a download larger than MAX_TARBALL_BYTES', async () => {
     await serveFiles({ ...FIXTURE_FILES, 'docs/noise.md': Array.from({ length: 400 }, (_, i) => `${i * 7919}`).join(' ') });
 
     const report = await runResync(deps({ maxTarballBytes: 200 }));
@@ -247,7 +247,7 @@ describe('runResync against s3rver', () => {
     expect(writes()).toBe(0);
   });
 
-  it('refuses to mirror an archive without documentation (which would delete everything)', async () => {
+  test('refuses to mirror an archive without documentation (which would delete everything)', async () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
     s3.requests.length = 0;
@@ -259,7 +259,7 @@ describe('runResync against s3rver', () => {
     expect(writes()).toBe(0);
   });
 
-  it('publishes a failed resync', async () => {
+  test('publishes a failed resync', async () => {
     tarballs.serve(await buildTarball([top, { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }]));
 
     await runResync(deps());
@@ -297,7 +297,7 @@ describe('runResync against s3rver', () => {
     }
     const succeeded = [{ executionId: 'ok', status: 'SUCCEEDED', startTime: Date.parse('2026-03-01T00:00:00Z') / 1000, endTime: Date.parse('2026-03-01T00:10:00Z') / 1000 }];
 
-    it('starts the data source sync after a change and not when nothing changed', async () => {
+    test('starts the data source sync after a change and not when nothing changed', async () => {
       await serveFiles(FIXTURE_FILES);
 
       const [first, second] = await withQBusiness(succeeded, async (qbusiness) => {
@@ -309,7 +309,7 @@ describe('runResync against s3rver', () => {
       expect(second.syncJobs).toEqual([]);
     });
 
-    it('publishes an alert when the last sync failed, even if the playbooks did not change', async () => {
+    test('publishes an alert when the last sync failed, even if the playbooks did not change', async () => {
       await serveFiles(FIXTURE_FILES);
       await runResync(deps());
       published = [];
@@ -322,7 +322,7 @@ describe('runResync against s3rver', () => {
       ]);
     });
 
-    it('moves the answer-cache version only once the sync started after the change has completed', async () => {
+    test('moves the answer-cache version only once the sync started after the change has completed', async () => {
       await serveFiles(FIXTURE_FILES);
       await runResync(deps());
       const before = store.current() as PlaybookVersionRecord;
@@ -347,7 +347,7 @@ describe('runResync against s3rver', () => {
       expect(done.pending).toBeUndefined();
     });
 
-    it('does not call unchanged playbooks stale, however old their last data source sync', async () => {
+    test('does not call unchanged playbooks stale, however old their last data source sync', async () => {
       await serveFiles(FIXTURE_FILES);
       const threeDaysAgo = [{ executionId: 'old', status: 'SUCCEEDED', startTime: Date.parse('2026-02-26T06:00:00Z') / 1000, endTime: Date.parse('2026-02-26T06:10:00Z') / 1000 }];
       await withQBusiness(threeDaysAgo, async (qbusiness, _paths, finishStartedJob) => {
@@ -365,7 +365,7 @@ describe('runResync against s3rver', () => {
       expect(published).toEqual([]);
     });
 
-    it('starts again a sync that was skipped because an older one was running', async () => {
+    test('starts again a sync that was skipped because an older one was running', async () => {
       await serveFiles(FIXTURE_FILES);
       const older = { executionId: 'older', status: 'SYNCING', startTime: Date.parse('2026-03-01T05:00:00Z') / 1000 };
       let olderJob: Record<string, unknown> = older;

@@ -107,7 +107,7 @@ function policyStatements(template: Template): { owner: string; identity: boolea
 }
 
 describe.each(variants)('IAM with %s', (_label, template) => {
-  it('grants no wildcard action in any role policy', () => {
+  test('grants no wildcard action in any role policy', () => {
     const statements = policyStatements(template()).filter((entry) => entry.identity);
     const actions = statements.flatMap((entry) => asList(entry.statement.Action).map((action) => `${entry.owner}: ${action}`));
     counted('IAM actions checked for wildcards', actions.length);
@@ -115,7 +115,7 @@ describe.each(variants)('IAM with %s', (_label, template) => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });
 
-  it('uses Resource "*" only for actions that support nothing narrower', () => {
+  test('uses Resource "*" only for actions that support nothing narrower', () => {
     const starStatements = policyStatements(template()).filter(
       (entry) => entry.identity && asList(entry.statement.Resource as unknown).includes('*'),
     );
@@ -124,7 +124,7 @@ describe.each(variants)('IAM with %s', (_label, template) => {
     expect(offending).toEqual([]);
   });
 
-  it('allows wildcard actions in resource policies only in the account root key statement', () => {
+  test('allows wildcard actions in resource policies only in the account root key statement', () => {
     const allows = policyStatements(template()).filter((entry) => !entry.identity && entry.statement.Effect === 'Allow');
     counted('resource-policy Allow statements checked', allows.length);
     const wildcard = allows.filter((entry) => asList(entry.statement.Action).some((action) => action.includes('*')));
@@ -133,7 +133,7 @@ describe.each(variants)('IAM with %s', (_label, template) => {
     );
   });
 
-  it('gives every function its own role', () => {
+  test('gives every function its own role', () => {
     const functions = resourcesOfType(template(), 'AWS::Lambda::Function').filter(([, fn]) => isDeployed(template(), fn));
     const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties?.Role));
     counted('functions checked for a role of their own', functions.length);
@@ -141,7 +141,7 @@ describe.each(variants)('IAM with %s', (_label, template) => {
     expect(new Set(roles).size).toBe(functions.length);
   });
 
-  it('lists every function role in SELF_PRINCIPALS', () => {
+  test('lists every function role in SELF_PRINCIPALS', () => {
     for (const [fn, role] of Object.entries(ROLE_OF_FUNCTION)) {
       const env = resolve(template(), template().Resources[`${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`]?.Properties?.Environment) as {
         Variables: Record<string, string>;
@@ -160,20 +160,20 @@ describe.each(variants)('encryption with %s', (_label, template) => {
     return resourcesOfType(template(), type).filter(([, resource]) => isDeployed(template(), resource));
   }
 
-  it('encrypts every SNS topic with a KMS key', () => {
+  test('encrypts every SNS topic with a KMS key', () => {
     const topics = deployed('AWS::SNS::Topic');
     counted('SNS topics with KMS', topics.length);
     expect(topics.length).toBe(2);
     expect(topics.filter(([, topic]) => topic.Properties?.KmsMasterKeyId === undefined).map(([name]) => name)).toEqual([]);
   });
 
-  it('encrypts every SQS queue with a KMS key', () => {
+  test('encrypts every SQS queue with a KMS key', () => {
     const queues = deployed('AWS::SQS::Queue');
     counted('SQS queues with KMS', queues.length);
     expect(queues.filter(([, queue]) => queue.Properties?.KmsMasterKeyId === undefined).map(([name]) => name)).toEqual([]);
   });
 
-  it('encrypts every DynamoDB table with a customer managed KMS key', () => {
+  test('encrypts every DynamoDB table with a customer managed KMS key', () => {
     const tables = deployed('AWS::DynamoDB::Table');
     counted('DynamoDB tables with KMS', tables.length);
     expect(tables.length).toBe(1);
@@ -182,7 +182,7 @@ describe.each(variants)('encryption with %s', (_label, template) => {
     }
   });
 
-  it('encrypts every S3 bucket with aws:kms, except the access-log bucket S3 requires to use SSE-S3', () => {
+  test('encrypts every S3 bucket with aws:kms, except the access-log bucket S3 requires to use SSE-S3', () => {
     const buckets = deployed('AWS::S3::Bucket');
     const logTargets = new Set(
       buckets.flatMap(([, bucket]) => {
@@ -198,7 +198,7 @@ describe.each(variants)('encryption with %s', (_label, template) => {
     }
   });
 
-  it('rotates every KMS key', () => {
+  test('rotates every KMS key', () => {
     const keys = deployed('AWS::KMS::Key');
     counted('KMS keys with rotation', keys.length);
     expect(keys.filter(([, key]) => key.Properties?.EnableKeyRotation !== true)).toEqual([]);
@@ -206,7 +206,7 @@ describe.each(variants)('encryption with %s', (_label, template) => {
 });
 
 describe('the incident sweep', () => {
-  it('indexes the due incidents sparsely, as the store queries them, and the triage role may query exactly that index', () => {
+  test('indexes the due incidents sparsely, as the store queries them, and the triage role may query exactly that index', () => {
     const table = base.Resources.StateTable?.Properties ?? {};
     const indexes = table.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
     counted('state table indexes', indexes.length);
@@ -224,7 +224,7 @@ describe('the incident sweep', () => {
     expect(grants.map((entry) => [entry.owner, entry.statement.Action, entry.statement.Resource])).toEqual([['TriageRole', 'dynamodb:Query', `<StateTable.Arn>/index/${DUE_INCIDENTS_INDEX}`]]);
   });
 
-  it('invokes the triage function on a schedule with the payload its handler takes for a sweep', () => {
+  test('invokes the triage function on a schedule with the payload its handler takes for a sweep', () => {
     const rules = resourcesOfType(base, 'AWS::Events::Rule').filter(([, rule]) => JSON.stringify(rule.Properties?.Targets).includes('TriageLambdaFunction'));
     counted('sweep schedules', rules.length);
     expect(rules.map(([, rule]) => [rule.Properties?.ScheduleExpression, (rule.Properties?.Targets as { Input?: string }[])[0]?.Input])).toEqual([['rate(5 minutes)', JSON.stringify(SWEEP_REQUEST)]]);
@@ -232,7 +232,7 @@ describe('the incident sweep', () => {
 });
 
 describe('logs, queues and targets', () => {
-  it('gives every function a log group and every log group a retention', () => {
+  test('gives every function a log group and every log group a retention', () => {
     const groups = resourcesOfType(base, 'AWS::Logs::LogGroup');
     const functions = resourcesOfType(base, 'AWS::Lambda::Function');
     counted('log groups with retention', groups.length);
@@ -241,7 +241,7 @@ describe('logs, queues and targets', () => {
     expect(functions.map(([, fn]) => `/aws/lambda/${String(fn.Properties?.FunctionName)}`).filter((name) => !groupNames.includes(name))).toEqual([]);
   });
 
-  it('redrives every queue that is not itself a dead-letter queue', () => {
+  test('redrives every queue that is not itself a dead-letter queue', () => {
     const queues = resourcesOfType(base, 'AWS::SQS::Queue');
     const deadLetter = new Set<string>();
     for (const [, resource] of Object.entries(base.Resources)) {
@@ -254,20 +254,20 @@ describe('logs, queues and targets', () => {
     expect(primary.filter(([, queue]) => queue.Properties?.RedrivePolicy === undefined)).toEqual([]);
   });
 
-  it('sets the buffer visibility timeout to at least six times the triage timeout', () => {
+  test('sets the buffer visibility timeout to at least six times the triage timeout', () => {
     const visibility = base.Resources.BufferQueue?.Properties?.VisibilityTimeout as number;
     const timeout = base.Resources.TriageLambdaFunction?.Properties?.Timeout as number;
     counted('visibility timeout checks');
     expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
-  it('reports partial batch failures from the buffer queue', () => {
+  test('reports partial batch failures from the buffer queue', () => {
     const mappings = resourcesOfType(base, 'AWS::Lambda::EventSourceMapping');
     counted('event source mappings checked', mappings.length);
     expect(mappings.map(([, mapping]) => mapping.Properties?.FunctionResponseTypes)).toEqual([['ReportBatchItemFailures']]);
   });
 
-  it('gives every CloudTrail rule target a dead-letter queue and a retry policy', () => {
+  test('gives every CloudTrail rule target a dead-letter queue and a retry policy', () => {
     for (const rule of RULES) {
       const targets = base.Resources[rule]?.Properties?.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
       counted('rule targets with DLQ and retry policy', targets.length);
@@ -275,7 +275,7 @@ describe('logs, queues and targets', () => {
     }
   });
 
-  it('puts read-only management events on a rule in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS by default', () => {
+  test('puts read-only management events on a rule in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS by default', () => {
     counted('rule state checks');
     expect(resolve(base, base.Resources.ReadOnlyRule?.Properties?.State)).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(resolve(base, base.Resources.ActivityRule?.Properties?.State)).toBe('ENABLED');
@@ -332,7 +332,7 @@ describe('the buffer queue policy', () => {
   const fromRule = (rule: string, secure = true) => ({ caller: { service: 'events.amazonaws.com' }, context: { 'aws:SourceArn': `<${rule}.Arn>`, 'aws:SecureTransport': secure } });
   const asRole = (arn: string) => ({ caller: { arn }, context: TLS });
 
-  it.each(variants)('lets the three rules send, over TLS only, with %s', (_label, template) => {
+  test.each(variants)('lets the three rules send, over TLS only, with %s', (_label, template) => {
     for (const rule of RULES) {
       counted('queue policy send checks', 2);
       expect(bufferDeniesSend(template(), fromRule(rule))).toBe(false);
@@ -340,14 +340,14 @@ describe('the buffer queue policy', () => {
     }
   });
 
-  it.each(variants)('denies every other sender whatever its IAM policy allows, with %s', (_label, template) => {
+  test.each(variants)('denies every other sender whatever its IAM policy allows, with %s', (_label, template) => {
     counted('queue policy send checks', 3);
     expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/Admin'))).toBe(true);
     expect(bufferDeniesSend(template(), asRole('arn:aws:iam::111122223333:role/SecOpsOperatorX'))).toBe(true);
     expect(bufferDeniesSend(template(), { caller: { service: 'events.amazonaws.com' }, context: { ...TLS, 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/q-triage-dev-other' } })).toBe(true);
   });
 
-  it('lets the operators in queueSenderArns send (redrive, test events), and only when it is set', () => {
+  test('lets the operators in queueSenderArns send (redrive, test events), and only when it is set', () => {
     counted('queue policy send checks', 2);
     expect(bufferDeniesSend(trail, asRole(QUEUE_OPERATOR))).toBe(false);
     expect(bufferDeniesSend(base, asRole(QUEUE_OPERATOR))).toBe(true);
@@ -371,7 +371,7 @@ function alarmTopics(template: Template): [string, string[]][] {
 describe.each(variants)('the topics with %s', (_label, template) => {
   const TOPICS = ['<AlertsTopic>', '<PagingTopic>'] as const;
 
-  it('let triage publish to both topics, resync and readiness to the alerts topic only', () => {
+  test('let triage publish to both topics, resync and readiness to the alerts topic only', () => {
     for (const topic of TOPICS) expect(decide(template(), 'topics', asCaller(STACK_ROLE.triage, 'sns:Publish', topic))).toBe('allow');
     for (const fn of [STACK_ROLE.resync, STACK_ROLE.readiness]) {
       expect(decide(template(), 'topics', asCaller(fn, 'sns:Publish', '<AlertsTopic>'))).toBe('allow');
@@ -379,7 +379,7 @@ describe.each(variants)('the topics with %s', (_label, template) => {
     }
   });
 
-  it('deny publishing to outsiders, operators, foreign rules and foreign alarms', () => {
+  test('deny publishing to outsiders, operators, foreign rules and foreign alarms', () => {
     const publishers = [...OUTSIDERS, ...operatorsOf(template())];
     for (const topic of TOPICS) {
       for (const arn of publishers) expect(decide(template(), 'topics', asCaller(arn, 'sns:Publish', topic))).toBe('deny');
@@ -389,7 +389,7 @@ describe.each(variants)('the topics with %s', (_label, template) => {
     }
   });
 
-  it('let every alarm publish to the topics its actions name, and to no other', () => {
+  test('let every alarm publish to the topics its actions name, and to no other', () => {
     for (const [alarm, topics] of alarmTopics(template())) {
       for (const topic of TOPICS) {
         const decision = decide(template(), 'topics', fromService('cloudwatch.amazonaws.com', `<${alarm}.Arn>`, 'sns:Publish', topic));
@@ -398,7 +398,7 @@ describe.each(variants)('the topics with %s', (_label, template) => {
     }
   });
 
-  it.each(['sns:Subscribe', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:DeleteTopic'])(
+  test.each(['sns:Subscribe', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:DeleteTopic'])(
     'let only operators and CloudFormation deployments %s',
     (action) => {
       for (const topic of TOPICS) {
@@ -414,7 +414,7 @@ describe.each(variants)('the queues with %s', (_label, template) => {
   const CONSUME = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue'];
   const DLQS = ['<BufferDLQ.Arn>', '<RuleDeliveryDLQ.Arn>'];
 
-  it('let only triage and the operators consume the buffer', () => {
+  test('let only triage and the operators consume the buffer', () => {
     for (const action of CONSUME) {
       expect(decide(template(), 'queues', asCaller(STACK_ROLE.triage, action, '<BufferQueue.Arn>'))).not.toBe('deny');
       for (const arn of operatorsOf(template())) expect(decide(template(), 'queues', asCaller(arn, action, '<BufferQueue.Arn>'))).not.toBe('deny');
@@ -424,7 +424,7 @@ describe.each(variants)('the queues with %s', (_label, template) => {
     }
   });
 
-  it('let only the operators consume the dead-letter queues (nobody when none is listed)', () => {
+  test('let only the operators consume the dead-letter queues (nobody when none is listed)', () => {
     for (const queue of DLQS) {
       for (const action of CONSUME) {
         for (const arn of operatorsOf(template())) expect(decide(template(), 'queues', asCaller(arn, action, queue))).not.toBe('deny');
@@ -433,7 +433,7 @@ describe.each(variants)('the queues with %s', (_label, template) => {
     }
   });
 
-  it('let only operators and CloudFormation deployments change the queues', () => {
+  test('let only operators and CloudFormation deployments change the queues', () => {
     for (const queue of ['<BufferQueue.Arn>', ...DLQS]) {
       for (const action of ['sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:DeleteQueue']) {
         for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'queues', asCaller(arn, action, queue))).toBe('deny');
@@ -443,7 +443,7 @@ describe.each(variants)('the queues with %s', (_label, template) => {
     }
   });
 
-  it('put every queue of the stack under the policy', () => {
+  test('put every queue of the stack under the policy', () => {
     const queues = (resolve(template(), template().Resources.BufferQueuePolicy?.Properties?.Queues) as string[]).sort();
     counted('queue policy coverage checks');
     expect(queues).toEqual(resourcesOfType(template(), 'AWS::SQS::Queue').map(([name]) => `<${name}>`).sort());
@@ -453,7 +453,7 @@ describe.each(variants)('the queues with %s', (_label, template) => {
 describe.each(variants)('the state table with %s', (_label, template) => {
   const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate'];
 
-  it('lets only triage, resync and the operators write', () => {
+  test('lets only triage, resync and the operators write', () => {
     for (const action of WRITES) {
       for (const arn of [STACK_ROLE.triage, STACK_ROLE.resync, ...operatorsOf(template())]) {
         expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).not.toBe('deny');
@@ -462,7 +462,7 @@ describe.each(variants)('the state table with %s', (_label, template) => {
     }
   });
 
-  it('lets only operators and CloudFormation deployments change the table or its policy', () => {
+  test('lets only operators and CloudFormation deployments change the table or its policy', () => {
     for (const action of ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy', 'dynamodb:DeleteTable', 'dynamodb:UpdateTimeToLive']) {
       for (const arn of [...OUTSIDERS, ...Object.values(STACK_ROLE)]) expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).toBe('deny');
       for (const arn of operatorsOf(template())) expect(decide(template(), 'table', asCaller(arn, action, '<StateTable.Arn>'))).not.toBe('deny');
@@ -481,7 +481,7 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
     context: { 'kms:CallerAccount': '111122223333', 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' },
   });
 
-  it('lets only the stack principals use it through SQS, DynamoDB and S3', () => {
+  test('lets only the stack principals use it through SQS, DynamoDB and S3', () => {
     counted('policy evaluations', 2 + OUTSIDERS.length + operatorsOf(template()).length);
     expect(viaServices()).toHaveLength(1);
     for (const arn of [...Object.values(STACK_ROLE), ...operatorsOf(template())]) expect(evaluate(viaServices(), throughSqs(arn))).toBe('allow');
@@ -491,7 +491,7 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
     );
   });
 
-  it('lets CloudWatch Logs use it for the three function log groups only', () => {
+  test('lets CloudWatch Logs use it for the three function log groups only', () => {
     const groups = resourcesOfType(template(), 'AWS::Logs::LogGroup').map(([, group]) => String(group.Properties?.LogGroupName));
     const forGroup = (name: string): Request => ({
       caller: { service: 'logs.us-east-1.amazonaws.com' },
@@ -505,7 +505,7 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
     expect(decide(template(), 'key', forGroup('/aws/lambda/other'))).toBe('no-decision');
   });
 
-  it("lets CloudWatch use it for the stack's alarms only", () => {
+  test("lets CloudWatch use it for the stack's alarms only", () => {
     const forAlarm = (name: string): Request => ({
       caller: { service: 'cloudwatch.amazonaws.com' },
       action: 'kms:GenerateDataKey',
@@ -518,7 +518,7 @@ describe.each(variants)('the stack key with %s', (_label, template) => {
     expect(decide(template(), 'key', forAlarm('other-stack-alarm'))).toBe('no-decision');
   });
 
-  it('encrypts every log group with the stack key', () => {
+  test('encrypts every log group with the stack key', () => {
     const groups = resourcesOfType(template(), 'AWS::Logs::LogGroup');
     counted('log groups with the stack key', groups.length);
     expect(groups.map(([name, group]) => [name, resolve(template(), group.Properties?.KmsKeyId)])).toEqual(groups.map(([name]) => [name, '<StackKey.Arn>']));
@@ -540,7 +540,7 @@ describe.each(variants)("the functions' own grants with %s", (_label, template) 
     '<StateTable.Arn>': 'table',
   };
 
-  it('are never denied by the resource policies', () => {
+  test('are never denied by the resource policies', () => {
     const grants = policyStatements(template()).filter((entry) => entry.identity && entry.statement.Effect === 'Allow' && entry.owner in STACK_ROLE_OF);
     let checked = 0;
     for (const { owner, statement } of grants) {
@@ -563,7 +563,7 @@ describe.each(variants)('the CloudTrail rules with %s', (_label, template) => {
   const selfPrincipals = (): string[] =>
     (resolve(template(), template().Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables.SELF_PRINCIPALS!.split(',');
 
-  it('admit only events whose source starts with "aws." (custom PutEvents cannot claim one)', () => {
+  test('admit only events whose source starts with "aws." (custom PutEvents cannot claim one)', () => {
     const forged = {
       source: 'custom.qbusiness',
       'detail-type': 'AWS API Call via CloudTrail',
@@ -577,7 +577,7 @@ describe.each(variants)('the CloudTrail rules with %s', (_label, template) => {
     expect(RULES.filter((rule) => matchesPattern(patternOf(rule), { ...forged, source: 'aws.qbusiness' }))).toEqual(['ActivityRule']);
   });
 
-  it('drop exactly the exact role ARNs of SELF_PRINCIPALS (globs are left to the code)', () => {
+  test('drop exactly the exact role ARNs of SELF_PRINCIPALS (globs are left to the code)', () => {
     const exact = selfPrincipals().filter((principal) => !principal.includes('*'));
     for (const rule of SELF_DROPPING_RULES) {
       const issuer = ((patternOf(rule).detail as Record<string, unknown>).userIdentity as { sessionContext: { sessionIssuer: { $or: { arn: unknown[] }[] } } }).sessionContext.sessionIssuer;
@@ -591,7 +591,7 @@ describe.each(variants)('the CloudTrail rules with %s', (_label, template) => {
 describe('the self drop list per condition', () => {
   const dropList = (template: Template): string => JSON.stringify(resolve(template, template.Resources.ActivityRule?.Properties?.EventPattern));
 
-  it('names the connector role only when the stack deploys it, and the identity role only when given', () => {
+  test('names the connector role only when the stack deploys it, and the identity role only when given', () => {
     counted('self drop list checks', 4);
     expect(dropList(base)).not.toContain('qb-datasource');
     expect(dropList(assistant)).toContain('role/q-triage-dev-us-east-1-qb-datasource');
@@ -608,7 +608,7 @@ const EMITTED_METRICS = new Set<string>([...METRIC_NAMES, 'PlaybookSyncFailed', 
 describe.each(variants)('the alarms with %s', (_label, template) => {
   const alarm = (name: string) => resolve(template(), template().Resources[name]?.Properties) as Record<string, unknown>;
 
-  it('watch only metrics the code emits, under the namespace and service dimension the handlers use', () => {
+  test('watch only metrics the code emits, under the namespace and service dimension the handlers use', () => {
     const custom = resourcesOfType(template(), 'AWS::CloudWatch::Alarm').filter(([, resource]) => resource.Properties?.Namespace === 'QTriage');
     const env = (resolve(template(), template().Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
     counted('custom-metric alarms checked', custom.length);
@@ -620,7 +620,7 @@ describe.each(variants)('the alarms with %s', (_label, template) => {
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('QTriage');
   });
 
-  it('raise a heartbeat when no Q event reached triage for heartbeatHours (24 by default), and page', () => {
+  test('raise a heartbeat when no Q event reached triage for heartbeatHours (24 by default), and page', () => {
     const heartbeat = alarm('HeartbeatAlarm');
     counted('alarm checks');
     expect(heartbeat).toMatchObject({ MetricName: 'EventsIn', Statistic: 'Sum', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
@@ -629,19 +629,19 @@ describe.each(variants)('the alarms with %s', (_label, template) => {
     expect(heartbeat.AlarmActions).toEqual(['<AlertsTopic>', '<PagingTopic>']);
   });
 
-  it('alarm on rejected events and on pages held back by the cap', () => {
+  test('alarm on rejected events and on pages held back by the cap', () => {
     counted('alarm checks', 2);
     expect(alarm('EventsRejectedAlarm')).toMatchObject({ MetricName: 'EventsRejected', Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
     expect(alarm('PagesSuppressedByCapAlarm')).toMatchObject({ MetricName: 'PagesSuppressedByCap', Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
   });
 
-  it('page only for what blinds detection: no events, undeliverable or untriaged events, a stuck buffer', () => {
+  test('page only for what blinds detection: no events, undeliverable or untriaged events, a stuck buffer', () => {
     const paging = alarmTopics(template()).filter(([, topics]) => topics.includes('<PagingTopic>')).map(([name]) => name);
     counted('alarm checks');
     expect(paging.sort()).toEqual(['BufferAgeAlarm', 'BufferDLQAlarm', 'HeartbeatAlarm', 'RuleDeliveryDLQAlarm']);
   });
 
-  it('stay within the evaluation range CloudWatch accepts (1 day below an hourly period, 7 days otherwise)', () => {
+  test('stay within the evaluation range CloudWatch accepts (1 day below an hourly period, 7 days otherwise)', () => {
     for (const [name, resource] of resourcesOfType(template(), 'AWS::CloudWatch::Alarm')) {
       const range = Number(resource.Properties?.Period) * Number(resource.Properties?.EvaluationPeriods);
       counted('alarm evaluation ranges checked');
@@ -692,18 +692,18 @@ function expectedRules(envelope: Envelope, stackRoles: readonly string[]): strin
 describe('EventBridge rules against the sample events', () => {
   const cases = SAMPLE_FILES.flatMap((file) => envelopesIn(path.join(REPO_ROOT, file)).map((envelope, index) => [`${file}#${index}`, envelope] as const));
 
-  it('finds sample envelopes to check', () => {
+  test('finds sample envelopes to check', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
 
-  it.each(cases)('%s reaches exactly the expected rule', (_name, envelope) => {
+  test.each(cases)('%s reaches exactly the expected rule', (_name, envelope) => {
     const stackRoles = Object.values(ROLE_OF_FUNCTION).map((role) => String(resolve(base, { 'Fn::GetAtt': [role, 'Arn'] })));
     const matched = RULES.filter((rule) => matchesPattern(resolve(base, base.Resources[rule]?.Properties?.EventPattern), envelope));
     counted('sample envelopes run through the rules');
     expect(matched).toEqual(expectedRules(envelope, stackRoles));
   });
 
-  it('sends a read-only management event to the read-only rule only', () => {
+  test('sends a read-only management event to the read-only rule only', () => {
     const envelope = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/stack/list-applications-no-category.json'), 'utf8')) as Envelope;
     const matched = RULES.filter((rule) => matchesPattern(resolve(base, base.Resources[rule]?.Properties?.EventPattern), envelope));
     counted('read-only routing checks');
@@ -719,7 +719,7 @@ describe('successfulChat=false', () => {
   });
   const rulesFor = (template: Template, envelope: unknown): string[] => RULES.filter((rule) => matchesPattern(resolve(template, template.Resources[rule]?.Properties?.EventPattern), envelope));
 
-  it('keeps successful chat calls off the queue, and still delivers failed ones and every other event', () => {
+  test('keeps successful chat calls off the queue, and still delivers failed ones and every other event', () => {
     counted('successfulChat routing checks', 6);
     expect(rulesFor(base, chat('ChatSync'))).toEqual(['ActivityRule']);
     expect(rulesFor(mirror, chat('ChatSync'))).toEqual([]);
@@ -746,13 +746,13 @@ describe('optional playbook assistant', () => {
     return Object.values(template.Resources).filter((resource) => isDeployed(template, resource)).map((resource) => resource.Type);
   }
 
-  it('is off by default', () => {
+  test('is off by default', () => {
     counted('assistant condition checks');
     expect(conditionHolds(base, 'DeployAssistant')).toBe(false);
     expect(deployedTypes(base).filter((type) => type.startsWith('AWS::QBusiness::'))).toEqual([]);
   });
 
-  it('deploys the application, index, retriever, two data sources, web experience and three buckets when enabled', () => {
+  test('deploys the application, index, retriever, two data sources, web experience and three buckets when enabled', () => {
     const types = deployedTypes(assistant);
     counted('assistant resource types checked', ASSISTANT_TYPES.length);
     expect(conditionHolds(assistant, 'DeployAssistant')).toBe(true);
@@ -762,7 +762,7 @@ describe('optional playbook assistant', () => {
     expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(4);
   });
 
-  it('wires the assistant ids into resync and enrichment', () => {
+  test('wires the assistant ids into resync and enrichment', () => {
     const resyncEnv = (resolve(assistant, assistant.Resources.ResyncLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
     const triageEnv = (resolve(assistant, assistant.Resources.TriageLambdaFunction?.Properties?.Environment) as { Variables: Record<string, string> }).Variables;
     counted('assistant wiring checks');
@@ -775,7 +775,7 @@ describe('optional playbook assistant', () => {
     expect(triageEnv).toMatchObject({ ENRICH_SOURCE: 'qbusiness', QBUSINESS_APPLICATION_ID: '<AssistantApplication.ApplicationId>' });
   });
 
-  it('blocks public access, versions and logs the playbook buckets', () => {
+  test('blocks public access, versions and logs the playbook buckets', () => {
     const buckets = resourcesOfType(assistant, 'AWS::S3::Bucket').filter(([name]) => name !== 'ServerlessDeploymentBucket');
     counted('assistant buckets hardened', buckets.length);
     for (const [, bucket] of buckets) {
@@ -795,12 +795,12 @@ describe('optional playbook assistant', () => {
 describe('optional trail', () => {
   const trails = (template: Template) => resourcesOfType(template, 'AWS::CloudTrail::Trail').filter(([, resource]) => isDeployed(template, resource));
 
-  it('is off by default', () => {
+  test('is off by default', () => {
     counted('trail checks');
     expect(trails(base)).toEqual([]);
   });
 
-  it('logs management events and Q Business data events, in every Region, validated and KMS-encrypted', () => {
+  test('logs management events and Q Business data events, in every Region, validated and KMS-encrypted', () => {
     const [[, resource] = ['', undefined]] = trails(trail);
     const properties = resolve(trail, resource?.Properties) as {
       IsMultiRegionTrail: boolean;
@@ -831,13 +831,13 @@ describe('answer sources without Q Business', () => {
       .map((entry) => entry.statement);
   const statement = (template: Template, sid: string) => triageStatements(template).find((entry) => entry.Sid === sid);
 
-  it('answers from the playbook mirror by default: an existing one when given, else the stack’s own bucket', () => {
+  test('answers from the playbook mirror by default: an existing one when given, else the stack’s own bucket', () => {
     counted('answer source checks', 2);
     expect(triageEnv(mirror)).toMatchObject({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'acme-aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: 'acme-custom-playbooks' });
     expect(triageEnv(base).ENRICH_SOURCE).toBe('playbooks');
   });
 
-  it('lets the playbooks source list docs/ of the AWS mirror and read the custom bucket, nothing more', () => {
+  test('lets the playbooks source list docs/ of the AWS mirror and read the custom bucket, nothing more', () => {
     counted('answer source checks', 3);
     expect(statement(mirror, 'PlaybookAnswersListAwsMirror')).toMatchObject({
       Action: 's3:ListBucket',
@@ -849,7 +849,7 @@ describe('answer sources without Q Business', () => {
     expect(statement(base, 'PlaybookAnswersListCustom')).toBeUndefined();
   });
 
-  it('wires the knowledge base and grants Retrieve, RetrieveAndGenerate on it and InvokeModel on the one model', () => {
+  test('wires the knowledge base and grants Retrieve, RetrieveAndGenerate on it and InvokeModel on the one model', () => {
     counted('answer source checks', 3);
     expect(triageEnv(knowledgeBase)).toMatchObject({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: MODEL_ARN });
     const kb = statement(knowledgeBase, 'KnowledgeBaseAnswers');

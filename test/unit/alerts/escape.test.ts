@@ -7,32 +7,32 @@ const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const RAW_BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
 
 describe('cleanText', () => {
-  it('turns ANSI escape sequences into visible text', () => {
+  test('turns ANSI escape sequences into visible text', () => {
     const out = cleanText('\u001b[31mred\u001b[0m');
 
     expect(out).toBe('\\u001b[31mred\\u001b[0m');
   });
 
-  it('keeps CR/LF from starting a forged line', () => {
+  test('keeps CR/LF from starting a forged line', () => {
     const out = cleanText('boto3\r\n[CRITICAL] all clear');
 
     expect(out).toBe('boto3\\r\\n[CRITICAL] all clear');
   });
 
-  it('escapes bidi overrides and isolates', () => {
+  test('escapes bidi overrides and isolates', () => {
     const out = cleanText('invoice\u202Egnp.exe\u2066x\u2069');
 
     expect(RAW_BIDI.test(out)).toBe(false);
     expect(out).toContain('\\u202e');
   });
 
-  it('escapes C1 controls, DEL and zero-width characters', () => {
+  test('escapes C1 controls, DEL and zero-width characters', () => {
     const out = cleanText('a\u009bb\u007fc\u200bd\ufeffe');
 
     expect(out).toBe('a\\u009bb\\u007fc\\u200bd\\ufeffe');
   });
 
-  it.each([
+  test.each([
     ['a soft hyphen', 'pay\u00adpal', 'pay\\u00adpal'],
     ['Unicode tag characters (hidden ASCII), in the braced form', 'ok\u{E0049}\u{E0047}', 'ok\\u{e0049}\\u{e0047}'],
     ['a variation selector used to hide bytes', 'a\ufe01\u{E0101}b', 'a\\ufe01\\u{e0101}b'],
@@ -44,32 +44,32 @@ describe('cleanText', () => {
     expect(() => encodeURIComponent(cleanText(input))).not.toThrow(); // what the SNS query encoder does
   });
 
-  it('leaves paired surrogates (emoji) alone', () => {
+  test('leaves paired surrogates (emoji) alone', () => {
     expect(cleanText('done 😀')).toBe('done 😀');
   });
 
-  it('leaves ordinary Unicode alone', () => {
+  test('leaves ordinary Unicode alone', () => {
     expect(cleanText('Zoë 東京 ✓')).toBe('Zoë 東京 ✓');
   });
 
-  it('caps length and says how much was cut', () => {
+  test('caps length and says how much was cut', () => {
     const out = cleanText('a'.repeat(50), 10);
 
     expect(out).toBe(`${'a'.repeat(10)}…[+40 chars]`);
   });
 
-  it('never returns raw control characters for the hostile sample', () => {
+  test('never returns raw control characters for the hostile sample', () => {
     expect(RAW_CONTROL.test(cleanText(HOSTILE_TEXT))).toBe(false);
   });
 
-  it('renders non-strings as text', () => {
+  test('renders non-strings as text', () => {
     expect(cleanText(undefined)).toBe('');
     expect(cleanText(42)).toBe('42');
   });
 });
 
 describe('capLength', () => {
-  it('does not split a surrogate pair', () => {
+  test('does not split a surrogate pair', () => {
     const out = capLength('😀😀😀', 2);
 
     expect(out.startsWith('😀😀')).toBe(true);
@@ -78,7 +78,7 @@ describe('capLength', () => {
 });
 
 describe('asciiText', () => {
-  it('keeps only printable ASCII within the cap', () => {
+  test('keeps only printable ASCII within the cap', () => {
     const out = asciiText(`Zoë ${HOSTILE_TEXT}`, 60);
 
     expect(out).toMatch(/^[\u0020-\u007e]*$/u);
@@ -87,7 +87,7 @@ describe('asciiText', () => {
 });
 
 describe('cleanLines', () => {
-  it('keeps line structure but cleans each line', () => {
+  test('keeps line structure but cleans each line', () => {
     const lines = cleanLines('first\nsecond \u001b[2J\r\nthird');
 
     expect(lines).toEqual(['first', 'second \\u001b[2J', 'third']);
@@ -95,14 +95,14 @@ describe('cleanLines', () => {
 });
 
 describe('markdownText', () => {
-  it('neutralises @here, @channel and Slack special mentions', () => {
+  test('neutralises @here, @channel and Slack special mentions', () => {
     const out = markdownText('hi @here @channel <!channel> <@U123>');
 
     expect(out).not.toMatch(/@here|@channel|<!channel>|<@U123>/u);
     expect(out).toContain('&lt;\\!channel&gt;');
   });
 
-  it('defangs links so chat clients do not make them clickable', () => {
+  test('defangs links so chat clients do not make them clickable', () => {
     const out = markdownText('go to https://evil.example/x and http://b.example');
 
     expect(out).not.toContain('https://');
@@ -110,7 +110,7 @@ describe('markdownText', () => {
     expect(out).toContain('hxxps\\[:\\]//evil.example/x');
   });
 
-  it.each([
+  test.each([
     ['after a word character', '_https://evil.example/login', 'https'],
     ['after a digit', '1http://evil.example', 'http:'],
     ['without a scheme', 'see www.evil.example/reset', 'www.'],
@@ -118,13 +118,13 @@ describe('markdownText', () => {
     expect(markdownText(input)).not.toContain(raw === 'https' ? 'https:' : raw);
   });
 
-  it('escapes markdown metacharacters', () => {
+  test('escapes markdown metacharacters', () => {
     const out = markdownText('*bold* _it_ ~s~ `code` [a](b) # | !');
 
     expect(out).toBe('\\*bold\\* \\_it\\_ \\~s\\~ \\`code\\` \\[a\\]\\(b\\) \\# \\| \\!');
   });
 
-  it('escapes the hostile sample completely', () => {
+  test('escapes the hostile sample completely', () => {
     const out = markdownText(HOSTILE_TEXT);
 
     expect(RAW_CONTROL.test(out)).toBe(false);
@@ -136,14 +136,14 @@ describe('markdownText', () => {
 });
 
 describe('markdownCode', () => {
-  it('wraps the value in one code span that the value cannot close', () => {
+  test('wraps the value in one code span that the value cannot close', () => {
     const out = markdownCode('a`b`c');
 
     expect(out).toBe('`aˋbˋc`');
     expect(out.split('`')).toHaveLength(3);
   });
 
-  it('neutralises mentions, links and angle brackets inside code', () => {
+  test('neutralises mentions, links and angle brackets inside code', () => {
     const out = markdownCode('@here <!channel> https://evil.example', 200);
 
     expect(out).not.toMatch(/@here|<!channel>|https:\/\//u);
@@ -151,11 +151,11 @@ describe('markdownCode', () => {
 });
 
 describe('trustedLink', () => {
-  it('accepts https links to AWS documentation', () => {
+  test('accepts https links to AWS documentation', () => {
     expect(trustedLink('https://docs.aws.amazon.com/sns/latest/dg/welcome.html')).toBe('https://docs.aws.amazon.com/sns/latest/dg/welcome.html');
   });
 
-  it.each([
+  test.each([
     ['http scheme', 'http://docs.aws.amazon.com/x'],
     ['look-alike host', 'https://docs.aws.amazon.com.evil.example/x'],
     ['credentials in URL', 'https://user:pw@docs.aws.amazon.com/x'],

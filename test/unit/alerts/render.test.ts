@@ -6,13 +6,13 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u; // LF allowed 
 const RAW_BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 
 describe('renderText', () => {
-  it('starts with the severity and title line', () => {
+  test('starts with the severity and title line', () => {
     const text = renderText(makeAlert());
 
     expect(text.split('\n')[0]).toBe('[HIGH] Q Business application deleted');
   });
 
-  it('shows principal, account/region, time span, count and updates', () => {
+  test('shows principal, account/region, time span, count and updates', () => {
     const text = renderText(makeAlert({ updates: 3, count: 9 }), { kind: 'update' });
 
     expect(text).toContain('(update 3)');
@@ -22,13 +22,13 @@ describe('renderText', () => {
     expect(text).toContain('Events: 9 | Updates: 3');
   });
 
-  it('lists operation names with counts, most frequent first', () => {
+  test('lists operation names with counts, most frequent first', () => {
     const text = renderText(makeAlert({ eventNames: { ListIndices: 2, DeleteIndex: 7 } }));
 
     expect(text.indexOf('DeleteIndex x7')).toBeLessThan(text.indexOf('ListIndices x2'));
   });
 
-  it('includes response steps, analysis questions and the enrichment answer with citations', () => {
+  test('includes response steps, analysis questions and the enrichment answer with citations', () => {
     const text = renderText(makeAlert());
 
     expect(text).toContain('1. Confirm with the owner that the deletion was planned.');
@@ -38,13 +38,13 @@ describe('renderText', () => {
     expect(text).toContain('[1] Q Business response runbook');
   });
 
-  it('gives the enrichment failure reason when there is no answer', () => {
+  test('gives the enrichment failure reason when there is no answer', () => {
     const text = renderText(makeAlert({ enrichment: { status: 'timeout', reason: 'budget of 3000 ms spent', citations: [] } }));
 
     expect(text).toContain('Playbook assistant: no answer (timeout: budget of 3000 ms spent)');
   });
 
-  it('includes the principal context answers and notes a partial context', () => {
+  test('includes the principal context answers and notes a partial context', () => {
     const text = renderText(makeAlert({ context: { windowHours: 24, complete: false, note: 'throttled', answers: [{ question: 'Seen before?', answer: 'No.' }], sourceIps: [], userAgents: [] } }));
 
     expect(text).toContain('Principal activity (last 24 h, partial: throttled):');
@@ -52,7 +52,7 @@ describe('renderText', () => {
     expect(text).toContain('A: No.');
   });
 
-  it('escapes a hostile userAgent so it cannot forge lines or reorder text', () => {
+  test('escapes a hostile userAgent so it cannot forge lines or reorder text', () => {
     const text = renderText(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }));
 
     expect(RAW_CONTROL.test(text)).toBe(false);
@@ -60,7 +60,7 @@ describe('renderText', () => {
     expect(text.split('\n').some((line) => line.startsWith('[CRITICAL]'))).toBe(false);
   });
 
-  it('escapes hostile principal names and resource ARNs', () => {
+  test('escapes hostile principal names and resource ARNs', () => {
     const text = renderText(
       makeAlert({
         principal: { key: `arn:aws:iam::1:user/x\n[LOW] ok`, type: 'IAMUser', userName: '\u001b[2Jmallory' },
@@ -73,13 +73,13 @@ describe('renderText', () => {
     expect(text).toContain('\\u001b[2Jmallory');
   });
 
-  it('marks a shortened alert', () => {
+  test('marks a shortened alert', () => {
     expect(renderText(makeAlert(), { truncated: true })).toContain('lists were shortened');
   });
 });
 
 describe('renderJson', () => {
-  it('carries the keys machines rely on, principal as its key string', () => {
+  test('carries the keys machines rely on, principal as its key string', () => {
     const doc = renderJson(makeAlert(), { kind: 'new' });
 
     expect(doc).toMatchObject({
@@ -97,13 +97,13 @@ describe('renderJson', () => {
     });
   });
 
-  it('survives a JSON round trip unchanged', () => {
+  test('survives a JSON round trip unchanged', () => {
     const doc = renderJson(makeAlert());
 
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 
-  it('cleans attacker fields in samples', () => {
+  test('cleans attacker fields in samples', () => {
     const doc = renderJson(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }));
 
     const userAgent = doc.samples[0]?.userAgent;
@@ -112,7 +112,7 @@ describe('renderJson', () => {
     expect(RAW_BIDI.test(String(userAgent))).toBe(false);
   });
 
-  it('reports enrichment status and reason when unanswered', () => {
+  test('reports enrichment status and reason when unanswered', () => {
     const doc = renderJson(makeAlert({ enrichment: { status: 'throttled', reason: 'ChatSync throttled', citations: [] } }));
 
     expect(doc.enrichment).toMatchObject({ status: 'throttled', reason: 'ChatSync throttled' });
@@ -120,7 +120,7 @@ describe('renderJson', () => {
 });
 
 describe('renderChatbot', () => {
-  it('follows the custom notification schema', () => {
+  test('follows the custom notification schema', () => {
     const note = renderChatbot(makeAlert());
 
     expect(note.version).toBe('1.0');
@@ -131,7 +131,7 @@ describe('renderChatbot', () => {
     expect(note.content.keywords).toEqual(expect.arrayContaining(['HIGH', 'application']));
   });
 
-  it('threads updates of one incident under the alert id', () => {
+  test('threads updates of one incident under the alert id', () => {
     const first = renderChatbot(makeAlert());
     const update = renderChatbot(makeAlert({ updates: 2 }), { kind: 'update' });
 
@@ -139,7 +139,7 @@ describe('renderChatbot', () => {
     expect(update.id).not.toBe(first.id);
   });
 
-  it('neutralises markdown, links and mentions from a hostile userAgent', () => {
+  test('neutralises markdown, links and mentions from a hostile userAgent', () => {
     const note = renderChatbot(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }));
 
     const { description } = note.content;
@@ -148,7 +148,7 @@ describe('renderChatbot', () => {
     expect(RAW_BIDI.test(description)).toBe(false);
   });
 
-  it('keeps trusted citation links as links and defangs others', () => {
+  test('keeps trusted citation links as links and defangs others', () => {
     const note = renderChatbot(
       makeAlert({
         enrichment: {
@@ -166,7 +166,7 @@ describe('renderChatbot', () => {
     expect(note.content.description).not.toContain('evil.example/)');
   });
 
-  it('caps the description', () => {
+  test('caps the description', () => {
     const note = renderChatbot(makeAlert({ reasons: Array.from({ length: 200 }, (_, i) => `reason ${i} ${'r'.repeat(200)}`) }));
 
     expect(note.content.description.length).toBeLessThanOrEqual(4000);
@@ -175,7 +175,7 @@ describe('renderChatbot', () => {
 });
 
 describe('dominantEventName', () => {
-  it('is the most frequent operation, ties broken by name', () => {
+  test('is the most frequent operation, ties broken by name', () => {
     expect(dominantEventName(makeAlert({ eventNames: { B: 2, A: 2, C: 1 } }))).toBe('A');
   });
 });
@@ -190,7 +190,7 @@ describe('lists shared by the alerts of a rule', () => {
   // The same content in fresh arrays: what an alert read back from the state store carries.
   const copyOf = (lists: typeof shared | typeof other) => JSON.parse(JSON.stringify(lists)) as typeof lists;
 
-  it('render exactly as fresh copies of the same lists do, whatever alert came before', () => {
+  test('render exactly as fresh copies of the same lists do, whatever alert came before', () => {
     const order = [shared, other, shared, copyOf(shared), other, shared];
     const texts = order.map((lists) => renderText(makeAlert(lists)));
     const documents = order.map((lists) => JSON.stringify(renderJson(makeAlert(lists))));

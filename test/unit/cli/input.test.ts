@@ -54,7 +54,7 @@ const intactPrefix = (items: InputItem[], ids: readonly string[]): number => {
 };
 
 describe('CloudTrail log files', () => {
-  it('yields each record of a plain {"Records": [...]} file, indexed from 0', async () => {
+  test('yields each record of a plain {"Records": [...]} file, indexed from 0', async () => {
     const path = join(LOGS, 'cloudtrail-qbusiness.json');
 
     const items = await readAllInputs([path]);
@@ -63,7 +63,7 @@ describe('CloudTrail log files', () => {
     expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual(['ChatSync', 'CreateIndex', 'StartDataSourceSyncJob']);
   });
 
-  it('gives each record the byte length of its own JSON text', async () => {
+  test('gives each record the byte length of its own JSON text', async () => {
     const records = await fixtureRecords();
     const path = await write('log.json', JSON.stringify({ Records: records }));
 
@@ -77,7 +77,7 @@ describe('CloudTrail log files', () => {
   // The sizes come from a search for where CloudTrail begins its records when that is unambiguous, and
   // from a byte scan otherwise: every layout below must give each record its own text length.
   const nested = { eventVersion: '1.0', note: 'an object of a record\'s shape inside a record' };
-  it.each<[string, (records: Record<string, unknown>[]) => string]>([
+  test.each<[string, (records: Record<string, unknown>[]) => string]>([
     ['compact, as CloudTrail writes it', (records) => `{"Records":[${records.map((record) => JSON.stringify(record)).join(',')}]}`],
     ['with spaces between records', (records) => `{"Records": [ ${records.map((record) => JSON.stringify(record)).join(' ,\n ')} ] }\n`],
     ['with a record-shaped object nested in a record', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record)) })],
@@ -102,7 +102,7 @@ describe('CloudTrail log files', () => {
     expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map(ownText));
   });
 
-  it.each([
+  test.each([
     ['ASCII', 'aws-cli/2.17.0'],
     ['non-ASCII', 'Müller-Agent/1.0 日本 \u{1F600}'],
   ])('reads a large %s log file (decoded as a whole) exactly as JSON.parse does', async (_kind, userAgent) => {
@@ -118,7 +118,7 @@ describe('CloudTrail log files', () => {
     expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map((record) => Buffer.byteLength(JSON.stringify(record))));
   });
 
-  it('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
+  test('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
     const records = await fixtureRecords();
     const path = await write('111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz', gzipSync(JSON.stringify({ Records: records })));
 
@@ -127,7 +127,7 @@ describe('CloudTrail log files', () => {
     expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
   });
 
-  it('detects gzip by its magic bytes, whatever the file is called', async () => {
+  test('detects gzip by its magic bytes, whatever the file is called', async () => {
     const records = await fixtureRecords();
     const path = await write('log.json', gzipSync(JSON.stringify({ Records: records })));
 
@@ -137,7 +137,7 @@ describe('CloudTrail log files', () => {
     expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
   });
 
-  it('reads concatenated log files (zcat *.json.gz) one after the other, numbering on', async () => {
+  test('reads concatenated log files (zcat *.json.gz) one after the other, numbering on', async () => {
     const records = await fixtureRecords();
     const path = await write('day.json', `${JSON.stringify({ Records: records.slice(0, 2) })}${JSON.stringify({ Records: records.slice(2) })}`);
 
@@ -146,7 +146,7 @@ describe('CloudTrail log files', () => {
     expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
   });
 
-  it('rejects only the malformed record of a Records file', async () => {
+  test('rejects only the malformed record of a Records file', async () => {
     const [first, , third] = await fixtureRecords();
     const path = await write('log.json', `{"Records":[${JSON.stringify(first)},{"eventID": tru},${JSON.stringify(third)}]}`);
 
@@ -158,7 +158,7 @@ describe('CloudTrail log files', () => {
 });
 
 describe('gzip damage', () => {
-  it('rejects a truncated gzip file with the gzip reason', async () => {
+  test('rejects a truncated gzip file with the gzip reason', async () => {
     const records = await fixtureRecords();
     const gzipped = gzipSync(JSON.stringify({ Records: records }));
     const path = await write('cut.json.gz', gzipped.subarray(0, gzipped.length - 12));
@@ -168,7 +168,7 @@ describe('gzip damage', () => {
     expect(rejections(items)).toEqual([{ source: path, error: 'gzip: unexpected end of file' }]);
   });
 
-  it('still yields the records decoded before the cut', async () => {
+  test('still yields the records decoded before the cut', async () => {
     const records = Array.from({ length: 200 }, (_, i) => ({ eventID: `event-${i}`, padding: `${i}`.repeat(50) }));
     const gzipped = gzipSync(JSON.stringify({ Records: records }));
     const path = await write('cut.json.gz', gzipped.subarray(0, Math.floor(gzipped.length / 2)));
@@ -180,7 +180,7 @@ describe('gzip damage', () => {
     expect(salvaged).toEqual(records.slice(0, salvaged.length).map((record) => record.eventID));
   });
 
-  it('keeps every event of a gzip followed by bytes that are not gzip, and reports those bytes once', async () => {
+  test('keeps every event of a gzip followed by bytes that are not gzip, and reports those bytes once', async () => {
     const gzipped = gzipSync(recordsDocument(['g0', 'g1']));
     const path = await write('log.json.gz', Buffer.concat([gzipped, Buffer.from('hello')]));
 
@@ -191,7 +191,7 @@ describe('gzip damage', () => {
     expect(rejections(items)).toEqual([{ source: path, error: `gzip: not gzip data from byte ${gzipped.length}` }]);
   });
 
-  it('reads on at the next member after a member cut short (cat of a truncated .gz and a good one)', async () => {
+  test('reads on at the next member after a member cut short (cat of a truncated .gz and a good one)', async () => {
     const cutIds = idsFrom('a', 200);
     const whole = gzipSync(recordsDocument(cutIds));
     const cut = whole.subarray(0, Math.floor(whole.length / 2));
@@ -210,7 +210,7 @@ describe('gzip damage', () => {
     ]);
   });
 
-  it('still yields the records decoded before a corrupt byte', async () => {
+  test('still yields the records decoded before a corrupt byte', async () => {
     const ids = idsFrom('event-', 200);
     const gzipped = gzipSync(recordsDocument(ids));
     const corrupt = Buffer.from(gzipped);
@@ -224,7 +224,7 @@ describe('gzip damage', () => {
     expect(items.at(-1)).toEqual({ source: path, error: expect.stringMatching(/^gzip: /) });
   });
 
-  it('rejects data that starts like gzip but is not', async () => {
+  test('rejects data that starts like gzip but is not', async () => {
     const path = await write('fake.gz', Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03]));
 
     const items = await readAllInputs([path]);
@@ -235,7 +235,7 @@ describe('gzip damage', () => {
 });
 
 describe('JSON lines', () => {
-  it('keeps reading after a malformed line and names it FILE:LINE with a reason', async () => {
+  test('keeps reading after a malformed line and names it FILE:LINE with a reason', async () => {
     const path = join(LOGS, 'qbusiness-events.jsonl');
 
     const items = await readAllInputs([path]);
@@ -244,7 +244,7 @@ describe('JSON lines', () => {
     expect(rejections(items)).toEqual([{ source: `${path}:2`, error: expect.stringMatching(/^malformed JSON: .+ at position \d+$/) }]);
   });
 
-  it('numbers lines from 1, counting the blank lines it skips', async () => {
+  test('numbers lines from 1, counting the blank lines it skips', async () => {
     const path = await write('events.jsonl', '{"eventID":"a"}\n\n   \r\n{"eventID":"b"}\r\n');
 
     const items = await readAllInputs([path]);
@@ -255,7 +255,7 @@ describe('JSON lines', () => {
     ]);
   });
 
-  it('expands a line that holds a whole CloudTrail log object into its records, named FILE:LINE#INDEX', async () => {
+  test('expands a line that holds a whole CloudTrail log object into its records, named FILE:LINE#INDEX', async () => {
     const [first, ...rest] = await fixtureRecords();
     const path = await write('mixed.jsonl', `${JSON.stringify(first)}\n${JSON.stringify({ Records: rest })}\n`);
 
@@ -264,7 +264,7 @@ describe('JSON lines', () => {
     expect(items.map((item) => item.source)).toEqual([`${path}:1`, `${path}:2#0`, `${path}:2#1`]);
   });
 
-  it('treats a file whose first line is malformed as JSON lines when the next line is an object', async () => {
+  test('treats a file whose first line is malformed as JSON lines when the next line is an object', async () => {
     const path = await write('events.jsonl', '{"eventID": "a", \n{"eventID":"b"}\n');
 
     const items = await readAllInputs([path]);
@@ -275,7 +275,7 @@ describe('JSON lines', () => {
 });
 
 describe('JSON lines whose first line is not an object', () => {
-  it.each<[string, string, InputItem]>([
+  test.each<[string, string, InputItem]>([
     ['null', 'null', { source: ':1', value: null, bytes: 4 }],
     ['a string', '"x"', { source: ':1', value: 'x', bytes: 3 }],
     ['not JSON', 'oops', { source: ':1', error: "malformed JSON: Unexpected token 'o' at position 0" }],
@@ -291,7 +291,7 @@ describe('JSON lines whose first line is not an object', () => {
 });
 
 describe('damage in a sequence of documents', () => {
-  it('reads the documents after one cut short (zcat of a truncated file and a good one)', async () => {
+  test('reads the documents after one cut short (zcat of a truncated file and a good one)', async () => {
     const first = recordsDocument(['r60', 'r61']);
     const cut = first.slice(0, -60);
     const path = await write('day.json', cut + recordsDocument(['r62', 'r63']));
@@ -308,7 +308,7 @@ describe('damage in a sequence of documents', () => {
 
   // Wherever the cut falls, the next document is found again, and each record is read or rejected once.
   const first = recordsDocument(['r60', 'r61']);
-  it.each<[string, number, string[], string[]]>([
+  test.each<[string, number, string[], string[]]>([
     ['inside a string', first.lastIndexOf('qbusiness') + 3, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
     ['after a colon', first.lastIndexOf('"eventSource":') + '"eventSource":'.length, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
     ['after the comma between records', first.indexOf(',{') + 1, ['#0', '', '#1', '#2'], ['r60', 'r62', 'r63']],
@@ -326,7 +326,7 @@ describe('damage in a sequence of documents', () => {
     expect(rejections(items)).toEqual([{ source: expect.any(String), error: expect.stringMatching(new RegExp(`; reading resumes at byte ${cut.length}$`)) }]);
   });
 
-  it('reads the lines after a cut line of a file of Records documents, one per line', async () => {
+  test('reads the lines after a cut line of a file of Records documents, one per line', async () => {
     const [whole, cut] = [recordsDocument(['r1', 'r2']), recordsDocument(['r3', 'r4']).slice(0, -40)];
     const path = await write('logs.jsonl', `${[whole, cut, recordsDocument(['r5']), recordsDocument(['r6'])].join('\n')}\n`);
 
@@ -337,7 +337,7 @@ describe('damage in a sequence of documents', () => {
     expect(rejections(items)).toEqual([{ source: `${path}#3`, error: expect.stringMatching(new RegExp(`reading resumes at byte ${whole.length + cut.length + 2}$`)) }]);
   });
 
-  it('rejects a run of words after a document once', async () => {
+  test('rejects a run of words after a document once', async () => {
     const document = recordsDocument(['r1']);
     const words = Array.from({ length: 1000 }, (_, i) => `word${i}`).join(' ');
     const path = await write('log.json', `${document}\n${words}\n`);
@@ -348,7 +348,7 @@ describe('damage in a sequence of documents', () => {
     expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "w" at byte ${document.length + 1}; the rest is skipped` }]);
   });
 
-  it('reads the next document after stray content', async () => {
+  test('reads the next document after stray content', async () => {
     const text = `${recordsDocument(['r1'])}\nnot json, ] }\n`;
     const path = await write('log.json', `${text}${recordsDocument(['r2'])}`);
 
@@ -359,7 +359,7 @@ describe('damage in a sequence of documents', () => {
     expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "n" at byte ${recordsDocument(['r1']).length + 1}; reading resumes at byte ${text.length}` }]);
   });
 
-  it('keeps a JSON scalar between documents as one value (normalizeEvent rejects it)', async () => {
+  test('keeps a JSON scalar between documents as one value (normalizeEvent rejects it)', async () => {
     const path = await write('log.json', `${recordsDocument(['r1'])} 5 null "x" ${recordsDocument(['r2'])}`);
 
     const items = await readAllInputs([path]);
@@ -368,7 +368,7 @@ describe('damage in a sequence of documents', () => {
     expect(values(items)).toEqual([record('r1'), 5, null, 'x', record('r2')]);
   });
 
-  it('skips the members after the Records array, which are not events', async () => {
+  test('skips the members after the Records array, which are not events', async () => {
     const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))}],"nextToken":null}\n{"Records":[${JSON.stringify(record('r2'))}], "more": {"a": [1, "]"]}}`);
 
     const items = await readAllInputs([path]);
@@ -378,7 +378,7 @@ describe('damage in a sequence of documents', () => {
     expect(values(items)).toEqual([record('r1'), record('r2')]);
   });
 
-  it('rejects only a malformed record that nests a Records object', async () => {
+  test('rejects only a malformed record that nests a Records object', async () => {
     const nesting = '{"eventVersion":"1.09","eventID": tru,"requestParameters":{"Records":[{"Data":"x"}],"StreamName":"s"}}';
     const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))},${nesting},${JSON.stringify(record('r3'))}]}`);
 
@@ -388,7 +388,7 @@ describe('damage in a sequence of documents', () => {
     expect(eventIds(items)).toEqual(['r1', 'r3']);
   });
 
-  it.each([
+  test.each([
     ['an input', ''],
     ['a document after another', recordsDocument(['r1'])],
   ])('rejects %s cut inside the Records key without failing', async (_what, before) => {
@@ -402,7 +402,7 @@ describe('damage in a sequence of documents', () => {
 });
 
 describe('other documents', () => {
-  it('yields each element of a JSON array of events as FILE#INDEX', async () => {
+  test('yields each element of a JSON array of events as FILE#INDEX', async () => {
     const records = await fixtureRecords();
     const path = await write('events.json', JSON.stringify(records, null, 2));
 
@@ -412,7 +412,7 @@ describe('other documents', () => {
     expect(eventIds(items)).toEqual(records.map((record) => record.eventID));
   });
 
-  it('yields a pretty-printed single object as one event named after the file', async () => {
+  test('yields a pretty-printed single object as one event named after the file', async () => {
     const path = join(LOGS, 'qbusiness-chatsync-record.json');
 
     const items = await readAllInputs([path]);
@@ -422,7 +422,7 @@ describe('other documents', () => {
     expect((values(items)[0] as LogRecord).eventSource).toBe('qbusiness.amazonaws.com');
   });
 
-  it('rejects a malformed pretty-printed document once, with a position and without quoting it', async () => {
+  test('rejects a malformed pretty-printed document once, with a position and without quoting it', async () => {
     const path = await write('broken.json', '{\n  "eventName": "ChatSync",\n  "userAgent": "<script>",\n}\n');
 
     const items = await readAllInputs([path]);
@@ -431,7 +431,7 @@ describe('other documents', () => {
     expect(rejections(items)[0]?.error).not.toContain('<script>');
   });
 
-  it('rejects a file that is not JSON at all once, not line by line', async () => {
+  test('rejects a file that is not JSON at all once, not line by line', async () => {
     const path = await write('notes.txt', 'first line\nsecond line\nthird line\n');
 
     const items = await readAllInputs([path]);
@@ -439,7 +439,7 @@ describe('other documents', () => {
     expect(items).toEqual([{ source: path, error: "malformed JSON: Unexpected token 'i' at position 1" }]);
   });
 
-  it('rejects an empty file', async () => {
+  test('rejects an empty file', async () => {
     const path = await write('empty.json', '');
 
     const items = await readAllInputs([path]);
@@ -447,7 +447,7 @@ describe('other documents', () => {
     expect(items).toEqual([{ source: path, error: 'empty input: no events' }]);
   });
 
-  it('yields nothing, and rejects nothing, for a log file with no records', async () => {
+  test('yields nothing, and rejects nothing, for a log file with no records', async () => {
     const path = await write('quiet.json', '{"Records":[]}');
 
     const items = await readAllInputs([path]);
@@ -455,7 +455,7 @@ describe('other documents', () => {
     expect(items).toEqual([]);
   });
 
-  it('rejects stray content after a document once, keeping the events before it', async () => {
+  test('rejects stray content after a document once, keeping the events before it', async () => {
     const path = await write('events.json', '[{"eventID":"a"}]}');
 
     const items = await readAllInputs([path]);
@@ -466,7 +466,7 @@ describe('other documents', () => {
     ]);
   });
 
-  it('reports a log file cut in the middle of a record', async () => {
+  test('reports a log file cut in the middle of a record', async () => {
     const records = await fixtureRecords();
     const text = JSON.stringify({ Records: records });
     const path = await write('cut.json', text.slice(0, text.length - 40));
@@ -479,7 +479,7 @@ describe('other documents', () => {
 });
 
 describe('SQS event files', () => {
-  it('yields the parsed body of each message and rejects the body that is not JSON', async () => {
+  test('yields the parsed body of each message and rejects the body that is not JSON', async () => {
     const path = join(LOGS, 'sqs-event.json');
 
     const items = await readAllInputs([path]);
@@ -493,7 +493,7 @@ describe('SQS event files', () => {
     ]);
   });
 
-  it('measures an SQS message by its body, the event it carries', async () => {
+  test('measures an SQS message by its body, the event it carries', async () => {
     const body = JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: { eventID: 'é' } });
     const path = await write('sqs.json', JSON.stringify({ Records: [{ messageId: 'm-1', body, eventSource: 'aws:sqs' }] }));
 
@@ -504,7 +504,7 @@ describe('SQS event files', () => {
 });
 
 describe('directories, stdin and bad paths', () => {
-  it('reads a directory recursively, files in path order, skipping hidden entries', async () => {
+  test('reads a directory recursively, files in path order, skipping hidden entries', async () => {
     await write('b/2026/03/02/log-2.json', '{"eventID":"b2"}');
     await write('a.json', '{"eventID":"a"}');
     await write('b/2026/03/01/log-1.json.gz', gzipSync('{"Records":[{"eventID":"b1"}]}'));
@@ -520,7 +520,7 @@ describe('directories, stdin and bad paths', () => {
     ]);
   });
 
-  it('reads CloudTrail log files in the time order of their S3 keys across Regions and days, not in path order', async () => {
+  test('reads CloudTrail log files in the time order of their S3 keys across Regions and days, not in path order', async () => {
     const key = (region: string, day: string, time: string): string =>
       `AWSLogs/111122223333/CloudTrail/${region}/2026/11/${day}/111122223333_CloudTrail_${region}_202611${day}T${time}Z_Ab12Cd34Ef56Gh78.json.gz`;
     await write(key('us-east-1', '21', '0005'), gzipSync(recordsDocument(['east-21'])));
@@ -533,7 +533,7 @@ describe('directories, stdin and bad paths', () => {
     expect(eventIds(items)).toEqual(['west-20', 'east-20', 'east-21', 'west-21']);
   });
 
-  it('rejects a directory with no file to read, saying that hidden entries are skipped', async () => {
+  test('rejects a directory with no file to read, saying that hidden entries are skipped', async () => {
     await mkdir(join(dir, 'empty'));
     await write('only-hidden/.DS_Store', 'binary junk');
 
@@ -545,7 +545,7 @@ describe('directories, stdin and bad paths', () => {
     ]);
   });
 
-  it('keeps reading the other files of a directory when one is not JSON', async () => {
+  test('keeps reading the other files of a directory when one is not JSON', async () => {
     await write('1.json', 'not json');
     await write('2.json', '{"eventID":"two"}');
 
@@ -555,7 +555,7 @@ describe('directories, stdin and bad paths', () => {
     expect(rejections(items).map((item) => item.source)).toEqual([join(dir, '1.json')]);
   });
 
-  it('reads - from the given stream, naming lines -:LINE', async () => {
+  test('reads - from the given stream, naming lines -:LINE', async () => {
     const stdin = Readable.from([Buffer.from('{"eventID":"s1"}\n{"event'), Buffer.from('ID":"s2"}\n')]);
 
     const items = await readAllInputs(['-'], stdin);
@@ -564,7 +564,7 @@ describe('directories, stdin and bad paths', () => {
     expect(eventIds(items)).toEqual(['s1', 's2']);
   });
 
-  it('reads a gzipped log from stdin', async () => {
+  test('reads a gzipped log from stdin', async () => {
     const stdin = Readable.from([gzipSync('{"Records":[{"eventID":"z"}]}')]);
 
     const items = await readAllInputs(['-'], stdin);
@@ -572,7 +572,7 @@ describe('directories, stdin and bad paths', () => {
     expect(items).toEqual([{ source: '-#0', value: { eventID: 'z' }, bytes: 15 }]);
   });
 
-  it('rejects a missing path and still reads the next one', async () => {
+  test('rejects a missing path and still reads the next one', async () => {
     const missing = join(dir, 'missing.json');
     const present = await write('present.json', '{"eventID":"p"}');
 
@@ -584,7 +584,7 @@ describe('directories, stdin and bad paths', () => {
     ]);
   });
 
-  it('resolves relative paths against cwd and names sources as given', async () => {
+  test('resolves relative paths against cwd and names sources as given', async () => {
     await write('rel.json', '{"eventID":"r"}');
 
     const items = await readAllInputs(['rel.json'], undefined, dir);
@@ -594,7 +594,7 @@ describe('directories, stdin and bad paths', () => {
 });
 
 describe('jsonErrorOffset', () => {
-  it.each([
+  test.each([
     ['{"a": tru}', 9],
     ['{"a":1', 6],
     ['{"a":1}{', 7],
@@ -612,7 +612,7 @@ describe('shapes people export', () => {
   // `aws cloudtrail lookup-events` output: each record is a JSON string in CloudTrailEvent (CloudTrail API reference, LookupEvents).
   const lookupEvent = (id: string) => ({ EventId: id, EventName: 'ChatSync', ReadOnly: 'false', EventTime: '2026-03-02T09:14:27+00:00', EventSource: 'qbusiness.amazonaws.com', Resources: [], CloudTrailEvent: JSON.stringify(record(id)) });
 
-  it('reads the records of lookup-events output, pretty-printed as the CLI writes it', async () => {
+  test('reads the records of lookup-events output, pretty-printed as the CLI writes it', async () => {
     const path = await write('lookup.json', JSON.stringify({ Events: [lookupEvent('l1'), lookupEvent('l2')], NextToken: 'EXAMPLE' }, null, 4));
 
     const items = await readAllInputs([path]);
@@ -621,7 +621,7 @@ describe('shapes people export', () => {
     expect(sources(items)).toEqual([`${path}#0`, `${path}#1`]);
   });
 
-  it('reads lookup-events events one per line (jq -c .Events[])', async () => {
+  test('reads lookup-events events one per line (jq -c .Events[])', async () => {
     const path = await write('lookup.jsonl', [lookupEvent('j1'), lookupEvent('j2')].map((event) => JSON.stringify(event)).join('\n'));
 
     const items = await readAllInputs([path]);
@@ -629,7 +629,7 @@ describe('shapes people export', () => {
     expect(eventIds(items)).toEqual(['j1', 'j2']);
   });
 
-  it('rejects a lookup-events event whose CloudTrailEvent is not JSON, and reads the others', async () => {
+  test('rejects a lookup-events event whose CloudTrailEvent is not JSON, and reads the others', async () => {
     const path = await write('lookup.json', JSON.stringify({ Events: [{ ...lookupEvent('bad'), CloudTrailEvent: '{"eventID":' }, lookupEvent('good')] }, null, 2));
 
     const items = await readAllInputs([path]);
@@ -638,7 +638,7 @@ describe('shapes people export', () => {
     expect(rejections(items)).toEqual([{ source: `${path}#0`, error: expect.stringContaining('CloudTrailEvent is not JSON') }]);
   });
 
-  it('skips CloudTrail digest files quietly and reads the logs beside them', async () => {
+  test('skips CloudTrail digest files quietly and reads the logs beside them', async () => {
     const digest = { awsAccountId: '111122223333', digestStartTime: '2026-03-02T08:14:27Z', digestEndTime: '2026-03-02T09:14:27Z', digestS3Bucket: 'trail-bucket', logFiles: [{ s3Bucket: 'trail-bucket', s3Object: 'AWSLogs/x.json.gz', hashValue: 'abc', hashAlgorithm: 'SHA-256' }] };
     await write('AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/02/digest.json.gz', gzipSync(JSON.stringify(digest)));
     await write('AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/log.json.gz', gzipSync(recordsDocument(['r1'])));
@@ -659,7 +659,7 @@ describe('input limits', () => {
     return items;
   }
 
-  it('rejects a gzip that inflates past the limit, naming the limit, and reads the other files', async () => {
+  test('rejects a gzip that inflates past the limit, naming the limit, and reads the other files', async () => {
     // 2 MB of spaces after a Records document: a few KB compressed.
     await write('a-bomb.json.gz', gzipSync(Buffer.concat([Buffer.from(recordsDocument(['inside'])), Buffer.alloc(2 * 1024 * 1024, 0x20)])));
     await write('b-log.json.gz', gzipSync(recordsDocument(['r1'])));
@@ -670,7 +670,7 @@ describe('input limits', () => {
     expect(rejections(items)).toEqual([{ source: join(dir, 'a-bomb.json.gz'), error: expect.stringContaining('more than 1048576 bytes, the per-file limit') }]);
   });
 
-  it('rejects a damaged gzip whose salvage would inflate past the limit', async () => {
+  test('rejects a damaged gzip whose salvage would inflate past the limit', async () => {
     const cut = gzipSync(recordsDocument(idsFrom('c', 50)));
     // A member cut short, then a whole bomb member: gunzip fails on the first, the reader salvages member
     // by member, and the limit holds there too.
@@ -682,7 +682,7 @@ describe('input limits', () => {
     expect(items).toEqual([{ source: path, error: expect.stringContaining('more than 1048576 bytes') }]);
   });
 
-  it('rejects a file larger than the per-file limit without reading it', async () => {
+  test('rejects a file larger than the per-file limit without reading it', async () => {
     const path = await write('huge.json', recordsDocument(idsFrom('h', 2000)));
 
     const items = await readWith([path], { limits });
@@ -690,7 +690,7 @@ describe('input limits', () => {
     expect(items).toEqual([{ source: path, error: 'the file is larger than 65536 bytes, the per-file limit: not read' }]);
   });
 
-  it('rejects standard input larger than the per-file limit', async () => {
+  test('rejects standard input larger than the per-file limit', async () => {
     const items = await readWith(['-'], { limits, stdin: Readable.from([Buffer.from(recordsDocument(idsFrom('s', 2000)))]) });
 
     expect(items).toEqual([{ source: '-', error: 'standard input is larger than 65536 bytes, the per-file limit: not read' }]);

@@ -21,7 +21,7 @@ function settingOf(env: Record<string, string>): string | undefined {
 }
 
 describe('parseEnrichConfig', () => {
-  it('defaults to anonymous auth, RETRIEVAL_MODE, a 3 s budget and a week of TTL', () => {
+  test('defaults to anonymous auth, RETRIEVAL_MODE, a 3 s budget and a week of TTL', () => {
     const config = parseEnrichConfig(BASE);
 
     expect(config.qbusiness?.auth.mode).toBe('anonymous');
@@ -30,22 +30,22 @@ describe('parseEnrichConfig', () => {
     expect(config.answerTtlSeconds).toBe(168 * 3600);
   });
 
-  it('turns enrichment off with ENRICH_SOURCE=none and needs nothing else', () => {
+  test('turns enrichment off with ENRICH_SOURCE=none and needs nothing else', () => {
     expect(parseEnrichConfig({ ENRICH_SOURCE: 'none' }).source).toBe('none');
   });
 
-  it('reads the playbook mirror buckets for ENRICH_SOURCE=playbooks, an empty one as unset', () => {
+  test('reads the playbook mirror buckets for ENRICH_SOURCE=playbooks, an empty one as unset', () => {
     const config = parseEnrichConfig({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: '' });
 
     expect(config.playbooks).toEqual({ awsBucket: 'aws-playbooks' });
     expect(config.qbusiness).toBeUndefined();
   });
 
-  it('names AWS_PLAYBOOKS_BUCKET when ENRICH_SOURCE=playbooks has no bucket', () => {
+  test('names AWS_PLAYBOOKS_BUCKET when ENRICH_SOURCE=playbooks has no bucket', () => {
     expect(settingOf({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '' })).toBe('AWS_PLAYBOOKS_BUCKET');
   });
 
-  it('reads a Bedrock knowledge base with a model ARN, and without one (Retrieve alone)', () => {
+  test('reads a Bedrock knowledge base with a model ARN, and without one (Retrieve alone)', () => {
     const model = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';
 
     expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: model, AWS_REGION: 'us-east-1' }).bedrockKb).toEqual({
@@ -56,17 +56,17 @@ describe('parseEnrichConfig', () => {
     expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: '', AWS_REGION: 'us-east-1' }).bedrockKb?.modelArn).toBeUndefined();
   });
 
-  it('names the Bedrock setting that is missing or malformed', () => {
+  test('names the Bedrock setting that is missing or malformed', () => {
     expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
     expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'arn:aws:bedrock:kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
     expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: 'amazon.nova-micro-v1:0', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_MODEL_ARN');
   });
 
-  it('names QBUSINESS_APPLICATION_ID when it is missing', () => {
+  test('names QBUSINESS_APPLICATION_ID when it is missing', () => {
     expect(settingOf({ AWS_REGION: 'us-east-1' })).toBe('QBUSINESS_APPLICATION_ID');
   });
 
-  it.each(['IDC_APPLICATION_ARN', 'QBUSINESS_IDENTITY_ROLE_ARN', 'IDP_TOKEN_URL', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET_ARN'] as const)(
+  test.each(['IDC_APPLICATION_ARN', 'QBUSINESS_IDENTITY_ROLE_ARN', 'IDP_TOKEN_URL', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET_ARN'] as const)(
     'names %s when identity-center mode lacks it',
     (setting) => {
       const env: Record<string, string> = { ...IDC };
@@ -75,24 +75,24 @@ describe('parseEnrichConfig', () => {
     },
   );
 
-  it('accepts a complete identity-center section', () => {
+  test('accepts a complete identity-center section', () => {
     expect(parseEnrichConfig(IDC).qbusiness?.auth).toMatchObject({ mode: 'identity-center', idpClientId: 'q-triage' });
   });
 
-  it('names QBUSINESS_ATTRIBUTE_FILTER when it is not JSON', () => {
+  test('names QBUSINESS_ATTRIBUTE_FILTER when it is not JSON', () => {
     expect(settingOf({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: '{equalsTo:' })).toBe('QBUSINESS_ATTRIBUTE_FILTER');
   });
 
-  it('names QBUSINESS_ATTRIBUTE_FILTER when it is JSON but not a filter', () => {
+  test('names QBUSINESS_ATTRIBUTE_FILTER when it is JSON but not a filter', () => {
     expect(settingOf({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: '{"dataSource":"x"}' })).toBe('QBUSINESS_ATTRIBUTE_FILTER');
   });
 
-  it('passes a valid attribute filter through', () => {
+  test('passes a valid attribute filter through', () => {
     const filter = { equalsTo: { name: '_data_source_id', value: { stringValue: 'ds-1' } } };
     expect(parseEnrichConfig({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: JSON.stringify(filter) }).qbusiness?.attributeFilter).toEqual(filter);
   });
 
-  it.each([
+  test.each([
     ['QBUSINESS_AUTH_MODE', 'iam'],
     ['QBUSINESS_CHAT_MODE', 'PLUGIN_MODE'],
     ['ENRICH_SOURCE', 'kendra'],
@@ -102,7 +102,7 @@ describe('parseEnrichConfig', () => {
     expect(settingOf({ ...BASE, [setting]: value })).toBe(setting);
   });
 
-  it('names QBUSINESS_REGION when no region is known', () => {
+  test('names QBUSINESS_REGION when no region is known', () => {
     expect(settingOf({ QBUSINESS_APPLICATION_ID: 'app' })).toBe('QBUSINESS_REGION');
   });
 });

@@ -28,7 +28,7 @@ const plugin = alertFor('playbook/CreatePlugin');
 const failure = (): Error => new AnswerSourceError('HTTP 500');
 
 describe('createEnricher', () => {
-  it('answers with the source, its citations and the time', async () => {
+  test('answers with the source, its citations and the time', async () => {
     const { enricher } = setup([{ text: 'Delete the plugin.', citations: [{ title: 'Plugins', url: 'https://x/p' }] }]);
 
     const enrichment = await enricher.enrich(plugin);
@@ -37,7 +37,7 @@ describe('createEnricher', () => {
     expect(enrichment.citations).toEqual([{ title: 'Plugins', url: 'https://x/p' }]);
   });
 
-  it('serves the second alert of a rule from the cache without asking again', async () => {
+  test('serves the second alert of a rule from the cache without asking again', async () => {
     const { enricher, source } = setup([]);
     await enricher.enrich(plugin);
 
@@ -47,7 +47,7 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(1);
   });
 
-  it('does not serve a cached answer of a rule to an alert of that rule whose credentials look stolen', async () => {
+  test('does not serve a cached answer of a rule to an alert of that rule whose credentials look stolen', async () => {
     const { enricher, source } = setup([]);
     await enricher.enrich(plugin);
 
@@ -58,7 +58,7 @@ describe('createEnricher', () => {
     expect(source.questions[1]?.credentialsLookStolen).toBe(true);
   });
 
-  it('asks once for concurrent alerts of one rule', async () => {
+  test('asks once for concurrent alerts of one rule', async () => {
     const { enricher, source } = setup([]);
 
     await Promise.all([enricher.enrich(plugin), enricher.enrich(plugin), enricher.enrich(plugin)]);
@@ -66,7 +66,7 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(1);
   });
 
-  it('asks again after the playbook version changes', async () => {
+  test('asks again after the playbook version changes', async () => {
     let version = 'v1';
     const { enricher, source } = setup([], { playbookVersion: async () => version });
     await enricher.enrich(plugin);
@@ -77,7 +77,7 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(2);
   });
 
-  it('does not serve the cached answer of one source for another source', async () => {
+  test('does not serve the cached answer of one source for another source', async () => {
     const clock = fixedClock(START);
     const cache = new MemoryAnswerCache(clock, 3600);
     const first = setup([{ text: 'From Q Business.', citations: [] }], { cache });
@@ -89,7 +89,7 @@ describe('createEnricher', () => {
     expect(enrichment).toMatchObject({ answer: 'From the local playbooks.', source: 'playbooks', cached: false });
   });
 
-  it('trims a long answer to 1500 characters', async () => {
+  test('trims a long answer to 1500 characters', async () => {
     const { enricher } = setup([{ text: 'Step. '.repeat(1000), citations: [] }]);
 
     const enrichment = await enricher.enrich(plugin);
@@ -97,13 +97,13 @@ describe('createEnricher', () => {
     expect(enrichment.answer?.length).toBeLessThanOrEqual(1500);
   });
 
-  it('reports disabled when there is no source', async () => {
+  test('reports disabled when there is no source', async () => {
     const { enricher } = setup([], { source: undefined });
 
     expect((await enricher.enrich(plugin)).status).toBe('disabled');
   });
 
-  it('reports no answer in the playbooks and caches that outcome', async () => {
+  test('reports no answer in the playbooks and caches that outcome', async () => {
     const { enricher, source } = setup([new NoAnswerError('nothing')]);
 
     const first = await enricher.enrich(plugin);
@@ -114,7 +114,7 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(1);
   });
 
-  it('retries throttling and then answers', async () => {
+  test('retries throttling and then answers', async () => {
     const { enricher, source } = setup([new AnswerThrottledError('429'), new AnswerThrottledError('429')]);
 
     const enrichment = await enricher.enrich(plugin);
@@ -123,31 +123,31 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(3);
   });
 
-  it('reports throttled when every retry is throttled', async () => {
+  test('reports throttled when every retry is throttled', async () => {
     const { enricher } = setup(Array.from({ length: 10 }, () => new AnswerThrottledError('429')));
 
     expect((await enricher.enrich(plugin)).status).toBe('throttled');
   });
 
-  it('reports timeout when the source does not answer within the budget', async () => {
+  test('reports timeout when the source does not answer within the budget', async () => {
     const { enricher } = setup(['hang'], { budgetMs: 50 });
 
     expect(await enricher.enrich(plugin)).toMatchObject({ status: 'timeout', reason: 'no answer within 50 ms' });
   });
 
-  it('reports error without throwing when the source fails', async () => {
+  test('reports error without throwing when the source fails', async () => {
     const { enricher } = setup([failure()]);
 
     expect(await enricher.enrich(plugin)).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)' });
   });
 
-  it('reports error when the playbook version cannot be read', async () => {
+  test('reports error when the playbook version cannot be read', async () => {
     const { enricher } = setup([], { playbookVersion: () => Promise.reject(new Error('table gone')) });
 
     expect((await enricher.enrich(plugin)).status).toBe('error');
   });
 
-  it('opens the circuit after three consecutive failures and skips the source', async () => {
+  test('opens the circuit after three consecutive failures and skips the source', async () => {
     const { enricher, source } = setup([failure(), failure(), failure()]);
     for (let i = 0; i < 3; i += 1) await enricher.enrich(plugin);
 
@@ -157,7 +157,7 @@ describe('createEnricher', () => {
     expect(source.calls).toBe(3);
   });
 
-  it('closes the circuit after the cool-down when the trial call succeeds', async () => {
+  test('closes the circuit after the cool-down when the trial call succeeds', async () => {
     const { enricher, clock } = setup([failure(), failure(), failure()]);
     for (let i = 0; i < 3; i += 1) await enricher.enrich(plugin);
     clock.advance(60_001);
@@ -168,7 +168,7 @@ describe('createEnricher', () => {
     expect(enricher.breaker.state).toBe('closed');
   });
 
-  it('reopens the circuit when the trial call fails', async () => {
+  test('reopens the circuit when the trial call fails', async () => {
     const { enricher, clock } = setup([failure(), failure(), failure(), failure()]);
     for (let i = 0; i < 3; i += 1) await enricher.enrich(plugin);
     clock.advance(60_001);
@@ -177,7 +177,7 @@ describe('createEnricher', () => {
     expect((await enricher.enrich(plugin)).status).toBe('circuit-open');
   });
 
-  it('still serves cached answers while the circuit is open', async () => {
+  test('still serves cached answers while the circuit is open', async () => {
     const { enricher } = setup([{ text: 'Cached advice.', citations: [] }, failure(), failure(), failure()]);
     await enricher.enrich(plugin);
     const other = alertFor('playbook/DeletePlugin', { phase: 'recovery' });

@@ -50,14 +50,14 @@ describe('identity-center credentials', () => {
   const provider = (clock = fixedClock(NOW)) =>
     createIdentityCenterCredentials({ auth, secrets: new SecretsManagerClient({}), oidc: new SSOOIDCClient({}), sts: new STSClient({}), clock });
 
-  it('asks the IdP for a client-credentials token with the secret from Secrets Manager', async () => {
+  test('asks the IdP for a client-credentials token with the secret from Secrets Manager', async () => {
     await provider()();
 
     expect(idp.requests[0]?.body).toBe('grant_type=client_credentials');
     expect(idp.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('q-triage:s3cret').toString('base64')}`);
   });
 
-  it('exchanges the IdP token with the jwt-bearer grant for the Identity Center application', async () => {
+  test('exchanges the IdP token with the jwt-bearer grant for the Identity Center application', async () => {
     await provider()();
 
     expect(oidc.commandCalls(CreateTokenWithIAMCommand)[0]?.args[0].input).toEqual({
@@ -67,7 +67,7 @@ describe('identity-center credentials', () => {
     });
   });
 
-  it('assumes the identity role with the identity context from the idToken', async () => {
+  test('assumes the identity role with the identity context from the idToken', async () => {
     const credentials = await provider()();
 
     const input = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
@@ -76,7 +76,7 @@ describe('identity-center credentials', () => {
     expect(credentials).toMatchObject({ accessKeyId: 'ASIA1', sessionToken: 'st' });
   });
 
-  it('reuses the credentials until five minutes before they expire', async () => {
+  test('reuses the credentials until five minutes before they expire', async () => {
     const clock = fixedClock(NOW);
     const get = provider(clock);
     await get();
@@ -88,17 +88,17 @@ describe('identity-center credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
-  it('fails with IdentityCredentialsError when the IdP refuses', async () => {
+  test('fails with IdentityCredentialsError when the IdP refuses', async () => {
     idp.setHandler(() => ({ status: 401, body: '{"error":"invalid_client"}' }));
 
     await expect(provider()()).rejects.toBeInstanceOf(IdentityCredentialsError);
   });
 
-  it('reads the sts:identity_context claim of a JWT', () => {
+  test('reads the sts:identity_context claim of a JWT', () => {
     expect(identityContextOf(jwt({ 'sts:identity_context': 'abc' }))).toBe('abc');
   });
 
-  it('rejects an idToken without the claim', () => {
+  test('rejects an idToken without the claim', () => {
     expect(() => identityContextOf(jwt({ sub: 'x' }))).toThrow(IdentityCredentialsError);
   });
 });

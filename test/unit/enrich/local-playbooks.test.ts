@@ -10,7 +10,7 @@ const signal = new AbortController().signal;
 describe('local playbook source', () => {
   const source = createLocalPlaybookSource({ dir: FIXTURES });
 
-  it('answers a plugin containment alert from the plugin containment section', async () => {
+  test('answers a plugin containment alert from the plugin containment section', async () => {
     const answer = await source.ask(buildQuestion(alertFor('playbook/CreatePlugin'), 'en'), { signal });
 
     expect(answer.citations[0]?.title).toBe('amazon-q-response.md › Plugins');
@@ -18,13 +18,13 @@ describe('local playbook source', () => {
     expect(answer.text.startsWith('Plugins\nDelete an unapproved plugin with DeletePlugin')).toBe(true);
   });
 
-  it('returns at most three sections', async () => {
+  test('returns at most three sections', async () => {
     const answer = await source.ask(buildQuestion(alertFor('playbook/CreatePlugin'), 'en'), { signal });
 
     expect(answer.citations.length).toBeLessThanOrEqual(3);
   });
 
-  it('matches the operation name case-insensitively', async () => {
+  test('matches the operation name case-insensitively', async () => {
     const question = { ...buildQuestion(alertFor('playbook/DeleteDataAccessor', { category: 'data-accessor', phase: 'recovery' }), 'en') };
 
     const answer = await source.ask({ ...question, operation: 'deletedataaccessor' }, { signal });
@@ -32,14 +32,14 @@ describe('local playbook source', () => {
     expect(answer.text).toContain('DeleteDataAccessor');
   });
 
-  it('answers from the German file for a German alert', async () => {
+  test('answers from the German file for a German alert', async () => {
     const answer = await source.ask(buildQuestion(alertFor('playbook/CreatePlugin'), 'de'), { signal });
 
     expect(answer.citations[0]?.title).toBe('de/de.amazon-q-response.md › Plugins');
     expect(answer.text).toContain('Löschen Sie');
   });
 
-  it('falls back to English when the German files do not cover the operation', async () => {
+  test('falls back to English when the German files do not cover the operation', async () => {
     const answer = await source.ask(
       buildQuestion(alertFor('playbook/UpdateChatControlsConfiguration', { category: 'guardrails', phase: 'containment-eradication' }), 'de'),
       { signal },
@@ -49,20 +49,20 @@ describe('local playbook source', () => {
     expect(answer.text).toContain('UpdateChatControlsConfiguration');
   });
 
-  it('reports no answer when no section is about the alert', async () => {
+  test('reports no answer when no section is about the alert', async () => {
     const question = buildQuestion(alertFor('unclassified/FrobnicateWidget', { category: 'unclassified' }), 'en');
 
     await expect(source.ask({ ...question, category: 'subscription' }, { signal })).rejects.toBeInstanceOf(NoAnswerError);
   });
 
-  it('splits sections by heading and keeps the heading chain', () => {
+  test('splits sections by heading and keeps the heading chain', () => {
     const sections = splitSections('x.md', '# Top\n\n## Recovery\n### Plugins\nRecreate the plugin.\n```\n# not a heading\n```\n');
 
     expect(sections.map((section) => section.headings.join(' > '))).toEqual(['Top > Recovery > Plugins']);
     expect(sections[0]?.body).toContain('# not a heading');
   });
 
-  it('reads the locale from a file prefix', () => {
+  test('reads the locale from a file prefix', () => {
     expect(splitSections('fr.playbook.md', '# T\nbody')[0]?.locale).toBe('fr');
   });
 });
@@ -94,24 +94,24 @@ describe('ranking sections', () => {
       section.headings.join(' › '),
     );
 
-  it('answers from the phase section of the service playbook, not from its event-name table', () => {
+  test('answers from the phase section of the service playbook, not from its event-name table', () => {
     expect(ranked(SERVICE_PLAYBOOK, 'playbook/CreatePlugin', 'containment-eradication')[0]).toBe('Responding to Amazon Q events › Containment and Eradication');
   });
 
-  it('ranks the event-name table after every section that says what to do', () => {
+  test('ranks the event-name table after every section that says what to do', () => {
     const headings = ranked(SERVICE_PLAYBOOK, 'playbook/CreatePlugin', 'detection-analysis');
 
     expect(headings[0]).toBe('Responding to Amazon Q events › Detection and Analysis › Analysis');
     expect(headings.indexOf('Responding to Amazon Q events › Detection and Analysis › Event Names')).toBe(headings.length - 1);
   });
 
-  it('does not answer from a phase section of a playbook that is not about the service', () => {
+  test('does not answer from a phase section of a playbook that is not about the service', () => {
     const other = ['# Ransomware on S3', '## Recovery', '* Restore objects from versioned buckets and backups.'].join('\n');
 
     expect(ranked(other, 'playbook/DeletePlugin', 'recovery')).toEqual([]);
   });
 
-  it('counts a one-word operation name only when it is code-formatted', () => {
+  test('counts a one-word operation name only when it is code-formatted', () => {
     const prose = ['# Notes', '## Detection and Analysis', 'Amazon Q Chat runs on q.amazonaws.com; Chat and chat again, nothing to do here.'].join('\n');
     const code = ['# Notes', '## Detection and Analysis', 'A burst of `Chat` calls from one principal may be bulk collection.'].join('\n');
 
@@ -121,17 +121,17 @@ describe('ranking sections', () => {
 });
 
 describe('isCatalogue', () => {
-  it('is true for a table whose first column holds operation names', () => {
+  test('is true for a table whose first column holds operation names', () => {
     expect(isCatalogue('| **Event Names** | **Description** |\n| :--- | :--- |\n| `GetIndex` | Gets an index |\n| `ListIndices` | Lists |\n| `CreateIndex` | Creates |')).toBe(true);
   });
 
-  it('is true for a translated list that spells the names out as short labels', () => {
+  test('is true for a translated list that spells the names out as short labels', () => {
     const items = ['Starten Sie den DataSourceSyncJob', 'BatchPut-Dokument', 'Dokument stapelweise löschen', 'Feedback geben', 'Konversation löschen', 'Gruppen auflisten', 'Gruppe löschen', 'Benutzer erstellen'];
 
     expect(isCatalogue(['**Amazon Q Anwendungen**: AWS: :QBusiness: :Anwendung', ...items.map((item) => `* ${item}`)].join('\n'))).toBe(true);
   });
 
-  it('is false for numbered questions and for a few short steps', () => {
+  test('is false for numbered questions and for a few short steps', () => {
     expect(isCatalogue('1. What resources were created and deleted?\n2. What plugins were used?\n3. Was any file uploaded?')).toBe(false);
     expect(isCatalogue('* Rotate the key\n* Disable the user\n* Delete the plugin')).toBe(false);
   });
@@ -161,7 +161,7 @@ describe('answers for a principal whose credentials look stolen', () => {
       (section) => `${section.file} › ${section.headings[section.headings.length - 1] ?? ''}`,
     );
 
-  it.each([
+  test.each([
     ['detection-analysis', 'Compromised_IAM_Credentials.md › Analysis', 'amazon-q.md › Analysis'],
     ['containment-eradication', 'Compromised_IAM_Credentials.md › Containment', 'amazon-q.md › Containment and Eradication'],
     ['recovery', 'Compromised_IAM_Credentials.md › Recovery', 'amazon-q.md › Recovery'],
@@ -169,28 +169,28 @@ describe('answers for a principal whose credentials look stolen', () => {
     expect(cited(both, phase).slice(0, 2)).toEqual([first, second]);
   });
 
-  it('keeps the service playbook first for a principal whose credentials do not look stolen', () => {
+  test('keeps the service playbook first for a principal whose credentials do not look stolen', () => {
     expect(cited(both, 'containment-eradication', { key: 'dev', type: 'AssumedRole', accountId: '111122223333' })[0]).toBe('amazon-q.md › Containment and Eradication');
   });
 
-  it('answers as for any other alert when the folder has no credentials playbook', () => {
+  test('answers as for any other alert when the folder has no credentials playbook', () => {
     const serviceOnly = files(['amazon-q.md', SERVICE_PLAYBOOK]);
 
     expect(cited(serviceOnly, 'recovery')).toEqual(cited(serviceOnly, 'recovery', { key: 'dev', type: 'AssumedRole', accountId: '111122223333' }));
   });
 
-  it('takes the English credentials playbook when the locale has none', () => {
+  test('takes the English credentials playbook when the locale has none', () => {
     const sections = files(['de/de.amazon-q.md', SERVICE_PLAYBOOK], ['Compromised_IAM_Credentials.md', CREDENTIALS_PLAYBOOK]);
 
     expect(cited(sections, 'recovery', root, 'de').slice(0, 2)).toEqual(['Compromised_IAM_Credentials.md › Recovery', 'de/de.amazon-q.md › Recovery']);
   });
 
-  it('names the credentials playbook by file, in a locale folder too, but not an archived copy', () => {
+  test('names the credentials playbook by file, in a locale folder too, but not an archived copy', () => {
     expect(['Compromised_IAM_Credentials.md', 'ja/ja.Compromised_IAM_Credentials.md', 'custom/runbooks/compromised-credentials.md'].every(isCredentialsPlaybook)).toBe(true);
     expect(['Archived/Compromised_IAM_Credentials.md', 'credentials-rotation.md'].some(isCredentialsPlaybook)).toBe(false);
   });
 
-  it('answers a root alert from the fixture folder with the credentials playbook', async () => {
+  test('answers a root alert from the fixture folder with the credentials playbook', async () => {
     const source = createLocalPlaybookSource({ dir: FIXTURES });
 
     const answer = await source.ask(buildQuestion(alertFor('playbook/CreatePlugin', { principal: root }), 'en'), { signal });

@@ -11,14 +11,14 @@ const sample = (eventName: string, errorCode?: string) => ({
 });
 
 describe('credentialsLookStolen', () => {
-  it.each([
+  test.each([
     ['an auth-failures burst', alertFor('auth-failures', { category: 'application', phase: 'detection-analysis' })],
     ['a root user calling Amazon Q', alertFor('playbook/UpdateChatControlsConfiguration', { category: 'guardrails', principal: ROOT })],
   ])('is true for %s', (_name, alert) => {
     expect(credentialsLookStolen(alert)).toBe(true);
   });
 
-  it.each([
+  test.each([
     ['an ordinary write by a role', alertFor('playbook/CreatePlugin')],
     ['one denied call', alertFor('playbook/CreatePlugin', { samples: [sample('CreatePlugin', 'AccessDenied')] })],
     ['a denied call and then the same write succeeding', alertFor('playbook/CreatePlugin', { samples: [sample('CreatePlugin', 'AccessDenied'), sample('CreatePlugin')] })],

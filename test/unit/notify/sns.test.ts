@@ -47,7 +47,7 @@ beforeEach(() => {
 });
 
 describe('SNS notifier: message', () => {
-  it('sets the five filterable attributes as Strings, plus the kind and the message id', async () => {
+  test('sets the five filterable attributes as Strings, plus the kind and the message id', async () => {
     await notifier().publish(makeAlert({ severity: 'MEDIUM' }), 'new');
 
     expect(firstPublish().MessageAttributes).toEqual({
@@ -61,7 +61,7 @@ describe('SNS notifier: message', () => {
     });
   });
 
-  it('publishes per-protocol bodies: text by default, JSON for queues and functions, Chatbot over https', async () => {
+  test('publishes per-protocol bodies: text by default, JSON for queues and functions, Chatbot over https', async () => {
     await notifier().publish(makeAlert(), 'new');
 
     const input = firstPublish();
@@ -74,7 +74,7 @@ describe('SNS notifier: message', () => {
     expect(JSON.parse(body.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
   });
 
-  it('keeps the subject under 100 ASCII characters with no line breaks', async () => {
+  test('keeps the subject under 100 ASCII characters with no line breaks', async () => {
     await notifier().publish(makeAlert({ title: `Zoë ${HOSTILE_TEXT} ${'long '.repeat(50)}` }), 'update');
 
     const subject = firstPublish().Subject ?? '';
@@ -83,7 +83,7 @@ describe('SNS notifier: message', () => {
     expect(subject.endsWith('(update 0)')).toBe(true);
   });
 
-  it('escapes a hostile userAgent in every body', async () => {
+  test('escapes a hostile userAgent in every body', async () => {
     await notifier().publish(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
 
     const body = bodies(firstPublish());
@@ -94,7 +94,7 @@ describe('SNS notifier: message', () => {
     expect(body.https).not.toMatch(/@here|<!channel>|https:\/\/evil/u);
   });
 
-  it('caps and cleans attacker-controlled attribute values', async () => {
+  test('caps and cleans attacker-controlled attribute values', async () => {
     await notifier().publish(makeAlert({ eventNames: { [`Evil\r\n${'A'.repeat(500)}`]: 3 } }), 'new');
 
     const value = firstPublish().MessageAttributes?.eventName?.StringValue ?? '';
@@ -102,7 +102,7 @@ describe('SNS notifier: message', () => {
     expect(value.length).toBeLessThan(300);
   });
 
-  it('adds group and deduplication ids on FIFO topics only', async () => {
+  test('adds group and deduplication ids on FIFO topics only', async () => {
     const fifo = onAlertsTopic(createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: `${ALERTS}.fifo`, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) }));
 
     await fifo.publish(makeAlert({ severity: 'LOW' }), 'new');
@@ -116,7 +116,7 @@ describe('SNS notifier: message', () => {
 });
 
 describe('SNS notifier: routes and message ids', () => {
-  it.each([
+  test.each([
     ['alerts', ALERTS],
     ['paging', PAGING],
   ] as const)('a message for the %s route goes to its topic only', async (route, topic) => {
@@ -127,7 +127,7 @@ describe('SNS notifier: routes and message ids', () => {
     expect(published().map((input) => input.TopicArn)).toEqual([topic]);
   });
 
-  it('carries the message id in the JSON body, the text body and an attribute, so a subscriber can drop a repeat', async () => {
+  test('carries the message id in the JSON body, the text body and an attribute, so a subscriber can drop a repeat', async () => {
     await notifier().publish(makeAlert(), 'new');
 
     const input = firstPublish();
@@ -138,7 +138,7 @@ describe('SNS notifier: routes and message ids', () => {
 });
 
 describe('SNS notifier: size', () => {
-  it('shortens a huge alert to fit under 256 KiB and marks it truncated', async () => {
+  test('shortens a huge alert to fit under 256 KiB and marks it truncated', async () => {
     await notifier().publish(hugeAlert(), 'new');
 
     const input = firstPublish();
@@ -148,14 +148,14 @@ describe('SNS notifier: size', () => {
     expect(body.default).toContain('lists were shortened');
   });
 
-  it('keeps the newest event ids when shortening', () => {
+  test('keeps the newest event ids when shortening', () => {
     const built = buildPublish(hugeAlert(), 'new');
 
     const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as { eventIds: string[] };
     expect(doc.eventIds.at(-1)).toBe(`event-004999-${'f'.repeat(24)}`);
   });
 
-  it('keeps the resources of the operations it keeps, fewer of them, and marks it truncated', () => {
+  test('keeps the resources of the operations it keeps, fewer of them, and marks it truncated', () => {
     const built = buildPublish(hugeAlert(), 'new');
 
     const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as { eventNames: Record<string, number>; resources: { eventName: string; resources: unknown[] }[] };
@@ -166,7 +166,7 @@ describe('SNS notifier: size', () => {
     }
   });
 
-  it('leaves a normal alert untouched', () => {
+  test('leaves a normal alert untouched', () => {
     const built = buildPublish(makeAlert(), 'new');
 
     expect(built.truncated).toBe(false);
@@ -177,7 +177,7 @@ describe('SNS notifier: size', () => {
 // Retries are the SDK's (shared/notify/client.ts), proven against an SNS stub in test/integration/notify/sns.test.ts;
 // the mocked client here answers each send once.
 describe('SNS notifier: failures', () => {
-  it('throws PublishFailedError with the cause and the attempts the SDK made', async () => {
+  test('throws PublishFailedError with the cause and the attempts the SDK made', async () => {
     const cause = serviceError('Throttling', 400, 4);
     snsMock.on(PublishCommand).rejects(cause);
 
@@ -188,7 +188,7 @@ describe('SNS notifier: failures', () => {
     expect(published()).toHaveLength(1);
   });
 
-  it('names the paging topic when a page fails', async () => {
+  test('names the paging topic when a page fails', async () => {
     snsMock.on(PublishCommand, { TopicArn: PAGING }).rejects(serviceError('AuthorizationError', 403));
     const subject = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
 

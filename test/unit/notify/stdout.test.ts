@@ -14,7 +14,7 @@ function capture(): { stream: PassThrough; output: () => string } {
 }
 
 describe('stdout notifier', () => {
-  it('writes one JSON line per alert with the documented keys', async () => {
+  test('writes one JSON line per alert with the documented keys', async () => {
     const { stream, output } = capture();
     const notifier = createStdoutNotifier({ stream, format: 'json' });
 
@@ -39,7 +39,7 @@ describe('stdout notifier', () => {
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ kind: 'update', updates: 1, count: 3 });
   });
 
-  it('keeps a hostile userAgent from breaking the one-line-per-alert framing', async () => {
+  test('keeps a hostile userAgent from breaking the one-line-per-alert framing', async () => {
     const { stream, output } = capture();
 
     await createStdoutNotifier({ stream, format: 'json' }).send(message(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new'));
@@ -49,7 +49,7 @@ describe('stdout notifier', () => {
     expect(output()).not.toMatch(/[\u001b\u202e]/u);
   });
 
-  it('writes readable text with the title line first', async () => {
+  test('writes readable text with the title line first', async () => {
     const { stream, output } = capture();
 
     await createStdoutNotifier({ stream, format: 'text' }).send(message(makeAlert({ severity: 'CRITICAL' }), 'new'));
@@ -57,7 +57,7 @@ describe('stdout notifier', () => {
     expect(output().startsWith('[CRITICAL] Q Business application deleted\n')).toBe(true);
   });
 
-  it('writes nothing for a page: the alert is shown once, with its paged flag', async () => {
+  test('writes nothing for a page: the alert is shown once, with its paged flag', async () => {
     const { stream, output } = capture();
 
     await createStdoutNotifier({ stream, format: 'json' }).send({ ...message(makeAlert({ severity: 'CRITICAL' }), 'new'), route: 'paging' });
@@ -65,7 +65,7 @@ describe('stdout notifier', () => {
     expect(output()).toBe('');
   });
 
-  it('rejects when the stream fails', async () => {
+  test('rejects when the stream fails', async () => {
     const stream = new PassThrough();
     stream.destroy();
 

@@ -41,7 +41,7 @@ function name(language: string, written: string, list: ParsedName['list'] = 'eve
 }
 
 describe('parsePlaybookMarkdown', () => {
-  it('reads the event table by section', async () => {
+  test('reads the event table by section', async () => {
     const raw = parsePlaybookMarkdown(await readFile(join(FIXTURE_DIR, 'docs/Amazon_Q.md'), 'utf8'), 'docs/Amazon_Q.md', 'en');
 
     expect(raw.lists['event-table'].map((section) => [section.title, section.rows.length])).toEqual([
@@ -52,13 +52,13 @@ describe('parsePlaybookMarkdown', () => {
     ]);
   });
 
-  it('reads the list of frequent names before the table and no backticked bullet elsewhere', async () => {
+  test('reads the list of frequent names before the table and no backticked bullet elsewhere', async () => {
     const raw = parsePlaybookMarkdown(await readFile(join(FIXTURE_DIR, 'docs/Amazon_Q.md'), 'utf8'), 'docs/Amazon_Q.md', 'en');
 
     expect(raw.lists.common.flatMap((section) => section.rows.map((row) => row.written))).toEqual(['StartConversation', 'GetIndex']);
   });
 
-  it('reads the data-event lists under their resource headers', async () => {
+  test('reads the data-event lists under their resource headers', async () => {
     const raw = parsePlaybookMarkdown(await readFile(join(FIXTURE_DIR, 'docs/de/de.Amazon_Q.md'), 'utf8'), 'docs/de/de.Amazon_Q.md', 'de');
 
     expect(raw.lists['data-events'].map((section) => section.rows.length)).toEqual([2]);
@@ -66,7 +66,7 @@ describe('parsePlaybookMarkdown', () => {
 });
 
 describe('resolvePlaybooks on fixtures of each mangling', () => {
-  it.each([
+  test.each([
     ['en', 'StartConversation', 'StartConversation', 'exact'],
     ['de', 'startConversation', 'StartConversation', 'case'],
     ['zh', 'startConversation', 'StartConversation', 'case'],
@@ -82,61 +82,61 @@ describe('resolvePlaybooks on fixtures of each mangling', () => {
     expect(name(language, written)).toMatchObject({ operation, how });
   });
 
-  it('resolves a translated name in the frequent-names list by position', () => {
+  test('resolves a translated name in the frequent-names list by position', () => {
     expect(name('de', 'Konversation beginnen', 'common')).toMatchObject({ operation: 'StartConversation', how: 'position' });
   });
 
-  it('resolves a translated data-event item by position', () => {
+  test('resolves a translated data-event item by position', () => {
     expect(name('de', 'Synchronisierungsaufträge auflisten', 'data-events')).toMatchObject({ operation: 'ListDataSourceSyncJobs', how: 'position' });
   });
 
-  it('leaves a name that is no known operation unresolved, with the closest candidate', () => {
+  test('leaves a name that is no known operation unresolved, with the closest candidate', () => {
     expect(name('en', 'FrobnicateWidget')).toMatchObject({ operation: null, how: 'unresolved', reason: expect.stringContaining('no known operation') });
   });
 
-  it('leaves a translation unresolved when its English original is', () => {
+  test('leaves a translation unresolved when its English original is', () => {
     expect(name('ja', 'ウィジェット')).toMatchObject({ operation: null, how: 'unresolved', reason: expect.stringContaining('English original') });
   });
 
-  it('does not guess by position when the section has a different number of rows', () => {
+  test('does not guess by position when the section has a different number of rows', () => {
     expect(name('zh', '启动同步')).toMatchObject({ operation: null, how: 'unresolved', reason: expect.stringContaining('differs in length') });
   });
 
-  it('keeps the translated description of each row', () => {
+  test('keeps the translated description of each row', () => {
     expect(name('de', 'startConversation')?.description).toBe('Öffnet eine Chat-Sitzung');
   });
 });
 
 describe('computeDrift', () => {
-  it('lists operation-like names of the playbook that the table lacks', () => {
+  test('lists operation-like names of the playbook that the table lacks', () => {
     expect(report.drift.missingFromTable).toEqual(['FrobnicateWidget', 'PutFeedback']);
   });
 
-  it('lists table operations the playbook does not mention', () => {
+  test('lists table operations the playbook does not mention', () => {
     expect(report.drift.notInPlaybook).toEqual(['CreatePlugin']);
   });
 });
 
 describe('localizeRow', () => {
-  it('gives the section title and description in the requested language', () => {
+  test('gives the section title and description in the requested language', () => {
     expect(localizeRow('SendMessage', 'de', report.playbooks)).toEqual({ description: 'Sendet eine Nachricht', language: 'de' });
   });
 
-  it('falls back to English when the language has no playbook', () => {
+  test('falls back to English when the language has no playbook', () => {
     expect(localizeRow('SendMessage', 'fr', report.playbooks)).toMatchObject({ description: 'Posts one message', language: 'en' });
   });
 
-  it('gives nothing for an operation no playbook describes', () => {
+  test('gives nothing for an operation no playbook describes', () => {
     expect(localizeRow('CreatePlugin', 'de', report.playbooks)).toEqual({});
   });
 });
 
 describe('names', () => {
-  it('counts an adjacent transposition as one edit', () => {
+  test('counts an adjacent transposition as one edit', () => {
     expect(editDistance('sendmesasge', 'sendmessage')).toBe(1);
   });
 
-  it('refuses an edit-distance match that is ambiguous', () => {
+  test('refuses an edit-distance match that is ambiguous', () => {
     const resolution = resolveName('GetThings', indexOperations(['GetThing1', 'GetThing2']));
 
     expect(resolution).toMatchObject({ operation: null, how: 'unresolved', reason: expect.stringContaining('ambiguous') });

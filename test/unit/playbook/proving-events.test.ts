@@ -18,7 +18,7 @@ function sample(source: EventSource, eventName: string, errorCode?: string): Rec
 }
 
 describe('proving events of the playbook table', () => {
-  it.each(CASES)('%s %s: the positive sample is %s under its row', (source, eventName, verdict) => {
+  test.each(CASES)('%s %s: the positive sample is %s under its row', (source, eventName, verdict) => {
     // Act
     const classification = classify(triageEvent(sample(source, eventName)));
 
@@ -28,7 +28,7 @@ describe('proving events of the playbook table', () => {
     expect(classification.severity).toBe(verdict);
   });
 
-  it.each(CASES)('%s %s: the negative sample (%s) failing with %s is %s', (source, eventName, _verdict, errorCode, negativeVerdict) => {
+  test.each(CASES)('%s %s: the negative sample (%s) failing with %s is %s', (source, eventName, _verdict, errorCode, negativeVerdict) => {
     // Act
     const classification = classify(triageEvent(sample(source, eventName, errorCode)));
 
@@ -36,13 +36,13 @@ describe('proving events of the playbook table', () => {
     expect(classification.severity).toBe(negativeVerdict);
   });
 
-  it('has proving events for every row and for no operation without a row', () => {
+  test('has proving events for every row and for no operation without a row', () => {
     const proven = CASES.map(([source, eventName]) => `${source} ${eventName}`).sort();
     const rows = PLAYBOOK_TABLE.map((row) => `${row.eventSource} ${row.eventName}`).sort();
     expect(proven).toEqual(rows);
   });
 
-  it.each(EVENT_SOURCES)('an operation %s does not have is unclassified LOW, not a row of another source', (source) => {
+  test.each(EVENT_SOURCES)('an operation %s does not have is unclassified LOW, not a row of another source', (source) => {
     // Act
     const classification = classify(triageEvent(sample(source, 'CreateAgentWorkflowThatDoesNotExist')));
 

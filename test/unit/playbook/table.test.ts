@@ -88,29 +88,29 @@ const PLAYBOOK_EVENT_NAMES: ReadonlyArray<readonly [EventSource, string]> = [
 ];
 
 describe('playbook table coverage', () => {
-  it('reads a non-trivial SDK model (guards the completeness tests against an empty directory)', () => {
+  test('reads a non-trivial SDK model (guards the completeness tests against an empty directory)', () => {
     expect(sdkOperations().length).toBeGreaterThanOrEqual(80);
   });
 
-  it.each(sdkOperations())('has a qbusiness row for SDK operation %s', (operation) => {
+  test.each(sdkOperations())('has a qbusiness row for SDK operation %s', (operation) => {
     expect(findRow(QB, operation)).toBeDefined();
   });
 
-  it.each(rowsOf(QB).map((row) => row.eventName))('qbusiness row %s names an operation of the SDK model', (eventName) => {
+  test.each(rowsOf(QB).map((row) => row.eventName))('qbusiness row %s names an operation of the SDK model', (eventName) => {
     expect(sdkOperations()).toContain(eventName);
   });
 
-  it.each(DOCUMENTED)('%s has a row for every documented operation and none for an undocumented one', (source, operations) => {
+  test.each(DOCUMENTED)('%s has a row for every documented operation and none for an undocumented one', (source, operations) => {
     expect(rowsOf(source).map((row) => row.eventName).sort()).toEqual([...operations].sort());
   });
 
-  it('has no row twice for the same event source and event name', () => {
+  test('has no row twice for the same event source and event name', () => {
     const keys = PLAYBOOK_TABLE.map((row) => `${row.eventSource} ${row.eventName}`);
     const duplicates = keys.filter((key, index) => keys.indexOf(key) !== index);
     expect(duplicates).toEqual([]);
   });
 
-  it.each(['StartDataSourceSyncJobs', 'StopDataSourceSyncJobs', 'GetApplications'])('has no row for the misspelt or non-existent name %s', (eventName) => {
+  test.each(['StartDataSourceSyncJobs', 'StopDataSourceSyncJobs', 'GetApplications'])('has no row for the misspelt or non-existent name %s', (eventName) => {
     expect(PLAYBOOK_TABLE.some((row) => row.eventName === eventName)).toBe(false);
   });
 });
@@ -127,12 +127,12 @@ describe('access and phase rules', () => {
   ]);
   const READ_PREFIX = /^(Get|List|Search|Check|Describe)/;
 
-  it.each(ALL_ROWS)('%s has the access kind its verb implies', (_key, row) => {
+  test.each(ALL_ROWS)('%s has the access kind its verb implies', (_key, row) => {
     const expected = CHAT_OPERATIONS.has(row.eventName) ? 'chat' : READ_PREFIX.test(row.eventName) ? 'read' : 'write';
     expect(row.access).toBe(expected);
   });
 
-  it.each(ALL_ROWS.filter(([, row]) => row.access !== 'write'))('%s (read or chat) is in detection-analysis', (_key, row) => {
+  test.each(ALL_ROWS.filter(([, row]) => row.access !== 'write'))('%s (read or chat) is in detection-analysis', (_key, row) => {
     expect(row.phase).toBe('detection-analysis');
   });
 
@@ -140,55 +140,55 @@ describe('access and phase rules', () => {
   const USER_CONTENT_DELETIONS = new Set(['DeleteConversation', 'DeleteAttachment', 'DeleteTaskAssistConversation', 'StopQAppSession', 'StopTransformation']);
   const REMOVALS = ALL_ROWS.filter(([, row]) => /^(Delete|BatchDelete|Disassociate|Cancel|Stop)/.test(row.eventName) && !USER_CONTENT_DELETIONS.has(row.eventName));
 
-  it.each(REMOVALS)('%s (removes or stops something) is in recovery', (_key, row) => {
+  test.each(REMOVALS)('%s (removes or stops something) is in recovery', (_key, row) => {
     expect(row.phase).toBe('recovery');
   });
 
-  it.each(ALL_ROWS.filter(([, row]) => /^(Create|Update|Put|BatchPut|Associate|Tag|Untag)/.test(row.eventName) && row.access === 'write'))(
+  test.each(ALL_ROWS.filter(([, row]) => /^(Create|Update|Put|BatchPut|Associate|Tag|Untag)/.test(row.eventName) && row.access === 'write'))(
     '%s (creates or widens) is in containment-eradication',
     (_key, row) => {
       expect(row.phase).toBe('containment-eradication');
     },
   );
 
-  it.each(['DeleteConversation', 'DeleteAttachment', 'StartDataSourceSyncJob'])('low-impact write %s is in detection-analysis', (eventName) => {
+  test.each(['DeleteConversation', 'DeleteAttachment', 'StartDataSourceSyncJob'])('low-impact write %s is in detection-analysis', (eventName) => {
     expect(findRow(QB, eventName)?.phase).toBe('detection-analysis');
   });
 });
 
 describe('row content', () => {
-  it.each(ALL_ROWS)('%s has its own non-empty description', (_key, row) => {
+  test.each(ALL_ROWS)('%s has its own non-empty description', (_key, row) => {
     expect(row.description.trim().length).toBeGreaterThan(20);
     expect(row.description).not.toMatch(/grants permission/i);
   });
 
-  it.each(ALL_ROWS)('%s has one or two response steps', (_key, row) => {
+  test.each(ALL_ROWS)('%s has one or two response steps', (_key, row) => {
     expect(row.steps.length).toBeGreaterThanOrEqual(1);
     expect(row.steps.length).toBeLessThanOrEqual(2);
   });
 
-  it.each(ALL_ROWS)('%s links every step to the official AWS documentation', (_key, row) => {
+  test.each(ALL_ROWS)('%s links every step to the official AWS documentation', (_key, row) => {
     for (const step of row.steps) {
       expect(step.text.trim()).not.toBe('');
       expect(step.link).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/(api-reference\/API_(qapps_)?[A-Za-z]+\.html|qbusiness-ug\/[\w-]+\.html|qdeveloper-ug\/[\w-]+\.html)$/);
     }
   });
 
-  it.each(ALL_ROWS.filter(([, row]) => row.eventSource === QB))('%s links API reference pages of real operations only', (_key, row) => {
+  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === QB))('%s links API reference pages of real operations only', (_key, row) => {
     const operations = sdkOperations();
     const linked = row.steps.flatMap((step) => /\/API_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.slice(1) ?? []);
     expect(linked.filter((op) => !operations.includes(op))).toEqual([]);
   });
 
-  it.each(ALL_ROWS.filter(([, row]) => row.eventSource === 'qapps.amazonaws.com'))('%s links Q Apps API reference pages of real operations only', (_key, row) => {
+  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === 'qapps.amazonaws.com'))('%s links Q Apps API reference pages of real operations only', (_key, row) => {
     for (const step of row.steps) expect(QAPPS_OPERATIONS).toContain(/\/API_qapps_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.[1]);
   });
 
-  it.each(ALL_ROWS.filter(([, row]) => row.eventSource === QDEV || row.eventSource === 'codewhisperer.amazonaws.com'))('%s links the Q Developer guide, not the Q Business API', (_key, row) => {
+  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === QDEV || row.eventSource === 'codewhisperer.amazonaws.com'))('%s links the Q Developer guide, not the Q Business API', (_key, row) => {
     for (const step of row.steps) expect(step.link).toMatch(/\/qdeveloper-ug\//);
   });
 
-  it.each(ALL_ROWS)('%s uses a known category other than unclassified', (_key, row) => {
+  test.each(ALL_ROWS)('%s uses a known category other than unclassified', (_key, row) => {
     expect(CATEGORIES).toContain(row.category);
     expect(row.category).not.toBe('unclassified');
   });
@@ -197,11 +197,11 @@ describe('row content', () => {
 describe('inPlaybook', () => {
   const named = new Set(PLAYBOOK_EVENT_NAMES.map(([source, name]) => `${source} ${name}`));
 
-  it.each(PLAYBOOK_EVENT_NAMES)('%s %s is marked as named by the playbook', (source, eventName) => {
+  test.each(PLAYBOOK_EVENT_NAMES)('%s %s is marked as named by the playbook', (source, eventName) => {
     expect(findRow(source, eventName)?.inPlaybook).toBe(true);
   });
 
-  it.each(ALL_ROWS.filter(([key]) => !named.has(key)))('%s is not marked as named by the playbook', (_key, row) => {
+  test.each(ALL_ROWS.filter(([key]) => !named.has(key)))('%s is not marked as named by the playbook', (_key, row) => {
     expect(row.inPlaybook).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ async function refusal(entries: readonly TarEntry[], limits: ArchiveLimits = LIM
 }
 
 describe('unpackTarball', () => {
-  it('keeps the included files under paths without the top-level directory', async () => {
+  test('keeps the included files under paths without the top-level directory', async () => {
     const archive = await buildTarball(repositoryEntries(FIXTURE_FILES), { commit: FIXTURE_COMMIT });
 
     const tree = await unpackTarball(archive, LIMITS, docsOnly);
@@ -26,7 +26,7 @@ describe('unpackTarball', () => {
     expect(tree.topLevel).toBe(FIXTURE_TOP);
   });
 
-  it('reads the commit from the pax global header comment', async () => {
+  test('reads the commit from the pax global header comment', async () => {
     const archive = await buildTarball(repositoryEntries(FIXTURE_FILES), { commit: FIXTURE_COMMIT });
 
     const tree = await unpackTarball(archive, LIMITS, docsOnly);
@@ -34,7 +34,7 @@ describe('unpackTarball', () => {
     expect(tree.commit).toBe(FIXTURE_COMMIT);
   });
 
-  it('leaves the commit undefined when the archive has no pax global header', async () => {
+  test('leaves the commit undefined when the archive has no pax global header', async () => {
     const archive = await buildTarball(repositoryEntries(FIXTURE_FILES));
 
     const tree = await unpackTarball(archive, LIMITS, docsOnly);
@@ -57,21 +57,21 @@ describe('unpackTarball', () => {
     ['two top-level directories', [top, { name: 'elsewhere/docs/x.md', content: 'x' }], 'no-top-level-directory', LIMITS],
     ['a file at the top level', [{ name: 'loose.md', content: 'x' }], 'no-top-level-directory', LIMITS],
   ];
-  it.each(cases)('refuses an archive with %s', async (_label, entries, reason, limits) => {
+  test.each(cases)('refuses an archive with %s', async (_label, entries, reason, limits) => {
     await expect(refusal(entries, limits)).resolves.toBe(reason);
   });
 
-  it('refuses an excluded file that is unsafe too: checks cover the whole archive, not only docs', async () => {
+  test('refuses an excluded file that is unsafe too: checks cover the whole archive, not only docs', async () => {
     await expect(refusal([top, { name: `${FIXTURE_TOP}/scripts/run.sh`, type: 'symlink', linkname: '../../x' }])).resolves.toBe('link');
   });
 
-  it('refuses bytes that are not gzip', async () => {
+  test('refuses bytes that are not gzip', async () => {
     await expect(unpackTarball(Buffer.from('not an archive'), LIMITS, docsOnly)).rejects.toMatchObject({ name: 'UnsafeArchiveError', reason: 'corrupt' });
   });
 });
 
 describe('globToRegExp', () => {
-  it.each([
+  test.each([
     ['docs/**/*.md', 'docs/Amazon_Q.md', true],
     ['docs/**/*.md', 'docs/de/de.Amazon_Q.md', true],
     ['docs/**/*.md', 'docs/img/x.png', false],
