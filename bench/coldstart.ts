@@ -49,9 +49,14 @@ export const loaded = { sns, dynamodb, qbusiness, cloudtrail, logger, middy, zod
 function initMs(bundlePath: string): number {
   // Each kind the way Lambda loads it: require() for the CommonJS naive bundle (import() would add the
   // CommonJS export scan of a 1 MB file), import() for the ESM function bundles.
-  const load = bundlePath.endsWith('.mjs') ? `await import(${JSON.stringify(pathToFileURL(bundlePath).href)})` : `createRequire(import.meta.url)(${JSON.stringify(bundlePath)})`;
+  const load = bundlePath.endsWith('.mjs')
+    ? `await import(${JSON.stringify(pathToFileURL(bundlePath).href)})`
+    : `createRequire(import.meta.url)(${JSON.stringify(bundlePath)})`;
   const script = `import { createRequire } from 'node:module';const t=process.hrtime.bigint();${load};console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env: benchEnv(), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
+    env: benchEnv(),
+    encoding: 'utf8',
+  });
   const value = Number(result.stdout.trim().split('\n').pop());
   if (result.status !== 0 || !Number.isFinite(value)) {
     throw new Error(`init of ${bundlePath} failed (exit ${String(result.status)}): ${result.stderr.slice(0, 500)}`);
@@ -105,9 +110,18 @@ async function startLocalAws(): Promise<LocalAws> {
   const sns = await startHttpStub((_request, index) => snsPublished(index));
   const qbusiness = await startHttpStub(() => ({
     status: 200,
-    body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Review the plugin; delete it if it was not approved.', sourceAttributions: [] }),
+    body: JSON.stringify({
+      conversationId: 'c-1',
+      systemMessageId: 'm-2',
+      systemMessage: 'Review the plugin; delete it if it was not approved.',
+      sourceAttributions: [],
+    }),
   }));
-  const cloudtrail = await startHttpStub(() => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Events: [] }) }));
+  const cloudtrail = await startHttpStub(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Events: [] }),
+  }));
   return {
     dynamo,
     sns,
@@ -131,22 +145,37 @@ async function startLocalAws(): Promise<LocalAws> {
  * Import of the bundle, then one invocation of its (middy-wrapped) handler with a sample SQS batch, in a
  * fresh process. Asynchronous: the local servers run in this process.
  */
-async function firstInvocation(bundlePath: string, eventFile: string, local: LocalAws, tableName: string): Promise<FirstInvocation> {
+async function firstInvocation(
+  bundlePath: string,
+  eventFile: string,
+  local: LocalAws,
+  tableName: string,
+): Promise<FirstInvocation> {
   const event = readFileSync(path.join(__dirname, '..', eventFile), 'utf8');
-  const context = { functionName: 'q-triage-bench-triage', functionVersion: '$LATEST', memoryLimitInMB: '1024', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:q-triage-bench-triage', awsRequestId: 'bench-1' };
+  const context = {
+    functionName: 'q-triage-bench-triage',
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '1024',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:q-triage-bench-triage',
+    awsRequestId: 'bench-1',
+  };
   const script = [
     `const t0=process.hrtime.bigint();const { handler }=await import(${JSON.stringify(pathToFileURL(bundlePath).href)});const t1=process.hrtime.bigint();`,
     `const response=await handler(${event},{...${JSON.stringify(context)},getRemainingTimeInMillis:()=>60000});const t2=process.hrtime.bigint();`,
     `console.log('COLDSTART '+JSON.stringify({init:Number(t1-t0)/1e6,first:Number(t2-t1)/1e6,failures:response.batchItemFailures.length}))`,
   ].join('');
-  const child = spawn(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env: { ...benchEnv(), ...local.env, STATE_TABLE: tableName }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
+    env: { ...benchEnv(), ...local.env, STATE_TABLE: tableName },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const line = stdout.split('\n').find((text) => text.startsWith('COLDSTART '));
-  if (status !== 0 || line === undefined) throw new Error(`first invocation of ${bundlePath} failed (exit ${String(status)}): ${stderr.slice(0, 500)}`);
+  if (status !== 0 || line === undefined)
+    throw new Error(`first invocation of ${bundlePath} failed (exit ${String(status)}): ${stderr.slice(0, 500)}`);
   return JSON.parse(line.slice('COLDSTART '.length)) as FirstInvocation;
 }
 
@@ -166,11 +195,24 @@ async function main(): Promise<void> {
   // The reference of the issue: one CommonJS file, as a default serverless-esbuild build makes it
   // (about 1.1 MB); and the same imports built with our options, to show what splitting alone does.
   const naiveCjsFile = path.join(benchDir, 'naive-cjs', 'index.js');
-  await build({ ...builder.esbuildOptions(), format: 'cjs', splitting: false, banner: {}, outExtension: {}, entryPoints: [naiveEntry], outfile: naiveCjsFile, logLevel: 'error' });
+  await build({
+    ...builder.esbuildOptions(),
+    format: 'cjs',
+    splitting: false,
+    banner: {},
+    outExtension: {},
+    entryPoints: [naiveEntry],
+    outfile: naiveCjsFile,
+    logLevel: 'error',
+  });
   const naiveCjsBytes = statSync(naiveCjsFile).size;
   const naiveSplit = await builder.bundle(naiveEntry, path.join(benchDir, 'naive-esm'));
 
-  const bundles: Built[] = [{ name: 'naive', outfile: naiveCjsFile, bytes: naiveCjsBytes, totalBytes: naiveCjsBytes }, { name: 'naive-esm', ...naiveSplit }, ...built];
+  const bundles: Built[] = [
+    { name: 'naive', outfile: naiveCjsFile, bytes: naiveCjsBytes, totalBytes: naiveCjsBytes },
+    { name: 'naive-esm', ...naiveSplit },
+    ...built,
+  ];
   const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   // Interleave the bundles so that machine noise spreads evenly over them.
   for (let run = 0; run < RUNS; run += 1) {
@@ -180,15 +222,23 @@ async function main(): Promise<void> {
   // The ratio compares bundles loaded the same way (import()); `naive` (CommonJS, require) is for reference.
   const naiveMs = median(samples.get('naive-esm')!);
   const lines = [`node ${process.version}, ${RUNS} fresh processes per bundle, median module init`, ''];
-  lines.push(`${'bundle'.padEnd(10)} ${'at start'.padStart(12)} ${'in all'.padStart(12)} ${'init ms'.padStart(9)} ${'x naive'.padStart(8)}`);
+  lines.push(
+    `${'bundle'.padEnd(10)} ${'at start'.padStart(12)} ${'in all'.padStart(12)} ${'init ms'.padStart(9)} ${'x naive'.padStart(8)}`,
+  );
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   for (const b of bundles) {
     const ms = median(samples.get(b.name)!);
-    lines.push(`${b.name.padEnd(10)} ${kib(b.bytes).padStart(12)} ${kib(b.totalBytes).padStart(12)} ${ms.toFixed(1).padStart(9)} ${(ms / naiveMs).toFixed(2).padStart(8)}`);
+    lines.push(
+      `${b.name.padEnd(10)} ${kib(b.bytes).padStart(12)} ${kib(b.totalBytes).padStart(12)} ${ms.toFixed(1).padStart(9)} ${(ms / naiveMs).toFixed(2).padStart(8)}`,
+    );
   }
   for (const name of missing) lines.push(`${name.padEnd(10)} (not measured: functions/${name}/handler.ts is missing)`);
   const triage = samples.get('triage');
-  if (triage) lines.push('', `goal: triage init <= 0.5 x naive-esm -> ${(median(triage) / naiveMs).toFixed(2)} (${median(triage) / naiveMs <= 0.5 ? 'met' : 'NOT met'})`);
+  if (triage)
+    lines.push(
+      '',
+      `goal: triage init <= 0.5 x naive-esm -> ${(median(triage) / naiveMs).toFixed(2)} (${median(triage) / naiveMs <= 0.5 ? 'met' : 'NOT met'})`,
+    );
   const triageBundle = bundles.find((b) => b.name === 'triage');
   if (triageBundle) lines.push('', ...(await firstInvocationLines(triageBundle.outfile, naiveMs)));
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -209,17 +259,33 @@ async function firstInvocationLines(bundlePath: string, naiveMs: number): Promis
         const sample = await firstInvocation(bundlePath, scenario.file, local, tableName);
         // The figures mean something only if the invocation did the work: nothing failed, the alert went out.
         // First messages only: with enrichment on, the answer follows as a message of its own (page first).
-        const alerts = publishedMessages(local.sns.requests).slice(published).filter((message) => message.topicArn.endsWith('bench-alerts') && message.attributes.kind === 'new').length;
-        if (sample.failures !== 0 || alerts !== scenario.alerts) throw new Error(`${scenario.name}: ${String(sample.failures)} failed records, ${String(alerts)} alerts (expected ${String(scenario.alerts)})`);
+        const alerts = publishedMessages(local.sns.requests)
+          .slice(published)
+          .filter((message) => message.topicArn.endsWith('bench-alerts') && message.attributes.kind === 'new').length;
+        if (sample.failures !== 0 || alerts !== scenario.alerts)
+          throw new Error(
+            `${scenario.name}: ${String(sample.failures)} failed records, ${String(alerts)} alerts (expected ${String(scenario.alerts)})`,
+          );
         samples.get(scenario.name)!.push(sample);
       }
     }
-    const lines = [`triage first invocation (${String(RUNS)} fresh processes per scenario, local dynalite and SNS/Q Business/CloudTrail stubs, medians)`, ''];
-    lines.push(`${'scenario'.padEnd(10)} ${'init ms'.padStart(9)} ${'1st call'.padStart(9)} ${'init+1st'.padStart(9)} ${'/naive init'.padStart(11)}  event`);
+    const lines = [
+      `triage first invocation (${String(RUNS)} fresh processes per scenario, local dynalite and SNS/Q Business/CloudTrail stubs, medians)`,
+      '',
+    ];
+    lines.push(
+      `${'scenario'.padEnd(10)} ${'init ms'.padStart(9)} ${'1st call'.padStart(9)} ${'init+1st'.padStart(9)} ${'/naive init'.padStart(11)}  event`,
+    );
     for (const scenario of FIRST_INVOCATIONS) {
       const runs = samples.get(scenario.name)!;
       const total = median(runs.map((r) => r.init + r.first));
-      lines.push(`${scenario.name.padEnd(10)} ${median(runs.map((r) => r.init)).toFixed(1).padStart(9)} ${median(runs.map((r) => r.first)).toFixed(1).padStart(9)} ${total.toFixed(1).padStart(9)} ${(total / naiveMs).toFixed(2).padStart(11)}  ${scenario.file}`);
+      lines.push(
+        `${scenario.name.padEnd(10)} ${median(runs.map((r) => r.init))
+          .toFixed(1)
+          .padStart(9)} ${median(runs.map((r) => r.first))
+          .toFixed(1)
+          .padStart(9)} ${total.toFixed(1).padStart(9)} ${(total / naiveMs).toFixed(2).padStart(11)}  ${scenario.file}`,
+      );
     }
     return lines;
   } finally {
@@ -228,6 +294,6 @@ async function firstInvocationLines(bundlePath: string, naiveMs: number): Promis
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

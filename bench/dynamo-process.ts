@@ -27,7 +27,11 @@ let units = fresh();
 function consumed(body: string): number {
   try {
     const parsed = JSON.parse(body) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] };
-    const list = Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : parsed.ConsumedCapacity === undefined ? [] : [parsed.ConsumedCapacity];
+    const list = Array.isArray(parsed.ConsumedCapacity)
+      ? parsed.ConsumedCapacity
+      : parsed.ConsumedCapacity === undefined
+        ? []
+        : [parsed.ConsumedCapacity];
     return list.reduce((sum, item) => sum + (item.CapacityUnits ?? 0), 0);
   } catch {
     return 0;
@@ -53,37 +57,48 @@ async function main(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       let body = Buffer.concat(chunks);
       const counted = READS.has(operation) || WRITES.has(operation);
-      if (counted) body = Buffer.from(JSON.stringify({ ...(JSON.parse(body.toString('utf8')) as object), ReturnConsumedCapacity: 'TOTAL' }));
+      if (counted)
+        body = Buffer.from(
+          JSON.stringify({ ...(JSON.parse(body.toString('utf8')) as object), ReturnConsumedCapacity: 'TOTAL' }),
+        );
       const headers = { ...req.headers, 'content-length': String(body.length) };
       setTimeout(() => {
-        const out = forward({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (reply) => {
-          const replyChunks: Buffer[] = [];
-          reply.on('data', (chunk: Buffer) => replyChunks.push(chunk));
-          reply.on('end', () => {
-            const replyBody = Buffer.concat(replyChunks);
-            if (counted) {
-              const used = consumed(replyBody.toString('utf8'));
-              if (READS.has(operation)) units.read += used;
-              else units.write += used;
-              units.calls += 1;
-              const entry = (units.byOperation[operation] ??= { calls: 0, units: 0 });
-              entry.calls += 1;
-              entry.units += used;
-            }
-            res.writeHead(reply.statusCode ?? 500, reply.headers);
-            res.end(replyBody);
-          });
-        });
+        const out = forward(
+          { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers },
+          (reply) => {
+            const replyChunks: Buffer[] = [];
+            reply.on('data', (chunk: Buffer) => replyChunks.push(chunk));
+            reply.on('end', () => {
+              const replyBody = Buffer.concat(replyChunks);
+              if (counted) {
+                const used = consumed(replyBody.toString('utf8'));
+                if (READS.has(operation)) units.read += used;
+                else units.write += used;
+                units.calls += 1;
+                const entry = (units.byOperation[operation] ??= { calls: 0, units: 0 });
+                entry.calls += 1;
+                entry.units += used;
+              }
+              res.writeHead(reply.statusCode ?? 500, reply.headers);
+              res.end(replyBody);
+            });
+          },
+        );
         out.on('error', () => req.socket.destroy());
         out.end(body);
       }, latencyMs);
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  process.stdout.write(`${JSON.stringify({ endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })}\n`,
+  );
   process.on('SIGTERM', () => process.exit(0));
 }
 

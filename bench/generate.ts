@@ -73,7 +73,13 @@ export function* eventStream(count: number, options: GenerateOptions = {}): Gene
         accountId: '111122223333',
         accessKeyId: `ASIAEXAMPLE${principalNumber}`,
         sessionContext: {
-          sessionIssuer: { type: 'Role', principalId: `AROAEXAMPLE${principalNumber}`, arn: `arn:aws:iam::111122223333:role/${role}`, accountId: '111122223333', userName: role },
+          sessionIssuer: {
+            type: 'Role',
+            principalId: `AROAEXAMPLE${principalNumber}`,
+            arn: `arn:aws:iam::111122223333:role/${role}`,
+            accountId: '111122223333',
+            userName: role,
+          },
           attributes: { creationDate: new Date(time - 600_000).toISOString(), mfaAuthenticated: 'false' },
         },
       },
@@ -83,8 +89,15 @@ export function* eventStream(count: number, options: GenerateOptions = {}): Gene
       awsRegion: 'us-east-1',
       sourceIPAddress: `198.51.100.${principalNumber % 250}`,
       userAgent: 'aws-sdk-js/3.1050.0 ua/2.1 os/linux lang/js md/nodejs#22.12.0',
-      ...(denied ? { errorCode: 'AccessDeniedException', errorMessage: 'User is not authorized to perform this action' } : {}),
-      requestParameters: { applicationId: '3f1b2c4d-0000-4000-8000-000000000001', ...(row.category === 'index' || row.category === 'document' ? { indexId: '3f1b2c4d-0000-4000-8000-000000000002' } : {}) },
+      ...(denied
+        ? { errorCode: 'AccessDeniedException', errorMessage: 'User is not authorized to perform this action' }
+        : {}),
+      requestParameters: {
+        applicationId: '3f1b2c4d-0000-4000-8000-000000000001',
+        ...(row.category === 'index' || row.category === 'document'
+          ? { indexId: '3f1b2c4d-0000-4000-8000-000000000002' }
+          : {}),
+      },
       responseElements: null,
       requestID: `req-${index}`,
       eventID: `bench-${index.toString(36)}-${Math.floor(next() * 1e9).toString(36)}`,
@@ -93,7 +106,17 @@ export function* eventStream(count: number, options: GenerateOptions = {}): Gene
       managementEvent: !data,
       recipientAccountId: '111122223333',
       eventCategory: data ? 'Data' : 'Management',
-      ...(data ? { resources: [{ accountId: '111122223333', type: 'AWS::QBusiness::Application', ARN: 'arn:aws:qbusiness:us-east-1:111122223333:application/3f1b2c4d-0000-4000-8000-000000000001' }] } : {}),
+      ...(data
+        ? {
+            resources: [
+              {
+                accountId: '111122223333',
+                type: 'AWS::QBusiness::Application',
+                ARN: 'arn:aws:qbusiness:us-east-1:111122223333:application/3f1b2c4d-0000-4000-8000-000000000001',
+              },
+            ],
+          }
+        : {}),
     };
     if (keep) records.push(record);
     yield record;

@@ -60,7 +60,17 @@ interface Units {
 
 function envelope(record: Record<string, unknown>): string {
   const source = record.eventSource === 'q.amazonaws.com' ? 'aws.q' : 'aws.qbusiness';
-  return JSON.stringify({ version: '0', id: `eb-${String(record.eventID)}`, 'detail-type': 'AWS API Call via CloudTrail', source, account: '111122223333', time: record.eventTime, region: 'us-east-1', resources: [], detail: record });
+  return JSON.stringify({
+    version: '0',
+    id: `eb-${String(record.eventID)}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source,
+    account: '111122223333',
+    time: record.eventTime,
+    region: 'us-east-1',
+    resources: [],
+    detail: record,
+  });
 }
 
 function identity(user: string, role = 'QUsers'): Record<string, unknown> {
@@ -70,7 +80,15 @@ function identity(user: string, role = 'QUsers'): Record<string, unknown> {
     arn: `arn:aws:sts::111122223333:assumed-role/${role}/${user}`,
     accountId: '111122223333',
     accessKeyId: 'ASIAEXAMPLEBENCH',
-    sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEBENCH', arn: `arn:aws:iam::111122223333:role/${role}`, accountId: '111122223333', userName: role } },
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLEBENCH',
+        arn: `arn:aws:iam::111122223333:role/${role}`,
+        accountId: '111122223333',
+        userName: role,
+      },
+    },
   };
 }
 
@@ -84,13 +102,20 @@ function chatSync(index: number, time: number, principals = 400): Record<string,
     eventName: 'ChatSync',
     awsRegion: 'us-east-1',
     sourceIPAddress: `198.51.100.${index % 250}`,
-    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+    userAgent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
     requestParameters: { applicationId: APPLICATION, userMessage: '***' },
     responseElements: null,
     requestID: `routine-req-${index}`,
     eventID: `routine-${index}-${time}`,
     readOnly: true,
-    resources: [{ accountId: '111122223333', type: 'AWS::QBusiness::Application', ARN: `arn:aws:qbusiness:us-east-1:111122223333:application/${APPLICATION}` }],
+    resources: [
+      {
+        accountId: '111122223333',
+        type: 'AWS::QBusiness::Application',
+        ARN: `arn:aws:qbusiness:us-east-1:111122223333:application/${APPLICATION}`,
+      },
+    ],
     eventType: 'AwsApiCall',
     managementEvent: false,
     recipientAccountId: '111122223333',
@@ -130,7 +155,9 @@ function sqsEvent(records: readonly Record<string, unknown>[], offset: number): 
 }
 
 async function startDynamoProcess(): Promise<{ endpoint: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'dynamo-process.ts'), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'dynamo-process.ts'), String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const endpoint = await new Promise<string>((resolve, reject) => {
     lines.once('line', (line) => resolve((JSON.parse(line) as { endpoint: string }).endpoint));
@@ -139,7 +166,8 @@ async function startDynamoProcess(): Promise<{ endpoint: string; child: ChildPro
   return { endpoint, child };
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const fixed = (value: number, digits = 3): string => value.toFixed(digits);
 
 /** What the pipeline must publish for the mixed phase: the same events through the in-memory engine, batch by batch, with no cap. */
@@ -160,7 +188,11 @@ async function expectedAlerts(records: readonly Record<string, unknown>[]): Prom
     pagesPerHour: 1_000_000,
   });
   for (let start = 0; start < records.length; start += batchSize) {
-    await triage.process(records.slice(start, start + batchSize).map((value, index) => ({ id: `m${start + index}`, value: JSON.parse(envelope(value)) as unknown })));
+    await triage.process(
+      records
+        .slice(start, start + batchSize)
+        .map((value, index) => ({ id: `m${start + index}`, value: JSON.parse(envelope(value)) as unknown })),
+    );
   }
   return ids;
 }
@@ -179,24 +211,44 @@ async function main(): Promise<void> {
   const timesToPage: number[] = [];
   const sns = await startHttpStub((request, index) => {
     const [message] = publishedMessages([request]);
-    if (message?.topicArn === PAGING && message.document.rule !== 'page-cap') timesToPage.push(performance.now() - batchStart);
+    if (message?.topicArn === PAGING && message.document.rule !== 'page-cap')
+      timesToPage.push(performance.now() - batchStart);
     return { ...snsPublished(index), delayMs: Number(values['sns-ms']) };
   });
   const qbusiness = await startHttpStub(() => ({
     status: 200,
     delayMs: Number(values['answer-ms']),
-    body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Restore the index from its data sources; review who deleted it and why.', sourceAttributions: [] }),
+    body: JSON.stringify({
+      conversationId: 'c-1',
+      systemMessageId: 'm-2',
+      systemMessage: 'Restore the index from its data sources; review who deleted it and why.',
+      sourceAttributions: [],
+    }),
   }));
-  const cloudtrail = await startHttpStub(() => ({ status: 200, delayMs: Number(values['lookup-ms']), headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Events: [] }) }));
+  const cloudtrail = await startHttpStub(() => ({
+    status: 200,
+    delayMs: Number(values['lookup-ms']),
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Events: [] }),
+  }));
   Object.assign(process.env, {
-    ...localTriageEnvironment({ tableName: TABLE, dynamoEndpoint: dynamo.endpoint, snsEndpoint: sns.endpoint, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, selfPrincipals: SELF }),
+    ...localTriageEnvironment({
+      tableName: TABLE,
+      dynamoEndpoint: dynamo.endpoint,
+      snsEndpoint: sns.endpoint,
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      selfPrincipals: SELF,
+    }),
     PAGES_PER_HOUR: values['pages-per-hour'],
     ...answeringEnvironment(qbusiness.endpoint, APPLICATION),
     CONTEXT_ENABLED: 'true',
     AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.endpoint,
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set, as Lambda would
-  const { triageBatch } = require('../functions/triage/handler') as { triageBatch: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };
+  const { triageBatch } = require('../functions/triage/handler') as {
+    triageBatch: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  };
   const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
   let offset = 0;
   let retried = 0;
@@ -210,7 +262,9 @@ async function main(): Promise<void> {
     }
   }
   const start = Date.now() - 2 * 3_600_000;
-  console.log(`DynamoDB: dynalite in its own process, ${latencyMs} ms per call; batches of ${batchSize}; enrichment (ChatSync stub, ${values['answer-ms']} ms) and context (LookupEvents stub, ${values['lookup-ms']} ms) on; SNS stub ${values['sns-ms']} ms`);
+  console.log(
+    `DynamoDB: dynalite in its own process, ${latencyMs} ms per call; batches of ${batchSize}; enrichment (ChatSync stub, ${values['answer-ms']} ms) and context (LookupEvents stub, ${values['lookup-ms']} ms) on; SNS stub ${values['sns-ms']} ms`,
+  );
 
   // Warm the container: cold-start loading is bench:coldstart's to measure.
   await run([chatSync(999_999, start - 60_000)]);
@@ -219,7 +273,10 @@ async function main(): Promise<void> {
   const routineCount = Number(values.routine);
   // The last event comes 16 minutes (event time) after the others: the roll-ups the container holds are due
   // and written in this phase, so their units count here.
-  const routine = [...Array.from({ length: routineCount - 1 }, (_, i) => chatSync(i, start + i * 250)), chatSync(routineCount - 1, start + routineCount * 250 + 16 * 60_000)];
+  const routine = [
+    ...Array.from({ length: routineCount - 1 }, (_, i) => chatSync(i, start + i * 250)),
+    chatSync(routineCount - 1, start + routineCount * 250 + 16 * 60_000),
+  ];
   await control('/__reset', 'POST');
   const routineStart = performance.now();
   await run(routine);
@@ -227,7 +284,9 @@ async function main(): Promise<void> {
   const routineUnits = await control('/__units');
   const routineWrite = routineUnits.write / routineCount;
   const routineRead = routineUnits.read / routineCount;
-  console.log(`routine ChatSync (${routineCount} events, 400 principals): ${fixed(routineWrite)} WRU + ${fixed(routineRead)} RRU per event (${fixed(routineUnits.calls / routineCount)} calls per event); ${routineBatchMs.toFixed(1)} ms per batch of ${batchSize}`);
+  console.log(
+    `routine ChatSync (${routineCount} events, 400 principals): ${fixed(routineWrite)} WRU + ${fixed(routineRead)} RRU per event (${fixed(routineUnits.calls / routineCount)} calls per event); ${routineBatchMs.toFixed(1)} ms per batch of ${batchSize}`,
+  );
 
   // 2. paging
   const pageCount = Number(values.pages);
@@ -246,27 +305,47 @@ async function main(): Promise<void> {
   const pageWrite = (pagingUnits.write - routineShare * routineWrite) / pageCount;
   const pageRead = (pagingUnits.read - routineShare * routineRead) / pageCount;
   const sorted = [...timesToPage].sort((a, b) => a - b);
-  console.log(`time to page (${sorted.length} pages of ${pageCount} batches, invocation → paging publish accepted): p50 ${Math.round(percentile(sorted, 50))} ms, p90 ${Math.round(percentile(sorted, 90))} ms, p99 ${Math.round(percentile(sorted, 99))} ms, max ${Math.round(sorted[sorted.length - 1] ?? Number.NaN)} ms; the SQS batching window (maximumBatchingWindow) comes on top`);
-  console.log(`paging DeleteIndex (HIGH, its incident, page, answer and context): ${fixed(pageWrite, 1)} WRU + ${fixed(pageRead, 1)} RRU per event (routine share of its batches taken out)`);
+  console.log(
+    `time to page (${sorted.length} pages of ${pageCount} batches, invocation → paging publish accepted): p50 ${Math.round(percentile(sorted, 50))} ms, p90 ${Math.round(percentile(sorted, 90))} ms, p99 ${Math.round(percentile(sorted, 99))} ms, max ${Math.round(sorted[sorted.length - 1] ?? Number.NaN)} ms; the SQS batching window (maximumBatchingWindow) comes on top`,
+  );
+  console.log(
+    `paging DeleteIndex (HIGH, its incident, page, answer and context): ${fixed(pageWrite, 1)} WRU + ${fixed(pageRead, 1)} RRU per event (routine share of its batches taken out)`,
+  );
 
   // 3. mixed
-  const mixed = generateEvents(Number(values.events), { duplicateRate: 0.01, burstAt: Math.floor(Number(values.events) / 2), start: pagingStart + pageCount * 3000 + 60_000 });
+  const mixed = generateEvents(Number(values.events), {
+    duplicateRate: 0.01,
+    burstAt: Math.floor(Number(values.events) / 2),
+    start: pagingStart + pageCount * 3000 + 60_000,
+  });
   const firstRequest = sns.requests.length;
   await control('/__reset', 'POST');
   await run(mixed);
   const mixedUnits = await control('/__units');
   const messages = publishedMessages(sns.requests.slice(firstRequest)).filter((message) => message.topicArn === ALERTS);
-  const newIds = messages.filter((message) => message.attributes.kind === 'new' && message.document.rule !== 'page-cap').map((message) => String(message.document.alertId));
+  const newIds = messages
+    .filter((message) => message.attributes.kind === 'new' && message.document.rule !== 'page-cap')
+    .map((message) => String(message.document.alertId));
   const expected = await expectedAlerts(mixed);
   const published = new Set(newIds);
   const twice = newIds.length - published.size;
   const missing = [...expected].filter((id) => !published.has(id)).length;
   const unexpected = [...published].filter((id) => !expected.has(id)).length;
-  console.log(`mixed (${mixed.length} generated events, 1% duplicates, a burst): ${fixed(mixedUnits.write / mixed.length)} WRU + ${fixed(mixedUnits.read / mixed.length)} RRU per event; ${newIds.length} alerts`);
-  console.log(`  by operation: ${Object.entries(mixedUnits.byOperation).map(([operation, { calls, units }]) => `${operation} ${calls} calls/${fixed(units, 1)} units`).join(', ')}`);
+  console.log(
+    `mixed (${mixed.length} generated events, 1% duplicates, a burst): ${fixed(mixedUnits.write / mixed.length)} WRU + ${fixed(mixedUnits.read / mixed.length)} RRU per event; ${newIds.length} alerts`,
+  );
+  console.log(
+    `  by operation: ${Object.entries(mixedUnits.byOperation)
+      .map(([operation, { calls, units }]) => `${operation} ${calls} calls/${fixed(units, 1)} units`)
+      .join(', ')}`,
+  );
   const exact = twice === 0 && missing === 0 && unexpected === 0 && retried === 0;
-  console.log(`check: expected ${expected.size} alerts; published each once: ${twice === 0 ? 'yes' : `no (${twice} twice)`}; missing ${missing}; unexpected ${unexpected}; records retried ${retried} → ${exact ? 'EXACT' : 'MISMATCH'}`);
-  console.log(`goals: time to page p99 ≤ 2000 ms: ${percentile(sorted, 99) <= 2000 ? 'met' : 'NOT met'}; routine ≤ 0.2 WRU: ${routineWrite <= 0.2 ? 'met' : 'NOT met'}; ≤ 0.1 RRU: ${routineRead <= 0.1 ? 'met' : 'NOT met'}`);
+  console.log(
+    `check: expected ${expected.size} alerts; published each once: ${twice === 0 ? 'yes' : `no (${twice} twice)`}; missing ${missing}; unexpected ${unexpected}; records retried ${retried} → ${exact ? 'EXACT' : 'MISMATCH'}`,
+  );
+  console.log(
+    `goals: time to page p99 ≤ 2000 ms: ${percentile(sorted, 99) <= 2000 ? 'met' : 'NOT met'}; routine ≤ 0.2 WRU: ${routineWrite <= 0.2 ? 'met' : 'NOT met'}; ≤ 0.1 RRU: ${routineRead <= 0.1 ? 'met' : 'NOT met'}`,
+  );
 
   await Promise.all([sns.close(), qbusiness.close(), cloudtrail.close()]);
   dynamo.child.kill('SIGTERM');

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventStream } from './generate';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '100000,1000000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '100000,1000000' }, keep: { type: 'boolean', default: false } },
+});
 const sizes = values.events.split(',').map(Number);
 const ROOT = join(__dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -28,9 +30,15 @@ function writeLogs(total: number): { directory: string; bytes: number } {
   let file = 0;
   let batch: string[] = [];
   const flush = (): void => {
-    const minute = new Date(Date.parse('2026-11-20T00:00:00Z') + file * 5 * 60_000).toISOString().replace(/[-:]/g, '').slice(0, 13);
+    const minute = new Date(Date.parse('2026-11-20T00:00:00Z') + file * 5 * 60_000)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .slice(0, 13);
     const text = `{"Records":[${batch.join(',')}]}`;
-    const fd = openSync(join(directory, `111122223333_CloudTrail_us-east-1_${minute}Z_bench${String(file).padStart(5, '0')}.json`), 'w');
+    const fd = openSync(
+      join(directory, `111122223333_CloudTrail_us-east-1_${minute}Z_bench${String(file).padStart(5, '0')}.json`),
+      'w',
+    );
     writeSync(fd, text);
     closeSync(fd);
     bytes += Buffer.byteLength(text);
@@ -54,10 +62,21 @@ interface Measured {
 
 /** Runs a command under GNU time: wall and CPU seconds and peak RSS of the whole process. Its stdout is discarded. */
 function measure(command: string, args: readonly string[]): Measured {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const last = result.stderr.trimEnd().split('\n').at(-1) ?? '';
   const [seconds, kb, user, system] = last.split(' ').map(Number);
-  if (result.status !== 0 || seconds === undefined || kb === undefined || user === undefined || system === undefined || Number.isNaN(seconds)) {
+  if (
+    result.status !== 0 ||
+    seconds === undefined ||
+    kb === undefined ||
+    user === undefined ||
+    system === undefined ||
+    Number.isNaN(seconds)
+  ) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
   }
   return { seconds, cpuSeconds: user + system, peakMb: kb / 1024 };
@@ -75,16 +94,35 @@ if (events !== Number(process.argv[2])) throw new Error('read ' + events + ' eve
 
 function main(): void {
   const cli = join(ROOT, 'bin', 'q-triage.js');
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'q-triage.cjs'))) throw new Error('the CLI is not built: npm run build:cli');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'q-triage.cjs')))
+    throw new Error('the CLI is not built: npm run build:cli');
   const jq = spawnSync('jq', ['--version'], { encoding: 'utf8' }).status === 0;
   const rows: string[][] = [];
   for (const total of sizes) {
     const { directory, bytes } = writeLogs(total);
-    const files = readdirSync(directory).sort().map((name) => join(directory, name));
+    const files = readdirSync(directory)
+      .sort()
+      .map((name) => join(directory, name));
     process.stderr.write(`${total} events: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB\n`);
     const plain = measure(process.execPath, ['-e', PLAIN_NODE, directory, String(total)]);
-    const replay = measure(process.execPath, [cli, 'replay', '--format', 'json', '--no-enrich', '--self-principal', SELF_PRINCIPAL, directory]);
-    const replayText = measure(process.execPath, [cli, 'replay', '--no-enrich', '--self-principal', SELF_PRINCIPAL, directory]);
+    const replay = measure(process.execPath, [
+      cli,
+      'replay',
+      '--format',
+      'json',
+      '--no-enrich',
+      '--self-principal',
+      SELF_PRINCIPAL,
+      directory,
+    ]);
+    const replayText = measure(process.execPath, [
+      cli,
+      'replay',
+      '--no-enrich',
+      '--self-principal',
+      SELF_PRINCIPAL,
+      directory,
+    ]);
     const jqPass = jq ? measure('jq', ['-c', '.Records[]', ...files]) : undefined;
     const row = (name: string, m: Measured): string[] => [
       String(total),
@@ -105,10 +143,15 @@ function main(): void {
     if (!values.keep) rmSync(directory, { recursive: true, force: true });
   }
   const headers = ['events', 'process', 'wall time', 'CPU time', 'events/s', 'ratio', 'CPU ratio', 'peak RSS'];
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
   console.log([line(headers), ...rows.map(line)].join('\n'));
-  console.log('ratio: plain Node wall time / this process\'s (goal for replay ≥ 0.40); CPU ratio: the same for user + system CPU time; peak RSS goal ≤ 300 MB at 1M events.');
+  console.log(
+    "ratio: plain Node wall time / this process's (goal for replay ≥ 0.40); CPU ratio: the same for user + system CPU time; peak RSS goal ≤ 300 MB at 1M events.",
+  );
   if (!jq) console.log('jq not found: install it (apt-get install jq) for the jq row.');
 }
 

@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const misses: string[] = [];
   for (const locale of ALERT_LOCALES as readonly AlertLocale[]) {
     for (const row of PLAYBOOK_TABLE) {
-      const question = buildQuestion({ rule: `playbook/${row.eventName}`, category: row.category, phase: row.phase }, locale);
+      const question = buildQuestion(
+        { rule: `playbook/${row.eventName}`, category: row.category, phase: row.phase },
+        locale,
+      );
       const titles: string[] = await source.ask(question, { signal }).then(
         (answer) => answer.citations.map((citation) => citation.title),
         (error: unknown) => {
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
       if (titles[0] !== expected) misses.push(`${locale} ${row.eventName} (${row.phase}): ${titles[0] ?? 'no answer'}`);
     }
   }
-  process.stdout.write(`Answers whose first citation is the Amazon Q playbook's section for the row's phase (cited at all), ${PLAYBOOK_TABLE.length} rows:\n`);
+  process.stdout.write(
+    `Answers whose first citation is the Amazon Q playbook's section for the row's phase (cited at all), ${PLAYBOOK_TABLE.length} rows:\n`,
+  );
   process.stdout.write(`phase                    ${ALERT_LOCALES.map((l) => l.padEnd(12)).join('')}total\n`);
   for (const phase of PHASES as readonly Phase[]) {
     let first = 0;

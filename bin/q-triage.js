@@ -4,7 +4,9 @@
 try {
   require.resolve('../dist/cli/q-triage.cjs');
 } catch {
-  process.stderr.write('q-triage: the CLI is not built: run `npm ci` (or `npm run build:cli`) in the q-triage checkout\n');
+  process.stderr.write(
+    'q-triage: the CLI is not built: run `npm ci` (or `npm run build:cli`) in the q-triage checkout\n',
+  );
   process.exit(70);
 }
 require('../dist/cli/q-triage.cjs');

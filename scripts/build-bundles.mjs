@@ -33,7 +33,10 @@ export async function bundle(entry, outdir) {
   const output = entryOutput(result.metafile, entryInput);
   const total = Object.values(result.metafile.outputs).reduce((sum, chunk) => sum + chunk.bytes, 0);
   // What a cold start loads: the entry's output and every chunk it imports statically.
-  const atStart = outputsAtStart(result.metafile, output).reduce((sum, chunk) => sum + result.metafile.outputs[chunk].bytes, 0);
+  const atStart = outputsAtStart(result.metafile, output).reduce(
+    (sum, chunk) => sum + result.metafile.outputs[chunk].bytes,
+    0,
+  );
   return { outfile: path.resolve(output), bytes: atStart, totalBytes: total, metafile: result.metafile };
 }
 
@@ -57,7 +60,9 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { built, missing } = await buildFunctionBundles();
   for (const { name, outfile, bytes, totalBytes } of built) {
-    process.stdout.write(`${name.padEnd(10)} ${kib(bytes).padStart(10)} at cold start, ${kib(totalBytes).padStart(10)} in all  ${path.relative(ROOT, outfile)}\n`);
+    process.stdout.write(
+      `${name.padEnd(10)} ${kib(bytes).padStart(10)} at cold start, ${kib(totalBytes).padStart(10)} in all  ${path.relative(ROOT, outfile)}\n`,
+    );
   }
   for (const name of missing) process.stderr.write(`${name.padEnd(10)} missing: functions/${name}/handler.ts\n`);
   if (missing.length > 0) process.exitCode = 1;

@@ -19,7 +19,9 @@ const COMMANDS_DIR = path.join(ROOT, 'shared', 'cli', 'commands');
 export async function buildCli(outdir = path.dirname(CLI_BUNDLE)) {
   const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   rmSync(outdir, { recursive: true, force: true });
-  const commands = readdirSync(COMMANDS_DIR).filter((name) => name.endsWith('.ts')).map((name) => name.slice(0, -'.ts'.length));
+  const commands = readdirSync(COMMANDS_DIR)
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => name.slice(0, -'.ts'.length));
   const result = await build({
     entryPoints: [
       { in: path.join(ROOT, 'shared', 'cli', 'entry.ts'), out: 'q-triage' },
@@ -41,7 +43,9 @@ export async function buildCli(outdir = path.dirname(CLI_BUNDLE)) {
     metafile: true,
     logLevel: 'error',
   });
-  return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, { bytes }]) => [path.relative(outdir, file), bytes]));
+  return Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([file, { bytes }]) => [path.relative(outdir, file), bytes]),
+  );
 }
 
 /** main.ts's `require('./commands/<name>')` stays a require, of that command's own bundle. */
@@ -52,7 +56,12 @@ function commandsAsSeparateBundles(commands) {
     setup(build) {
       build.onResolve({ filter: /^\.\/commands\/[a-z-]+$/ }, (args) => {
         const name = args.path.slice('./commands/'.length);
-        if (args.kind !== 'require-call' || path.dirname(args.importer) !== path.dirname(COMMANDS_DIR) || !names.has(name)) return undefined;
+        if (
+          args.kind !== 'require-call' ||
+          path.dirname(args.importer) !== path.dirname(COMMANDS_DIR) ||
+          !names.has(name)
+        )
+          return undefined;
         return { path: `./commands/${name}.cjs`, external: true };
       });
     },
@@ -62,6 +71,8 @@ function commandsAsSeparateBundles(commands) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.dirname(CLI_BUNDLE);
   for (const [file, bytes] of Object.entries(await buildCli(outdir))) {
-    process.stdout.write(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${path.relative(ROOT, path.join(outdir, file))}\n`);
+    process.stdout.write(
+      `${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${path.relative(ROOT, path.join(outdir, file))}\n`,
+    );
   }
 }

@@ -52,7 +52,14 @@ function barrelSkipping() {
           const manifestPath = path.join(dir, 'package.json');
           const manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined;
           const parent = path.dirname(dir);
-          packages.set(dir, manifest?.name !== undefined ? { root: dir, sideEffects: manifest.sideEffects } : parent === dir ? null : packageOf(parent));
+          packages.set(
+            dir,
+            manifest?.name !== undefined
+              ? { root: dir, sideEffects: manifest.sideEffects }
+              : parent === dir
+                ? null
+                : packageOf(parent),
+          );
         }
         return packages.get(dir);
       }
@@ -67,7 +74,11 @@ function barrelSkipping() {
       }
 
       async function resolveFrom(specifier, importer) {
-        const resolved = await build.resolve(specifier, { kind: 'import-statement', resolveDir: path.dirname(importer), importer });
+        const resolved = await build.resolve(specifier, {
+          kind: 'import-statement',
+          resolveDir: path.dirname(importer),
+          importer,
+        });
         return resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file' ? null : resolved.path;
       }
 
@@ -100,13 +111,15 @@ function barrelSkipping() {
           const target = await resolveFrom(match[3], file);
           if (list === null || target === null) continue;
           const targetTable = withoutSideEffects(target) ? await exportTable(target, chain) : null;
-          for (const entry of list) table.set(entry.local, targetTable?.get(entry.imported) ?? { file: target, name: entry.imported });
+          for (const entry of list)
+            table.set(entry.local, targetTable?.get(entry.imported) ?? { file: target, name: entry.imported });
         }
         for (const match of source.matchAll(STAR_REEXPORT)) {
           const target = await resolveFrom(match[2], file);
           if (target === null || !withoutSideEffects(target)) continue;
           const targetTable = await exportTable(target, chain);
-          for (const [name, origin] of targetTable ?? []) if (name !== 'default' && !table.has(name)) table.set(name, origin);
+          for (const [name, origin] of targetTable ?? [])
+            if (name !== 'default' && !table.has(name)) table.set(name, origin);
         }
         return table;
       }
@@ -130,10 +143,20 @@ function barrelSkipping() {
             else direct.push({ ...entry, origin });
           }
           if (direct.length === 0) continue;
-          const statements = direct.map(({ local, origin }) => `import { ${origin.name === local ? local : `${origin.name} as ${local}`} } from ${JSON.stringify(origin.file)};`);
-          if (kept.length > 0) statements.push(`import { ${kept.map((entry) => `${entry.typeOnly ? 'type ' : ''}${entry.imported === entry.local ? entry.local : `${entry.imported} as ${entry.local}`}`).join(', ')} } from ${JSON.stringify(match[3])};`);
+          const statements = direct.map(
+            ({ local, origin }) =>
+              `import { ${origin.name === local ? local : `${origin.name} as ${local}`} } from ${JSON.stringify(origin.file)};`,
+          );
+          if (kept.length > 0)
+            statements.push(
+              `import { ${kept.map((entry) => `${entry.typeOnly ? 'type ' : ''}${entry.imported === entry.local ? entry.local : `${entry.imported} as ${entry.local}`}`).join(', ')} } from ${JSON.stringify(match[3])};`,
+            );
           // Same line count, so positions in errors and stack traces stay where they were.
-          replacements.push({ start: match.index, end: match.index + match[0].length, text: statements.join(' ') + '\n'.repeat(match[0].split('\n').length - 1) });
+          replacements.push({
+            start: match.index,
+            end: match.index + match[0].length,
+            text: statements.join(' ') + '\n'.repeat(match[0].split('\n').length - 1),
+          });
         }
         if (replacements.length === 0) return undefined;
         let contents = '';

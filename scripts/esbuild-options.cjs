@@ -30,7 +30,13 @@ function onDemandGroups() {
       let groups = new Map();
       build.onStart(async () => {
         // With barrel skipping, as the real build, so the groups list only modules that build reaches.
-        const { metafile } = await build.esbuild.build({ ...build.initialOptions, plugins: [barrelSkipping()], write: false, metafile: true, logLevel: 'silent' });
+        const { metafile } = await build.esbuild.build({
+          ...build.initialOptions,
+          plugins: [barrelSkipping()],
+          write: false,
+          metafile: true,
+          logLevel: 'silent',
+        });
         groups = new Map();
         for (const [importer, input] of Object.entries(metafile.inputs)) {
           for (const imported of input.imports) {
@@ -42,7 +48,11 @@ function onDemandGroups() {
       // `import(X)` → a small entry that loads X's group and re-exports X.
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.namespace === 'on-demand') return undefined;
-        const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
+        const resolved = await build.resolve(args.path, {
+          kind: 'import-statement',
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+        });
         if (resolved.errors.length > 0 || resolved.external || !groups.has(resolved.path)) return undefined;
         return { path: resolved.path, namespace: 'on-demand' };
       });
@@ -51,13 +61,18 @@ function onDemandGroups() {
         resolveDir: path.dirname(args.path),
         loader: 'js',
       }));
-      build.onResolve({ filter: /^on-demand-group:/ }, (args) => ({ path: args.path.slice('on-demand-group:'.length), namespace: 'on-demand-group' }));
+      build.onResolve({ filter: /^on-demand-group:/ }, (args) => ({
+        path: args.path.slice('on-demand-group:'.length),
+        namespace: 'on-demand-group',
+      }));
       build.onLoad({ filter: /.*/, namespace: 'on-demand-group' }, (args) => ({
-        contents: [...groups].filter(([, group]) => group === args.path).map(([member]) => `import ${JSON.stringify(member)};`).join('\n'),
+        contents: [...groups]
+          .filter(([, group]) => group === args.path)
+          .map(([member]) => `import ${JSON.stringify(member)};`)
+          .join('\n'),
         resolveDir: process.cwd(),
         loader: 'js',
       }));
-
     },
   };
 }
@@ -76,7 +91,9 @@ const options = {
   outputFileExtension: '.mjs',
   // Bundled CommonJS dependencies, and every import of a Node built-in (scripts/esbuild-builtins.cjs), call
   // require(): give ESM a require.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   // Prefer the ESM entry points: they are what esbuild can tree-shake.
   mainFields: ['module', 'main'],
   // serverless-esbuild's own option: nothing is external, so no node_modules are packed.
@@ -113,4 +130,3 @@ module.exports.esbuildOnly = () => {
   delete rest.outputFileExtension;
   return rest;
 };
-

@@ -12,7 +12,8 @@ function outputsAtStart(metafile, entryOutput) {
   const visit = (output) => {
     if (seen.has(output)) return;
     seen.add(output);
-    for (const imported of metafile.outputs[output].imports) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
+    for (const imported of metafile.outputs[output].imports)
+      if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
   };
   visit(entryOutput);
   return [...seen];
@@ -20,7 +21,9 @@ function outputsAtStart(metafile, entryOutput) {
 
 /** The output built from `entryPoint` (an input path as the metafile spells it). */
 function entryOutput(metafile, entryPoint) {
-  const output = Object.keys(metafile.outputs).find((candidate) => metafile.outputs[candidate].entryPoint === entryPoint);
+  const output = Object.keys(metafile.outputs).find(
+    (candidate) => metafile.outputs[candidate].entryPoint === entryPoint,
+  );
   if (output === undefined) throw new Error(`esbuild produced no output for ${entryPoint}`);
   return output;
 }

@@ -19,7 +19,9 @@ export type AlertLocale = (typeof ALERT_LOCALES)[number];
 
 export const nonEmpty = z.string().check(z.minLength(1));
 export const arnOf = (service: string) =>
-  z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `must be an ${service} ARN`));
+  z
+    .string()
+    .check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `must be an ${service} ARN`));
 export const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 /** A comma-separated list; items trimmed, empty items dropped. */
 export const csvList = z.pipe(
@@ -41,10 +43,13 @@ function explain(issue: $ZodIssue, env: Record<string, string | undefined>): str
   const name = String(issue.path[0] ?? 'environment');
   const value = env[name];
   if (value === undefined || value === '') return `${name} is required`;
-  if (issue.code === 'invalid_format' || issue.code === 'custom') return `${name} ${issue.message === 'Invalid input' ? 'is invalid' : issue.message}`;
+  if (issue.code === 'invalid_format' || issue.code === 'custom')
+    return `${name} ${issue.message === 'Invalid input' ? 'is invalid' : issue.message}`;
   if (issue.code === 'invalid_value') return `${name} must be one of ${issue.values.map(String).join(', ')}`;
-  if (issue.code === 'invalid_type') return `${name} must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
-  if (issue.code === 'too_small') return `${name} must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}`;
+  if (issue.code === 'invalid_type')
+    return `${name} must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+  if (issue.code === 'too_small')
+    return `${name} must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}`;
   return `${name} is invalid`;
 }
 

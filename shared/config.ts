@@ -5,7 +5,16 @@
  */
 import * as z from 'zod/mini';
 import { parseSelfPrincipals } from './classify/self';
-import { ALERT_LOCALES, arnOf, booleanFlag, ConfigError, nonEmpty, parseSection, positiveInt, type AlertLocale } from './config-core';
+import {
+  ALERT_LOCALES,
+  arnOf,
+  booleanFlag,
+  ConfigError,
+  nonEmpty,
+  parseSection,
+  positiveInt,
+  type AlertLocale,
+} from './config-core';
 import { loadContextConfig, type ContextConfig } from './context/config';
 import { parseEnrichConfig, type EnrichConfig } from './enrich/config';
 
@@ -52,7 +61,9 @@ export interface TriageConfig {
 function alertLocaleOf(value: string | undefined): { locale: AlertLocale; problem?: string } {
   if (value === undefined) return { locale: 'en' };
   const known = ALERT_LOCALES.find((locale) => locale === value);
-  return known !== undefined ? { locale: known } : { locale: 'en', problem: `ALERT_LOCALE must be one of ${ALERT_LOCALES.join(', ')}; alert texts are in English` };
+  return known !== undefined
+    ? { locale: known }
+    : { locale: 'en', problem: `ALERT_LOCALE must be one of ${ALERT_LOCALES.join(', ')}; alert texts are in English` };
 }
 
 export function loadTriageConfig(env: Record<string, string | undefined>): TriageConfig {

@@ -13,7 +13,8 @@ export abstract class QTriageError extends Error {
 
 /** An error's message without the `Error: ` prefix, also for errors from another realm (jest's VM context). */
 export function errorMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
   return String(error);
 }
 

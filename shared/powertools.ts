@@ -12,6 +12,8 @@ export const logger = createLogger();
 export const metrics = new Metrics();
 
 /** The pipeline's counters (shared/metrics.ts) as EMF counts. */
-export const metricsSink: MetricsSink = { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
+export const metricsSink: MetricsSink = {
+  count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+};
 
 export { MetricUnit };

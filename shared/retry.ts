@@ -35,7 +35,11 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 }
 
 /** Runs `work` until it succeeds, its failure is not retryable, or the policy's attempts are spent. */
-export async function retry<T>(policy: RetryPolicy, work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(
+  policy: RetryPolicy,
+  work: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -17,7 +17,16 @@ import { openReplayRun } from './engine/replay-run';
 import { SeenEvents } from './engine/seen-events';
 import { createStatefulStep } from './engine/stateful';
 import { createSweep } from './engine/sweep';
-import type { BatchResult, InputOutcome, ProcessOptions, Published, Settle, Triage, TriageDeps, TriageInput } from './engine/types';
+import type {
+  BatchResult,
+  InputOutcome,
+  ProcessOptions,
+  Published,
+  Settle,
+  Triage,
+  TriageDeps,
+  TriageInput,
+} from './engine/types';
 
 export type {
   ActivitySink,
@@ -41,9 +50,23 @@ export function createTriage(deps: TriageDeps): Triage {
   const mode = deps.mode ?? 'immediate';
   const pagesPerHour = deps.pagesPerHour ?? 20;
   const publishConcurrency = deps.publishConcurrency ?? 8;
-  const admission = createAdmission({ policy, classify: createClassifier(policy, deps.self), store, clock, logger, metrics, activity: deps.activity });
+  const admission = createAdmission({
+    policy,
+    classify: createClassifier(policy, deps.self),
+    store,
+    clock,
+    logger,
+    metrics,
+    activity: deps.activity,
+  });
   const bursts = createBursts({ policy, store });
-  const incidents = createIncidents({ store, policy, logger, clock, updateIntervalMs: deps.updateIntervalMs ?? 15 * 60_000 });
+  const incidents = createIncidents({
+    store,
+    policy,
+    logger,
+    clock,
+    updateIntervalMs: deps.updateIntervalMs ?? 15 * 60_000,
+  });
   const delivery = createDelivery({ store, notifier, clock, logger, metrics, pagesPerHour });
   const publishing = createPublishing({
     delivery,
@@ -58,7 +81,10 @@ export function createTriage(deps: TriageDeps): Triage {
     reserveMs: deps.reserveMs ?? 0,
     publishConcurrency,
   });
-  const deferred = mode === 'deferred' ? createDeferredFlush({ policy, delivery, publishing, metrics, publishConcurrency }) : undefined;
+  const deferred =
+    mode === 'deferred'
+      ? createDeferredFlush({ policy, delivery, publishing, metrics, publishConcurrency })
+      : undefined;
   const stateful = createStatefulStep({
     policy,
     store,
@@ -95,8 +121,21 @@ export function createTriage(deps: TriageDeps): Triage {
 
   return {
     process,
-    open: (options) => openReplayRun({ policy, store, logger, admission, bursts, stateful, forgetPublishedBefore: deferred?.forgetPublishedBefore }, options),
+    open: (options) =>
+      openReplayRun(
+        { policy, store, logger, admission, bursts, stateful, forgetPublishedBefore: deferred?.forgetPublishedBefore },
+        options,
+      ),
     flush: async (settledThrough) => (deferred === undefined ? [] : deferred.flush(settledThrough)),
-    sweep: createSweep({ store, incidents, clock, logger, metrics, deliver: sweepDelivery, concurrency: publishConcurrency, reserveMs: deps.reserveMs ?? 0 }),
+    sweep: createSweep({
+      store,
+      incidents,
+      clock,
+      logger,
+      metrics,
+      deliver: sweepDelivery,
+      concurrency: publishConcurrency,
+      reserveMs: deps.reserveMs ?? 0,
+    }),
   };
 }

@@ -19,13 +19,18 @@ export async function triageBatch(event: SQSEvent, context: Context): Promise<SQ
 }
 
 /** The schedule's sweep: closing and held-back updates of incidents no event touches any more. */
-export async function sweepIncidents(context: Context): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
+export async function sweepIncidents(
+  context: Context,
+): Promise<Pick<SweepResult, 'due' | 'failed'> & { sent: number }> {
   const { due, sent, failed } = await triage.sweep({ remainingMs: () => context.getRemainingTimeInMillis() });
   return { due, sent: sent.length, failed };
 }
 
 /** One function, two triggers: the buffer queue's batches and the sweep schedule. */
-export async function triageInvocation(event: SQSEvent | typeof SWEEP_REQUEST, context: Context): Promise<SQSBatchResponse | Awaited<ReturnType<typeof sweepIncidents>>> {
+export async function triageInvocation(
+  event: SQSEvent | typeof SWEEP_REQUEST,
+  context: Context,
+): Promise<SQSBatchResponse | Awaited<ReturnType<typeof sweepIncidents>>> {
   return isSweepRequest(event) ? sweepIncidents(context) : triageBatch(event, context);
 }
 

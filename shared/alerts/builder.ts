@@ -55,7 +55,11 @@ function stepsOf(row: PlaybookRow | undefined, category: Category): readonly Res
   return steps;
 }
 
-export function subjectOfEvent(event: TriageEvent, classification: Classification, localized?: LocalizedSubject): AlertSubject {
+export function subjectOfEvent(
+  event: TriageEvent,
+  classification: Classification,
+  localized?: LocalizedSubject,
+): AlertSubject {
   const info = CATEGORY_INFO[classification.category];
   const translator = localized?.translator;
   const denied = classification.authFailure ? `${translator?.denied ?? 'Denied'} ` : '';
@@ -78,7 +82,12 @@ export function subjectOfEvent(event: TriageEvent, classification: Classificatio
 }
 
 /** A burst's subject, in the alert locale when a translator is given (title, description, steps, questions; reasons stay English). */
-export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number, translator?: AlertTranslator): AlertSubject {
+export function subjectOfBurst(
+  rule: BurstRule,
+  count: number,
+  windowMs: number,
+  translator?: AlertTranslator,
+): AlertSubject {
   const info = CATEGORY_INFO[rule.category];
   const minutes = Math.round(windowMs / 60_000);
   return {
@@ -87,7 +96,9 @@ export function subjectOfBurst(rule: BurstRule, count: number, windowMs: number,
     category: rule.category,
     phase: 'detection-analysis',
     title: translator?.burstTitle(rule.title) ?? rule.title,
-    description: translator?.burstDescription(count, minutes, rule.threshold) ?? `${count} matching calls from one principal within ${minutes} minutes (threshold ${rule.threshold}).`,
+    description:
+      translator?.burstDescription(count, minutes, rule.threshold) ??
+      `${count} matching calls from one principal within ${minutes} minutes (threshold ${rule.threshold}).`,
     steps: translator === undefined ? info.steps : translator.steps(info.steps),
     ...(translator !== undefined ? { questions: translator.questions(info.questions) } : {}),
     reasons: [`stateful rule ${rule.id}: ${count} ≥ ${rule.threshold} in ${minutes} min`],
@@ -115,10 +126,15 @@ export function sampleOf(event: TriageEvent, evidence: readonly EvidenceItem[] =
 }
 
 /** Adds an event's resources to its operation's, keeping each operation's list unique and bounded. */
-function withResources(resources: readonly OperationEvidence[], eventName: string, evidence: readonly EvidenceItem[]): readonly OperationEvidence[] {
+function withResources(
+  resources: readonly OperationEvidence[],
+  eventName: string,
+  evidence: readonly EvidenceItem[],
+): readonly OperationEvidence[] {
   const position = resources.findIndex((operation) => operation.eventName === eventName);
   const known = resources[position]?.resources ?? [];
-  const perKind = (kind: string, list: readonly EvidenceItem[]): number => list.filter((item) => item.kind === kind).length;
+  const perKind = (kind: string, list: readonly EvidenceItem[]): number =>
+    list.filter((item) => item.kind === kind).length;
   const added: EvidenceItem[] = [];
   for (const item of evidence) {
     if (item.kind === 'more' || known.some((seen) => seen.kind === item.kind && seen.value === item.value)) continue;
@@ -134,7 +150,11 @@ function withResources(resources: readonly OperationEvidence[], eventName: strin
 const linksBySteps = new WeakMap<readonly ResponseStep[], readonly string[]>();
 function uniqueLinks(steps: readonly ResponseStep[]): readonly string[] {
   let links = linksBySteps.get(steps);
-  if (links === undefined) linksBySteps.set(steps, (links = Object.freeze([...new Set(steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))])));
+  if (links === undefined)
+    linksBySteps.set(
+      steps,
+      (links = Object.freeze([...new Set(steps.flatMap((step) => (step.link === undefined ? [] : [step.link])))])),
+    );
   return links;
 }
 
@@ -176,20 +196,29 @@ export function openAlert(subject: AlertSubject, event: TriageEvent, initialCoun
  */
 export function foldEvent(alert: Alert, subject: AlertSubject, event: TriageEvent): Alert {
   const severity = maxSeverity(alert.severity, subject.severity);
-  const headed = withSubjectSteps(severity === alert.severity ? alert : worstOf(alert, subject, severity, event), alert, subject);
+  const headed = withSubjectSteps(
+    severity === alert.severity ? alert : worstOf(alert, subject, severity, event),
+    alert,
+    subject,
+  );
   if (alert.eventIds.includes(event.eventId)) return headed;
   const eventIds = [...alert.eventIds, event.eventId];
   const evidence = evidenceOf(event);
   const samples = [...alert.samples, sampleOf(event, evidence)];
   return {
     ...headed,
-    description: subject.rule === headed.rule && subject.severity === severity ? subject.description : headed.description,
+    description:
+      subject.rule === headed.rule && subject.severity === severity ? subject.description : headed.description,
     firstSeen: event.eventTime < alert.firstSeen ? event.eventTime : alert.firstSeen,
     lastSeen: event.eventTime > alert.lastSeen ? event.eventTime : alert.lastSeen,
     count: alert.count + 1,
     eventIds: eventIds.length > MAX_EVENT_IDS ? eventIds.slice(-MAX_EVENT_IDS) : eventIds,
     // Own counts only: a forged eventName such as `constructor` would otherwise read Object.prototype's.
-    eventNames: { ...alert.eventNames, [event.eventName]: (Object.hasOwn(alert.eventNames, event.eventName) ? (alert.eventNames[event.eventName] ?? 0) : 0) + 1 },
+    eventNames: {
+      ...alert.eventNames,
+      [event.eventName]:
+        (Object.hasOwn(alert.eventNames, event.eventName) ? (alert.eventNames[event.eventName] ?? 0) : 0) + 1,
+    },
     samples: samples.length > MAX_SAMPLES ? samples.slice(-MAX_SAMPLES) : samples,
     resources: withResources(alert.resources ?? [], event.eventName, evidence),
   };

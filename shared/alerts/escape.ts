@@ -48,7 +48,9 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\
 function visibleEscape(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   // Beyond the BMP (the tag characters), the braced form: `\ue0049` would read as U+E004 and a 9.
-  return NAMED_ESCAPES[char] ?? (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  return (
+    NAMED_ESCAPES[char] ?? (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`)
+  );
 }
 
 /** Cuts to `max` characters (code points, so no surrogate pair is split) and marks the cut. */

@@ -19,8 +19,13 @@ const EVENT_ID_SHAPE = /^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/u;
  * Links for a management event; `undefined` for a data event (Event history and LookupEvents never hold
  * them: the trail's S3 logs or CloudTrail Lake do) or when the id or Region is not of AWS's shape.
  */
-export function eventLinks(eventId: string, region: string | undefined, dataEvent: boolean | undefined): EventLinks | undefined {
-  if (dataEvent === true || region === undefined || !REGION_SHAPE.test(region) || !EVENT_ID_SHAPE.test(eventId)) return undefined;
+export function eventLinks(
+  eventId: string,
+  region: string | undefined,
+  dataEvent: boolean | undefined,
+): EventLinks | undefined {
+  if (dataEvent === true || region === undefined || !REGION_SHAPE.test(region) || !EVENT_ID_SHAPE.test(eventId))
+    return undefined;
   return {
     console: `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`,
     lookupCommand: `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventId,AttributeValue=${eventId}`,
@@ -28,4 +33,5 @@ export function eventLinks(eventId: string, region: string | undefined, dataEven
 }
 
 /** Said instead of links for a data event. */
-export const DATA_EVENT_NOTE = "data event: not in Event history or lookup-events; find it in the trail's S3 logs or CloudTrail Lake";
+export const DATA_EVENT_NOTE =
+  "data event: not in Event history or lookup-events; find it in the trail's S3 logs or CloudTrail Lake";

@@ -23,7 +23,8 @@ export interface OperationEvidence {
   readonly resources: readonly EvidenceItem[];
 }
 
-export type EnrichmentStatus = 'answered' | 'timeout' | 'throttled' | 'no-answer' | 'disabled' | 'error' | 'circuit-open';
+export type EnrichmentStatus =
+  'answered' | 'timeout' | 'throttled' | 'no-answer' | 'disabled' | 'error' | 'circuit-open';
 
 export interface Citation {
   readonly title: string;

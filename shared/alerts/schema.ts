@@ -67,7 +67,14 @@ const alertShape = once(() =>
     enrichmentFollows: z.optional(z.boolean()),
     closedAt: z.optional(z.string()),
     escalation: z.optional(
-      z.object({ from: z.enum(SEVERITIES), to: z.enum(SEVERITIES), by: z.string(), rule: z.string(), at: z.string(), update: z.optional(z.number()) }),
+      z.object({
+        from: z.enum(SEVERITIES),
+        to: z.enum(SEVERITIES),
+        by: z.string(),
+        rule: z.string(),
+        at: z.string(),
+        update: z.optional(z.number()),
+      }),
     ),
     enrichment: z.optional(
       z.object({
@@ -98,7 +105,11 @@ const alertShape = once(() =>
  * The schemas describe the model: what they parse is a model value, and a field the model gains without the
  * schema would be dropped on read, so it fails the type check here.
  */
-type Covers<Parsed, Model> = [Parsed] extends [Model] ? ([Exclude<keyof Model, keyof Parsed>] extends [never] ? true : false) : false;
+type Covers<Parsed, Model> = [Parsed] extends [Model]
+  ? [Exclude<keyof Model, keyof Parsed>] extends [never]
+    ? true
+    : false
+  : false;
 const alertSchemaCoversModel: Covers<z.infer<ReturnType<typeof alertShape>>, Alert> = true;
 const sampleSchemaCoversModel: Covers<z.infer<ReturnType<typeof eventSampleShape>>, EventSample> = true;
 const citationSchemaCoversModel: Covers<z.infer<typeof citationSchema>, Citation> = true;
@@ -116,7 +127,10 @@ function parseJsonWith<T>(schema: z.ZodMiniType<T>, text: string): ParsedJson<T>
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const first = parsed.error.issues[0];
-  return { ok: false, problem: first === undefined ? 'invalid' : `${first.path.join('.') || 'value'}: ${first.message}` };
+  return {
+    ok: false,
+    problem: first === undefined ? 'invalid' : `${first.path.join('.') || 'value'}: ${first.message}`,
+  };
 }
 
 /** A stored alert's JSON, checked against the model. */

@@ -79,7 +79,12 @@ export function createClassifier(policy: Policy, self: SelfMatcher): (event: Tri
       memo.set(event.eventName, variants);
     }
     for (const variant of variants) {
-      if (variant.eventSource === event.eventSource && variant.errorCode === event.errorCode && variant.root === root && variant.self === isSelf) {
+      if (
+        variant.eventSource === event.eventSource &&
+        variant.errorCode === event.errorCode &&
+        variant.root === root &&
+        variant.self === isSelf
+      ) {
         return variant.classification;
       }
     }
@@ -126,11 +131,17 @@ export function classifyEvent(event: TriageEvent, policy: Policy, self: SelfMatc
   const reasons: string[] = [];
   let severity: Severity = row?.severity ?? 'LOW';
   reasons.push(
-    row === undefined ? 'operation not in the playbook table' : tableRow === undefined ? `Amazon Q Developer acting for the user: ${row.severity}` : `playbook table: ${row.severity}`,
+    row === undefined
+      ? 'operation not in the playbook table'
+      : tableRow === undefined
+        ? `Amazon Q Developer acting for the user: ${row.severity}`
+        : `playbook table: ${row.severity}`,
   );
   if (authFailure) {
     severity = access === 'write' ? 'MEDIUM' : 'LOW';
-    reasons.push(`authorization failure (${String(event.errorCode)}) on a ${access === 'write' ? 'write' : access === 'chat' ? 'chat call' : 'read'}: ${severity}`);
+    reasons.push(
+      `authorization failure (${String(event.errorCode)}) on a ${access === 'write' ? 'write' : access === 'chat' ? 'chat call' : 'read'}: ${severity}`,
+    );
   } else if (event.errorCode !== undefined) {
     // A call that failed for any other reason (not found, validation, throttling, conflict) changed nothing;
     // a run of them is the burst rules' business.

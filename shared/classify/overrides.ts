@@ -50,7 +50,11 @@ export class RulesFileError extends QTriageError {
  * Validates an already-parsed rules document. Each issue is described by `locate`, which the YAML reader
  * (shared/classify/rules-file.ts) uses to name the line; the Lambda's RULES_JSON names the path only.
  */
-export function validateRules(document: unknown, name: string, locate: (path: readonly PropertyKey[]) => number | undefined = () => undefined): RulesFile {
+export function validateRules(
+  document: unknown,
+  name: string,
+  locate: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
+): RulesFile {
   // An empty or comments-only file overrides nothing.
   const parsed = rulesFileSchema().safeParse(document ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
@@ -83,8 +87,13 @@ export function applyRules(policy: Policy, rules: RulesFile, name = 'rules'): Po
     const eventSource = override.eventSource ?? 'qbusiness.amazonaws.com';
     const key = rowKey(eventSource, override.eventName);
     const existing = rows.get(key);
-    if (existing === undefined && (override.category === undefined || override.severity === undefined || override.description === undefined)) {
-      throw new RulesFileError(`${name}: row ${override.eventName} is not in the playbook table, so it needs category, severity and description`);
+    if (
+      existing === undefined &&
+      (override.category === undefined || override.severity === undefined || override.description === undefined)
+    ) {
+      throw new RulesFileError(
+        `${name}: row ${override.eventName} is not in the playbook table, so it needs category, severity and description`,
+      );
     }
     const merged: PlaybookRow = {
       eventSource,
@@ -110,7 +119,8 @@ export function applyRules(policy: Policy, rules: RulesFile, name = 'rules'): Po
           operations: override.operations ?? rule.operations,
         };
   });
-  const minutes = (value: number | undefined, fallback: number): number => (value === undefined ? fallback : value * 60_000);
+  const minutes = (value: number | undefined, fallback: number): number =>
+    value === undefined ? fallback : value * 60_000;
   return {
     rows,
     bursts,

@@ -37,7 +37,14 @@ export const DEFAULT_BURST_RULES: readonly BurstRule[] = [
     title: 'Bulk read of conversations or documents',
     category: 'conversation',
     // GetDocumentContent hands out a whole source document: downloads are reads of documents too.
-    operations: ['ListConversations', 'ListMessages', 'GetConversation', 'ListDocuments', 'SearchRelevantContent', 'GetDocumentContent'],
+    operations: [
+      'ListConversations',
+      'ListMessages',
+      'GetConversation',
+      'ListDocuments',
+      'SearchRelevantContent',
+      'GetDocumentContent',
+    ],
     countsAuthFailures: false,
     threshold: 50,
     severity: 'HIGH',

@@ -24,4 +24,3 @@ export function parseRulesFile(text: string, name: string): RulesFile {
   }
   return validateRules(document.toJS(), name, (path) => lineOf(document, lineCounter, path));
 }
-

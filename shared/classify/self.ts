@@ -17,7 +17,8 @@ function globToRegExp(glob: string): RegExp {
 export function createSelfMatcher(patterns: readonly string[]): SelfMatcher {
   const cleaned = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern.length > 0);
   const expressions = cleaned.map(globToRegExp);
-  const matchesArn = (arn: string | undefined): boolean => arn !== undefined && expressions.some((expression) => expression.test(arn));
+  const matchesArn = (arn: string | undefined): boolean =>
+    arn !== undefined && expressions.some((expression) => expression.test(arn));
   return {
     patterns: cleaned,
     matches: (principal) => matchesArn(principal.arn) || matchesArn(principal.sessionIssuerArn),
@@ -26,5 +27,8 @@ export function createSelfMatcher(patterns: readonly string[]): SelfMatcher {
 
 /** `SELF_PRINCIPALS` and `--self-principal` share this parser: comma-separated globs. */
 export function parseSelfPrincipals(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }

@@ -25,18 +25,32 @@ export async function checkAwsSetup(client: AwsClientConfig): Promise<string> {
   try {
     resolved = await client.config.region();
   } catch {
-    throw new AwsSetupError('You must specify a region: --region, AWS_REGION, or a region in your AWS profile ("aws configure").');
+    throw new AwsSetupError(
+      'You must specify a region: --region, AWS_REGION, or a region in your AWS profile ("aws configure").',
+    );
   }
   try {
     await client.config.credentials();
   } catch (error) {
-    const detail = error instanceof Error && !/could not load credentials from any providers/i.test(error.message) ? ` (${error.message.split('\n')[0]})` : '';
-    throw new AwsSetupError(`Unable to locate credentials${detail}. You can configure credentials by running "aws configure".`);
+    const detail =
+      error instanceof Error && !/could not load credentials from any providers/i.test(error.message)
+        ? ` (${error.message.split('\n')[0]})`
+        : '';
+    throw new AwsSetupError(
+      `Unable to locate credentials${detail}. You can configure credentials by running "aws configure".`,
+    );
   }
   return resolved;
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException', 'KMS.AccessDeniedException']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'KMS.AccessDeniedException',
+]);
 
 export function isAccessDenied(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -47,5 +61,8 @@ export function isAccessDenied(error: unknown): boolean {
 /** A refused call named by its IAM action and resource, with AWS's own reason (which may name the policy that denied it). */
 export function deniedCallError(error: unknown, action: string, resource: string): Error {
   const reason = errorMessage(error).split('\n')[0];
-  return new Error(`access denied: ${action} on ${resource}: allow it to the identity you run as (AWS said: ${reason})`, { cause: error });
+  return new Error(
+    `access denied: ${action} on ${resource}: allow it to the identity you run as (AWS said: ${reason})`,
+    { cause: error },
+  );
 }

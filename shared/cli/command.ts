@@ -34,11 +34,13 @@ export class UsageError extends QTriageError {
 }
 
 /** By name, not instanceof: each command is a bundle of its own (scripts/build-cli.mjs), with its own copy of the class. */
-export const isUsageError = (error: unknown): error is UsageError => error instanceof Error && error.name === 'UsageError';
+export const isUsageError = (error: unknown): error is UsageError =>
+  error instanceof Error && error.name === 'UsageError';
 
 /** The run cannot reach AWS as configured (no Region, no credentials): exit 2, one line, no help text. */
 export class AwsSetupError extends QTriageError {
   override readonly name = 'AwsSetupError';
 }
 
-export const isAwsSetupError = (error: unknown): error is AwsSetupError => error instanceof Error && error.name === 'AwsSetupError';
+export const isAwsSetupError = (error: unknown): error is AwsSetupError =>
+  error instanceof Error && error.name === 'AwsSetupError';

@@ -17,13 +17,21 @@ function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 endQuietlyOnClosedPipe(process.stdout);
 endQuietlyOnClosedPipe(process.stderr);
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }).then(
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+}).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     // main() turns every expected failure into a message and a code: anything reaching here is a bug.
-    process.stderr.write(`q-triage: internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `q-triage: internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : String(error)}\n`,
+    );
     process.exitCode = 70;
   },
 );

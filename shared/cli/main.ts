@@ -9,11 +9,26 @@ type CommandLoader = () => Command;
    must not pay for the SDK clients of `resync` or `doctor`. In the CLI bundle each require is of that
    command's own bundle (scripts/build-cli.mjs); under jest and tsx, of its source. */
 const COMMANDS: Readonly<Record<string, { summary: string; load: CommandLoader }>> = {
-  replay: { summary: 'Triage CloudTrail log files locally and print the alerts', load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand },
-  playbooks: { summary: 'Show how the playbook event tables resolve to operations, and the drift', load: () => (require('./commands/playbooks') as typeof import('./commands/playbooks')).playbooksCommand },
-  resync: { summary: 'Sync the playbooks to S3 and start the Q Business data source syncs', load: () => (require('./commands/resync') as typeof import('./commands/resync')).resyncCommand },
-  doctor: { summary: 'Check that the account is ready: trails, data events, rules, subscriptions, Q', load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand },
-  redrive: { summary: 'Move messages from the dead-letter queue back to the buffer, idempotently', load: () => (require('./commands/redrive') as typeof import('./commands/redrive')).redriveCommand },
+  replay: {
+    summary: 'Triage CloudTrail log files locally and print the alerts',
+    load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand,
+  },
+  playbooks: {
+    summary: 'Show how the playbook event tables resolve to operations, and the drift',
+    load: () => (require('./commands/playbooks') as typeof import('./commands/playbooks')).playbooksCommand,
+  },
+  resync: {
+    summary: 'Sync the playbooks to S3 and start the Q Business data source syncs',
+    load: () => (require('./commands/resync') as typeof import('./commands/resync')).resyncCommand,
+  },
+  doctor: {
+    summary: 'Check that the account is ready: trails, data events, rules, subscriptions, Q',
+    load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
+  },
+  redrive: {
+    summary: 'Move messages from the dead-letter queue back to the buffer, idempotently',
+    load: () => (require('./commands/redrive') as typeof import('./commands/redrive')).redriveCommand,
+  },
 };
 
 /** The bundle has the package version built in (scripts/build-cli.mjs); the sources read package.json. */
@@ -57,7 +72,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const entry = COMMANDS[name];
   if (entry === undefined) {
     const suggestion = didYouMean(name, Object.keys(COMMANDS));
-    return usageError(io, 'q-triage', `unknown command "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`, 'q-triage');
+    return usageError(
+      io,
+      'q-triage',
+      `unknown command "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+      'q-triage',
+    );
   }
   const command = entry.load();
   if (args.includes('--help') || args.includes('-h')) {

@@ -21,7 +21,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -39,7 +43,8 @@ function usageMessage(error: NodeJS.ErrnoException, options: readonly string[]):
     const option = quoted.split(' ')[0] ?? quoted;
     return error.message.includes('argument missing') ? `${option} needs a value` : `${option} takes no value`;
   }
-  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted !== undefined) return `unexpected argument ${quoted}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted !== undefined)
+    return `unexpected argument ${quoted}`;
   return error.message;
 }
 
@@ -57,6 +62,7 @@ export type OutputFormat = 'text' | 'json';
 /** The `--format text|json` option; text when it is not given. */
 export function outputFormat(value: string | undefined): OutputFormat {
   const format = value ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
   return format;
 }

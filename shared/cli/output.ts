@@ -19,9 +19,12 @@ export function writeLines(stream: Writable, lines: Iterable<string>, linesPerWr
 }
 
 export function writeJsonLines(stream: Writable, values: Iterable<unknown>): void {
-  writeLines(stream, (function* stringify() {
-    for (const value of values) yield JSON.stringify(value);
-  })());
+  writeLines(
+    stream,
+    (function* stringify() {
+      for (const value of values) yield JSON.stringify(value);
+    })(),
+  );
 }
 
 export function writeText(stream: Writable, text: string): void {
@@ -30,7 +33,13 @@ export function writeText(stream: Writable, text: string): void {
 
 /** A plain fixed-width table; cells are already escaped by the caller. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

@@ -34,7 +34,11 @@ export async function countFiles(paths: readonly string[], cwd: string): Promise
 }
 
 /** `countTotal`: the files to read (countFiles), counted in the background, only for a terminal. */
-export function createProgress(stream: NodeJS.WritableStream, countTotal: () => Promise<number>, now: () => number = Date.now): Progress {
+export function createProgress(
+  stream: NodeJS.WritableStream,
+  countTotal: () => Promise<number>,
+  now: () => number = Date.now,
+): Progress {
   if ((stream as { isTTY?: boolean }).isTTY !== true) return NO_PROGRESS;
   const started = now();
   let total: number | undefined;
@@ -52,8 +56,11 @@ export function createProgress(stream: NodeJS.WritableStream, countTotal: () => 
       drawn = at;
       const seconds = (at - started) / 1000;
       const rate = Math.round(inputs / seconds);
-      const eta = total !== undefined && total > files ? `, ETA ${Math.ceil(((total - files) * seconds) / files)} s` : '';
-      stream.write(`\r\x1b[Kreplay: ${files}${total === undefined ? '' : `/${total}`} files, ${inputs} events, ${rate}/s${eta}`);
+      const eta =
+        total !== undefined && total > files ? `, ETA ${Math.ceil(((total - files) * seconds) / files)} s` : '';
+      stream.write(
+        `\r\x1b[Kreplay: ${files}${total === undefined ? '' : `/${total}`} files, ${inputs} events, ${rate}/s${eta}`,
+      );
       shown = true;
     },
     done() {

@@ -39,7 +39,15 @@ interface OperationKey {
 }
 
 const encode = (key: OperationKey): string =>
-  [key.eventSource, key.eventName, key.eventCategory, key.errorCode ?? '', key.applicationId ?? '', key.pluginId ?? '', key.withAttachments ? 'files' : ''].join('|');
+  [
+    key.eventSource,
+    key.eventName,
+    key.eventCategory,
+    key.errorCode ?? '',
+    key.applicationId ?? '',
+    key.pluginId ?? '',
+    key.withAttachments ? 'files' : '',
+  ].join('|');
 
 function decode(text: string): OperationKey | undefined {
   const [eventSource, eventName, eventCategory, errorCode, applicationId, pluginId, files] = text.split('|');
@@ -69,12 +77,16 @@ export interface Rollup {
 
 function operationKey(event: TriageEvent, keepIds: boolean, withAttachments: boolean): string {
   const request = event.requestParameters as Record<string, unknown> | undefined;
-  const ids = keepIds ? extractIds(request, (request?.chatModeConfiguration as Record<string, unknown> | undefined)?.pluginConfiguration) : {};
+  const ids = keepIds
+    ? extractIds(request, (request?.chatModeConfiguration as Record<string, unknown> | undefined)?.pluginConfiguration)
+    : {};
   return encode({
     eventSource: SOURCE.test(event.eventSource) ? event.eventSource : 'other',
     eventName: NAME.test(event.eventName) ? event.eventName : 'Other',
     eventCategory: event.eventCategory === 'Data' ? 'Data' : 'Management',
-    ...(event.errorCode !== undefined ? { errorCode: ERROR_CODE.test(event.errorCode) ? event.errorCode : 'Other' } : {}),
+    ...(event.errorCode !== undefined
+      ? { errorCode: ERROR_CODE.test(event.errorCode) ? event.errorCode : 'Other' }
+      : {}),
     ...(ids.applicationId !== undefined ? { applicationId: ids.applicationId } : {}),
     ...(ids.pluginId !== undefined ? { pluginId: ids.pluginId } : {}),
     withAttachments,
@@ -99,7 +111,16 @@ export class RollupBuffer {
       const key = `${event.principal.key}\u0000${hourStart}`;
       let rollup = this.rollups.get(key);
       if (rollup === undefined) {
-        rollup = { principalKey: event.principal.key, hourStart, first: event.time, last: event.time, counts: new Map(), attachments: new Map(), sourceIps: new Set(), userAgents: new Set() };
+        rollup = {
+          principalKey: event.principal.key,
+          hourStart,
+          first: event.time,
+          last: event.time,
+          counts: new Map(),
+          attachments: new Map(),
+          sourceIps: new Set(),
+          userAgents: new Set(),
+        };
         this.rollups.set(key, rollup);
       }
       rollup.first = Math.min(rollup.first, event.time);
@@ -107,11 +128,14 @@ export class RollupBuffer {
       // Ids named by callers could grow the item without bound: past the cap, operations are counted without them.
       const attachments = attachmentsOf(event);
       let operation = operationKey(event, true, attachments > 0);
-      if (!rollup.counts.has(operation) && rollup.counts.size >= MAX_ROLLUP_OPERATIONS) operation = operationKey(event, false, attachments > 0);
+      if (!rollup.counts.has(operation) && rollup.counts.size >= MAX_ROLLUP_OPERATIONS)
+        operation = operationKey(event, false, attachments > 0);
       rollup.counts.set(operation, (rollup.counts.get(operation) ?? 0) + 1);
       if (attachments > 0) rollup.attachments.set(operation, (rollup.attachments.get(operation) ?? 0) + attachments);
-      if (event.sourceIp !== undefined && rollup.sourceIps.size < MAX_ROLLUP_SOURCE_IPS) rollup.sourceIps.add(event.sourceIp.slice(0, 64));
-      if (event.userAgent !== undefined && rollup.userAgents.size < MAX_ROLLUP_USER_AGENTS) rollup.userAgents.add(event.userAgent.slice(0, MAX_ENTRY_TEXT / 2));
+      if (event.sourceIp !== undefined && rollup.sourceIps.size < MAX_ROLLUP_SOURCE_IPS)
+        rollup.sourceIps.add(event.sourceIp.slice(0, 64));
+      if (event.userAgent !== undefined && rollup.userAgents.size < MAX_ROLLUP_USER_AGENTS)
+        rollup.userAgents.add(event.userAgent.slice(0, MAX_ENTRY_TEXT / 2));
       this.oldestEventTime = Math.min(this.oldestEventTime, event.time);
       this.newestEventTime = Math.max(this.newestEventTime, event.time);
     }
@@ -121,7 +145,11 @@ export class RollupBuffer {
   /** Whether the held counts should be written now: old enough in event or wall time, or too many. */
   due(now: number): boolean {
     if (this.heldSince === undefined) return false;
-    return now - this.heldSince >= ROLLUP_FLUSH_MS || this.newestEventTime - this.oldestEventTime >= ROLLUP_FLUSH_MS || this.rollups.size >= MAX_BUFFERED_ROLLUPS;
+    return (
+      now - this.heldSince >= ROLLUP_FLUSH_MS ||
+      this.newestEventTime - this.oldestEventTime >= ROLLUP_FLUSH_MS ||
+      this.rollups.size >= MAX_BUFFERED_ROLLUPS
+    );
   }
 
   /** Hands over what is held (only these principals' when given); emptied, the buffer starts afresh. */
@@ -151,10 +179,13 @@ export class RollupBuffer {
       }
       held.first = Math.min(held.first, rollup.first);
       held.last = Math.max(held.last, rollup.last);
-      for (const [operation, count] of rollup.counts) held.counts.set(operation, (held.counts.get(operation) ?? 0) + count);
-      for (const [operation, count] of rollup.attachments) held.attachments.set(operation, (held.attachments.get(operation) ?? 0) + count);
+      for (const [operation, count] of rollup.counts)
+        held.counts.set(operation, (held.counts.get(operation) ?? 0) + count);
+      for (const [operation, count] of rollup.attachments)
+        held.attachments.set(operation, (held.attachments.get(operation) ?? 0) + count);
       for (const ip of rollup.sourceIps) if (held.sourceIps.size < MAX_ROLLUP_SOURCE_IPS) held.sourceIps.add(ip);
-      for (const agent of rollup.userAgents) if (held.userAgents.size < MAX_ROLLUP_USER_AGENTS) held.userAgents.add(agent);
+      for (const agent of rollup.userAgents)
+        if (held.userAgents.size < MAX_ROLLUP_USER_AGENTS) held.userAgents.add(agent);
     }
     if (this.rollups.size > 0) this.heldSince ??= now;
   }
@@ -164,7 +195,8 @@ export class RollupBuffer {
 export function rollupEntries(item: Record<string, unknown>, sk: string): ActivityEntry[] {
   const last = typeof item.last === 'number' ? item.last : undefined;
   if (last === undefined) return [];
-  const strings = (value: unknown): string[] => (value instanceof Set ? [...value].filter((entry): entry is string => typeof entry === 'string') : []);
+  const strings = (value: unknown): string[] =>
+    value instanceof Set ? [...value].filter((entry): entry is string => typeof entry === 'string') : [];
   const sourceIps = strings(item.sourceIps);
   const userAgents = strings(item.userAgents);
   const entries: ActivityEntry[] = [];
@@ -181,7 +213,10 @@ export function rollupEntries(item: Record<string, unknown>, sk: string): Activi
       eventSource: operation.eventSource,
       eventCategory: operation.eventCategory,
       resourceArns: [],
-      ids: { ...(operation.applicationId !== undefined ? { applicationId: operation.applicationId } : {}), ...(operation.pluginId !== undefined ? { pluginId: operation.pluginId } : {}) },
+      ids: {
+        ...(operation.applicationId !== undefined ? { applicationId: operation.applicationId } : {}),
+        ...(operation.pluginId !== undefined ? { pluginId: operation.pluginId } : {}),
+      },
       count: value,
       ...(operation.errorCode !== undefined ? { errorCode: operation.errorCode } : {}),
       ...(typeof attachments === 'number' && attachments > 0 ? { attachments } : {}),

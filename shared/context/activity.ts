@@ -90,7 +90,9 @@ function cap(value: string | undefined, max = MAX_ENTRY_TEXT): string | undefine
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 export function extractIds(...sources: unknown[]): Partial<Record<IdField, string>> {

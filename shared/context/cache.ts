@@ -46,7 +46,6 @@ export class MemoryLookupCache implements LookupCache {
   }
 }
 
-
 const lookupResultSchema = once(() =>
   z.object({
     fetchedAt: z.string(),
@@ -62,7 +61,12 @@ const cacheItemSchema = once(() => z.object({ expiresAt: z.number(), result: z.s
 
 export class DynamoLookupCache implements LookupCache {
   constructor(
-    private readonly options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly clock: Clock; readonly logger: Logger },
+    private readonly options: {
+      readonly client: DynamoDBDocumentClient;
+      readonly tableName: string;
+      readonly clock: Clock;
+      readonly logger: Logger;
+    },
   ) {}
 
   private key(principalKey: string): { pk: string; sk: string } {
@@ -70,7 +74,9 @@ export class DynamoLookupCache implements LookupCache {
   }
 
   async get(principalKey: string): Promise<LookupResult | undefined> {
-    const output = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: this.key(principalKey) }));
+    const output = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: this.key(principalKey) }),
+    );
     if (output.Item === undefined) return undefined;
     const item = z.safeParse(cacheItemSchema(), output.Item);
     if (!item.success || item.data.expiresAt <= this.options.clock.now()) return undefined;
@@ -91,7 +97,12 @@ export class DynamoLookupCache implements LookupCache {
       new PutCommand({
         TableName: this.options.tableName,
         // One string attribute: entries hold optional fields that the document client would reject as undefined.
-        Item: { ...this.key(principalKey), expiresAt, ttl: Math.ceil(expiresAt / 1000), result: JSON.stringify(result) },
+        Item: {
+          ...this.key(principalKey),
+          expiresAt,
+          ttl: Math.ceil(expiresAt / 1000),
+          result: JSON.stringify(result),
+        },
       }),
     );
   }

@@ -20,5 +20,9 @@ export class ContextConfigError extends ConfigError {
 
 export function loadContextConfig(env: NodeJS.ProcessEnv): ContextConfig {
   const parsed = parseSection('context', contextEnvSchema, env, ContextConfigError);
-  return { enabled: parsed.CONTEXT_ENABLED, windowHours: parsed.CONTEXT_WINDOW_HOURS, callsPerAlert: parsed.LOOKUP_CALLS_PER_ALERT };
+  return {
+    enabled: parsed.CONTEXT_ENABLED,
+    windowHours: parsed.CONTEXT_WINDOW_HOURS,
+    callsPerAlert: parsed.LOOKUP_CALLS_PER_ALERT,
+  };
 }

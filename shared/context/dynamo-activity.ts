@@ -12,8 +12,22 @@ import type { RollupScope } from '../engine/types';
 import type { Clock } from '../clock';
 import { sleep as realSleep } from '../clock';
 import type { Logger } from '../logger';
-import { ACTIVITY_RETENTION_MS, activityEntrySchema, toActivityEntry, type ActivityEntry, type ActivityLog } from './activity';
-import { ATTACHMENTS_PREFIX, COUNT_PREFIX, MAX_ROLLUP_SOURCE_IPS, MAX_ROLLUP_USER_AGENTS, RollupBuffer, rollupEntries, type Rollup } from './activity-rollup';
+import {
+  ACTIVITY_RETENTION_MS,
+  activityEntrySchema,
+  toActivityEntry,
+  type ActivityEntry,
+  type ActivityLog,
+} from './activity';
+import {
+  ATTACHMENTS_PREFIX,
+  COUNT_PREFIX,
+  MAX_ROLLUP_SOURCE_IPS,
+  MAX_ROLLUP_USER_AGENTS,
+  RollupBuffer,
+  rollupEntries,
+  type Rollup,
+} from './activity-rollup';
 import * as z from 'zod/mini';
 import { batchWriteAll } from '../state/dynamo-batch';
 
@@ -34,13 +48,13 @@ export interface DynamoActivityLogOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-
 export const activityPk = (principalKey: string): string => `activity#${principalKey}`;
 export const activitySk = (time: number, eventId: string): string => `${new Date(time).toISOString()}#${eventId}`;
 export const rollupSk = (hourStart: number): string => `${new Date(hourStart).toISOString()}#rollup`;
 const HOUR_MS = 3_600_000;
 
-const isConditionFailure = (error: unknown): boolean => (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 
 export class DynamoActivityLog implements ActivityLog {
   private readonly limit: number;
@@ -97,7 +111,10 @@ export class DynamoActivityLog implements ActivityLog {
     });
     if (failed.length === 0) return;
     this.rollups.restore(failed, this.options.clock.now());
-    throw new RollupWriteError(`activity log: ${failed.length} of ${rollups.length} roll-ups not written; kept for the next flush`, { cause: firstError });
+    throw new RollupWriteError(
+      `activity log: ${failed.length} of ${rollups.length} roll-ups not written; kept for the next flush`,
+      { cause: firstError },
+    );
   }
 
   /** One UpdateItem adding the counts; the address and agent sets grow only while under their caps. */
@@ -127,7 +144,12 @@ export class DynamoActivityLog implements ActivityLog {
     // event time closely; an hour's span can be off by what one flush held out of order).
     const set = 'SET #first = if_not_exists(#first, :first), #ttl = :ttl, #rollup = :true, #last = :last';
     const key = { pk: activityPk(rollup.principalKey), sk: rollupSk(rollup.hourStart) };
-    const send = (expression: string, extraNames: Record<string, string>, extraValues: Record<string, unknown>, condition?: string) =>
+    const send = (
+      expression: string,
+      extraNames: Record<string, string>,
+      extraValues: Record<string, unknown>,
+      condition?: string,
+    ) =>
       this.options.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
@@ -175,7 +197,8 @@ export class DynamoActivityLog implements ActivityLog {
         client: this.options.client,
         tableName: this.options.tableName,
         sleep: this.sleep,
-        onRetry: (unprocessed, attempt) => this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed, attempt }),
+        onRetry: (unprocessed, attempt) =>
+          this.options.logger.warn('activity log: unprocessed items, retrying', { unprocessed, attempt }),
       },
       items.map((Item) => ({ PutRequest: { Item } })),
     );
@@ -225,7 +248,9 @@ export class DynamoActivityLog implements ActivityLog {
     if (item === undefined) return undefined;
     const [entry] = this.parseItem(item);
     // A roll-up's entries carry its last time; its first is what "first seen" needs.
-    return entry !== undefined && item.rollup === true && typeof item.first === 'number' ? { ...entry, time: item.first } : entry;
+    return entry !== undefined && item.rollup === true && typeof item.first === 'number'
+      ? { ...entry, time: item.first }
+      : entry;
   }
 
   /** An item as entries: one for an event's item, one per operation for a roll-up. */
@@ -235,14 +260,19 @@ export class DynamoActivityLog implements ActivityLog {
       return entry === undefined ? [] : [entry];
     }
     const entries = rollupEntries(item, typeof item.sk === 'string' ? item.sk : '');
-    if (entries.length === 0) this.options.logger.warn('activity log: unreadable roll-up skipped', { sk: typeof item.sk === 'string' ? item.sk : undefined });
+    if (entries.length === 0)
+      this.options.logger.warn('activity log: unreadable roll-up skipped', {
+        sk: typeof item.sk === 'string' ? item.sk : undefined,
+      });
     return entries;
   }
 
   private parse(item: Record<string, unknown>): ActivityEntry | undefined {
     const parsed = z.safeParse(activityEntrySchema(), item);
     if (!parsed.success) {
-      this.options.logger.warn('activity log: unreadable item skipped', { sk: typeof item.sk === 'string' ? item.sk : undefined });
+      this.options.logger.warn('activity log: unreadable item skipped', {
+        sk: typeof item.sk === 'string' ? item.sk : undefined,
+      });
       return undefined;
     }
     return parsed.data;

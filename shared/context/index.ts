@@ -3,7 +3,13 @@ export type { ActivityEntry, ActivityLog, IdField } from './activity';
 export { DynamoActivityLog, activityPk, activitySk } from './dynamo-activity';
 export { MemoryLookupCache, DynamoLookupCache } from './cache';
 export type { LookupCache, LookupResult } from './cache';
-export { MemoryRateLimiter, DynamoRateLimiter, RateLimiterError, LOOKUP_EVENTS_BUCKET, RATE_LIMIT_KEY } from './rate-limiter';
+export {
+  MemoryRateLimiter,
+  DynamoRateLimiter,
+  RateLimiterError,
+  LOOKUP_EVENTS_BUCKET,
+  RATE_LIMIT_KEY,
+} from './rate-limiter';
 export type { RateLimiter, BucketSettings } from './rate-limiter';
 export { lookupAttributeFor, lookupPrincipalEvents } from './lookup';
 export { summarizeActivity, CONTEXT_QUESTIONS } from './summary';

@@ -3,7 +3,12 @@
  * budget and the shared rate limiter. LookupEvents takes one lookup attribute per call and cannot filter
  * by event source at the same time, so the source is filtered here.
  */
-import { LookupEventsCommand, type CloudTrailClient, type Event as CloudTrailEvent, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import {
+  LookupEventsCommand,
+  type CloudTrailClient,
+  type Event as CloudTrailEvent,
+  type LookupAttribute,
+} from '@aws-sdk/client-cloudtrail';
 import { normalizeEvent, type Principal } from '../events';
 import { EVENT_SOURCES } from '../playbook/types';
 import type { Clock } from '../clock';
@@ -42,11 +47,14 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
  * name (all its keys), else the exact access key (one session's credentials), else a role session name.
  */
 export function lookupAttributeFor(principal: Principal): LookupAttribute | undefined {
-  if (principal.type === 'IAMUser' && principal.userName !== undefined) return { AttributeKey: 'Username', AttributeValue: principal.userName };
-  if (principal.accessKeyId !== undefined) return { AttributeKey: 'AccessKeyId', AttributeValue: principal.accessKeyId };
+  if (principal.type === 'IAMUser' && principal.userName !== undefined)
+    return { AttributeKey: 'Username', AttributeValue: principal.userName };
+  if (principal.accessKeyId !== undefined)
+    return { AttributeKey: 'AccessKeyId', AttributeValue: principal.accessKeyId };
   if (principal.type === 'AssumedRole' && principal.arn !== undefined) {
     const sessionName = principal.arn.split('/').pop();
-    if (sessionName !== undefined && SESSION_NAME.test(sessionName)) return { AttributeKey: 'Username', AttributeValue: sessionName };
+    if (sessionName !== undefined && SESSION_NAME.test(sessionName))
+      return { AttributeKey: 'Username', AttributeValue: sessionName };
   }
   if (principal.type === 'Root') return { AttributeKey: 'Username', AttributeValue: 'root' };
   return undefined;
@@ -76,14 +84,25 @@ export function toEntries(events: readonly CloudTrailEvent[], principalKey: stri
   return entries;
 }
 
-export async function lookupPrincipalEvents(deps: LookupDeps, principal: Principal, sinceMs: number): Promise<LookupOutcome> {
+export async function lookupPrincipalEvents(
+  deps: LookupDeps,
+  principal: Principal,
+  sinceMs: number,
+): Promise<LookupOutcome> {
   const now = deps.clock.now();
   const fetchedAt = new Date(now).toISOString();
   const attribute = lookupAttributeFor(principal);
   if (attribute === undefined) {
     return {
       calls: 0,
-      result: { fetchedAt, sinceMs, entries: [], complete: false, stoppedBy: 'no-attribute', note: 'CloudTrail event history has no lookup attribute for this kind of principal; management events were not searched.' },
+      result: {
+        fetchedAt,
+        sinceMs,
+        entries: [],
+        complete: false,
+        stoppedBy: 'no-attribute',
+        note: 'CloudTrail event history has no lookup attribute for this kind of principal; management events were not searched.',
+      },
     };
   }
   const entries = new Map<string, ActivityEntry>();
@@ -145,7 +164,10 @@ export async function lookupPrincipalEvents(deps: LookupDeps, principal: Princip
     } catch (error) {
       calls += sdkAttempts(error);
       if (!isThrottling(error)) {
-        deps.logger.warn('context: LookupEvents failed', { error: errorName(error, 'an unknown error'), principalKey: principal.key });
+        deps.logger.warn('context: LookupEvents failed', {
+          error: errorName(error, 'an unknown error'),
+          principalKey: principal.key,
+        });
         stoppedBy = 'error';
         note = `CloudTrail event history could not be searched (${errorName(error, 'an unknown error')}); management events are missing.`;
         return finish();

@@ -50,7 +50,9 @@ const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_PARTIAL_CACHE_TTL_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 3_000;
 
-export function createContextProvider(deps: ContextProviderDeps): ContextProvider & { readonly lookupCalls: () => number } {
+export function createContextProvider(
+  deps: ContextProviderDeps,
+): ContextProvider & { readonly lookupCalls: () => number } {
   const cacheTtlMs = deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   const partialCacheTtlMs = deps.partialCacheTtlMs ?? DEFAULT_PARTIAL_CACHE_TTL_MS;
   const lookupDeps = {
@@ -71,33 +73,59 @@ export function createContextProvider(deps: ContextProviderDeps): ContextProvide
       // A cached search that began later than this window would miss its start: search again.
       if (cached !== undefined && cached.sinceMs <= sinceMs + cacheTtlMs) return cached;
     } catch (error) {
-      deps.logger.warn('context: lookup cache unreadable', { principalKey: key, error: errorName(error, 'an unknown error') });
+      deps.logger.warn('context: lookup cache unreadable', {
+        principalKey: key,
+        error: errorName(error, 'an unknown error'),
+      });
     }
     try {
       const { result, calls } = await lookupPrincipalEvents(lookupDeps, alert.principal, sinceMs);
       totalCalls += calls;
-      deps.logger.info('context: LookupEvents', { alertId: alert.id, principalKey: key, calls, complete: result.complete, events: result.entries.length });
+      deps.logger.info('context: LookupEvents', {
+        alertId: alert.id,
+        principalKey: key,
+        calls,
+        complete: result.complete,
+        events: result.entries.length,
+      });
       try {
         // A search stopped by its budget would stop at the same place again: keep it as long as a complete one.
         const final = result.complete || result.stoppedBy === 'budget' || result.stoppedBy === 'no-attribute';
         await deps.cache.put(key, result, final ? cacheTtlMs : partialCacheTtlMs);
       } catch (error) {
-        deps.logger.warn('context: lookup cache not written', { principalKey: key, error: errorName(error, 'an unknown error') });
+        deps.logger.warn('context: lookup cache not written', {
+          principalKey: key,
+          error: errorName(error, 'an unknown error'),
+        });
       }
       return result;
     } catch (error) {
-      deps.logger.warn('context: CloudTrail lookup failed', { alertId: alert.id, error: errorName(error, 'an unknown error') });
+      deps.logger.warn('context: CloudTrail lookup failed', {
+        alertId: alert.id,
+        error: errorName(error, 'an unknown error'),
+      });
       return { failed: `CloudTrail event history could not be searched (${errorName(error, 'an unknown error')}).` };
     }
   }
 
-  async function dataEvents(alert: Alert, sinceMs: number): Promise<{ entries: ActivityEntry[]; earliest?: number } | { readonly failed: string }> {
+  async function dataEvents(
+    alert: Alert,
+    sinceMs: number,
+  ): Promise<{ entries: ActivityEntry[]; earliest?: number } | { readonly failed: string }> {
     try {
-      const [entries, earliest] = await Promise.all([deps.activityLog.query(alert.principal.key, sinceMs), deps.activityLog.earliest(alert.principal.key)]);
+      const [entries, earliest] = await Promise.all([
+        deps.activityLog.query(alert.principal.key, sinceMs),
+        deps.activityLog.earliest(alert.principal.key),
+      ]);
       return { entries, ...(earliest !== undefined ? { earliest: earliest.time } : {}) };
     } catch (error) {
-      deps.logger.warn('context: activity log unreadable', { alertId: alert.id, error: errorName(error, 'an unknown error') });
-      return { failed: `The activity log could not be read (${errorName(error, 'an unknown error')}); data events are missing.` };
+      deps.logger.warn('context: activity log unreadable', {
+        alertId: alert.id,
+        error: errorName(error, 'an unknown error'),
+      });
+      return {
+        failed: `The activity log could not be read (${errorName(error, 'an unknown error')}); data events are missing.`,
+      };
     }
   }
 

@@ -32,7 +32,10 @@ interface BucketState {
 
 function refill(state: BucketState, now: number, settings: BucketSettings): BucketState {
   const elapsed = Math.max(0, now - state.refilledAt);
-  return { tokens: Math.min(settings.capacity, state.tokens + (elapsed * settings.ratePerSecond) / 1000), refilledAt: Math.max(now, state.refilledAt) };
+  return {
+    tokens: Math.min(settings.capacity, state.tokens + (elapsed * settings.ratePerSecond) / 1000),
+    refilledAt: Math.max(now, state.refilledAt),
+  };
 }
 
 function waitFor(tokens: number, settings: BucketSettings): number {
@@ -101,9 +104,12 @@ export class DynamoRateLimiter implements RateLimiter {
 
   private async takeToken(): Promise<number> {
     const now = this.options.clock.now();
-    const output = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: this.key, ConsistentRead: true }));
+    const output = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: this.key, ConsistentRead: true }),
+    );
     const stored = output.Item === undefined ? undefined : z.safeParse(bucketItemSchema, output.Item);
-    if (stored !== undefined && !stored.success) throw new RateLimiterError('rate limiter: the bucket item is malformed', { cause: stored.error });
+    if (stored !== undefined && !stored.success)
+      throw new RateLimiterError('rate limiter: the bucket item is malformed', { cause: stored.error });
     const previous = stored?.data;
     const current = refill(previous ?? { tokens: this.settings.capacity, refilledAt: now }, now, this.settings);
     if (current.tokens < 1) return waitFor(current.tokens, this.settings);

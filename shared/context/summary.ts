@@ -51,8 +51,10 @@ function rowOf(entry: ActivityEntry): { readonly category: Category; readonly ac
 
 const succeeded = (entry: ActivityEntry): boolean => entry.errorCode === undefined;
 /** Calls the entries stand for: a roll-up of routine events counts many (activity-rollup.ts). */
-const calls = (entries: readonly ActivityEntry[]): number => entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0);
-const operation = (entry: ActivityEntry): string => (OPERATION_NAME.test(entry.eventName) ? entry.eventName : 'an unnamed operation');
+const calls = (entries: readonly ActivityEntry[]): number =>
+  entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0);
+const operation = (entry: ActivityEntry): string =>
+  OPERATION_NAME.test(entry.eventName) ? entry.eventName : 'an unnamed operation';
 const minute = (time: number): string => `${new Date(time).toISOString().slice(0, 16)}Z`;
 
 function cap(text: string): string {
@@ -78,15 +80,21 @@ function resourceChange(entry: ActivityEntry, verb: 'Create' | 'Delete'): string
   if (!entry.eventName.startsWith(verb)) return undefined;
   const noun = entry.eventName.slice(verb.length);
   const kind = RESOURCE_KINDS.find((candidate) => candidate.noun === noun);
-  if (kind !== undefined) return `${kind.label} ${entry.ids[kind.id] ?? '(id not logged)'} (${operation(entry)}, ${minute(entry.time)})`;
+  if (kind !== undefined)
+    return `${kind.label} ${entry.ids[kind.id] ?? '(id not logged)'} (${operation(entry)}, ${minute(entry.time)})`;
   return `${operation(entry)} (${minute(entry.time)})`;
 }
 
 function resourcesAnswer(entries: readonly ActivityEntry[]): string {
   const writes = entries.filter((entry) => succeeded(entry) && rowOf(entry)?.access !== 'read');
-  const created = writes.map((entry) => resourceChange(entry, 'Create')).filter((text): text is string => text !== undefined);
-  const deleted = writes.map((entry) => resourceChange(entry, 'Delete')).filter((text): text is string => text !== undefined);
-  if (created.length === 0 && deleted.length === 0) return 'None: no successful Create or Delete call by this principal.';
+  const created = writes
+    .map((entry) => resourceChange(entry, 'Create'))
+    .filter((text): text is string => text !== undefined);
+  const deleted = writes
+    .map((entry) => resourceChange(entry, 'Delete'))
+    .filter((text): text is string => text !== undefined);
+  if (created.length === 0 && deleted.length === 0)
+    return 'None: no successful Create or Delete call by this principal.';
   const parts: string[] = [];
   if (created.length > 0) parts.push(`Created: ${list(created)}.`);
   if (deleted.length > 0) parts.push(`Deleted: ${list(deleted)}.`);
@@ -95,7 +103,8 @@ function resourcesAnswer(entries: readonly ActivityEntry[]): string {
 
 function pluginsAnswer(entries: readonly ActivityEntry[]): string {
   const ok = entries.filter(succeeded);
-  const idsOf = (name: string): string[] => ok.filter((entry) => entry.eventName === name).map((entry) => entry.ids.pluginId ?? '(id not logged)');
+  const idsOf = (name: string): string[] =>
+    ok.filter((entry) => entry.eventName === name).map((entry) => entry.ids.pluginId ?? '(id not logged)');
   const used = ok.filter((entry) => rowOf(entry)?.access === 'chat' && entry.ids.pluginId !== undefined);
   const reads = ok.filter((entry) => rowOf(entry)?.category === 'plugin' && rowOf(entry)?.access === 'read');
   const parts: string[] = [];
@@ -105,9 +114,12 @@ function pluginsAnswer(entries: readonly ActivityEntry[]): string {
   if (created.length > 0) parts.push(`Created: ${list(created)}.`);
   if (updated.length > 0) parts.push(`Updated: ${list(updated)}.`);
   if (deleted.length > 0) parts.push(`Deleted: ${list(deleted)}.`);
-  if (used.length > 0) parts.push(`Used in ${calls(used)} chat call(s): ${list(used.map((entry) => entry.ids.pluginId ?? ''))}.`);
+  if (used.length > 0)
+    parts.push(`Used in ${calls(used)} chat call(s): ${list(used.map((entry) => entry.ids.pluginId ?? ''))}.`);
   if (reads.length > 0) parts.push(`Plugin configuration read: ${tally(reads)}.`);
-  return parts.length > 0 ? parts.join(' ') : 'None: no plugin was created, changed, read or used in chat by this principal.';
+  return parts.length > 0
+    ? parts.join(' ')
+    : 'None: no plugin was created, changed, read or used in chat by this principal.';
 }
 
 function reachedIds(entries: readonly ActivityEntry[]): Map<IdField, string[]> {
@@ -141,7 +153,7 @@ function applicationsAnswer(entries: readonly ActivityEntry[]): string {
   )
     .filter(([field]) => (ids.get(field) ?? []).length > 0)
     .map(([field, label]) => `${label}: ${list(ids.get(field) ?? [])}`);
-  return parts.length > 0 ? `${parts.join('; ')}.` : 'None named in this principal\'s successful calls.';
+  return parts.length > 0 ? `${parts.join('; ')}.` : "None named in this principal's successful calls.";
 }
 
 function accessedAnswer(entries: readonly ActivityEntry[]): string {
@@ -172,18 +184,33 @@ function uploadsAnswer(entries: readonly ActivityEntry[]): string {
     const documents = known.reduce((sum, entry) => sum + (entry.documents ?? 0), 0);
     const count = known.length === made.length ? `${documents} document(s)` : `at least ${documents} document(s)`;
     const targets = [
-      ...made.map((entry) => entry.ids.indexId).filter((id): id is string => id !== undefined).map((id) => `index ${id}`),
-      ...made.map((entry) => entry.ids.dataSourceId).filter((id): id is string => id !== undefined).map((id) => `data source ${id}`),
-      ...made.map((entry) => entry.ids.dataSourceSyncId).filter((id): id is string => id !== undefined).map((id) => `sync job ${id}`),
+      ...made
+        .map((entry) => entry.ids.indexId)
+        .filter((id): id is string => id !== undefined)
+        .map((id) => `index ${id}`),
+      ...made
+        .map((entry) => entry.ids.dataSourceId)
+        .filter((id): id is string => id !== undefined)
+        .map((id) => `data source ${id}`),
+      ...made
+        .map((entry) => entry.ids.dataSourceSyncId)
+        .filter((id): id is string => id !== undefined)
+        .map((id) => `sync job ${id}`),
     ];
     return `${verb} ${count} in ${calls(made)} ${name} call(s)${targets.length > 0 ? ` into ${list(targets)}` : ''}.`;
   };
   const attachments = ok.filter((entry) => (entry.attachments ?? 0) > 0);
-  const parts = [describe('BatchPutDocument', 'Uploaded'), describe('BatchDeleteDocument', 'Deleted')].filter((text): text is string => text !== undefined);
+  const parts = [describe('BatchPutDocument', 'Uploaded'), describe('BatchDeleteDocument', 'Deleted')].filter(
+    (text): text is string => text !== undefined,
+  );
   if (attachments.length > 0) {
-    parts.push(`Files attached to chat: ${attachments.reduce((sum, entry) => sum + (entry.attachments ?? 0), 0)} in ${calls(attachments)} call(s).`);
+    parts.push(
+      `Files attached to chat: ${attachments.reduce((sum, entry) => sum + (entry.attachments ?? 0), 0)} in ${calls(attachments)} call(s).`,
+    );
   }
-  return parts.length > 0 ? parts.join(' ') : 'None: no document upload, deletion or chat attachment by this principal.';
+  return parts.length > 0
+    ? parts.join(' ')
+    : 'None: no document upload, deletion or chat attachment by this principal.';
 }
 
 function ideAnswer(entries: readonly ActivityEntry[]): string {
@@ -196,7 +223,9 @@ function ideAnswer(entries: readonly ActivityEntry[]): string {
 }
 
 function guardrailsAnswer(entries: readonly ActivityEntry[]): string {
-  const changes = entries.filter((entry) => succeeded(entry) && rowOf(entry)?.category === 'guardrails' && rowOf(entry)?.access === 'write');
+  const changes = entries.filter(
+    (entry) => succeeded(entry) && rowOf(entry)?.category === 'guardrails' && rowOf(entry)?.access === 'write',
+  );
   if (changes.length === 0) return 'No chat control change by this principal.';
   const applications = changes.map((entry) => entry.ids.applicationId).filter((id): id is string => id !== undefined);
   return `${tally(changes)}${applications.length > 0 ? ` on application(s) ${list(applications)}` : ''}.`;
@@ -208,8 +237,14 @@ function authorizationAnswer(entries: readonly ActivityEntry[]): string {
   return `${calls(denied)} denied call(s): ${tally(denied)}; last at ${minute(Math.max(...denied.map((entry) => entry.time)))}.`;
 }
 
-function firstSeenAnswer(earliest: number | undefined, sinceMs: number, windowHours: number, retentionDays: number): string {
-  if (earliest === undefined) return `Unknown: no Amazon Q activity by this principal in the last ${retentionDays} days.`;
+function firstSeenAnswer(
+  earliest: number | undefined,
+  sinceMs: number,
+  windowHours: number,
+  retentionDays: number,
+): string {
+  if (earliest === undefined)
+    return `Unknown: no Amazon Q activity by this principal in the last ${retentionDays} days.`;
   if (earliest >= sinceMs) {
     return `Yes, likely: its first Amazon Q event in the last ${retentionDays} days was at ${minute(earliest)}, within the last ${windowHours} h.`;
   }
@@ -238,7 +273,10 @@ export function summarizeActivity(input: SummaryInput): PrincipalContext {
     { question: QUESTIONS.ide, answer: ideAnswer(entries) },
     { question: CONTEXT_QUESTIONS.guardrails, answer: guardrailsAnswer(entries) },
     { question: CONTEXT_QUESTIONS.authorization, answer: authorizationAnswer(entries) },
-    { question: CONTEXT_QUESTIONS.firstSeen, answer: firstSeenAnswer(input.earliest, input.sinceMs, input.windowHours, input.retentionDays) },
+    {
+      question: CONTEXT_QUESTIONS.firstSeen,
+      answer: firstSeenAnswer(input.earliest, input.sinceMs, input.windowHours, input.retentionDays),
+    },
   ].map(({ question, answer }) => ({ question, answer: cap(answer) }));
   const newestFirst = [...entries].sort((a, b) => b.time - a.time);
   const distinct = (values: readonly (string | undefined)[], max: number): string[] =>
@@ -249,7 +287,13 @@ export function summarizeActivity(input: SummaryInput): PrincipalContext {
     ...(input.note !== undefined ? { note: input.note } : {}),
     answers,
     ...(input.earliest !== undefined ? { firstSeen: new Date(input.earliest).toISOString() } : {}),
-    sourceIps: distinct(newestFirst.flatMap((entry) => [entry.sourceIp, ...(entry.sourceIps ?? [])]), MAX_SOURCE_IPS),
-    userAgents: distinct(newestFirst.flatMap((entry) => [entry.userAgent, ...(entry.userAgents ?? [])]), MAX_USER_AGENTS),
+    sourceIps: distinct(
+      newestFirst.flatMap((entry) => [entry.sourceIp, ...(entry.sourceIps ?? [])]),
+      MAX_SOURCE_IPS,
+    ),
+    userAgents: distinct(
+      newestFirst.flatMap((entry) => [entry.userAgent, ...(entry.userAgents ?? [])]),
+      MAX_USER_AGENTS,
+    ),
   };
 }

@@ -43,6 +43,7 @@ export interface ReadinessFunctionConfig extends ReadinessConfig {
 export function loadReadinessFunctionConfig(env: NodeJS.ProcessEnv): ReadinessFunctionConfig {
   const config = loadReadinessConfig(env);
   const { stateTable, alertsTopicArn } = config;
-  if (stateTable === undefined || alertsTopicArn === undefined) throw new ReadinessConfigError('the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN');
+  if (stateTable === undefined || alertsTopicArn === undefined)
+    throw new ReadinessConfigError('the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN');
   return { ...config, stateTable, alertsTopicArn };
 }

@@ -23,10 +23,18 @@ export const READINESS_KEY = { pk: 'readiness', sk: 'last' } as const;
 const READINESS_TTL_SECONDS = 30 * 86_400;
 
 export class DynamoReadinessStore implements ReadinessStore {
-  constructor(private readonly options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly logger: Logger }) {}
+  constructor(
+    private readonly options: {
+      readonly client: DynamoDBDocumentClient;
+      readonly tableName: string;
+      readonly logger: Logger;
+    },
+  ) {}
 
   async previous(): Promise<readonly CheckResult[] | undefined> {
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: READINESS_KEY }));
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: READINESS_KEY }),
+    );
     if (Item === undefined) return undefined;
     const parsed = z.safeParse(storedSchema, Item);
     if (!parsed.success) {
@@ -40,7 +48,12 @@ export class DynamoReadinessStore implements ReadinessStore {
     await this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
-        Item: { ...READINESS_KEY, results, checkedAt: new Date(at).toISOString(), ttl: Math.floor(at / 1000) + READINESS_TTL_SECONDS },
+        Item: {
+          ...READINESS_KEY,
+          results,
+          checkedAt: new Date(at).toISOString(),
+          ttl: Math.floor(at / 1000) + READINESS_TTL_SECONDS,
+        },
       }),
     );
   }
@@ -69,15 +82,28 @@ export function findRegressions(previous: readonly CheckResult[], current: reado
   const before = new Map(previous.map((result) => [result.id, result.status]));
   return current
     .filter((result) => before.get(result.id) === 'PASS' && result.status !== 'PASS')
-    .map((result) => ({ id: result.id, from: 'PASS', to: result.status as 'WARN' | 'FAIL', detail: result.detail, fix: result.fix }));
+    .map((result) => ({
+      id: result.id,
+      from: 'PASS',
+      to: result.status as 'WARN' | 'FAIL',
+      detail: result.detail,
+      fix: result.fix,
+    }));
 }
 
-export function regressionMessage(regressions: readonly Regression[], account: string | undefined): { subject: string; body: string } {
+export function regressionMessage(
+  regressions: readonly Regression[],
+  account: string | undefined,
+): { subject: string; body: string } {
   const subject = `[MEDIUM] q-triage readiness regressed: ${regressions.length} check(s)`.slice(0, 99);
   const lines = [
     `q-triage readiness regressed${account !== undefined ? ` in account ${account}` : ''}.`,
     '',
-    ...regressions.flatMap((regression) => [`${regression.id}: ${regression.from} -> ${regression.to}`, `  ${regression.detail}`, `  Fix: ${regression.fix}`]),
+    ...regressions.flatMap((regression) => [
+      `${regression.id}: ${regression.from} -> ${regression.to}`,
+      `  ${regression.detail}`,
+      `  Fix: ${regression.fix}`,
+    ]),
     '',
     'Run `q-triage doctor` for the full report.',
   ];

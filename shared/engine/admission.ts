@@ -51,16 +51,30 @@ export interface AdmissionDeps {
   readonly activity?: ActivitySink;
 }
 
-export function createAdmission({ policy, classify, store, clock, logger, metrics, activity }: AdmissionDeps): Admission {
-  const routine = (item: { readonly event: TriageEvent; readonly classification: Classification }): boolean => isRoutine(policy, item.event, item.classification);
+export function createAdmission({
+  policy,
+  classify,
+  store,
+  clock,
+  logger,
+  metrics,
+  activity,
+}: AdmissionDeps): Admission {
+  const routine = (item: { readonly event: TriageEvent; readonly classification: Classification }): boolean =>
+    isRoutine(policy, item.event, item.classification);
 
   /** Settles what is not a valid Amazon Q event; returns the rest. */
-  function validate(inputs: readonly TriageInput[], offset: number, settle: Settle): { index: number; id: string; event: TriageEvent }[] {
+  function validate(
+    inputs: readonly TriageInput[],
+    offset: number,
+    settle: Settle,
+  ): { index: number; id: string; event: TriageEvent }[] {
     const valid: { index: number; id: string; event: TriageEvent }[] = [];
     const latestTime = clock.now() + MAX_EVENT_TIME_AHEAD_MS;
     inputs.forEach((input, i) => {
       const index = offset + i;
-      let result: NormalizeResult = 'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
+      let result: NormalizeResult =
+        'error' in input ? { ok: false, reason: input.error } : normalizeEvent(input.value, input.bytes);
       if (result.ok && result.event.time > latestTime) result = fromTheFuture(result.event);
       if (result.ok) {
         valid.push({ index, id: input.id, event: result.event });
@@ -79,13 +93,20 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
     return valid;
   }
 
-  async function admit(inputs: readonly TriageInput[], offset: number, settle: Settle, seen: SeenEvents): Promise<Admitted[]> {
+  async function admit(
+    inputs: readonly TriageInput[],
+    offset: number,
+    settle: Settle,
+    seen: SeenEvents,
+  ): Promise<Admitted[]> {
     metrics.count('EventsIn', inputs.length);
     const valid = validate(inputs, offset, settle);
 
     const classified = valid.map((item) => ({ ...item, classification: classify(item.event) }));
     // Routine events are not looked up: no marker is written for them.
-    const already = await store.processed(classified.filter((item) => !routine(item)).map((item) => item.event.eventId));
+    const already = await store.processed(
+      classified.filter((item) => !routine(item)).map((item) => item.event.eventId),
+    );
     const admitted: Admitted[] = [];
     for (const { index, id, event, classification } of classified) {
       const digest = contentDigest(event);
@@ -105,13 +126,24 @@ export function createAdmission({ policy, classify, store, clock, logger, metric
         const canAlert = !classification.self && severityRank(classification.severity) >= severityRank('LOW');
         seen.remember(event.eventId, event.time, digest, seen.everySample || canAlert ? fingerprint.sample : undefined);
       }
-      admitted.push({ index, id, event, classification, fingerprint, reused: earlier === undefined ? undefined : { sample: earlier.sample } });
+      admitted.push({
+        index,
+        id,
+        event,
+        classification,
+        fingerprint,
+        reused: earlier === undefined ? undefined : { sample: earlier.sample },
+      });
     }
     admitted.sort((a, b) => a.event.time - b.event.time);
 
     const selfCount = admitted.filter((item) => item.classification.self).length;
     if (selfCount > 0) metrics.count('SelfEventsIgnored', selfCount);
-    if (activity !== undefined && selfCount < admitted.length) await logActivity(activity, admitted.filter((item) => !item.classification.self));
+    if (activity !== undefined && selfCount < admitted.length)
+      await logActivity(
+        activity,
+        admitted.filter((item) => !item.classification.self),
+      );
     return admitted;
   }
 

@@ -13,7 +13,9 @@ import type { Admitted } from './types';
 
 /** Whether a burst rule counts the event: authorization failures, or successful calls of its operations. */
 export function burstCounts(rule: BurstRule, event: TriageEvent, classification: Classification): boolean {
-  return rule.countsAuthFailures ? classification.authFailure : event.errorCode === undefined && rule.operations.includes(event.eventName);
+  return rule.countsAuthFailures
+    ? classification.authFailure
+    : event.errorCode === undefined && rule.operations.includes(event.eventName);
 }
 
 /** Whether any of the policy's burst rules counts the event. */
@@ -28,7 +30,9 @@ export function countedByAnyBurst(policy: Policy, event: TriageEvent, classifica
  */
 export function isRoutine(policy: Policy, event: TriageEvent, classification: Classification): boolean {
   if (classification.self) return true;
-  return severityRank(classification.severity) < severityRank('LOW') && !countedByAnyBurst(policy, event, classification);
+  return (
+    severityRank(classification.severity) < severityRank('LOW') && !countedByAnyBurst(policy, event, classification)
+  );
 }
 
 export interface BurstGroup {
@@ -66,15 +70,27 @@ export function createBursts({ policy, store }: BurstsDeps): Bursts {
     return byKey;
   }
 
-  async function judge(events: readonly Admitted[], localize?: (operation: string) => LocalizedSubject | undefined): Promise<Work[]> {
+  async function judge(
+    events: readonly Admitted[],
+    localize?: (operation: string) => LocalizedSubject | undefined,
+  ): Promise<Work[]> {
     const work: Work[] = [];
     for (const [key, { rule, items }] of groups(events)) {
-      const counts = await store.addToBurst(key, items.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs);
+      const counts = await store.addToBurst(
+        key,
+        items.map(({ event }) => ({ eventId: event.eventId, time: event.time })),
+        policy.burstWindowMs,
+      );
       items.forEach((item, position) => {
         const { count, peak } = counts[position] ?? { count: 0, peak: 0 };
         // Every event of a window that reached the threshold joins, however late it arrived.
         if (peak < rule.threshold) return;
-        work.push({ index: item.index, event: item.event, subject: subjectOfBurst(rule, peak, policy.burstWindowMs, localize?.(item.event.eventName)?.translator), initialCount: count });
+        work.push({
+          index: item.index,
+          event: item.event,
+          subject: subjectOfBurst(rule, peak, policy.burstWindowMs, localize?.(item.event.eventName)?.translator),
+          initialCount: count,
+        });
       });
     }
     return work;

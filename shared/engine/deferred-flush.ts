@@ -41,7 +41,13 @@ interface PublishedEarlier {
 
 const byFirstSeen = (a: Alert, b: Alert): number => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
 
-export function createDeferredFlush({ policy, delivery, publishing, metrics, publishConcurrency }: DeferredFlushDeps): DeferredFlush {
+export function createDeferredFlush({
+  policy,
+  delivery,
+  publishing,
+  metrics,
+  publishConcurrency,
+}: DeferredFlushDeps): DeferredFlush {
   /** Every incident generation by alert id, in its latest state, until it is published. */
   const deferred = new Map<string, Alert>();
   /**
@@ -52,14 +58,29 @@ export function createDeferredFlush({ policy, delivery, publishing, metrics, pub
 
   /** Whether an event at or after `time` can still join the incident. */
   const open = (alert: Alert, time: number): boolean =>
-    time - Date.parse(alert.lastSeen) <= policy.aggregationWindowMs && time - Date.parse(alert.firstSeen) <= policy.maxIncidentMs;
+    time - Date.parse(alert.lastSeen) <= policy.aggregationWindowMs &&
+    time - Date.parse(alert.firstSeen) <= policy.maxIncidentMs;
 
   /** A late event (see TriageRun) joined an incident already out: an update, on the alerts topic only, with the incident's page flag and answer as sent, and its own update number (a stable message id). */
   async function sendLateUpdate(alert: Alert, earlier: PublishedEarlier): Promise<void> {
     earlier.updates += 1;
     earlier.lastSeen = Date.parse(alert.lastSeen);
-    const update: Alert = { ...alert, updates: earlier.updates, paged: earlier.paged, enrichment: earlier.enrichment ?? alert.enrichment, context: earlier.context ?? alert.context };
-    if ((await delivery.sendOnce({ id: messageIdOf(update, 'update', 'alerts'), route: 'alerts', alert: update, kind: 'update' })) === 'sent') metrics.count('AlertUpdatesPublished');
+    const update: Alert = {
+      ...alert,
+      updates: earlier.updates,
+      paged: earlier.paged,
+      enrichment: earlier.enrichment ?? alert.enrichment,
+      context: earlier.context ?? alert.context,
+    };
+    if (
+      (await delivery.sendOnce({
+        id: messageIdOf(update, 'update', 'alerts'),
+        route: 'alerts',
+        alert: update,
+        kind: 'update',
+      })) === 'sent'
+    )
+      metrics.count('AlertUpdatesPublished');
   }
 
   async function flush(settledThrough = Number.POSITIVE_INFINITY): Promise<readonly Alert[]> {
@@ -79,7 +100,10 @@ export function createDeferredFlush({ policy, delivery, publishing, metrics, pub
       const page = await delivery.decidePage(alert, delivery.hourOf(Date.parse(alert.firstSeen)));
       decided.push({ alert: publishing.withPage(alert, page), page });
     }
-    const finished = await mapLimit(decided, publishConcurrency, async ({ alert, page }) => ({ alert: await publishing.enrich(alert), page }));
+    const finished = await mapLimit(decided, publishConcurrency, async ({ alert, page }) => ({
+      alert: await publishing.enrich(alert),
+      page,
+    }));
     let next = 0;
     for (const alert of alerts) {
       const earlier = publishedEarlier.get(alert.id);
@@ -88,7 +112,12 @@ export function createDeferredFlush({ policy, delivery, publishing, metrics, pub
         continue;
       }
       const { alert: published, page } = finished[next++] as (typeof finished)[number];
-      await delivery.sendOnce({ id: messageIdOf(published, 'new', 'alerts'), route: 'alerts', alert: published, kind: 'new' });
+      await delivery.sendOnce({
+        id: messageIdOf(published, 'new', 'alerts'),
+        route: 'alerts',
+        alert: published,
+        kind: 'new',
+      });
       metrics.count('AlertsPublished');
       if (page !== undefined) await delivery.sendPage(page, published);
       if (settledThrough !== Number.POSITIVE_INFINITY) {

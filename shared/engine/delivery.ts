@@ -64,7 +64,11 @@ export interface Delivery {
    * Whether a new alert pages: its page was delivered before, or it holds a slot of the sending hour. Without a
    * slot, the hour's cap summary is sent (once per hour, retried by the records that need it until it is).
    */
-  decidePage(alert: Alert, hourStart: number, page?: { readonly id: string; readonly kind: PublishKind }): Promise<PageDecision>;
+  decidePage(
+    alert: Alert,
+    hourStart: number,
+    page?: { readonly id: string; readonly kind: PublishKind },
+  ): Promise<PageDecision>;
   /** Sends a page decided by decidePage, with the alert as finally built; a failed send gives its slot back. */
   sendPage(decision: PageDecision, alert: Alert): Promise<DeliveryResult>;
   hourOf(time: number): number;
@@ -80,7 +84,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     } catch (error) {
       // SNS has the message: failing the record would send it again. The claim's lease keeps a retry off it
       // for DELIVERY_LEASE_MS; only a retry after that repeats it, with the same messageId.
-      logger.error('delivery record not written after the message was sent', { messageId: message.id, alertId: message.alert.id, error: error as Error });
+      logger.error('delivery record not written after the message was sent', {
+        messageId: message.id,
+        alertId: message.alert.id,
+        error: error as Error,
+      });
       metrics.count('DeliveryRecordFailures');
     }
   }
@@ -90,7 +98,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       await notifier.send(message);
     } catch (error) {
       await store.releaseDelivery(message.id).catch((releaseError: unknown) => {
-        logger.warn('delivery claim not released; it expires on its own', { messageId: message.id, error: releaseError as Error });
+        logger.warn('delivery claim not released; it expires on its own', {
+          messageId: message.id,
+          error: releaseError as Error,
+        });
       });
       throw error;
     }
@@ -100,7 +111,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   async function sendOnce(message: OutgoingMessage): Promise<DeliveryResult> {
     const claim = await store.claimDelivery(message.id, clock.now(), DELIVERY_LEASE_MS);
     if (claim === 'delivered') return 'already';
-    if (claim === 'busy') throw new DeliveryInProgressError(`message ${message.id} of alert ${message.alert.id} is being sent by another invocation`);
+    if (claim === 'busy')
+      throw new DeliveryInProgressError(
+        `message ${message.id} of alert ${message.alert.id} is being sent by another invocation`,
+      );
     await send(message);
     return 'sent';
   }
@@ -111,7 +125,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       id: stableId('page-cap', String(hourStart)),
       rule: 'page-cap',
       title: `Paging cap reached: ${pagesPerHour} pages this hour; further HIGH/CRITICAL alerts go to the alerts topic only`,
-      description: 'The page cap protects responders from an alert storm. Review the alerts topic for everything raised since.',
+      description:
+        'The page cap protects responders from an alert storm. Review the alerts topic for everything raised since.',
       paged: true,
       count: 0,
       updates: 0,
@@ -136,12 +151,18 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   }
 
-  async function decidePage(alert: Alert, hourStart: number, page = { id: messageIdOf(alert, 'new', 'paging'), kind: 'new' as PublishKind }): Promise<PageDecision> {
+  async function decidePage(
+    alert: Alert,
+    hourStart: number,
+    page = { id: messageIdOf(alert, 'new', 'paging'), kind: 'new' as PublishKind },
+  ): Promise<PageDecision> {
     const message: OutgoingMessage = { id: page.id, route: 'paging', alert, kind: page.kind };
     const claim = await store.claimDelivery(message.id, clock.now(), DELIVERY_LEASE_MS);
     if (claim === 'delivered') return { paged: true, delivered: true, message, hourStart };
-    if (claim === 'busy') throw new DeliveryInProgressError(`page ${message.id} of alert ${alert.id} is being sent by another invocation`);
-    if (await store.reservePage(hourStart, message.id, pagesPerHour)) return { paged: true, delivered: false, message, hourStart };
+    if (claim === 'busy')
+      throw new DeliveryInProgressError(`page ${message.id} of alert ${alert.id} is being sent by another invocation`);
+    if (await store.reservePage(hourStart, message.id, pagesPerHour))
+      return { paged: true, delivered: false, message, hourStart };
     await store.releaseDelivery(message.id);
     metrics.count('PagesSuppressedByCap');
     await sendCapSummary(alert, hourStart);

@@ -31,7 +31,8 @@ export interface AlertEnrichment {
 
 export function createAlertEnrichment(deps: FollowUpDeps): AlertEnrichment {
   const { enricher, context, delivery, logger, metrics } = deps;
-  const wantsContext = (alert: Alert): boolean => context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
+  const wantsContext = (alert: Alert): boolean =>
+    context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
   const wantsAnswer = (alert: Alert): boolean => enricher !== undefined && alert.enrichment === undefined;
 
   async function enrich(alert: Alert): Promise<Alert> {
@@ -42,7 +43,8 @@ export function createAlertEnrichment(deps: FollowUpDeps): AlertEnrichment {
       askAnswer ? enricher?.enrich(alert) : Promise.resolve(alert.enrichment),
       askContext ? context?.describe(alert) : Promise.resolve(undefined),
     ]);
-    if (askAnswer && enrichment !== undefined) metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
+    if (askAnswer && enrichment !== undefined)
+      metrics.count(enrichment.status === 'answered' ? 'EnrichmentAnswered' : 'EnrichmentFailed');
     return { ...alert, enrichment: enrichment ?? alert.enrichment, context: principalContext ?? alert.context };
   }
 
@@ -50,14 +52,27 @@ export function createAlertEnrichment(deps: FollowUpDeps): AlertEnrichment {
     try {
       const { enrichmentFollows: _sent, ...rest } = alert;
       const enriched = await enrich(rest);
-      const sent = await delivery.sendOnce({ id: messageIdOf(enriched, 'enrichment', 'alerts'), route: 'alerts', alert: enriched, kind: 'enrichment' });
+      const sent = await delivery.sendOnce({
+        id: messageIdOf(enriched, 'enrichment', 'alerts'),
+        route: 'alerts',
+        alert: enriched,
+        kind: 'enrichment',
+      });
       if (sent === 'sent') metrics.count('EnrichmentUpdatesPublished');
-      logger.info('alert enrichment delivered', { alertId: alert.id, sent, answer: enriched.enrichment?.status, context: enriched.context !== undefined });
+      logger.info('alert enrichment delivered', {
+        alertId: alert.id,
+        sent,
+        answer: enriched.enrichment?.status,
+        context: enriched.context !== undefined,
+      });
       return enriched;
     } catch (error) {
       // The page and the first message are out; only the follow-up is lost (docs/alerts.md).
       metrics.count('EnrichmentUpdateFailures');
-      logger.error('alert enrichment not delivered; the alert stands without it', { alertId: alert.id, error: error as Error });
+      logger.error('alert enrichment not delivered; the alert stands without it', {
+        alertId: alert.id,
+        error: error as Error,
+      });
       return undefined;
     }
   }

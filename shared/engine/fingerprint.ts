@@ -40,7 +40,9 @@ export function eventIdReusedSubject(firstRecordKept = true): AlertSubject {
     phase: 'detection-analysis',
     title: 'eventID reused with different content',
     description: `Two records carry one eventID with different content. CloudTrail gives each event its own id: one of them was not written by CloudTrail, or was changed on the way. Both are triaged; ${
-      firstRecordKept ? 'compare the two samples.' : 'the first record was below LOW, so only its digest was kept: find it in the logs by this eventID.'
+      firstRecordKept
+        ? 'compare the two samples.'
+        : 'the first record was below LOW, so only its digest was kept: find it in the logs by this eventID.'
     }`,
     steps: CATEGORY_INFO.general.steps,
     reasons: ['de-duplication: the eventID was seen with other content'],

@@ -82,7 +82,9 @@ export const CLOSE_GRACE_MS = 5 * 60_000;
 
 /** Whether an incident at `severity` owes a page, given the highest severity it paged for. */
 export function owesPage(severity: Severity, pagedSeverity: Severity | undefined): boolean {
-  return isPagingSeverity(severity) && (pagedSeverity === undefined || severityRank(severity) > severityRank(pagedSeverity));
+  return (
+    isPagingSeverity(severity) && (pagedSeverity === undefined || severityRank(severity) > severityRank(pagedSeverity))
+  );
 }
 
 export function createIncidents(deps: IncidentsDeps): Incidents {
@@ -91,26 +93,37 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
   const closeGraceMs = deps.closeGraceMs ?? CLOSE_GRACE_MS;
 
   /** Wall-clock time from which no event can join the incident any more (its episode's end plus the grace). */
-  const endOf = (alert: Alert): number => Math.min(Date.parse(alert.lastSeen) + windowMs, Date.parse(alert.firstSeen) + policy.maxIncidentMs) + closeGraceMs;
+  const endOf = (alert: Alert): number =>
+    Math.min(Date.parse(alert.lastSeen) + windowMs, Date.parse(alert.firstSeen) + policy.maxIncidentMs) + closeGraceMs;
 
   /** When the incident owes a message no event will bring (see IncidentRecord.dueAt). */
   function dueAt(record: IncidentRecord): number | undefined {
     if (!record.published) return undefined;
     const pending = record.alert.updates > record.announcedUpdates;
-    if (record.closedAtUpdate === undefined) return pending && record.announcedAt !== undefined ? Math.min(endOf(record.alert), record.announcedAt + updateIntervalMs) : endOf(record.alert);
+    if (record.closedAtUpdate === undefined)
+      return pending && record.announcedAt !== undefined
+        ? Math.min(endOf(record.alert), record.announcedAt + updateIntervalMs)
+        : endOf(record.alert);
     if (!pending) return undefined;
     // The closing message itself not yet sent: at once; an update after the close (a late event): by the interval.
-    return record.announcedUpdates < record.closedAtUpdate ? endOf(record.alert) : (record.announcedAt ?? 0) + updateIntervalMs;
+    return record.announcedUpdates < record.closedAtUpdate
+      ? endOf(record.alert)
+      : (record.announcedAt ?? 0) + updateIntervalMs;
   }
   const withDue = (record: IncidentRecord): IncidentRecord => {
     const { dueAt: _previous, ...rest } = record;
     const due = dueAt(rest);
     return due === undefined ? rest : { ...rest, dueAt: due };
   };
-  const closedNow = (alert: Alert, updates: number): Alert => ({ ...alert, updates, closedAt: new Date(clock.now()).toISOString() });
+  const closedNow = (alert: Alert, updates: number): Alert => ({
+    ...alert,
+    updates,
+    closedAt: new Date(clock.now()).toISOString(),
+  });
 
   const expired = (alert: Alert, event: TriageEvent): boolean =>
-    event.time - Date.parse(alert.lastSeen) > windowMs || event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
+    event.time - Date.parse(alert.lastSeen) > windowMs ||
+    event.time - Date.parse(alert.firstSeen) > policy.maxIncidentMs;
   /** An event from before a generation's window: it belongs to an earlier generation. */
   const earlier = (alert: Alert, event: TriageEvent): boolean => Date.parse(alert.firstSeen) - event.time > windowMs;
   function open(item: Work): Generation {
@@ -146,7 +159,8 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     generation.pageRise = owesPage(generation.alert.severity, stored.pagedSeverity);
     const { escalation } = generation.alert;
     // The rise's page and update say so (render/common.ts); later updates of the incident do not.
-    if (generation.pageRise && escalation !== undefined) generation.alert = { ...generation.alert, escalation: { ...escalation, update: generation.alert.updates } };
+    if (generation.pageRise && escalation !== undefined)
+      generation.alert = { ...generation.alert, escalation: { ...escalation, update: generation.alert.updates } };
     if (closing && stored.closedAtUpdate === undefined) {
       // The episode ended before the sweep closed it: its one closing message, carrying what was held back.
       const pending = generation.alert.updates > stored.announcedUpdates;
@@ -154,7 +168,11 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
       generation.publishUpdate = true;
       return;
     }
-    const due = closing || generation.pageRise || stored.announcedAt === undefined || clock.now() - stored.announcedAt >= updateIntervalMs;
+    const due =
+      closing ||
+      generation.pageRise ||
+      stored.announcedAt === undefined ||
+      clock.now() - stored.announcedAt >= updateIntervalMs;
     generation.publishUpdate = generation.alert.updates > stored.announcedUpdates && due;
   }
 
@@ -168,12 +186,23 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
       /** The stored generation took an event it did not hold. */
       let storedChanged = false;
       if (stored !== undefined) {
-        current = { alert: stored.alert, publishNew: !stored.published, publishUpdate: false, pageRise: false, pagedBefore: false, stored: true, eventIndexes: new Set() };
+        current = {
+          alert: stored.alert,
+          publishNew: !stored.published,
+          publishUpdate: false,
+          pageRise: false,
+          pagedBefore: false,
+          stored: true,
+          eventIndexes: new Set(),
+        };
       }
-      const isStored = (generation: Generation | undefined): boolean => stored !== undefined && generation?.alert.id === stored.alert.id;
+      const isStored = (generation: Generation | undefined): boolean =>
+        stored !== undefined && generation?.alert.id === stored.alert.id;
       /** A closed incident takes no new event (a redelivered one of its own is folded: counted once, as before). */
       const closedTo = (generation: Generation, item: Work): boolean =>
-        stored?.closedAtUpdate !== undefined && isStored(generation) && !generation.alert.eventIds.includes(item.event.eventId);
+        stored?.closedAtUpdate !== undefined &&
+        isStored(generation) &&
+        !generation.alert.eventIds.includes(item.event.eventId);
       for (const item of items) {
         if (stored !== undefined && earlier(stored.alert, item.event)) {
           const last = rebuilt[rebuilt.length - 1];
@@ -182,8 +211,10 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
           continue;
         }
         if (current === undefined || expired(current.alert, item.event) || closedTo(current, item)) {
-          if (current !== undefined && isStored(current) && stored !== undefined) owed(current, stored, storedChanged, true);
-          if (current !== undefined && (current.eventIndexes.size > 0 || current.publishNew || current.publishUpdate)) closed.push({ ...current, stored: false });
+          if (current !== undefined && isStored(current) && stored !== undefined)
+            owed(current, stored, storedChanged, true);
+          if (current !== undefined && (current.eventIndexes.size > 0 || current.publishNew || current.publishUpdate))
+            closed.push({ ...current, stored: false });
           current = { ...open(item), stored: true };
           continue;
         }
@@ -214,9 +245,19 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
       const stored = await store.getIncident(key);
       if (stored === undefined || stored.alert.id !== alert.id) return;
       const announcedUpdates = Math.max(stored.announcedUpdates, alert.updates);
-      const pagedSeverity = pageDecided ? (stored.pagedSeverity === undefined ? alert.severity : maxSeverity(stored.pagedSeverity, alert.severity)) : stored.pagedSeverity;
+      const pagedSeverity = pageDecided
+        ? stored.pagedSeverity === undefined
+          ? alert.severity
+          : maxSeverity(stored.pagedSeverity, alert.severity)
+        : stored.pagedSeverity;
       const newAnswer = alert.enrichment !== undefined && stored.alert.enrichment === undefined;
-      if (stored.published && stored.announcedUpdates === announcedUpdates && stored.pagedSeverity === pagedSeverity && !newAnswer) return;
+      if (
+        stored.published &&
+        stored.announcedUpdates === announcedUpdates &&
+        stored.pagedSeverity === pagedSeverity &&
+        !newAnswer
+      )
+        return;
       const record: IncidentRecord = withDue({
         ...stored,
         version: stored.version + 1,
@@ -224,7 +265,11 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
         announcedUpdates,
         announcedAt: clock.now(),
         ...(pagedSeverity !== undefined ? { pagedSeverity } : {}),
-        alert: { ...stored.alert, enrichment: alert.enrichment ?? stored.alert.enrichment, paged: stored.alert.paged || alert.paged },
+        alert: {
+          ...stored.alert,
+          enrichment: alert.enrichment ?? stored.alert.enrichment,
+          paged: stored.alert.paged || alert.paged,
+        },
       });
       if (await store.putIncident(record, stored.version)) return;
     }
@@ -246,16 +291,27 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
       };
       const now = clock.now();
       if (stored.published && stored.closedAtUpdate === undefined && now >= endOf(stored.alert)) {
-        const updates = stored.alert.updates > stored.announcedUpdates ? stored.alert.updates : stored.alert.updates + 1;
+        const updates =
+          stored.alert.updates > stored.announcedUpdates ? stored.alert.updates : stored.alert.updates + 1;
         const alert = closedNow(stored.alert, updates);
-        if (await store.putIncident(withDue({ ...stored, version: stored.version + 1, alert, closedAtUpdate: updates }), stored.version)) return { ...generation, alert };
+        if (
+          await store.putIncident(
+            withDue({ ...stored, version: stored.version + 1, alert, closedAtUpdate: updates }),
+            stored.version,
+          )
+        )
+          return { ...generation, alert };
         logger.debug('incident close lost a race; retrying', { incidentKey: key, attempt });
         continue;
       }
       const due = dueAt(stored);
       if (due !== undefined && due <= now && stored.alert.updates > stored.announcedUpdates) return generation;
       // Nothing owed now: keep the index entry honest (a stale dueAt would bring the sweep back every time).
-      if (due === stored.dueAt || (await store.putIncident(withDue({ ...stored, version: stored.version + 1 }), stored.version))) return undefined;
+      if (
+        due === stored.dueAt ||
+        (await store.putIncident(withDue({ ...stored, version: stored.version + 1 }), stored.version))
+      )
+        return undefined;
     }
     throw new IncidentConflictError(`incident ${key} kept changing while the sweep read it`);
   }

@@ -60,14 +60,29 @@ export function createPublishing(deps: PublishingDeps): Publishing {
   const { delivery, incidents, clock, logger, metrics, pagesPerHour, mode } = deps;
   const reserveMs = deps.reserveMs ?? 0;
   const publishConcurrency = deps.publishConcurrency ?? 8;
-  const enrichment = createAlertEnrichment({ enricher: deps.enricher, context: deps.context, delivery, logger, metrics });
+  const enrichment = createAlertEnrichment({
+    enricher: deps.enricher,
+    context: deps.context,
+    delivery,
+    logger,
+    metrics,
+  });
 
   const withPage = (alert: Alert, page: PageDecision): Alert =>
-    page.paged ? { ...alert, paged: true } : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
+    page.paged
+      ? { ...alert, paged: true }
+      : { ...alert, reasons: [...alert.reasons, `not paged: the cap of ${pagesPerHour} pages per hour was reached`] };
 
   /** Sends the message and, if any, the page, both attempted whatever becomes of the other. */
-  async function send(message: OutgoingMessage, page: PageDecision | undefined, alert: Alert): Promise<{ sent: DeliveryResult; paged: DeliveryResult }> {
-    const [sent, paged] = await Promise.allSettled([delivery.sendOnce(message), page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert)]);
+  async function send(
+    message: OutgoingMessage,
+    page: PageDecision | undefined,
+    alert: Alert,
+  ): Promise<{ sent: DeliveryResult; paged: DeliveryResult }> {
+    const [sent, paged] = await Promise.allSettled([
+      delivery.sendOnce(message),
+      page === undefined ? Promise.resolve('already' as const) : delivery.sendPage(page, alert),
+    ]);
     if (sent.status === 'rejected') throw sent.reason;
     if (paged.status === 'rejected') throw paged.reason;
     return { sent: sent.value, paged: paged.value };
@@ -90,11 +105,23 @@ export function createPublishing(deps: PublishingDeps): Publishing {
     const message: OutgoingMessage = { id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' };
     const { sent, paged } = await send(message, page, alert);
     if (sent === 'sent') metrics.count('AlertsPublished');
-    logger.info('alert delivered', { alertId: alert.id, rule: alert.rule, severity: alert.severity, paged: alert.paged, count: alert.count, sent, page: paged });
+    logger.info('alert delivered', {
+      alertId: alert.id,
+      rule: alert.rule,
+      severity: alert.severity,
+      paged: alert.paged,
+      count: alert.count,
+      sent,
+      page: paged,
+    });
     return { alert, sent };
   }
 
-  async function deliverGeneration(key: string, generation: Generation, followUps: FollowUp[]): Promise<Published | undefined> {
+  async function deliverGeneration(
+    key: string,
+    generation: Generation,
+    followUps: FollowUp[],
+  ): Promise<Published | undefined> {
     if (generation.publishNew) {
       const { alert, sent } = await deliverNew(generation);
       if (generation.stored) await incidents.markAnnounced(key, alert, isPagingSeverity(alert.severity));
@@ -105,22 +132,40 @@ export function createPublishing(deps: PublishingDeps): Publishing {
     let alert = generation.alert;
     let page: PageDecision | undefined;
     if (generation.pageRise) {
-      page = await delivery.decidePage(alert, delivery.hourOf(clock.now()), { id: pageIdOf(alert, generation.pagedBefore), kind: 'update' });
+      page = await delivery.decidePage(alert, delivery.hourOf(clock.now()), {
+        id: pageIdOf(alert, generation.pagedBefore),
+        kind: 'update',
+      });
       alert = withPage(alert, page);
       if (enrichment.wants(alert)) alert = { ...alert, enrichmentFollows: true };
     }
-    const message: OutgoingMessage = { id: messageIdOf(alert, 'update', 'alerts'), route: 'alerts', alert, kind: 'update' };
+    const message: OutgoingMessage = {
+      id: messageIdOf(alert, 'update', 'alerts'),
+      route: 'alerts',
+      alert,
+      kind: 'update',
+    };
     const { sent, paged } = await send(message, page, alert);
     if (sent === 'sent') {
       metrics.count('AlertUpdatesPublished');
-      logger.info('alert update published', { alertId: alert.id, severity: alert.severity, updates: alert.updates, count: alert.count, page: paged });
+      logger.info('alert update published', {
+        alertId: alert.id,
+        severity: alert.severity,
+        updates: alert.updates,
+        count: alert.count,
+        page: paged,
+      });
     }
     if (generation.stored) await incidents.markAnnounced(key, alert, page !== undefined);
     if (alert.enrichmentFollows === true) followUps.push({ key, alert, stored: generation.stored });
     return sent === 'sent' ? { alert, kind: 'update' } : undefined;
   }
 
-  async function deliverFollowUps(followUps: readonly FollowUp[], published: Published[], remainingMs?: () => number): Promise<void> {
+  async function deliverFollowUps(
+    followUps: readonly FollowUp[],
+    published: Published[],
+    remainingMs?: () => number,
+  ): Promise<void> {
     await mapLimit(followUps, publishConcurrency, async ({ key, alert, stored }) => {
       if (remainingMs !== undefined && remainingMs() < reserveMs) {
         metrics.count('EnrichmentUpdateFailures');
@@ -132,7 +177,10 @@ export function createPublishing(deps: PublishingDeps): Publishing {
       published.push({ alert: enriched, kind: 'enrichment' });
       if (stored && enriched.enrichment !== undefined) {
         await incidents.markAnnounced(key, enriched, false).catch((error: unknown) => {
-          logger.warn('playbook answer not kept on the incident; later updates go without it', { alertId: alert.id, error: error as Error });
+          logger.warn('playbook answer not kept on the incident; later updates go without it', {
+            alertId: alert.id,
+            error: error as Error,
+          });
         });
       }
     });

@@ -28,7 +28,11 @@ export interface ReplayRunDeps {
 export function needsState(policy: Policy, { event, classification, reused }: Admitted): boolean {
   if (classification.self) return false;
   // A reused eventID raises its own incident, whatever the event's severity.
-  return reused !== undefined || severityRank(classification.severity) >= severityRank('LOW') || countedByAnyBurst(policy, event, classification);
+  return (
+    reused !== undefined ||
+    severityRank(classification.severity) >= severityRank('LOW') ||
+    countedByAnyBurst(policy, event, classification)
+  );
 }
 
 export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {}): TriageRun {
@@ -58,7 +62,8 @@ export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {
   };
 
   /** Whether a burst rule counts the event (self events never are). */
-  const burstCounted = ({ event, classification }: Admitted): boolean => !classification.self && countedByAnyBurst(policy, event, classification);
+  const burstCounted = ({ event, classification }: Admitted): boolean =>
+    !classification.self && countedByAnyBurst(policy, event, classification);
 
   /**
    * Counts held events in their burst counters as they come (idempotent per eventID: settling counts them
@@ -68,9 +73,15 @@ export function openReplayRun(deps: ReplayRunDeps, options: TriageRunOptions = {
    */
   async function countAhead(items: readonly Admitted[]): Promise<void> {
     for (const [key, { items: counted }] of bursts.groups(items)) {
-      await store.addToBurst(key, counted.map(({ event }) => ({ eventId: event.eventId, time: event.time })), policy.burstWindowMs).catch((error: unknown) => {
-        logger.debug('burst counter not counted ahead; counted when settled', { error: error as Error });
-      });
+      await store
+        .addToBurst(
+          key,
+          counted.map(({ event }) => ({ eventId: event.eventId, time: event.time })),
+          policy.burstWindowMs,
+        )
+        .catch((error: unknown) => {
+          logger.debug('burst counter not counted ahead; counted when settled', { error: error as Error });
+        });
     }
   }
 

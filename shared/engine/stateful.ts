@@ -85,15 +85,29 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
     } catch (error) {
       // Without the counters no burst can be judged: every event goes back to the queue, none is half-counted.
       logger.error('burst counters failed; records will be retried', { error: error as Error });
-      fail(others.map((item) => item.index), `state store: ${errorMessage(error)}`);
+      fail(
+        others.map((item) => item.index),
+        `state store: ${errorMessage(error)}`,
+      );
     }
     for (const { index, event, classification, reused } of others) {
       if (failedIndexes.has(index)) continue;
       if (reused !== undefined) {
-        addWork(actorKey(event), { index, event, subject: eventIdReusedSubject(reused.sample !== undefined), initialCount: 1, evidence: reused.sample });
+        addWork(actorKey(event), {
+          index,
+          event,
+          subject: eventIdReusedSubject(reused.sample !== undefined),
+          initialCount: 1,
+          evidence: reused.sample,
+        });
       }
       if (severityRank(classification.severity) < severityRank('LOW')) continue;
-      addWork(actorKey(event), { index, event, subject: subjectOfEvent(event, classification, localize(event.eventName)), initialCount: 1 });
+      addWork(actorKey(event), {
+        index,
+        event,
+        subject: subjectOfEvent(event, classification, localize(event.eventName)),
+        initialCount: 1,
+      });
     }
 
     const alertIdsByIndex = new Map<number, string[]>();
@@ -104,10 +118,16 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
       try {
         // In event time (stable: a burst's item before the event's own at the same time), so the earliest event
         // opens the actor's incident however the events were batched.
-        generations = await incidents.apply(key, [...items].sort((a, b) => a.event.time - b.event.time));
+        generations = await incidents.apply(
+          key,
+          [...items].sort((a, b) => a.event.time - b.event.time),
+        );
       } catch (error) {
         logger.error('incident update failed; records will be retried', { incidentKey: key, error: error as Error });
-        fail(items.map((item) => item.index), `state store: ${errorMessage(error)}`);
+        fail(
+          items.map((item) => item.index),
+          `state store: ${errorMessage(error)}`,
+        );
         return;
       }
       for (const generation of generations) {
@@ -121,12 +141,17 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
           continue;
         }
         try {
-          if (remainingMs !== undefined && remainingMs() < reserveMs) throw new NearTimeoutError('near the function timeout: left for retry');
+          if (remainingMs !== undefined && remainingMs() < reserveMs)
+            throw new NearTimeoutError('near the function timeout: left for retry');
           const message = await publishing.deliverGeneration(key, generation, followUps);
           if (message !== undefined) published.push(message);
         } catch (error) {
           metrics.count('PublishFailures');
-          logger.error('alert not delivered; records will be retried', { incidentKey: key, alertId: generation.alert.id, error: error as Error });
+          logger.error('alert not delivered; records will be retried', {
+            incidentKey: key,
+            alertId: generation.alert.id,
+            error: error as Error,
+          });
           fail(generation.eventIndexes, `publish: ${errorMessage(error)}`);
         }
       }
@@ -159,14 +184,19 @@ export function createStatefulStep(deps: StatefulStepDeps): StatefulStep {
    * Marks the done events processed. If that write fails, they go back to the queue: the retry finds every
    * message delivered and every count already made, so it sends nothing twice.
    */
-  async function markProcessed(admitted: readonly Admitted[], done: readonly EventFingerprint[], settle: Settle): Promise<void> {
+  async function markProcessed(
+    admitted: readonly Admitted[],
+    done: readonly EventFingerprint[],
+    settle: Settle,
+  ): Promise<void> {
     try {
       await store.markProcessed(done);
     } catch (error) {
       logger.error('processed markers not written; records will be retried', { error: error as Error });
       const reason = `state store: ${errorMessage(error)}`;
       const doneIds = new Set(done.map((fingerprint) => fingerprint.eventId));
-      for (const { index, id, event } of admitted) if (doneIds.has(event.eventId)) settle(index, { id, status: 'failed', reason, event });
+      for (const { index, id, event } of admitted)
+        if (doneIds.has(event.eventId)) settle(index, { id, status: 'failed', reason, event });
     }
   }
 

@@ -56,11 +56,19 @@ export function createSweep(deps: SweepDeps): Sweep {
         if (message === undefined) return;
         sent.push(message.alert);
         if (message.alert.closedAt !== undefined) metrics.count('IncidentsClosed');
-        logger.info('incident sweep sent', { incidentKey: key, alertId: message.alert.id, updates: message.alert.updates, closed: message.alert.closedAt !== undefined });
+        logger.info('incident sweep sent', {
+          incidentKey: key,
+          alertId: message.alert.id,
+          updates: message.alert.updates,
+          closed: message.alert.closedAt !== undefined,
+        });
       } catch (error) {
         failed += 1;
         metrics.count('PublishFailures');
-        logger.error('incident sweep could not send; the next sweep retries', { incidentKey: key, error: error as Error });
+        logger.error('incident sweep could not send; the next sweep retries', {
+          incidentKey: key,
+          error: error as Error,
+        });
       }
     });
     return { due: keys.length, sent, failed };

@@ -21,7 +21,10 @@ import { errorName } from '../errors';
 
 /** The part of the client the source uses. */
 export interface KnowledgeBaseClient {
-  send(command: RetrieveAndGenerateCommand, options: { abortSignal: AbortSignal }): Promise<RetrieveAndGenerateCommandOutput>;
+  send(
+    command: RetrieveAndGenerateCommand,
+    options: { abortSignal: AbortSignal },
+  ): Promise<RetrieveAndGenerateCommandOutput>;
   send(command: RetrieveCommand, options: { abortSignal: AbortSignal }): Promise<RetrieveCommandOutput>;
 }
 
@@ -41,17 +44,32 @@ const RETRIEVED_PASSAGES = 3;
 const PASSAGE_CHARS = 480;
 
 function failure(operation: string, error: unknown, signal: AbortSignal): Error {
-  if (signal.aborted || errorName(error) === 'AbortError') return new AnswerAbortedError(`${operation} cancelled: enrichment budget exhausted`, { cause: error });
-  if (THROTTLING_ERRORS.has(errorName(error))) return new AnswerThrottledError(`${operation} throttled (${errorName(error)})`, { cause: error });
+  if (signal.aborted || errorName(error) === 'AbortError')
+    return new AnswerAbortedError(`${operation} cancelled: enrichment budget exhausted`, { cause: error });
+  if (THROTTLING_ERRORS.has(errorName(error)))
+    return new AnswerThrottledError(`${operation} throttled (${errorName(error)})`, { cause: error });
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return new AnswerSourceError(`${operation} failed: ${errorName(error)}${status !== undefined ? ` (HTTP ${status})` : ''}`, { cause: error });
+  return new AnswerSourceError(
+    `${operation} failed: ${errorName(error)}${status !== undefined ? ` (HTTP ${status})` : ''}`,
+    { cause: error },
+  );
 }
 
 /** The document a passage came from: its S3 URI (or web URL), titled by the file name. */
 function citationOf(location: RetrievalResultLocation | undefined): Citation | undefined {
-  const url = location?.s3Location?.uri ?? location?.webLocation?.url ?? location?.confluenceLocation?.url ?? location?.sharePointLocation?.url;
+  const url =
+    location?.s3Location?.uri ??
+    location?.webLocation?.url ??
+    location?.confluenceLocation?.url ??
+    location?.sharePointLocation?.url;
   if (url === undefined || url === '') return undefined;
-  const title = decodeURIComponent(url.replace(/[?#].*$/, '').split('/').filter(Boolean).pop() ?? url);
+  const title = decodeURIComponent(
+    url
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .filter(Boolean)
+      .pop() ?? url,
+  );
   return { title, url };
 }
 
@@ -73,7 +91,9 @@ function trimmed(text: string): string {
 
 export function createBedrockKbSource(options: BedrockKbSourceOptions): AnswerSource {
   const { client, knowledgeBaseId, modelArn } = options;
-  const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults: options.numberOfResults ?? DEFAULT_RESULTS } };
+  const retrievalConfiguration = {
+    vectorSearchConfiguration: { numberOfResults: options.numberOfResults ?? DEFAULT_RESULTS },
+  };
 
   async function generate(question: Question, signal: AbortSignal, model: string): Promise<Answer> {
     let output: RetrieveAndGenerateCommandOutput;
@@ -81,7 +101,10 @@ export function createBedrockKbSource(options: BedrockKbSourceOptions): AnswerSo
       output = await client.send(
         new RetrieveAndGenerateCommand({
           input: { text: question.text },
-          retrieveAndGenerateConfiguration: { type: 'KNOWLEDGE_BASE', knowledgeBaseConfiguration: { knowledgeBaseId, modelArn: model, retrievalConfiguration } },
+          retrieveAndGenerateConfiguration: {
+            type: 'KNOWLEDGE_BASE',
+            knowledgeBaseConfiguration: { knowledgeBaseId, modelArn: model, retrievalConfiguration },
+          },
         }),
         { abortSignal: signal },
       );
@@ -97,11 +120,16 @@ export function createBedrockKbSource(options: BedrockKbSourceOptions): AnswerSo
   async function retrieve(question: Question, signal: AbortSignal): Promise<Answer> {
     let output: RetrieveCommandOutput;
     try {
-      output = await client.send(new RetrieveCommand({ knowledgeBaseId, retrievalQuery: { text: question.text }, retrievalConfiguration }), { abortSignal: signal });
+      output = await client.send(
+        new RetrieveCommand({ knowledgeBaseId, retrievalQuery: { text: question.text }, retrievalConfiguration }),
+        { abortSignal: signal },
+      );
     } catch (error) {
       throw failure('Retrieve', error, signal);
     }
-    const passages = (output.retrievalResults ?? []).filter((result) => (result.content?.text ?? '').trim() !== '').slice(0, RETRIEVED_PASSAGES);
+    const passages = (output.retrievalResults ?? [])
+      .filter((result) => (result.content?.text ?? '').trim() !== '')
+      .slice(0, RETRIEVED_PASSAGES);
     if (passages.length === 0) throw new NoAnswerError('the knowledge base returned no passage');
     return {
       text: passages.map((passage) => trimmed(passage.content?.text ?? '')).join('\n\n'),
@@ -111,11 +139,14 @@ export function createBedrockKbSource(options: BedrockKbSourceOptions): AnswerSo
 
   return {
     name: 'bedrock-kb',
-    ask: (question, { signal }) => (modelArn !== undefined ? generate(question, signal, modelArn) : retrieve(question, signal)),
+    ask: (question, { signal }) =>
+      modelArn !== undefined ? generate(question, signal, modelArn) : retrieve(question, signal),
   };
 }
 
 /** The one client of the container (answerClientConfig: SDK retries off, the enricher retries). */
-export function createBedrockKbClient(options: AnswerClientOptions<{ accessKeyId: string; secretAccessKey: string }>): BedrockAgentRuntimeClient {
+export function createBedrockKbClient(
+  options: AnswerClientOptions<{ accessKeyId: string; secretAccessKey: string }>,
+): BedrockAgentRuntimeClient {
   return new BedrockAgentRuntimeClient(answerClientConfig(options));
 }

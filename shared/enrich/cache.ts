@@ -120,7 +120,9 @@ export class DynamoAnswerCache implements AnswerCache {
   }
 
   async get(key: CacheKey): Promise<CachedAnswer | undefined> {
-    const { Item } = await this.deps.doc.send(new GetCommand({ TableName: this.deps.tableName, Key: { pk: cachePk(key), sk: CACHE_SK }, ConsistentRead: true }));
+    const { Item } = await this.deps.doc.send(
+      new GetCommand({ TableName: this.deps.tableName, Key: { pk: cachePk(key), sk: CACHE_SK }, ConsistentRead: true }),
+    );
     if (Item === undefined) return undefined;
     if (typeof Item.ttl === 'number' && Item.ttl * 1000 <= this.deps.clock.now()) return undefined;
     const parsed = answerItemSchema().safeParse(Item);
@@ -128,7 +130,9 @@ export class DynamoAnswerCache implements AnswerCache {
     const { state: _state, citations, ...rest } = parsed.data;
     return {
       ...rest,
-      citations: (citations ?? []).map((citation) => (citation.url !== undefined ? { title: citation.title, url: citation.url } : { title: citation.title })),
+      citations: (citations ?? []).map((citation) =>
+        citation.url !== undefined ? { title: citation.title, url: citation.url } : { title: citation.title },
+      ),
     };
   }
 
@@ -154,7 +158,14 @@ export class DynamoAnswerCache implements AnswerCache {
       await this.deps.doc.send(
         new PutCommand({
           TableName: this.deps.tableName,
-          Item: { pk: cachePk(key), sk: CACHE_SK, state: 'lease', holder, leaseUntil: now + leaseMs, ttl: this.epochSeconds(leaseMs + 3_600_000) },
+          Item: {
+            pk: cachePk(key),
+            sk: CACHE_SK,
+            state: 'lease',
+            holder,
+            leaseUntil: now + leaseMs,
+            ttl: this.epochSeconds(leaseMs + 3_600_000),
+          },
           // Free, or an expired lease left by a caller that died mid-ask; never over an answer.
           ConditionExpression: 'attribute_not_exists(pk) OR (#state = :lease AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },

@@ -145,7 +145,10 @@ function validFilterNode(node: unknown): boolean {
   const keys = Object.keys(node);
   if (keys.length === 0 || !keys.every((key) => ATTRIBUTE_FILTER_KEYS.has(key))) return false;
   const record = node as Record<string, unknown>;
-  const nested = [...((record.andAllFilters as unknown[] | undefined) ?? []), ...((record.orAllFilters as unknown[] | undefined) ?? [])];
+  const nested = [
+    ...((record.andAllFilters as unknown[] | undefined) ?? []),
+    ...((record.orAllFilters as unknown[] | undefined) ?? []),
+  ];
   if (record.notFilter !== undefined) nested.push(record.notFilter);
   return nested.every(validFilterNode);
 }
@@ -197,16 +200,36 @@ function validUrl(setting: string, value: string): string {
 }
 
 function parseBedrockKb(env: z.infer<typeof enrichEnvSchema>): BedrockKbSettings {
-  const knowledgeBaseId = required('BEDROCK_KNOWLEDGE_BASE_ID', env.BEDROCK_KNOWLEDGE_BASE_ID, 'when ENRICH_SOURCE is bedrock-kb');
+  const knowledgeBaseId = required(
+    'BEDROCK_KNOWLEDGE_BASE_ID',
+    env.BEDROCK_KNOWLEDGE_BASE_ID,
+    'when ENRICH_SOURCE is bedrock-kb',
+  );
   // The API's pattern; an ARN or a name here would only fail later, on every alert.
-  if (!/^[0-9a-zA-Z]{10}$/.test(knowledgeBaseId)) throw new EnrichConfigError('BEDROCK_KNOWLEDGE_BASE_ID', `must be a knowledge base id of 10 letters and digits (got "${knowledgeBaseId}")`);
+  if (!/^[0-9a-zA-Z]{10}$/.test(knowledgeBaseId))
+    throw new EnrichConfigError(
+      'BEDROCK_KNOWLEDGE_BASE_ID',
+      `must be a knowledge base id of 10 letters and digits (got "${knowledgeBaseId}")`,
+    );
   const modelArn = optionalText(env.BEDROCK_MODEL_ARN);
   // An ARN, not a model id: the IAM statement that lets the function invoke the model names the same ARN.
-  if (modelArn !== undefined && !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{0,12}:(foundation-model|inference-profile|application-inference-profile|provisioned-model|custom-model)\/\S+$/.test(modelArn)) {
-    throw new EnrichConfigError('BEDROCK_MODEL_ARN', `must be the ARN of a Bedrock foundation model or inference profile (got "${modelArn}")`);
+  if (
+    modelArn !== undefined &&
+    !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{0,12}:(foundation-model|inference-profile|application-inference-profile|provisioned-model|custom-model)\/\S+$/.test(
+      modelArn,
+    )
+  ) {
+    throw new EnrichConfigError(
+      'BEDROCK_MODEL_ARN',
+      `must be the ARN of a Bedrock foundation model or inference profile (got "${modelArn}")`,
+    );
   }
   const region = optionalText(env.BEDROCK_REGION) ?? optionalText(env.AWS_REGION);
-  return { knowledgeBaseId, ...(modelArn !== undefined ? { modelArn } : {}), region: required('BEDROCK_REGION', region, 'when AWS_REGION is not set') };
+  return {
+    knowledgeBaseId,
+    ...(modelArn !== undefined ? { modelArn } : {}),
+    region: required('BEDROCK_REGION', region, 'when AWS_REGION is not set'),
+  };
 }
 
 /** Reads the enrichment section from `env` (process.env in Lambda). Throws EnrichConfigError. */
@@ -224,12 +247,26 @@ export function parseEnrichConfig(env: Readonly<Record<string, string | undefine
     const awsBucket = optionalText(raw.AWS_PLAYBOOKS_BUCKET);
     const customBucket = optionalText(raw.CUSTOM_PLAYBOOKS_BUCKET);
     if (awsBucket === undefined && customBucket === undefined) {
-      throw new EnrichConfigError('AWS_PLAYBOOKS_BUCKET', 'or CUSTOM_PLAYBOOKS_BUCKET is required when ENRICH_SOURCE is playbooks (the mirror resync keeps)');
+      throw new EnrichConfigError(
+        'AWS_PLAYBOOKS_BUCKET',
+        'or CUSTOM_PLAYBOOKS_BUCKET is required when ENRICH_SOURCE is playbooks (the mirror resync keeps)',
+      );
     }
-    return { source, ...common, playbooks: { ...(awsBucket !== undefined ? { awsBucket } : {}), ...(customBucket !== undefined ? { customBucket } : {}) } };
+    return {
+      source,
+      ...common,
+      playbooks: {
+        ...(awsBucket !== undefined ? { awsBucket } : {}),
+        ...(customBucket !== undefined ? { customBucket } : {}),
+      },
+    };
   }
   if (source === 'bedrock-kb') return { source, ...common, bedrockKb: parseBedrockKb(raw) };
-  const applicationId = required('QBUSINESS_APPLICATION_ID', raw.QBUSINESS_APPLICATION_ID, 'when ENRICH_SOURCE is qbusiness (set ENRICH_SOURCE=none to turn enrichment off)');
+  const applicationId = required(
+    'QBUSINESS_APPLICATION_ID',
+    raw.QBUSINESS_APPLICATION_ID,
+    'when ENRICH_SOURCE is qbusiness (set ENRICH_SOURCE=none to turn enrichment off)',
+  );
   const region = raw.QBUSINESS_REGION ?? raw.AWS_REGION;
   return {
     source,

@@ -61,7 +61,14 @@ function trimAnswer(text: string, max: number): string {
 
 function fromCache(entry: CachedAnswer, cached: boolean): Enrichment {
   if (entry.status === 'no-answer') {
-    return { status: 'no-answer', reason: NO_ANSWER_REASON, citations: [], source: entry.source, answeredAt: entry.answeredAt, cached };
+    return {
+      status: 'no-answer',
+      reason: NO_ANSWER_REASON,
+      citations: [],
+      source: entry.source,
+      answeredAt: entry.answeredAt,
+      cached,
+    };
   }
   return {
     status: 'answered',
@@ -102,7 +109,11 @@ export function createEnricher(deps: EnricherDeps): Enricher {
   const locale = deps.locale ?? 'en';
   const maxAnswerChars = deps.maxAnswerChars ?? MAX_ANSWER_CHARS;
   const breaker = new CircuitBreaker(clock, deps.breaker?.threshold ?? 5, deps.breaker?.coolDownMs ?? 60_000);
-  const throttleRetry: RetryPolicy = { maxAttempts: deps.retry?.maxAttempts ?? 4, baseMs: deps.retry?.baseMs ?? 100, maxDelayMs: deps.retry?.maxDelayMs ?? 1000 };
+  const throttleRetry: RetryPolicy = {
+    maxAttempts: deps.retry?.maxAttempts ?? 4,
+    baseMs: deps.retry?.baseMs ?? 100,
+    maxDelayMs: deps.retry?.maxDelayMs ?? 1000,
+  };
   const pollMs = deps.pollMs ?? 100;
   const random = deps.random ?? Math.random;
   const holder = deps.holder ?? randomUUID();
@@ -141,7 +152,12 @@ export function createEnricher(deps: EnricherDeps): Enricher {
   }
 
   /** The lease winner asks the source and stores the outcome; failures give the lease back. */
-  async function askAndStore(key: CacheKey, question: Question, signal: AbortSignal, attempt: Attempt): Promise<Enrichment> {
+  async function askAndStore(
+    key: CacheKey,
+    question: Question,
+    signal: AbortSignal,
+    attempt: Attempt,
+  ): Promise<Enrichment> {
     if (!breaker.allow()) {
       await safely('releaseLease', () => cache.releaseLease(key, holder), undefined);
       return circuitOpen();
@@ -150,14 +166,28 @@ export function createEnricher(deps: EnricherDeps): Enricher {
       const answer = await askWithRetry(question, signal, attempt);
       breaker.success();
       await safely('put', () => cache.put(key, answer), undefined);
-      logger.info('enrichment answered', { rule: question.rule, questionKey: question.key, source: answer.source, citations: answer.citations.length });
+      logger.info('enrichment answered', {
+        rule: question.rule,
+        questionKey: question.key,
+        source: answer.source,
+        citations: answer.citations.length,
+      });
       return fromCache(answer, false);
     } catch (error) {
       if (error instanceof NoAnswerError && source !== undefined) {
         breaker.success();
-        const none: CachedAnswer = { status: 'no-answer', citations: [], source: source.name, answeredAt: new Date(clock.now()).toISOString() };
+        const none: CachedAnswer = {
+          status: 'no-answer',
+          citations: [],
+          source: source.name,
+          answeredAt: new Date(clock.now()).toISOString(),
+        };
         await safely('put', () => cache.put(key, none), undefined);
-        logger.info('enrichment found no answer', { rule: question.rule, questionKey: question.key, source: source.name });
+        logger.info('enrichment found no answer', {
+          rule: question.rule,
+          questionKey: question.key,
+          source: source.name,
+        });
         return fromCache(none, false);
       }
       breaker.failure();
@@ -167,12 +197,18 @@ export function createEnricher(deps: EnricherDeps): Enricher {
   }
 
   /** Lost the lease: wait for the winner's answer; take over if the winner gave the lease back. */
-  async function awaitWinner(key: CacheKey, question: Question, signal: AbortSignal, attempt: Attempt): Promise<Enrichment> {
+  async function awaitWinner(
+    key: CacheKey,
+    question: Question,
+    signal: AbortSignal,
+    attempt: Attempt,
+  ): Promise<Enrichment> {
     for (;;) {
       await abortableSleep(pollMs, signal);
       const entry = await safely('get', () => cache.get(key), undefined);
       if (entry !== undefined) return fromCache(entry, true);
-      if (await safely('acquireLease', () => cache.acquireLease(key, holder, leaseMs), false)) return askAndStore(key, question, signal, attempt);
+      if (await safely('acquireLease', () => cache.acquireLease(key, holder, leaseMs), false))
+        return askAndStore(key, question, signal, attempt);
     }
   }
 
@@ -186,7 +222,12 @@ export function createEnricher(deps: EnricherDeps): Enricher {
 
   async function run(alert: Alert, signal: AbortSignal, attempt: Attempt): Promise<Enrichment> {
     const question = buildQuestion(alert, locale);
-    const key: CacheKey = { source: source?.name ?? 'none', questionKey: question.key, locale, playbookVersion: await deps.playbookVersion() };
+    const key: CacheKey = {
+      source: source?.name ?? 'none',
+      questionKey: question.key,
+      locale,
+      playbookVersion: await deps.playbookVersion(),
+    };
     const entry = await safely('get', () => cache.get(key), undefined);
     if (entry !== undefined) return fromCache(entry, true);
     const pk = cachePk(key);
@@ -208,9 +249,12 @@ export function createEnricher(deps: EnricherDeps): Enricher {
 
   function reasonFor(error: unknown, attempt: Attempt): Enrichment {
     const name = source?.name;
-    if (error instanceof AnswerThrottledError) return failed('throttled', 'the playbook assistant is throttling requests', name);
+    if (error instanceof AnswerThrottledError)
+      return failed('throttled', 'the playbook assistant is throttling requests', name);
     if (error instanceof AnswerAbortedError) {
-      return attempt.throttled ? failed('throttled', 'the playbook assistant is throttling requests', name) : failed('timeout', `no answer within ${budgetMs} ms`, name);
+      return attempt.throttled
+        ? failed('throttled', 'the playbook assistant is throttling requests', name)
+        : failed('timeout', `no answer within ${budgetMs} ms`, name);
     }
     const kind = errorName(error, 'unknown error');
     return failed('error', `the answer source failed (${kind})`, name);
@@ -229,7 +273,12 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     });
     const work = run(alert, controller.signal, attempt).catch((error: unknown) => {
       const outcome = reasonFor(error, attempt);
-      logger.warn('enrichment failed', { alertId: alert.id, rule: alert.rule, status: outcome.status, error: errorName(error) });
+      logger.warn('enrichment failed', {
+        alertId: alert.id,
+        rule: alert.rule,
+        status: outcome.status,
+        error: errorName(error),
+      });
       return outcome;
     });
     try {

@@ -21,7 +21,10 @@ export const IDENTITY_CENTER_CONTEXT_PROVIDER = 'arn:aws:iam::aws:contextProvide
 /** Refresh this long before expiry so that an in-flight ChatSync never signs with dying credentials. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{
   ok: boolean;
   status: number;
   json(): Promise<unknown>;
@@ -59,7 +62,8 @@ function secretValue(secret: string): string {
 /** Reads the `sts:identity_context` claim from a JWT's payload (the token came from AWS over TLS; not re-verified here). */
 export function identityContextOf(idToken: string): string {
   const payload = idToken.split('.')[1];
-  if (payload === undefined) throw new IdentityCredentialsError('CreateTokenWithIAM returned an idToken that is not a JWT');
+  if (payload === undefined)
+    throw new IdentityCredentialsError('CreateTokenWithIAM returned an idToken that is not a JWT');
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -67,7 +71,8 @@ export function identityContextOf(idToken: string): string {
     throw new IdentityCredentialsError('CreateTokenWithIAM idToken payload is not JSON', { cause: error });
   }
   const parsed = idTokenClaimsSchema.safeParse(claims);
-  if (!parsed.success) throw new IdentityCredentialsError('CreateTokenWithIAM idToken has no sts:identity_context claim');
+  if (!parsed.success)
+    throw new IdentityCredentialsError('CreateTokenWithIAM idToken has no sts:identity_context claim');
   return parsed.data['sts:identity_context'];
 }
 
@@ -82,7 +87,9 @@ export function createIdentityCenterCredentials(deps: IdentityCredentialsDeps): 
     if (clientSecret === undefined) {
       const secret = await secrets.send(new GetSecretValueCommand({ SecretId: auth.idpClientSecretArn }));
       if (secret.SecretString === undefined || secret.SecretString === '') {
-        throw new IdentityCredentialsError(`secret ${auth.idpClientSecretArn} (IDP_CLIENT_SECRET_ARN) has no string value`);
+        throw new IdentityCredentialsError(
+          `secret ${auth.idpClientSecretArn} (IDP_CLIENT_SECRET_ARN) has no string value`,
+        );
       }
       clientSecret = secretValue(secret.SecretString);
     }
@@ -107,9 +114,14 @@ export function createIdentityCenterCredentials(deps: IdentityCredentialsDeps): 
   async function refresh(): Promise<AwsCredentials> {
     try {
       const assertion = await idpToken();
-      const token = await oidc.send(new CreateTokenWithIAMCommand({ clientId: auth.idcApplicationArn, grantType: JWT_BEARER_GRANT, assertion }));
-      const context = token.awsAdditionalDetails?.identityContext ?? (token.idToken !== undefined ? identityContextOf(token.idToken) : undefined);
-      if (context === undefined) throw new IdentityCredentialsError('CreateTokenWithIAM returned neither an idToken nor an identity context');
+      const token = await oidc.send(
+        new CreateTokenWithIAMCommand({ clientId: auth.idcApplicationArn, grantType: JWT_BEARER_GRANT, assertion }),
+      );
+      const context =
+        token.awsAdditionalDetails?.identityContext ??
+        (token.idToken !== undefined ? identityContextOf(token.idToken) : undefined);
+      if (context === undefined)
+        throw new IdentityCredentialsError('CreateTokenWithIAM returned neither an idToken nor an identity context');
       const role = await sts.send(
         new AssumeRoleCommand({
           RoleArn: auth.identityRoleArn,
@@ -129,7 +141,9 @@ export function createIdentityCenterCredentials(deps: IdentityCredentialsDeps): 
       };
     } catch (error) {
       if (error instanceof IdentityCredentialsError) throw error;
-      throw new IdentityCredentialsError(`identity-aware credentials failed: ${errorName(error, 'unknown error')}`, { cause: error });
+      throw new IdentityCredentialsError(`identity-aware credentials failed: ${errorName(error, 'unknown error')}`, {
+        cause: error,
+      });
     }
   }
 

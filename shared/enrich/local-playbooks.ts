@@ -34,7 +34,17 @@ export const CATEGORY_KEYWORDS: Readonly<Record<Category, readonly string[]>> = 
   application: ['application', 'anwendung', 'aplicación', 'アプリケーション', '应用程序'],
   index: ['index', 'indexes', 'indices', 'retriever', 'índice', 'インデックス', '索引'],
   retriever: ['retriever', 'index', 'kendra'],
-  'data-source': ['data source', 'datasource', 'sync job', 'connector', 'datenquelle', 'fuente de datos', 'source de données', 'データソース', '数据源'],
+  'data-source': [
+    'data source',
+    'datasource',
+    'sync job',
+    'connector',
+    'datenquelle',
+    'fuente de datos',
+    'source de données',
+    'データソース',
+    '数据源',
+  ],
   document: ['document', 'upload', 'attachment', 'dokument', 'documento', 'ドキュメント', '文档'],
   conversation: ['conversation', 'chat history', 'message', 'konversation', 'conversación', '会話', '对话'],
   'user-group': ['user', 'group', 'identity', 'benutzer', 'gruppe', 'usuario', 'utilisateur', 'ユーザー', '用户'],
@@ -86,7 +96,10 @@ const CREDENTIALS_PLAYBOOK_NAME = /^(?:[a-z]{2}[._-])?compromised[_-](?:iam[_-])
 
 export function isCredentialsPlaybook(file: string): boolean {
   const parts = file.split('/');
-  return CREDENTIALS_PLAYBOOK_NAME.test(parts[parts.length - 1] ?? '') && !parts.slice(0, -1).some((folder) => /^archived?$/i.test(folder));
+  return (
+    CREDENTIALS_PLAYBOOK_NAME.test(parts[parts.length - 1] ?? '') &&
+    !parts.slice(0, -1).some((folder) => /^archived?$/i.test(folder))
+  );
 }
 
 /**
@@ -161,19 +174,30 @@ export function isCatalogue(body: string): boolean {
     else if (item !== undefined && isNameItem(item)) labels += 1;
     else other += 1;
   }
-  return (identifiers >= 3 && identifiers > other) || (identifiers + labels >= MIN_CATALOGUE_LABELS && identifiers + labels > other);
+  return (
+    (identifiers >= 3 && identifiers > other) ||
+    (identifiers + labels >= MIN_CATALOGUE_LABELS && identifiers + labels > other)
+  );
 }
 
 function tableOperationsIn(text: string): Set<string> {
-  return new Set((text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).map((word) => word.toLowerCase()).filter((word) => TABLE_OPERATIONS.has(word)));
+  return new Set(
+    (text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? [])
+      .map((word) => word.toLowerCase())
+      .filter((word) => TABLE_OPERATIONS.has(word)),
+  );
 }
 
 /** Indexes sections for ranking: per file, the operations of our table it names; per section, whether it is a catalogue. */
 export function indexSections(sections: readonly PlaybookSection[]): IndexedSection[] {
   const files = new Map<string, { operations: Set<string>; credentials: boolean }>();
   for (const section of sections) {
-    const file = files.get(section.file) ?? { operations: new Set<string>(), credentials: isCredentialsPlaybook(section.file) };
-    for (const operation of tableOperationsIn(`${section.headings.join(' ')}\n${section.body}`)) file.operations.add(operation);
+    const file = files.get(section.file) ?? {
+      operations: new Set<string>(),
+      credentials: isCredentialsPlaybook(section.file),
+    };
+    for (const operation of tableOperationsIn(`${section.headings.join(' ')}\n${section.body}`))
+      file.operations.add(operation);
     files.set(section.file, file);
   }
   return sections.map((section) => ({
@@ -190,7 +214,8 @@ export function localeOf(file: string): AlertLocale {
   const base = parts[parts.length - 1] ?? '';
   const prefix = /^([a-z]{2})[._-]/i.exec(base)?.[1]?.toLowerCase();
   for (const candidate of [folder?.toLowerCase(), prefix]) {
-    if (candidate !== undefined && candidate !== 'en' && (ALERT_LOCALES as readonly string[]).includes(candidate)) return candidate as AlertLocale;
+    if (candidate !== undefined && candidate !== 'en' && (ALERT_LOCALES as readonly string[]).includes(candidate))
+      return candidate as AlertLocale;
   }
   return 'en';
 }
@@ -203,7 +228,8 @@ export function splitSections(file: string, markdown: string, locale: AlertLocal
   let fenced = false;
   const flush = (): void => {
     const text = body.join('\n').trim();
-    if (chain.length > 0 && text.length > 0) sections.push({ file, locale, headings: chain.map((h) => h.title), body: text });
+    if (chain.length > 0 && text.length > 0)
+      sections.push({ file, locale, headings: chain.map((h) => h.title), body: text });
     body = [];
   };
   for (const line of markdown.split(/\r?\n/)) {
@@ -225,7 +251,8 @@ export async function markdownFiles(root: string, dir = root): Promise<string[]>
   const found: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...(await markdownFiles(root, path)));
+    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      found.push(...(await markdownFiles(root, path)));
     else if (entry.isFile() && /\.md$/i.test(entry.name)) found.push(path);
   }
   return found;
@@ -265,7 +292,9 @@ function namesPhase(heading: string | undefined, phase: Phase): boolean {
  */
 function operationPattern(operation: string): RegExp {
   const name = escapeRegExp(operation.toLowerCase());
-  return /^[A-Z][a-z]+$/.test(operation) ? new RegExp(`\`${name}\``, 'g') : new RegExp(`(^|[^a-z0-9])${name}($|[^a-z0-9])`, 'g');
+  return /^[A-Z][a-z]+$/.test(operation)
+    ? new RegExp(`\`${name}\``, 'g')
+    : new RegExp(`(^|[^a-z0-9])${name}($|[^a-z0-9])`, 'g');
 }
 
 /** How much a section is about the alert's operation and category, from its own heading and body. */
@@ -300,19 +329,26 @@ interface RankedSection {
  * own heading names the alert's phase: that one says what to
  * do in the phase for every operation of the service. Undefined when the section does not answer.
  */
-function rankSection(indexed: IndexedSection, question: Pick<Question, 'operation' | 'category' | 'phase'>): RankedSection | undefined {
+function rankSection(
+  indexed: IndexedSection,
+  question: Pick<Question, 'operation' | 'category' | 'phase'>,
+): RankedSection | undefined {
   const { section, catalogue, file } = indexed;
   const relevance = scoreSection(section, question);
   const servicePlaybook = file.operations.size >= SERVICE_MIN_OPERATIONS;
   const ownPhase = namesPhase(section.headings[section.headings.length - 1], question.phase);
   const parentPhase = section.headings.slice(0, -1).some((heading) => namesPhase(heading, question.phase));
   const inPhase = (ownPhase || parentPhase) && !catalogue;
-  const relevant = relevance >= WEIGHTS.operationInBody || (question.operation === undefined && relevance >= 3) || (inPhase && relevance > 0);
+  const relevant =
+    relevance >= WEIGHTS.operationInBody ||
+    (question.operation === undefined && relevance >= 3) ||
+    (inPhase && relevance > 0);
   if (!relevant && !(ownPhase && servicePlaybook && !catalogue)) return undefined;
   let score = relevance;
   if (ownPhase) score += WEIGHTS.phaseInOwnHeading;
   else if (parentPhase) score += WEIGHTS.phaseInParentHeading;
-  if (question.operation !== undefined && file.operations.has(question.operation.toLowerCase())) score += WEIGHTS.fileNamesOperation;
+  if (question.operation !== undefined && file.operations.has(question.operation.toLowerCase()))
+    score += WEIGHTS.fileNamesOperation;
   if (servicePlaybook) score += WEIGHTS.servicePlaybook;
   const tier = catalogue ? TIER.catalogue : inPhase ? TIER.inPhase : TIER.other;
   return { section, tier, score };
@@ -327,7 +363,11 @@ function trimmed(text: string, max: number): string {
 }
 
 function slug(heading: string): string {
-  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .trim()
+    .replace(/\s+/g, '-');
 }
 
 /**
@@ -335,16 +375,26 @@ function slug(heading: string): string {
  * whose own heading names the phase's best step (Containment before Eradication), else one under such a
  * heading (the file's title aside). Undefined without that playbook.
  */
-function credentialsSection(sections: readonly IndexedSection[], phase: Phase, locale: AlertLocale): PlaybookSection | undefined {
+function credentialsSection(
+  sections: readonly IndexedSection[],
+  phase: Phase,
+  locale: AlertLocale,
+): PlaybookSection | undefined {
   const steps = CREDENTIALS_PHASE_STEPS[phase];
-  const names = (heading: string, step: readonly string[]): boolean => step.some((keyword) => heading.toLowerCase().includes(keyword));
+  const names = (heading: string, step: readonly string[]): boolean =>
+    step.some((keyword) => heading.toLowerCase().includes(keyword));
   let best: { section: PlaybookSection; rank: number } | undefined;
   for (const { section, catalogue, file } of sections) {
-    if (!file.credentials || section.locale !== locale || catalogue || textWeight(section.body) < MIN_BODY_CHARS) continue;
+    if (!file.credentials || section.locale !== locale || catalogue || textWeight(section.body) < MIN_BODY_CHARS)
+      continue;
     const own = section.headings[section.headings.length - 1] ?? '';
     const parents = section.headings.slice(1, -1);
     steps.forEach((step, index) => {
-      const rank = names(own, step) ? 2 * index : parents.some((heading) => names(heading, step)) ? 2 * index + 1 : undefined;
+      const rank = names(own, step)
+        ? 2 * index
+        : parents.some((heading) => names(heading, step))
+          ? 2 * index + 1
+          : undefined;
       if (rank !== undefined && (best === undefined || rank < best.rank)) best = { section, rank };
     });
   }
@@ -372,9 +422,13 @@ export function rankSections(
   const ranked = local.length > 0 || question.locale === 'en' ? local : pick('en');
   const first =
     question.credentialsLookStolen === true
-      ? (credentialsSection(sections, question.phase, question.locale) ?? credentialsSection(sections, question.phase, 'en'))
+      ? (credentialsSection(sections, question.phase, question.locale) ??
+        credentialsSection(sections, question.phase, 'en'))
       : undefined;
-  return (first === undefined ? ranked : [first, ...ranked.filter((section) => section !== first)]).slice(0, MAX_SECTIONS);
+  return (first === undefined ? ranked : [first, ...ranked.filter((section) => section !== first)]).slice(
+    0,
+    MAX_SECTIONS,
+  );
 }
 
 /** Where the playbooks of a local source come from: a folder, or the S3 mirror resync keeps (s3-playbooks.ts). */
@@ -390,9 +444,11 @@ export function directoryCorpus(dir: string): PlaybookCorpus {
 
 /** Rejects with AnswerAbortedError when the signal fires first: a slow first load must not hold the budget. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
+  if (signal.aborted)
+    return Promise.reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
+    const onAbort = (): void =>
+      reject(new AnswerAbortedError('playbook lookup cancelled: enrichment budget exhausted'));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
@@ -408,7 +464,9 @@ export interface LocalPlaybookSourceOptions {
 }
 
 /** The local answer source over a corpus; `{ dir }` reads a folder (the replay CLI and `npm start`). */
-export function createLocalPlaybookSource(options: LocalPlaybookSourceOptions | { readonly dir: string }): AnswerSource {
+export function createLocalPlaybookSource(
+  options: LocalPlaybookSourceOptions | { readonly dir: string },
+): AnswerSource {
   const { corpus, version } = 'dir' in options ? { corpus: directoryCorpus(options.dir), version: undefined } : options;
   let current: { readonly version: string; readonly sections: Promise<IndexedSection[]> } | undefined;
 
@@ -432,12 +490,18 @@ export function createLocalPlaybookSource(options: LocalPlaybookSourceOptions | 
     name: 'local-playbooks',
     async ask(question: Question, { signal }): Promise<Answer> {
       const best = rankSections(await untilAborted(sections(), signal), question);
-      if (best.length === 0) throw new NoAnswerError(`no section of the playbooks in ${corpus.where} matches ${question.rule}`);
+      if (best.length === 0)
+        throw new NoAnswerError(`no section of the playbooks in ${corpus.where} matches ${question.rule}`);
       const citations: Citation[] = best.map((section) => {
         const heading = section.headings[section.headings.length - 1] ?? section.file;
         return { title: `${section.file} › ${heading}`, url: `${section.file}#${slug(heading)}` };
       });
-      const text = best.map((section) => `${section.headings[section.headings.length - 1] ?? ''}\n${trimmed(section.body, SECTION_CHARS)}`).join('\n\n');
+      const text = best
+        .map(
+          (section) =>
+            `${section.headings[section.headings.length - 1] ?? ''}\n${trimmed(section.body, SECTION_CHARS)}`,
+        )
+        .join('\n\n');
       return { text, citations };
     },
   };

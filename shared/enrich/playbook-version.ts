@@ -17,7 +17,9 @@ export function createPlaybookVersionReader(deps: {
   return async () => {
     if (known !== undefined && deps.clock.now() - known.readAt < maxAgeMs) return known.version;
     try {
-      const { Item } = await deps.doc.send(new GetCommand({ TableName: deps.tableName, Key: { pk: 'playbook#version', sk: 'current' } }));
+      const { Item } = await deps.doc.send(
+        new GetCommand({ TableName: deps.tableName, Key: { pk: 'playbook#version', sk: 'current' } }),
+      );
       const version = typeof Item?.version === 'string' && Item.version !== '' ? Item.version : UNSYNCED_VERSION;
       known = { version, readAt: deps.clock.now() };
       return version;

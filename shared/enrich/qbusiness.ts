@@ -1,5 +1,11 @@
 /** The Q Business answer source: one ChatSync call per question against the playbook-assistant application. */
-import { ChatSyncCommand, QBusinessClient, type AttributeFilter, type ChatSyncCommandOutput, type SourceAttribution } from '@aws-sdk/client-qbusiness';
+import {
+  ChatSyncCommand,
+  QBusinessClient,
+  type AttributeFilter,
+  type ChatSyncCommandOutput,
+  type SourceAttribution,
+} from '@aws-sdk/client-qbusiness';
 import type { Citation } from '../alerts/model';
 import type { ChatMode } from './config';
 import { AnswerAbortedError, AnswerSourceError, AnswerThrottledError, NoAnswerError } from './errors';
@@ -25,14 +31,18 @@ const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsExcept
 function citationsOf(attributions: readonly (SourceAttribution | null)[] | undefined): Citation[] {
   const seen = new Set<string>();
   const citations: Citation[] = [];
-  const ordered = (attributions ?? []).filter((a): a is SourceAttribution => a !== null).sort((a, b) => (a.citationNumber ?? 0) - (b.citationNumber ?? 0));
+  const ordered = (attributions ?? [])
+    .filter((a): a is SourceAttribution => a !== null)
+    .sort((a, b) => (a.citationNumber ?? 0) - (b.citationNumber ?? 0));
   for (const attribution of ordered) {
     const title = attribution.title?.trim() || attribution.url?.trim();
     if (title === undefined || title === '') continue;
     const key = `${title}|${attribution.url ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    citations.push(attribution.url !== undefined && attribution.url !== '' ? { title, url: attribution.url } : { title });
+    citations.push(
+      attribution.url !== undefined && attribution.url !== '' ? { title, url: attribution.url } : { title },
+    );
   }
   return citations;
 }
@@ -54,10 +64,15 @@ export function createQBusinessSource(options: QBusinessSourceOptions): AnswerSo
           { abortSignal: signal },
         );
       } catch (error) {
-        if (signal.aborted || errorName(error) === 'AbortError') throw new AnswerAbortedError('ChatSync cancelled: enrichment budget exhausted', { cause: error });
-        if (THROTTLING_ERRORS.has(errorName(error))) throw new AnswerThrottledError(`ChatSync throttled (${errorName(error)})`, { cause: error });
+        if (signal.aborted || errorName(error) === 'AbortError')
+          throw new AnswerAbortedError('ChatSync cancelled: enrichment budget exhausted', { cause: error });
+        if (THROTTLING_ERRORS.has(errorName(error)))
+          throw new AnswerThrottledError(`ChatSync throttled (${errorName(error)})`, { cause: error });
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        throw new AnswerSourceError(`ChatSync failed: ${errorName(error)}${status !== undefined ? ` (HTTP ${status})` : ''}`, { cause: error });
+        throw new AnswerSourceError(
+          `ChatSync failed: ${errorName(error)}${status !== undefined ? ` (HTTP ${status})` : ''}`,
+          { cause: error },
+        );
       }
       const attributions = output.sourceAttributions ?? [];
       if (isNoAnswer(output.systemMessage, attributions.length)) {
@@ -83,6 +98,8 @@ export type CredentialsProvider = () => Promise<AwsCredentials>;
  * Settings from answerClientConfig. The client's default handler is HTTP/2 (for the Chat event stream);
  * ChatSync is plain request/response, so HTTP/1.1 serves it.
  */
-export function createQBusinessClient(options: AnswerClientOptions<AwsCredentials | CredentialsProvider>): QBusinessClient {
+export function createQBusinessClient(
+  options: AnswerClientOptions<AwsCredentials | CredentialsProvider>,
+): QBusinessClient {
   return new QBusinessClient(answerClientConfig(options));
 }

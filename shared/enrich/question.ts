@@ -57,18 +57,34 @@ function subjectOf(alert: Pick<Alert, 'rule' | 'category' | 'phase'>): Subject {
     const rows = ROWS_BY_NAME.get(name) ?? [];
     const row = rows.find((candidate) => candidate.category === category) ?? rows[0];
     if (row !== undefined) {
-      return { rule: `playbook/${row.eventName}`, operation: row.eventName, category: row.category, phase: row.phase, about: row.description };
+      return {
+        rule: `playbook/${row.eventName}`,
+        operation: row.eventName,
+        category: row.category,
+        phase: row.phase,
+        about: row.description,
+      };
     }
   }
   if (kind === 'playbook' || kind === 'unclassified') {
     // The name came from the event, not from our table: a forged one can spell a sentence in CamelCase
     // (and each new name would cost a call). Every unknown operation shares one question without it.
-    return { rule: 'unclassified', category, phase, about: 'CloudTrail recorded an Amazon Q operation that our playbook table does not describe yet.' };
+    return {
+      rule: 'unclassified',
+      category,
+      phase,
+      about: 'CloudTrail recorded an Amazon Q operation that our playbook table does not describe yet.',
+    };
   }
   const burst = BURSTS_BY_ID.get(alert.rule);
   if (burst !== undefined) {
     const operations = burst.operations.length > 0 ? ` Operations counted: ${burst.operations.join(', ')}.` : '';
-    return { rule: burst.id, category, phase, about: `${burst.title}: one principal exceeded ${burst.threshold} calls within a few minutes.${operations}` };
+    return {
+      rule: burst.id,
+      category,
+      phase,
+      about: `${burst.title}: one principal exceeded ${burst.threshold} calls within a few minutes.${operations}`,
+    };
   }
   // Anything else (a rule id we do not know) is reduced to its category and phase.
   return { rule: `other/${category}`, category, phase, about: `An alert about ${CATEGORY_INFO[category].title}.` };
@@ -78,19 +94,35 @@ function subjectOf(alert: Pick<Alert, 'rule' | 'category' | 'phase'>): Subject {
  * The cache key: a stable hash of what the question depends on, and nothing else. Stolen credentials add a
  * part (keys of other questions stay as they were), so an answer cached for another alert is not served.
  */
-export function questionKey(rule: string, category: Category, phase: Phase, locale: AlertLocale, stolenCredentials = false): string {
+export function questionKey(
+  rule: string,
+  category: Category,
+  phase: Phase,
+  locale: AlertLocale,
+  stolenCredentials = false,
+): string {
   return stableId('question/v1', rule, category, phase, locale, ...(stolenCredentials ? ['stolen-credentials'] : []));
 }
 
-export function buildQuestion(alert: Pick<Alert, 'rule' | 'category' | 'phase'> & { readonly principal?: Pick<Alert['principal'], 'type'> }, locale: AlertLocale): Question {
+export function buildQuestion(
+  alert: Pick<Alert, 'rule' | 'category' | 'phase'> & { readonly principal?: Pick<Alert['principal'], 'type'> },
+  locale: AlertLocale,
+): Question {
   const subject = subjectOf(alert);
   const stolen = credentialsLookStolen(alert);
   const area = CATEGORY_INFO[subject.category].title;
-  const what = subject.operation !== undefined ? `the Amazon Q operation ${subject.operation} (${area})` : `the detection "${subject.rule}" (${area})`;
+  const what =
+    subject.operation !== undefined
+      ? `the Amazon Q operation ${subject.operation} (${area})`
+      : `the detection "${subject.rule}" (${area})`;
   const text = [
     `Using only our incident response playbooks: what should a security responder do in the ${PHASE_TITLES[subject.phase]} phase when CloudTrail records ${what}?`,
     `Context from our playbook table: ${subject.about}`,
-    ...(stolen ? [`The principal's credentials may be stolen: start with the compromised-credentials playbook's steps for the ${PHASE_TITLES[subject.phase]} phase.`] : []),
+    ...(stolen
+      ? [
+          `The principal's credentials may be stolen: start with the compromised-credentials playbook's steps for the ${PHASE_TITLES[subject.phase]} phase.`,
+        ]
+      : []),
     'Give the concrete steps in a short numbered list and name the playbook sections you used.',
     `Answer in ${LANGUAGE[locale]}.`,
   ].join('\n');

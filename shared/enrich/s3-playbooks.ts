@@ -31,7 +31,12 @@ interface PlaybookObject {
   readonly locale: AlertLocale;
 }
 
-async function markdownObjects(s3: S3Client, bucket: string, prefix: string, citedAs: (key: string) => string): Promise<PlaybookObject[]> {
+async function markdownObjects(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  citedAs: (key: string) => string,
+): Promise<PlaybookObject[]> {
   const listed = await listBucket(s3, bucket, prefix);
   return listed
     .filter((object) => /\.md$/i.test(object.key) && object.size >= 0 && object.size <= MAX_PLAYBOOK_BYTES)
@@ -48,11 +53,19 @@ export function s3PlaybookCorpus(options: S3PlaybookCorpusOptions): PlaybookCorp
     where: buckets.map((bucket) => `s3://${bucket}`).join(' and '),
     async load(): Promise<PlaybookSection[]> {
       const objects = [
-        ...(awsBucket === undefined ? [] : await markdownObjects(s3, awsBucket, AWS_PLAYBOOKS_PREFIX, (key) => key.slice(AWS_PLAYBOOKS_PREFIX.length))),
+        ...(awsBucket === undefined
+          ? []
+          : await markdownObjects(s3, awsBucket, AWS_PLAYBOOKS_PREFIX, (key) =>
+              key.slice(AWS_PLAYBOOKS_PREFIX.length),
+            )),
         ...(customBucket === undefined ? [] : await markdownObjects(s3, customBucket, '', (key) => `custom/${key}`)),
       ].filter((object) => object.locale === 'en' || object.locale === locale);
       const readers = new Map(buckets.map((bucket) => [bucket, s3PlaybookSource(s3, bucket)]));
-      const texts = await mapLimit(objects, PARALLEL_READS, async (object) => (await readers.get(object.bucket)?.read(object.key)) ?? '');
+      const texts = await mapLimit(
+        objects,
+        PARALLEL_READS,
+        async (object) => (await readers.get(object.bucket)?.read(object.key)) ?? '',
+      );
       return objects.flatMap((object, index) => splitSections(object.file, texts[index] ?? '', object.locale));
     },
   };

@@ -35,13 +35,27 @@ export function createQBusinessSourceFromConfig(settings: QBusinessSettings, wir
       clock: wiring.clock,
       ...(wiring.fetch !== undefined ? { fetch: wiring.fetch } : {}),
     });
-    const client = createQBusinessClient({ region: settings.region, credentials: provider, ...(wiring.endpoint !== undefined ? { endpoint: wiring.endpoint } : {}) });
-    return createQBusinessSource({ client, applicationId: settings.applicationId, chatMode: settings.chatMode, ...(settings.attributeFilter ? { attributeFilter: settings.attributeFilter } : {}) });
+    const client = createQBusinessClient({
+      region: settings.region,
+      credentials: provider,
+      ...(wiring.endpoint !== undefined ? { endpoint: wiring.endpoint } : {}),
+    });
+    return createQBusinessSource({
+      client,
+      applicationId: settings.applicationId,
+      chatMode: settings.chatMode,
+      ...(settings.attributeFilter ? { attributeFilter: settings.attributeFilter } : {}),
+    });
   }
   const client = createQBusinessClient({
     region: settings.region,
     ...(wiring.endpoint !== undefined ? { endpoint: wiring.endpoint } : {}),
     ...(credentials !== undefined ? { credentials } : {}),
   });
-  return createQBusinessSource({ client, applicationId: settings.applicationId, chatMode: settings.chatMode, ...(settings.attributeFilter ? { attributeFilter: settings.attributeFilter } : {}) });
+  return createQBusinessSource({
+    client,
+    applicationId: settings.applicationId,
+    chatMode: settings.chatMode,
+    ...(settings.attributeFilter ? { attributeFilter: settings.attributeFilter } : {}),
+  });
 }

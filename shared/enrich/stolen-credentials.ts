@@ -19,6 +19,11 @@ export const STOLEN_CREDENTIAL_RULES: ReadonlySet<string> = new Set(['auth-failu
 /** `userIdentity.type` values whose use of Amazon Q is itself a sign. */
 export const STOLEN_CREDENTIAL_IDENTITY_TYPES: ReadonlySet<string> = new Set(['Root']);
 
-export function credentialsLookStolen(alert: Pick<Alert, 'rule'> & { readonly principal?: Pick<Alert['principal'], 'type'> }): boolean {
-  return STOLEN_CREDENTIAL_RULES.has(alert.rule) || (alert.principal !== undefined && STOLEN_CREDENTIAL_IDENTITY_TYPES.has(alert.principal.type));
+export function credentialsLookStolen(
+  alert: Pick<Alert, 'rule'> & { readonly principal?: Pick<Alert['principal'], 'type'> },
+): boolean {
+  return (
+    STOLEN_CREDENTIAL_RULES.has(alert.rule) ||
+    (alert.principal !== undefined && STOLEN_CREDENTIAL_IDENTITY_TYPES.has(alert.principal.type))
+  );
 }

@@ -48,7 +48,8 @@ export function createSnsClient(options: SnsClientOptions = {}): SNSClient {
       try {
         return await next(args);
       } catch (error) {
-        if (KMS_THROTTLING.has(errorName(error)) && typeof error === 'object' && error !== null) Object.assign(error, { $retryable: { throttling: true } });
+        if (KMS_THROTTLING.has(errorName(error)) && typeof error === 'object' && error !== null)
+          Object.assign(error, { $retryable: { throttling: true } });
         throw error;
       }
     },

@@ -22,10 +22,23 @@
  *   topics also get it as MessageDeduplicationId; on standard topics the one repeat the pipeline cannot
  *   rule out (a crash between SNS accepting and the record being written) carries the same `messageId`.
  */
-import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  PublishCommand,
+  type MessageAttributeValue,
+  type PublishCommandInput,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import type { Alert } from '../alerts/model';
 import { asciiText, cleanText } from '../alerts/escape';
-import { dominantEventName, messageLabel, renderChatbot, renderJson, renderText, titleLine, type RenderOptions } from '../alerts/render';
+import {
+  dominantEventName,
+  messageLabel,
+  renderChatbot,
+  renderJson,
+  renderText,
+  titleLine,
+  type RenderOptions,
+} from '../alerts/render';
 import { stableId } from '../ids';
 import type { Logger } from '../logger';
 import { TRIM_LEVELS, trimAlert } from './trim';
@@ -49,7 +62,10 @@ export class PublishFailedError extends QTriageError {
   readonly attempts: number;
 
   constructor(details: { topicArn: string; alertId: string; attempts: number }, options: { cause: unknown }) {
-    super(`publishing alert ${details.alertId} to ${details.topicArn} failed after ${details.attempts} attempt(s)`, options);
+    super(
+      `publishing alert ${details.alertId} to ${details.topicArn} failed after ${details.attempts} attempt(s)`,
+      options,
+    );
     this.topicArn = details.topicArn;
     this.alertId = details.alertId;
     this.attempts = details.attempts;
@@ -69,7 +85,11 @@ function attribute(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: cleaned === '' ? 'unknown' : cleaned };
 }
 
-export function messageAttributes(alert: Alert, kind: PublishKind, messageId?: string): Record<string, MessageAttributeValue> {
+export function messageAttributes(
+  alert: Alert,
+  kind: PublishKind,
+  messageId?: string,
+): Record<string, MessageAttributeValue> {
   return {
     ...(messageId === undefined ? {} : { messageId: attribute(messageId) }),
     severity: attribute(alert.severity),
@@ -91,7 +111,9 @@ export function subjectFor(alert: Alert, kind: PublishKind): string {
 export function messageBodies(alert: Alert, options: RenderOptions, messageId?: string): Record<string, string> {
   const rendered = renderText(alert, options);
   const text = messageId === undefined ? rendered : `${rendered}\n\nMessage id: ${messageId}`;
-  const json = JSON.stringify(messageId === undefined ? renderJson(alert, options) : { messageId, ...renderJson(alert, options) });
+  const json = JSON.stringify(
+    messageId === undefined ? renderJson(alert, options) : { messageId, ...renderJson(alert, options) },
+  );
   return {
     default: text,
     sqs: json,
@@ -105,7 +127,11 @@ export function messageBodies(alert: Alert, options: RenderOptions, messageId?: 
 /** What SNS counts against the limit: the message, the subject and every attribute's name, type and value. */
 export function publishSize(input: Pick<PublishCommandInput, 'Message' | 'Subject' | 'MessageAttributes'>): number {
   const attributes = Object.entries(input.MessageAttributes ?? {}).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? ''),
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? '') +
+      Buffer.byteLength(value.StringValue ?? ''),
     0,
   );
   return Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(input.Subject ?? '') + attributes;
@@ -119,7 +145,12 @@ export interface BuiltPublish {
 }
 
 /** The Publish request for an alert, shortened as far as needed to fit under the SNS limit. */
-export function buildPublish(alert: Alert, kind: PublishKind, messageId?: string, maxBytes = SNS_MAX_MESSAGE_BYTES - SIZE_MARGIN_BYTES): BuiltPublish {
+export function buildPublish(
+  alert: Alert,
+  kind: PublishKind,
+  messageId?: string,
+  maxBytes = SNS_MAX_MESSAGE_BYTES - SIZE_MARGIN_BYTES,
+): BuiltPublish {
   const Subject = subjectFor(alert, kind);
   const MessageAttributes = messageAttributes(alert, kind, messageId);
   let built: BuiltPublish | undefined;
@@ -136,7 +167,9 @@ export function buildPublish(alert: Alert, kind: PublishKind, messageId?: string
 
 /** FIFO topics need a group and a deduplication id: the message id, the same on every retry. */
 function fifoFields(topicArn: string, message: OutgoingMessage): Partial<PublishCommandInput> {
-  return topicArn.endsWith('.fifo') ? { MessageGroupId: stableId(message.alert.id), MessageDeduplicationId: message.id } : {};
+  return topicArn.endsWith('.fifo')
+    ? { MessageGroupId: stableId(message.alert.id), MessageDeduplicationId: message.id }
+    : {};
 }
 
 export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
@@ -148,10 +181,25 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
     const input: PublishCommandInput = { TopicArn: topicArn, ...built.input, ...fifoFields(topicArn, message) };
     try {
       const output = await client.send(new PublishCommand(input));
-      logger.info('alert published', { alertId: alert.id, topicArn, kind, messageId: message.id, snsMessageId: output.MessageId, bytes: built.bytes, trimLevel: built.trimLevel, attempts: sdkAttempts(output) });
+      logger.info('alert published', {
+        alertId: alert.id,
+        topicArn,
+        kind,
+        messageId: message.id,
+        snsMessageId: output.MessageId,
+        bytes: built.bytes,
+        trimLevel: built.trimLevel,
+        attempts: sdkAttempts(output),
+      });
     } catch (error) {
       const attempts = sdkAttempts(error);
-      logger.error('alert publish failed', { alertId: alert.id, topicArn, kind, attempts, errorName: errorName(error) });
+      logger.error('alert publish failed', {
+        alertId: alert.id,
+        topicArn,
+        kind,
+        attempts,
+        errorName: errorName(error),
+      });
       throw new PublishFailedError({ topicArn, alertId: alert.id, attempts }, { cause: error });
     }
   }
@@ -159,7 +207,12 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   return {
     async send(message: OutgoingMessage): Promise<void> {
       const built = buildPublish(message.alert, message.kind, message.id);
-      if (built.truncated) logger.warn('alert shortened to fit SNS', { alertId: message.alert.id, bytes: built.bytes, trimLevel: built.trimLevel });
+      if (built.truncated)
+        logger.warn('alert shortened to fit SNS', {
+          alertId: message.alert.id,
+          bytes: built.bytes,
+          trimLevel: built.trimLevel,
+        });
       await publishTo(topicOf[message.route], message, built);
     },
   };

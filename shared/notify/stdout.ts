@@ -27,7 +27,11 @@ export function alertJsonLine(alert: Alert, kind: PublishKind): string {
 const SEPARATOR = `${'-'.repeat(72)}\n`;
 
 /** One alert as text, followed by a separator line. */
-export function alertTextBlock(alert: Alert, kind: PublishKind, text: Pick<TextOptions, 'form' | 'width'> = {}): string {
+export function alertTextBlock(
+  alert: Alert,
+  kind: PublishKind,
+  text: Pick<TextOptions, 'form' | 'width'> = {},
+): string {
   return `${renderText(alert, { ...text, kind })}\n${SEPARATOR}`;
 }
 

@@ -14,13 +14,20 @@ export interface LocalizedRow {
 }
 
 function fromPlaybook(operation: string, playbook: ParsedPlaybook | undefined): LocalizedRow | undefined {
-  const name = playbook?.names.find((n) => n.list === 'event-table' && n.operation === operation && n.description !== undefined);
+  const name = playbook?.names.find(
+    (n) => n.list === 'event-table' && n.operation === operation && n.description !== undefined,
+  );
   if (name === undefined || playbook === undefined) return undefined;
   return { ...(name.description !== undefined ? { description: name.description } : {}), language: playbook.language };
 }
 
-export function localizeRow(operation: string, locale: PlaybookLanguage, playbooks: readonly ParsedPlaybook[]): LocalizedRow {
-  const find = (language: PlaybookLanguage): ParsedPlaybook | undefined => playbooks.find((playbook) => playbook.language === language);
+export function localizeRow(
+  operation: string,
+  locale: PlaybookLanguage,
+  playbooks: readonly ParsedPlaybook[],
+): LocalizedRow {
+  const find = (language: PlaybookLanguage): ParsedPlaybook | undefined =>
+    playbooks.find((playbook) => playbook.language === language);
   return fromPlaybook(operation, find(locale)) ?? fromPlaybook(operation, find('en')) ?? {};
 }
 

@@ -19,7 +19,8 @@ export interface LocalizedOperation {
 
 export type LocalizedText = (operation: string) => LocalizedOperation | undefined;
 
-export const isPlaybookLanguage = (value: string): value is PlaybookLanguage => (PLAYBOOK_LANGUAGES as readonly string[]).includes(value);
+export const isPlaybookLanguage = (value: string): value is PlaybookLanguage =>
+  (PLAYBOOK_LANGUAGES as readonly string[]).includes(value);
 
 /**
  * Reads the playbooks once, if there are any; an unreadable or missing playbook leaves the descriptions in
@@ -36,7 +37,8 @@ export async function loadLocalizedText(source: PlaybookSource | undefined, loca
   const texts = new Map<string, LocalizedOperation>();
   for (const operation of operations) {
     const row = localizeRow(operation, locale, playbooks);
-    if (row.language === locale && row.description !== undefined) texts.set(operation, { ...translated, description: row.description });
+    if (row.language === locale && row.description !== undefined)
+      texts.set(operation, { ...translated, description: row.description });
   }
   return (operation) => texts.get(operation) ?? translated;
 }

@@ -31,7 +31,9 @@ export function looksLikeOperationName(text: string): boolean {
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number): number => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
   for (let i = 1; i < rows; i += 1) {
     for (let j = 1; j < cols; j += 1) {
@@ -83,7 +85,8 @@ function nearestOperation(written: string, index: OperationIndex): { match?: Can
   const [best, second] = ranked;
   if (best === undefined) return { reason: 'no known operations to compare with' };
   const limit = editThreshold(Math.max(written.length, best.operation.length));
-  if (best.distance > limit) return { reason: `no known operation within ${limit} edits (closest: ${best.operation}, ${best.distance})` };
+  if (best.distance > limit)
+    return { reason: `no known operation within ${limit} edits (closest: ${best.operation}, ${best.distance})` };
   if (second !== undefined && second.distance === best.distance) {
     return { reason: `ambiguous: ${best.operation} and ${second.operation} are both ${best.distance} edits away` };
   }
@@ -102,7 +105,10 @@ export function resolveName(written: string, index: OperationIndex, positional?:
   const caseMatches = index.byLowerCase.get(written.toLowerCase()) ?? [];
   if (caseMatches.length === 1 && caseMatches[0] !== undefined) return { operation: caseMatches[0], how: 'case' };
   const nearest = nearestOperation(written, index);
-  if (nearest.match !== undefined && (positional === undefined || positional === null || positional === nearest.match.operation)) {
+  if (
+    nearest.match !== undefined &&
+    (positional === undefined || positional === null || positional === nearest.match.operation)
+  ) {
     return { operation: nearest.match.operation, how: 'edit-distance' };
   }
   if (positional !== undefined && positional !== null) return { operation: positional, how: 'position' };

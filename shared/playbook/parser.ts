@@ -189,7 +189,11 @@ function sameShape(a: readonly RawSection[] | undefined, b: readonly RawSection[
  */
 export function resolvePlaybooks(raws: readonly RawPlaybook[], knownOperations: Iterable<string>): ParsedPlaybook[] {
   const index = indexOperations(knownOperations);
-  const resolveFile = (raw: RawPlaybook, english: ParsedPlaybook | undefined, englishRaw: RawPlaybook | undefined): ParsedPlaybook => {
+  const resolveFile = (
+    raw: RawPlaybook,
+    english: ParsedPlaybook | undefined,
+    englishRaw: RawPlaybook | undefined,
+  ): ParsedPlaybook => {
     const names: ParsedName[] = [];
     for (const list of LIST_KINDS) {
       const sections = raw.lists[list];
@@ -229,7 +233,9 @@ export function resolvePlaybooks(raws: readonly RawPlaybook[], knownOperations: 
 
   const englishRaw = raws.find((raw) => raw.language === 'en');
   const english = englishRaw === undefined ? undefined : resolveFile(englishRaw, undefined, undefined);
-  return raws.map((raw) => (raw === englishRaw && english !== undefined ? english : resolveFile(raw, english, englishRaw)));
+  return raws.map((raw) =>
+    raw === englishRaw && english !== undefined ? english : resolveFile(raw, english, englishRaw),
+  );
 }
 
 /** Drift between what the playbooks name and what the table holds. */
@@ -252,7 +258,10 @@ export interface PlaybookSource {
 }
 
 /** Read, parse and resolve the Amazon Q playbook and whichever translations exist. */
-export async function readPlaybookTable(source: PlaybookSource, knownOperations: readonly string[]): Promise<PlaybookTableReport> {
+export async function readPlaybookTable(
+  source: PlaybookSource,
+  knownOperations: readonly string[],
+): Promise<PlaybookTableReport> {
   const raws: RawPlaybook[] = [];
   for (const language of PLAYBOOK_LANGUAGES) {
     const file = AMAZON_Q_PLAYBOOK_FILES[language];

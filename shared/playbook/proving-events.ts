@@ -16,7 +16,12 @@
 import type { EventSource, Severity } from './types';
 
 /** [eventName, verdict, negative sample's errorCode, negative sample's verdict] */
-export type ProvingCase = readonly [eventName: string, verdict: Severity, negativeErrorCode: string, negativeVerdict: Severity];
+export type ProvingCase = readonly [
+  eventName: string,
+  verdict: Severity,
+  negativeErrorCode: string,
+  negativeVerdict: Severity,
+];
 
 const ACCOUNT = '123456789012';
 
@@ -30,7 +35,13 @@ export const SAMPLE_RECORDS: Readonly<Record<EventSource, Readonly<Record<string
       accountId: ACCOUNT,
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: `arn:aws:iam::${ACCOUNT}:role/Admin`, accountId: ACCOUNT, userName: 'Admin' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLEID',
+          arn: `arn:aws:iam::${ACCOUNT}:role/Admin`,
+          accountId: ACCOUNT,
+          userName: 'Admin',
+        },
         attributes: { creationDate: '2024-05-01T20:00:00Z', mfaAuthenticated: 'false' },
       },
     },
@@ -56,17 +67,29 @@ export const SAMPLE_RECORDS: Readonly<Record<EventSource, Readonly<Record<string
       accountId: ACCOUNT,
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: `arn:aws:iam::${ACCOUNT}:role/QBusinessWebExperienceRole`, accountId: ACCOUNT, userName: 'QBusinessWebExperienceRole' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLEID',
+          arn: `arn:aws:iam::${ACCOUNT}:role/QBusinessWebExperienceRole`,
+          accountId: ACCOUNT,
+          userName: 'QBusinessWebExperienceRole',
+        },
         attributes: { creationDate: '2024-07-01T10:00:00Z', mfaAuthenticated: 'false' },
       },
-      onBehalfOf: { userId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE22222', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890` },
+      onBehalfOf: {
+        userId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE22222',
+        identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890`,
+      },
     },
     eventTime: '2024-07-01T10:05:00Z',
     eventSource: 'qapps.amazonaws.com',
     awsRegion: 'us-east-1',
     sourceIPAddress: '192.0.2.2',
     userAgent: 'Mozilla/5.0',
-    requestParameters: { instanceId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE33333', libraryItemId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE44444' },
+    requestParameters: {
+      instanceId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE33333',
+      libraryItemId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE44444',
+    },
     responseElements: null,
     requestID: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE55555',
     eventType: 'AwsApiCall',
@@ -83,7 +106,13 @@ export const SAMPLE_RECORDS: Readonly<Record<EventSource, Readonly<Record<string
       accountId: ACCOUNT,
       accessKeyId: 'ASIAAB12CDEFG34HIJK',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAXD12ABCDEF3G4HI5J', arn: `arn:aws:iam::${ACCOUNT}:role/PowerUser`, accountId: ACCOUNT, userName: 'PowerUser' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAXD12ABCDEF3G4HI5J',
+          arn: `arn:aws:iam::${ACCOUNT}:role/PowerUser`,
+          accountId: ACCOUNT,
+          userName: 'PowerUser',
+        },
         webIdFederationData: {},
         attributes: { creationDate: '2023-11-28T10:00:00Z', mfaAuthenticated: 'false' },
       },
@@ -106,13 +135,17 @@ export const SAMPLE_RECORDS: Readonly<Record<EventSource, Readonly<Record<string
     userIdentity: {
       type: 'IdentityCenterUser',
       accountId: ACCOUNT,
-      onBehalfOf: { userId: '123456789-123456789-123456789-123456789-123456789', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-123456789` },
+      onBehalfOf: {
+        userId: '123456789-123456789-123456789-123456789-123456789',
+        identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-123456789`,
+      },
     },
     eventTime: '2024-08-01T12:00:00Z',
     eventSource: 'codewhisperer.amazonaws.com',
     awsRegion: 'us-east-1',
     sourceIPAddress: '192.0.2.4',
-    userAgent: 'aws-sdk-js/0.0.1 ua/2.0 os/win32# lang/js md/nodejs#18.15.0 api/codewhispererstreaming#0.0.1 AmazonQ-For-VSCode/1.23.0',
+    userAgent:
+      'aws-sdk-js/0.0.1 ua/2.0 os/win32# lang/js md/nodejs#18.15.0 api/codewhispererstreaming#0.0.1 AmazonQ-For-VSCode/1.23.0',
     requestParameters: null,
     responseElements: null,
     requestID: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE66666',

@@ -3,7 +3,15 @@
  * translations.ts. A text without a translation stays in English. Translated lists are made once per English
  * list (every alert of a rule shares its lists, and the renderers memoise by list).
  */
-import { BURST_DESCRIPTIONS, BURST_TITLES, CATEGORY_TITLES, DENIED, TEXT_TRANSLATIONS, TRANSLATED_LANGUAGES, type TranslatedLanguage } from './translations';
+import {
+  BURST_DESCRIPTIONS,
+  BURST_TITLES,
+  CATEGORY_TITLES,
+  DENIED,
+  TEXT_TRANSLATIONS,
+  TRANSLATED_LANGUAGES,
+  type TranslatedLanguage,
+} from './translations';
 import type { Category, ResponseStep } from './types';
 
 export interface AlertTranslator {
@@ -18,7 +26,8 @@ export interface AlertTranslator {
   questions(questions: readonly string[]): readonly string[];
 }
 
-export const isTranslatedLanguage = (value: string): value is TranslatedLanguage => (TRANSLATED_LANGUAGES as readonly string[]).includes(value);
+export const isTranslatedLanguage = (value: string): value is TranslatedLanguage =>
+  (TRANSLATED_LANGUAGES as readonly string[]).includes(value);
 
 export function createTranslator(language: TranslatedLanguage): AlertTranslator {
   const text = (english: string): string => TEXT_TRANSLATIONS.get(english)?.[language] ?? english;
@@ -32,7 +41,8 @@ export function createTranslator(language: TranslatedLanguage): AlertTranslator 
     burstDescription: (count, minutes, threshold) => BURST_DESCRIPTIONS[language](count, minutes, threshold),
     steps(steps) {
       let translated = stepLists.get(steps);
-      if (translated === undefined) stepLists.set(steps, (translated = Object.freeze(steps.map((step) => ({ ...step, text: text(step.text) })))));
+      if (translated === undefined)
+        stepLists.set(steps, (translated = Object.freeze(steps.map((step) => ({ ...step, text: text(step.text) })))));
       return translated;
     },
     questions(questions) {

@@ -34,7 +34,12 @@ export type Phase = (typeof PHASES)[number];
  * in the console (Q Developer user guide, "Logging Amazon Q Developer API calls using AWS CloudTrail"); Q Developer
  * in the IDE and CLI (EventBridge event reference, events-ref-codewhisperer).
  */
-export const EVENT_SOURCES = ['qbusiness.amazonaws.com', 'qapps.amazonaws.com', 'q.amazonaws.com', 'codewhisperer.amazonaws.com'] as const;
+export const EVENT_SOURCES = [
+  'qbusiness.amazonaws.com',
+  'qapps.amazonaws.com',
+  'q.amazonaws.com',
+  'codewhisperer.amazonaws.com',
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 export const EVENT_BRIDGE_SOURCES: Readonly<Record<EventSource, string>> = {
   'qbusiness.amazonaws.com': 'aws.qbusiness',
@@ -44,7 +49,8 @@ export const EVENT_BRIDGE_SOURCES: Readonly<Record<EventSource, string>> = {
 };
 /** Amazon Q Developer acting for a user: the other services' records it causes carry this `invokedBy`. */
 export const Q_INVOKED_BY = 'q.amazonaws.com';
-export const isEventSource = (value: string): value is EventSource => (EVENT_SOURCES as readonly string[]).includes(value);
+export const isEventSource = (value: string): value is EventSource =>
+  (EVENT_SOURCES as readonly string[]).includes(value);
 
 /**
  * How a call touches the service. Decides the authorization-failure modifier

@@ -4,7 +4,13 @@
  * metadata (`x-amz-meta-sha256`), since the ETag of an SSE-KMS object is not a digest of its content.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { Logger } from '../logger';
 import { BucketSyncError } from './errors';
 
@@ -63,7 +69,10 @@ export function contentTypeOf(path: string): string {
 
 export async function listBucket(s3: S3Client, bucket: string, prefix: string): Promise<BucketObject[]> {
   const objects: BucketObject[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, ...(prefix !== '' ? { Prefix: prefix } : {}) })) {
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: bucket, ...(prefix !== '' ? { Prefix: prefix } : {}) },
+  )) {
     for (const item of page.Contents ?? []) {
       if (item.Key !== undefined) objects.push({ key: item.Key, size: item.Size ?? -1, etag: item.ETag ?? '' });
     }
@@ -71,7 +80,11 @@ export async function listBucket(s3: S3Client, bucket: string, prefix: string): 
   return objects;
 }
 
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -85,7 +98,12 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   return results;
 }
 
-export async function syncTreeToBucket(s3: S3Client, files: ReadonlyMap<string, Buffer>, options: BucketSyncOptions, logger: Logger): Promise<BucketSyncResult> {
+export async function syncTreeToBucket(
+  s3: S3Client,
+  files: ReadonlyMap<string, Buffer>,
+  options: BucketSyncOptions,
+  logger: Logger,
+): Promise<BucketSyncResult> {
   const concurrency = options.concurrency ?? 8;
   const { bucket, prefix } = options;
   let existing: BucketObject[];
@@ -98,20 +116,27 @@ export async function syncTreeToBucket(s3: S3Client, files: ReadonlyMap<string, 
   const paths = [...files.keys()].sort();
   const digests = new Map(paths.map((path) => [path, sha256Hex(files.get(path) ?? Buffer.alloc(0))]));
 
-  const verdicts = await mapWithConcurrency(paths, concurrency, async (path): Promise<'added' | 'changed' | 'unchanged'> => {
-    const current = byKey.get(prefix + path);
-    if (current === undefined) return 'added';
-    if (current.size !== files.get(path)?.length) return 'changed';
-    try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + path }));
-      return head.Metadata?.sha256 === digests.get(path) ? 'unchanged' : 'changed';
-    } catch (error) {
-      throw new BucketSyncError(`cannot read metadata of s3://${bucket}/${prefix}${path}`, { cause: error });
-    }
-  });
+  const verdicts = await mapWithConcurrency(
+    paths,
+    concurrency,
+    async (path): Promise<'added' | 'changed' | 'unchanged'> => {
+      const current = byKey.get(prefix + path);
+      if (current === undefined) return 'added';
+      if (current.size !== files.get(path)?.length) return 'changed';
+      try {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + path }));
+        return head.Metadata?.sha256 === digests.get(path) ? 'unchanged' : 'changed';
+      } catch (error) {
+        throw new BucketSyncError(`cannot read metadata of s3://${bucket}/${prefix}${path}`, { cause: error });
+      }
+    },
+  );
   const added = paths.filter((_, i) => verdicts[i] === 'added');
   const changed = paths.filter((_, i) => verdicts[i] === 'changed');
-  const removed = existing.map((object) => object.key.slice(prefix.length)).filter((path) => !files.has(path)).sort();
+  const removed = existing
+    .map((object) => object.key.slice(prefix.length))
+    .filter((path) => !files.has(path))
+    .sort();
   const unchanged = paths.length - added.length - changed.length;
   if (options.dryRun) return { added, changed, removed, unchanged, uploaded: 0, deleted: 0 };
 
@@ -140,13 +165,20 @@ export async function syncTreeToBucket(s3: S3Client, files: ReadonlyMap<string, 
     const batch = removed.slice(start, start + DELETE_BATCH);
     let failures: readonly { Key?: string; Code?: string }[];
     try {
-      const answer = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((path) => ({ Key: prefix + path })) } }));
+      const answer = await s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Quiet: true, Objects: batch.map((path) => ({ Key: prefix + path })) },
+        }),
+      );
       failures = answer.Errors ?? [];
     } catch (error) {
       throw new BucketSyncError(`cannot delete ${batch.length} objects from s3://${bucket}`, { cause: error });
     }
     if (failures.length > 0) {
-      throw new BucketSyncError(`${failures.length} deletions refused in s3://${bucket}, first: ${failures[0]?.Key ?? '?'} (${failures[0]?.Code ?? '?'})`);
+      throw new BucketSyncError(
+        `${failures.length} deletions refused in s3://${bucket}, first: ${failures[0]?.Key ?? '?'} (${failures[0]?.Code ?? '?'})`,
+      );
     }
     deleted += batch.length;
   }

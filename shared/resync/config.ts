@@ -3,9 +3,11 @@ import * as z from 'zod/mini';
 import { csvList, parseSection, positiveInt } from '../config-core';
 import { ResyncConfigError } from './errors';
 
-
 export const resyncEnvSchema = z.object({
-  PLAYBOOK_REPOSITORY: z._default(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/)), 'aws-samples/aws-customer-playbook-framework'),
+  PLAYBOOK_REPOSITORY: z._default(
+    z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/)),
+    'aws-samples/aws-customer-playbook-framework',
+  ),
   PLAYBOOK_REF: z._default(z.string().check(z.regex(/^[\w./-]+$/)), 'main'),
   PLAYBOOK_TARBALL_URL: z.optional(z.url()),
   /** Commit to record when the tarball does not carry one (GitHub's carry it in a pax comment). */
@@ -28,7 +30,11 @@ export interface ResyncConfig {
   readonly awsPlaybooksBucket: string;
   readonly customPlaybooksBucket?: string;
   readonly kmsKeyId?: string;
-  readonly qbusiness?: { readonly applicationId: string; readonly indexId: string; readonly dataSourceIds: readonly string[] };
+  readonly qbusiness?: {
+    readonly applicationId: string;
+    readonly indexId: string;
+    readonly dataSourceIds: readonly string[];
+  };
   readonly syncStaleHours: number;
   readonly maxTarballBytes: number;
   readonly stateTable?: string;

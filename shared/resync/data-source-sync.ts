@@ -4,7 +4,12 @@
  * a playbook change within SYNC_STALE_HOURS (the alarm the playbook-assistant guide asks for). A data source
  * whose last success is old is not stale when the playbooks did not change since: it holds them already.
  */
-import { ListDataSourceSyncJobsCommand, StartDataSourceSyncJobCommand, type DataSourceSyncJob, type QBusinessClient } from '@aws-sdk/client-qbusiness';
+import {
+  ListDataSourceSyncJobsCommand,
+  StartDataSourceSyncJobCommand,
+  type DataSourceSyncJob,
+  type QBusinessClient,
+} from '@aws-sdk/client-qbusiness';
 import type { Logger } from '../logger';
 import { errorMessage, errorName } from '../errors';
 
@@ -21,11 +26,21 @@ export type SyncStart =
 
 export const SYNC_ALREADY_RUNNING = 'sync already running';
 
-export async function startDataSourceSyncs(qbusiness: QBusinessClient, target: DataSourceTarget, logger: Logger): Promise<SyncStart[]> {
+export async function startDataSourceSyncs(
+  qbusiness: QBusinessClient,
+  target: DataSourceTarget,
+  logger: Logger,
+): Promise<SyncStart[]> {
   const starts: SyncStart[] = [];
   for (const dataSourceId of target.dataSourceIds) {
     try {
-      const answer = await qbusiness.send(new StartDataSourceSyncJobCommand({ applicationId: target.applicationId, indexId: target.indexId, dataSourceId }));
+      const answer = await qbusiness.send(
+        new StartDataSourceSyncJobCommand({
+          applicationId: target.applicationId,
+          indexId: target.indexId,
+          dataSourceId,
+        }),
+      );
       starts.push({ dataSourceId, outcome: 'started', executionId: answer.executionId ?? '' });
       logger.info('data source sync started', { dataSourceId, executionId: answer.executionId });
     } catch (error) {
@@ -71,16 +86,27 @@ export interface SyncCheckOptions {
   readonly pendingSince?: number;
 }
 
-const RUNNING = (health: SyncHealth): boolean => health.latestStatus !== undefined && RUNNING_SYNC_STATUSES.has(health.latestStatus);
+const RUNNING = (health: SyncHealth): boolean =>
+  health.latestStatus !== undefined && RUNNING_SYNC_STATUSES.has(health.latestStatus);
 const startedSince = (iso: string | undefined, since: number): boolean => iso !== undefined && Date.parse(iso) >= since;
 
 /** Every data source has a successful job that started at or after `since`: the index holds what was mirrored then. */
-export function syncsCompletedSince(health: readonly SyncHealth[], dataSourceIds: readonly string[], since: number): boolean {
-  return dataSourceIds.every((id) => health.some((entry) => entry.dataSourceId === id && startedSince(entry.lastSucceededStartedAt, since)));
+export function syncsCompletedSince(
+  health: readonly SyncHealth[],
+  dataSourceIds: readonly string[],
+  since: number,
+): boolean {
+  return dataSourceIds.every((id) =>
+    health.some((entry) => entry.dataSourceId === id && startedSince(entry.lastSucceededStartedAt, since)),
+  );
 }
 
 /** Some data source has neither a job started at or after `since` nor one running: its start was skipped or lost. */
-export function syncsMissingSince(health: readonly SyncHealth[], dataSourceIds: readonly string[], since: number): boolean {
+export function syncsMissingSince(
+  health: readonly SyncHealth[],
+  dataSourceIds: readonly string[],
+  since: number,
+): boolean {
   return dataSourceIds.some((id) => {
     const entry = health.find((candidate) => candidate.dataSourceId === id);
     return entry !== undefined && !RUNNING(entry) && !startedSince(entry.latestStartedAt, since);
@@ -103,7 +129,12 @@ export async function checkDataSourceSyncs(
     let jobs: DataSourceSyncJob[];
     try {
       const answer = await qbusiness.send(
-        new ListDataSourceSyncJobsCommand({ applicationId: target.applicationId, indexId: target.indexId, dataSourceId, maxResults: 10 }),
+        new ListDataSourceSyncJobsCommand({
+          applicationId: target.applicationId,
+          indexId: target.indexId,
+          dataSourceId,
+          maxResults: 10,
+        }),
       );
       jobs = [...(answer.history ?? [])].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
     } catch (error) {
@@ -121,15 +152,30 @@ export async function checkDataSourceSyncs(
       ...(succeeded !== undefined ? { lastSucceededAt: new Date(timeOf(succeeded)).toISOString() } : {}),
       ...(succeeded?.startTime !== undefined ? { lastSucceededStartedAt: succeeded.startTime.toISOString() } : {}),
     });
-    if (latest?.status !== undefined && FAILED_SYNC_STATUSES.has(latest.status) && timeOf(latest) > (options.reportedUntil ?? Number.NEGATIVE_INFINITY)) {
+    if (
+      latest?.status !== undefined &&
+      FAILED_SYNC_STATUSES.has(latest.status) &&
+      timeOf(latest) > (options.reportedUntil ?? Number.NEGATIVE_INFINITY)
+    ) {
       const reason = latest.error?.errorMessage ?? latest.dataSourceErrorCode ?? 'no error detail';
-      problems.push({ dataSourceId, problem: 'failed', status: latest.status, ...(latest.executionId !== undefined ? { executionId: latest.executionId } : {}), detail: reason });
+      problems.push({
+        dataSourceId,
+        problem: 'failed',
+        status: latest.status,
+        ...(latest.executionId !== undefined ? { executionId: latest.executionId } : {}),
+        detail: reason,
+      });
     }
     // Stale: the playbooks changed more than SYNC_STALE_HOURS ago and this data source has not finished syncing them.
     const pendingSince = options.pendingSince;
-    const caughtUp = pendingSince === undefined || (succeeded?.startTime !== undefined && succeeded.startTime.getTime() >= pendingSince);
+    const caughtUp =
+      pendingSince === undefined ||
+      (succeeded?.startTime !== undefined && succeeded.startTime.getTime() >= pendingSince);
     if (!caughtUp && options.now - pendingSince > staleMs) {
-      const since = succeeded !== undefined ? `last success ${new Date(timeOf(succeeded)).toISOString()}` : 'no successful sync in the recent history';
+      const since =
+        succeeded !== undefined
+          ? `last success ${new Date(timeOf(succeeded)).toISOString()}`
+          : 'no successful sync in the recent history';
       problems.push({
         dataSourceId,
         problem: 'stale',

@@ -18,15 +18,32 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 function assertAllowedUrl(url: URL): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
-  throw new TarballDownloadError(`refusing ${url.protocol} URL ${url.origin}: only https (or http on loopback) is allowed`);
+  throw new TarballDownloadError(
+    `refusing ${url.protocol} URL ${url.origin}: only https (or http on loopback) is allowed`,
+  );
 }
 
 function get(url: URL, timeoutMs: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'GET', headers: { 'user-agent': 'q-triage-resync', accept: 'application/gzip, application/x-gzip, */*' } }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(new TarballDownloadError(`no answer from ${url.origin} within ${timeoutMs} ms`)));
-    req.on('error', (error) => reject(error instanceof TarballDownloadError ? error : new TarballDownloadError(`request to ${url.origin} failed: ${error.message}`, { cause: error })));
+    const req = send(
+      url,
+      {
+        method: 'GET',
+        headers: { 'user-agent': 'q-triage-resync', accept: 'application/gzip, application/x-gzip, */*' },
+      },
+      resolve,
+    );
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new TarballDownloadError(`no answer from ${url.origin} within ${timeoutMs} ms`)),
+    );
+    req.on('error', (error) =>
+      reject(
+        error instanceof TarballDownloadError
+          ? error
+          : new TarballDownloadError(`request to ${url.origin} failed: ${error.message}`, { cause: error }),
+      ),
+    );
     req.end();
   });
 }
@@ -35,7 +52,10 @@ function readCapped(response: IncomingMessage, maxBytes: number, timeoutMs: numb
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer = setTimeout(() => response.destroy(new TarballDownloadError(`download from ${origin} took longer than ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => response.destroy(new TarballDownloadError(`download from ${origin} took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
@@ -46,7 +66,11 @@ function readCapped(response: IncomingMessage, maxBytes: number, timeoutMs: numb
     });
     response.on('error', (error) => {
       clearTimeout(timer);
-      reject(error instanceof TarballDownloadError ? error : new TarballDownloadError(`download from ${origin} failed: ${error.message}`, { cause: error }));
+      reject(
+        error instanceof TarballDownloadError
+          ? error
+          : new TarballDownloadError(`download from ${origin} failed: ${error.message}`, { cause: error }),
+      );
     });
     response.on('end', () => {
       clearTimeout(timer);
@@ -65,9 +89,11 @@ export async function downloadTarball(location: string, options: DownloadOptions
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location !== undefined) {
       response.resume();
-      if (redirects >= maxRedirects) throw new TarballDownloadError(`more than ${maxRedirects} redirects from ${location}`);
+      if (redirects >= maxRedirects)
+        throw new TarballDownloadError(`more than ${maxRedirects} redirects from ${location}`);
       const next = new URL(response.headers.location, url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new TarballDownloadError(`refusing redirect from https to ${next.protocol}`);
+      if (url.protocol === 'https:' && next.protocol !== 'https:')
+        throw new TarballDownloadError(`refusing redirect from https to ${next.protocol}`);
       url = next;
       continue;
     }

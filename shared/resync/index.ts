@@ -5,7 +5,13 @@ export type { ResyncConfig } from './config';
 export { createResyncDeps } from './wiring';
 export { createSnsReportPublisher, renderReportText, shouldPublish } from './report';
 export type { ResyncReport, ReportPublisher } from './report';
-export { createDynamoVersionStore, createMemoryVersionStore, playbookVersionReader, computePlaybookVersion, VERSION_KEY } from './version';
+export {
+  createDynamoVersionStore,
+  createMemoryVersionStore,
+  playbookVersionReader,
+  computePlaybookVersion,
+  VERSION_KEY,
+} from './version';
 export type { PlaybookVersionRecord, PlaybookVersionStore } from './version';
 export { unpackTarball, DEFAULT_ARCHIVE_LIMITS } from './tarball';
 export type { ArchiveLimits, PlaybookTree } from './tarball';

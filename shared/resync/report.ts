@@ -2,7 +2,16 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SyncHealth, SyncProblem, SyncStart } from './data-source-sync';
 
-export const RESYNC_STAGES = ['state', 'sync-health', 'download', 'unpack', 'custom-bucket', 'bucket-sync', 'data-source-sync', 'version'] as const;
+export const RESYNC_STAGES = [
+  'state',
+  'sync-health',
+  'download',
+  'unpack',
+  'custom-bucket',
+  'bucket-sync',
+  'data-source-sync',
+  'version',
+] as const;
 export type ResyncStage = (typeof RESYNC_STAGES)[number];
 
 export interface ResyncReport {
@@ -11,27 +20,46 @@ export interface ResyncReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly source: { readonly url: string; readonly commit?: string };
-  readonly files: { readonly added: readonly string[]; readonly changed: readonly string[]; readonly removed: readonly string[]; readonly unchanged: number };
+  readonly files: {
+    readonly added: readonly string[];
+    readonly changed: readonly string[];
+    readonly removed: readonly string[];
+    readonly unchanged: number;
+  };
   readonly uploaded: number;
   readonly deleted: number;
   /** previous/current: the mirrored playbooks; answerCache: the version answers are cached under (moves when the data source syncs completed). */
-  readonly version: { readonly previous?: string; readonly current?: string; readonly changed: boolean; readonly answerCache?: string };
+  readonly version: {
+    readonly previous?: string;
+    readonly current?: string;
+    readonly changed: boolean;
+    readonly answerCache?: string;
+  };
   readonly syncJobs: readonly SyncStart[];
   readonly syncHealth: readonly SyncHealth[];
   readonly problems: readonly SyncProblem[];
   /** When the playbooks were last downloaded and compared with the mirror (this run, unless it failed). */
   readonly verifiedAt?: string;
-  readonly error?: { readonly stage: ResyncStage; readonly name: string; readonly message: string; readonly reason?: string };
+  readonly error?: {
+    readonly stage: ResyncStage;
+    readonly name: string;
+    readonly message: string;
+    readonly reason?: string;
+  };
 }
 
 export type ReportPublisher = (report: ResyncReport) => Promise<void>;
 
 export function reportChanged(report: ResyncReport): boolean {
-  return report.files.added.length + report.files.changed.length + report.files.removed.length > 0 || report.version.changed;
+  return (
+    report.files.added.length + report.files.changed.length + report.files.removed.length > 0 || report.version.changed
+  );
 }
 
 export function reportFailed(report: ResyncReport): boolean {
-  return report.outcome === 'failed' || report.problems.length > 0 || report.syncJobs.some((job) => job.outcome === 'failed');
+  return (
+    report.outcome === 'failed' || report.problems.length > 0 || report.syncJobs.some((job) => job.outcome === 'failed')
+  );
 }
 
 export function shouldPublish(report: ResyncReport): boolean {
@@ -46,7 +74,11 @@ function printable(text: string): string {
 function listed(label: string, items: readonly string[], max = 20): string[] {
   if (items.length === 0) return [];
   const shown = items.slice(0, max).map((item) => `  - ${printable(item)}`);
-  return [`${label} (${items.length}):`, ...shown, ...(items.length > max ? [`  … and ${items.length - max} more`] : [])];
+  return [
+    `${label} (${items.length}):`,
+    ...shown,
+    ...(items.length > max ? [`  … and ${items.length - max} more`] : []),
+  ];
 }
 
 export function reportSubject(report: ResyncReport): string {
@@ -70,8 +102,15 @@ export function renderReportText(report: ResyncReport): string {
           ? `Sync skipped for data source ${job.dataSourceId}: ${job.note}.`
           : `Sync could not start for data source ${job.dataSourceId}: ${printable(job.error)}`,
     ),
-    ...report.problems.map((p) => `Data source ${p.dataSourceId}: ${p.problem}${p.status !== undefined ? ` (${p.status})` : ''}: ${printable(p.detail)}`),
-    ...(report.error !== undefined ? [`Error: ${report.error.name}${report.error.reason !== undefined ? ` [${report.error.reason}]` : ''}: ${printable(report.error.message)}`] : []),
+    ...report.problems.map(
+      (p) =>
+        `Data source ${p.dataSourceId}: ${p.problem}${p.status !== undefined ? ` (${p.status})` : ''}: ${printable(p.detail)}`,
+    ),
+    ...(report.error !== undefined
+      ? [
+          `Error: ${report.error.name}${report.error.reason !== undefined ? ` [${report.error.reason}]` : ''}: ${printable(report.error.message)}`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

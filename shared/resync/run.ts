@@ -10,12 +10,25 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { listBucket, sha256Hex, syncTreeToBucket, type BucketObject, type BucketSyncResult } from './bucket-sync';
 import type { ResyncConfig } from './config';
-import { checkDataSourceSyncs, startDataSourceSyncs, syncsCompletedSince, syncsMissingSince, type SyncHealth, type SyncProblem, type SyncStart } from './data-source-sync';
+import {
+  checkDataSourceSyncs,
+  startDataSourceSyncs,
+  syncsCompletedSince,
+  syncsMissingSince,
+  type SyncHealth,
+  type SyncProblem,
+  type SyncStart,
+} from './data-source-sync';
 import { downloadTarball, type DownloadOptions } from './download';
 import { EmptyPlaybookTreeError, UnsafeArchiveError } from './errors';
 import { reportChanged, shouldPublish, type ReportPublisher, type ResyncReport, type ResyncStage } from './report';
 import { DEFAULT_ARCHIVE_LIMITS, includeFilter, unpackTarball, type ArchiveLimits, type PlaybookTree } from './tarball';
-import { computePlaybookVersion, type PendingPlaybookVersion, type PlaybookVersionRecord, type PlaybookVersionStore } from './version';
+import {
+  computePlaybookVersion,
+  type PendingPlaybookVersion,
+  type PlaybookVersionRecord,
+  type PlaybookVersionStore,
+} from './version';
 import { errorMessage, errorName, QTriageError } from '../errors';
 
 /** Documentation only: the markdown playbooks (all languages), not the CloudFormation, code or images. */
@@ -91,7 +104,12 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
         checkDataSourceSyncs(
           qbusiness,
           target,
-          { now: clock.now(), staleHours: config.syncStaleHours, ...(reportedUntil !== undefined ? { reportedUntil } : {}), ...(pendingSince !== undefined ? { pendingSince } : {}) },
+          {
+            now: clock.now(),
+            staleHours: config.syncStaleHours,
+            ...(reportedUntil !== undefined ? { reportedUntil } : {}),
+            ...(pendingSince !== undefined ? { pendingSince } : {}),
+          },
           logger,
         ),
       );
@@ -100,15 +118,27 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
       checkedSyncs = true;
     }
     const download = deps.download ?? downloadTarball;
-    const archive = await stage('download', () => download(config.tarballUrl, { maxBytes: config.maxTarballBytes, timeoutMs: deps.downloadTimeoutMs ?? 60_000 }));
+    const archive = await stage('download', () =>
+      download(config.tarballUrl, { maxBytes: config.maxTarballBytes, timeoutMs: deps.downloadTimeoutMs ?? 60_000 }),
+    );
     const unpacked = await stage('unpack', async () => {
-      const result = await unpackTarball(archive, deps.limits ?? DEFAULT_ARCHIVE_LIMITS, includeFilter(deps.include ?? DEFAULT_INCLUDE));
-      if (result.files.size === 0) throw new EmptyPlaybookTreeError(`no file of ${result.entryCount} entries matches ${(deps.include ?? DEFAULT_INCLUDE).join(', ')}`);
+      const result = await unpackTarball(
+        archive,
+        deps.limits ?? DEFAULT_ARCHIVE_LIMITS,
+        includeFilter(deps.include ?? DEFAULT_INCLUDE),
+      );
+      if (result.files.size === 0)
+        throw new EmptyPlaybookTreeError(
+          `no file of ${result.entryCount} entries matches ${(deps.include ?? DEFAULT_INCLUDE).join(', ')}`,
+        );
       return result;
     });
     tree = unpacked;
     const commit = unpacked.commit ?? config.configuredCommit ?? 'unknown';
-    const custom: BucketObject[] = config.customPlaybooksBucket !== undefined ? await stage('custom-bucket', () => listBucket(deps.s3, config.customPlaybooksBucket ?? '', '')) : [];
+    const custom: BucketObject[] =
+      config.customPlaybooksBucket !== undefined
+        ? await stage('custom-bucket', () => listBucket(deps.s3, config.customPlaybooksBucket ?? '', ''))
+        : [];
     sync = await stage('bucket-sync', () =>
       syncTreeToBucket(
         deps.s3,
@@ -137,12 +167,19 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     } else {
       const qbusiness = deps.qbusiness;
       // The answer cache moves to the pending playbooks once every data source finished a sync started after them.
-      if (pending !== undefined && checkedSyncs && syncsCompletedSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt))) {
+      if (
+        pending !== undefined &&
+        checkedSyncs &&
+        syncsCompletedSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt))
+      ) {
         answers = { version: pending.version, commit: pending.commit };
         pending = undefined;
       }
       // A start skipped because a sync was running (it began before the change) is made again.
-      const restart = pending !== undefined && checkedSyncs && syncsMissingSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt));
+      const restart =
+        pending !== undefined &&
+        checkedSyncs &&
+        syncsMissingSince(syncHealth, target.dataSourceIds, Date.parse(pending.startedAt));
       if (!dryRun && (contentChanged || restart || options.forceSync === true)) {
         syncJobs = await stage('data-source-sync', () => startDataSourceSyncs(qbusiness, target, logger));
         // A sync that could not start leaves `pending` as it was, so the next run sees the change again and retries.
@@ -183,12 +220,24 @@ export async function runResync(deps: ResyncDeps, options: ResyncOptions = {}): 
     dryRun,
     startedAt,
     finishedAt: new Date(clock.now()).toISOString(),
-    source: { url: config.tarballUrl, ...(tree !== undefined ? { commit: tree.commit ?? config.configuredCommit ?? 'unknown' } : {}) },
-    files: { added: sync?.added ?? [], changed: sync?.changed ?? [], removed: sync?.removed ?? [], unchanged: sync?.unchanged ?? 0 },
+    source: {
+      url: config.tarballUrl,
+      ...(tree !== undefined ? { commit: tree.commit ?? config.configuredCommit ?? 'unknown' } : {}),
+    },
+    files: {
+      added: sync?.added ?? [],
+      changed: sync?.changed ?? [],
+      removed: sync?.removed ?? [],
+      unchanged: sync?.unchanged ?? 0,
+    },
     uploaded: sync?.uploaded ?? 0,
     deleted: sync?.deleted ?? 0,
     version: {
-      ...(mirroredBefore !== undefined ? { previous: mirroredBefore } : previous !== undefined ? { previous: previous.pending?.version ?? previous.version } : {}),
+      ...(mirroredBefore !== undefined
+        ? { previous: mirroredBefore }
+        : previous !== undefined
+          ? { previous: previous.pending?.version ?? previous.version }
+          : {}),
       ...(version !== undefined ? { current: version } : {}),
       changed: version !== undefined && version !== mirroredBefore,
       ...(answerVersion !== undefined ? { answerCache: answerVersion } : {}),

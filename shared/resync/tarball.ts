@@ -14,7 +14,11 @@ export interface ArchiveLimits {
   readonly maxUnpackedBytes: number;
 }
 
-export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxFiles: 5_000, maxFileBytes: 10 * 1024 * 1024, maxUnpackedBytes: 200 * 1024 * 1024 };
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxFiles: 5_000,
+  maxFileBytes: 10 * 1024 * 1024,
+  maxUnpackedBytes: 200 * 1024 * 1024,
+};
 
 export interface PlaybookTree {
   /** Included files by path relative to the stripped top-level directory. */
@@ -33,7 +37,10 @@ export function readPaxGlobalComment(tar: Buffer): string | undefined {
   if (tar.length < BLOCK || tar[156] !== 'g'.charCodeAt(0)) return undefined;
   const size = parseInt(tar.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
   if (!Number.isFinite(size) || size <= 0 || BLOCK + size > tar.length) return undefined;
-  const records = tar.subarray(BLOCK, BLOCK + size).toString('utf8').split('\n');
+  const records = tar
+    .subarray(BLOCK, BLOCK + size)
+    .toString('utf8')
+    .split('\n');
   for (const record of records) {
     const match = /^\d+ comment=([0-9a-f]{7,64})$/.exec(record);
     if (match?.[1] !== undefined) return match[1];
@@ -46,9 +53,11 @@ const SAFE_TYPES = new Set(['file', 'contiguous-file', 'directory']);
 
 function checkedSegments(name: string): string[] {
   if (name.includes('\0')) throw new UnsafeArchiveError('corrupt', 'entry name contains a NUL byte');
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) throw new UnsafeArchiveError('absolute-path', `absolute path in archive: ${JSON.stringify(name)}`);
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name))
+    throw new UnsafeArchiveError('absolute-path', `absolute path in archive: ${JSON.stringify(name)}`);
   const segments = name.split(/[\\/]/).filter((segment) => segment !== '' && segment !== '.');
-  if (segments.includes('..')) throw new UnsafeArchiveError('path-traversal', `path leaves the tree: ${JSON.stringify(name)}`);
+  if (segments.includes('..'))
+    throw new UnsafeArchiveError('path-traversal', `path leaves the tree: ${JSON.stringify(name)}`);
   return segments;
 }
 
@@ -59,13 +68,19 @@ function gunzip(gzipped: Buffer, limits: ArchiveLimits): Buffer {
     return gunzipSync(gzipped, { maxOutputLength });
   } catch (error) {
     if (error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new UnsafeArchiveError('archive-too-large', `archive unpacks to more than ${maxOutputLength} bytes`, { cause: error });
+      throw new UnsafeArchiveError('archive-too-large', `archive unpacks to more than ${maxOutputLength} bytes`, {
+        cause: error,
+      });
     }
     throw new UnsafeArchiveError('corrupt', 'archive is not valid gzip', { cause: error });
   }
 }
 
-export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, include: (path: string) => boolean): Promise<PlaybookTree> {
+export async function unpackTarball(
+  gzipped: Buffer,
+  limits: ArchiveLimits,
+  include: (path: string) => boolean,
+): Promise<PlaybookTree> {
   const tar = gunzip(gzipped, limits);
   const commit = readPaxGlobalComment(tar);
   const files = new Map<string, Buffer>();
@@ -76,20 +91,34 @@ export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, incl
   const check = (header: Header): { path: string; keep: boolean } => {
     const segments = checkedSegments(header.name);
     const type = header.type ?? 'file';
-    if (LINK_TYPES.has(type)) throw new UnsafeArchiveError('link', `${type} in archive: ${JSON.stringify(header.name)} → ${JSON.stringify(header.linkname ?? '')}`);
-    if (!SAFE_TYPES.has(type)) throw new UnsafeArchiveError('special-file', `${type} entry in archive: ${JSON.stringify(header.name)}`);
+    if (LINK_TYPES.has(type))
+      throw new UnsafeArchiveError(
+        'link',
+        `${type} in archive: ${JSON.stringify(header.name)} → ${JSON.stringify(header.linkname ?? '')}`,
+      );
+    if (!SAFE_TYPES.has(type))
+      throw new UnsafeArchiveError('special-file', `${type} entry in archive: ${JSON.stringify(header.name)}`);
     entryCount += 1;
-    if (entryCount > limits.maxFiles) throw new UnsafeArchiveError('too-many-files', `archive has more than ${limits.maxFiles} entries`);
+    if (entryCount > limits.maxFiles)
+      throw new UnsafeArchiveError('too-many-files', `archive has more than ${limits.maxFiles} entries`);
     const [first, ...rest] = segments;
     if (first === undefined) throw new UnsafeArchiveError('corrupt', 'entry with an empty name');
     topLevel ??= first;
     if (first !== topLevel || (type !== 'directory' && rest.length === 0)) {
-      throw new UnsafeArchiveError('no-top-level-directory', `entry outside the top-level directory ${JSON.stringify(topLevel)}: ${JSON.stringify(header.name)}`);
+      throw new UnsafeArchiveError(
+        'no-top-level-directory',
+        `entry outside the top-level directory ${JSON.stringify(topLevel)}: ${JSON.stringify(header.name)}`,
+      );
     }
     const size = header.size ?? 0;
-    if (size > limits.maxFileBytes) throw new UnsafeArchiveError('file-too-large', `${JSON.stringify(header.name)} has ${size} bytes, over the cap of ${limits.maxFileBytes}`);
+    if (size > limits.maxFileBytes)
+      throw new UnsafeArchiveError(
+        'file-too-large',
+        `${JSON.stringify(header.name)} has ${size} bytes, over the cap of ${limits.maxFileBytes}`,
+      );
     unpackedBytes += size;
-    if (unpackedBytes > limits.maxUnpackedBytes) throw new UnsafeArchiveError('archive-too-large', `archive holds more than ${limits.maxUnpackedBytes} bytes`);
+    if (unpackedBytes > limits.maxUnpackedBytes)
+      throw new UnsafeArchiveError('archive-too-large', `archive holds more than ${limits.maxUnpackedBytes} bytes`);
     const path = rest.join('/');
     return { path, keep: type !== 'directory' && include(path) };
   };
@@ -100,7 +129,11 @@ export async function unpackTarball(gzipped: Buffer, limits: ArchiveLimits, incl
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
-      reject(error instanceof UnsafeArchiveError ? error : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${errorMessage(error)}`, { cause: error }));
+      reject(
+        error instanceof UnsafeArchiveError
+          ? error
+          : new UnsafeArchiveError('corrupt', `archive is not a valid tar: ${errorMessage(error)}`, { cause: error }),
+      );
       extractor.destroy();
     };
     extractor.on('entry', (header, stream, next) => {

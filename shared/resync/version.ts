@@ -34,7 +34,9 @@ export interface PlaybookVersionRecord {
 function pendingOf(value: unknown): PendingPlaybookVersion | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { version, commit, startedAt } = value as Record<string, unknown>;
-  return typeof version === 'string' && typeof commit === 'string' && typeof startedAt === 'string' ? { version, commit, startedAt } : undefined;
+  return typeof version === 'string' && typeof commit === 'string' && typeof startedAt === 'string'
+    ? { version, commit, startedAt }
+    : undefined;
 }
 
 export interface PlaybookVersionStore {
@@ -46,14 +48,22 @@ export const VERSION_KEY = { pk: 'playbook#version', sk: 'current' } as const;
 /** The item is rewritten on every run; the TTL only removes it once resync has been gone for a year. */
 const VERSION_TTL_SECONDS = 366 * 24 * 3600;
 
-export function computePlaybookVersion(digests: ReadonlyMap<string, string>, customObjects: readonly BucketObject[]): string {
+export function computePlaybookVersion(
+  digests: ReadonlyMap<string, string>,
+  customObjects: readonly BucketObject[],
+): string {
   const hash = createHash('sha256');
   for (const path of [...digests.keys()].sort()) hash.update(`aws\0${path}\0${digests.get(path) ?? ''}\n`);
-  for (const object of [...customObjects].sort((a, b) => a.key.localeCompare(b.key))) hash.update(`custom\0${object.key}\0${object.etag}\0${object.size}\n`);
+  for (const object of [...customObjects].sort((a, b) => a.key.localeCompare(b.key)))
+    hash.update(`custom\0${object.key}\0${object.etag}\0${object.size}\n`);
   return hash.digest('hex').slice(0, 16);
 }
 
-export function createDynamoVersionStore(doc: DynamoDBDocumentClient, tableName: string, now: () => number): PlaybookVersionStore {
+export function createDynamoVersionStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: () => number,
+): PlaybookVersionStore {
   return {
     async read() {
       const answer = await doc.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true }));
@@ -70,12 +80,19 @@ export function createDynamoVersionStore(doc: DynamoDBDocumentClient, tableName:
       };
     },
     async write(record) {
-      await doc.send(new PutCommand({ TableName: tableName, Item: { ...VERSION_KEY, ...record, ttl: Math.floor(now() / 1000) + VERSION_TTL_SECONDS } }));
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...VERSION_KEY, ...record, ttl: Math.floor(now() / 1000) + VERSION_TTL_SECONDS },
+        }),
+      );
     },
   };
 }
 
-export function createMemoryVersionStore(initial?: PlaybookVersionRecord): PlaybookVersionStore & { current(): PlaybookVersionRecord | undefined } {
+export function createMemoryVersionStore(
+  initial?: PlaybookVersionRecord,
+): PlaybookVersionStore & { current(): PlaybookVersionRecord | undefined } {
   let record = initial;
   return {
     read: () => Promise.resolve(record),

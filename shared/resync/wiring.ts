@@ -21,10 +21,14 @@ export interface ResyncWiringOptions {
 export function createResyncDeps(config: ResyncConfig, options: ResyncWiringOptions): ResyncDeps {
   const s3 = new S3Client({});
   const publishReport: ReportPublisher =
-    config.alertsTopicArn !== undefined ? createSnsReportPublisher(new SNSClient({}), config.alertsTopicArn) : (options.fallbackPublisher ?? (() => Promise.resolve()));
+    config.alertsTopicArn !== undefined
+      ? createSnsReportPublisher(new SNSClient({}), config.alertsTopicArn)
+      : (options.fallbackPublisher ?? (() => Promise.resolve()));
   const versionStore =
     config.stateTable !== undefined
-      ? createDynamoVersionStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.stateTable, () => options.clock.now())
+      ? createDynamoVersionStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), config.stateTable, () =>
+          options.clock.now(),
+        )
       : createMemoryVersionStore();
   return {
     config,

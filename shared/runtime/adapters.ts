@@ -46,7 +46,12 @@ async function buildQBusinessSource(settings: QBusinessSettings, clock: Clock): 
   });
 }
 
-async function buildPlaybooksSource(buckets: PlaybookBuckets, config: EnrichConfig, version: () => Promise<string>, s3?: S3Client): Promise<AnswerSource> {
+async function buildPlaybooksSource(
+  buckets: PlaybookBuckets,
+  config: EnrichConfig,
+  version: () => Promise<string>,
+  s3?: S3Client,
+): Promise<AnswerSource> {
   const [{ S3Client }, { s3PlaybookCorpus }, { createLocalPlaybookSource }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('../enrich/s3-playbooks'),
@@ -66,18 +71,28 @@ async function buildBedrockKbSource(settings: BedrockKbSettings): Promise<Answer
 }
 
 /** How to build the configured source, and the name it answers under; undefined when enrichment is off. */
-function sourceBuilder(config: EnrichConfig, deps: AdapterDeps, version: () => Promise<string>): { name: string; build: () => Promise<AnswerSource> } | undefined {
+function sourceBuilder(
+  config: EnrichConfig,
+  deps: AdapterDeps,
+  version: () => Promise<string>,
+): { name: string; build: () => Promise<AnswerSource> } | undefined {
   const { qbusiness, playbooks, bedrockKb } = config;
-  if (config.source === 'qbusiness' && qbusiness !== undefined) return { name: 'qbusiness', build: () => buildQBusinessSource(qbusiness, deps.clock) };
+  if (config.source === 'qbusiness' && qbusiness !== undefined)
+    return { name: 'qbusiness', build: () => buildQBusinessSource(qbusiness, deps.clock) };
   if (config.source === 'playbooks' && playbooks !== undefined) {
     return { name: 'local-playbooks', build: () => buildPlaybooksSource(playbooks, config, version, deps.s3) };
   }
-  if (config.source === 'bedrock-kb' && bedrockKb !== undefined) return { name: 'bedrock-kb', build: () => buildBedrockKbSource(bedrockKb) };
+  if (config.source === 'bedrock-kb' && bedrockKb !== undefined)
+    return { name: 'bedrock-kb', build: () => buildBedrockKbSource(bedrockKb) };
   return undefined;
 }
 
 /** The configured source, built on the first question the cache cannot answer. */
-function answerSource(config: EnrichConfig, deps: AdapterDeps, version: () => Promise<string>): AnswerSource | undefined {
+function answerSource(
+  config: EnrichConfig,
+  deps: AdapterDeps,
+  version: () => Promise<string>,
+): AnswerSource | undefined {
   const builder = sourceBuilder(config, deps, version);
   if (builder === undefined) return undefined;
   const source = lazy(builder.build);
@@ -92,7 +107,11 @@ function answerSource(config: EnrichConfig, deps: AdapterDeps, version: () => Pr
  */
 export function createAwsEnricher(config: EnrichConfig | Misconfigured, deps: AdapterDeps): Enricher {
   if (isMisconfigured(config)) {
-    const enrichment: Enrichment = { status: 'error', reason: `enrichment is misconfigured: ${config.misconfigured}`, citations: [] };
+    const enrichment: Enrichment = {
+      status: 'error',
+      reason: `enrichment is misconfigured: ${config.misconfigured}`,
+      citations: [],
+    };
     return { enrich: async () => enrichment };
   }
   const enricher = lazy(() => buildEnricher(config, deps));
@@ -107,7 +126,11 @@ export function createAwsEnricher(config: EnrichConfig | Misconfigured, deps: Ad
 
 async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<Enricher> {
   const { clock, logger, documents, tableName } = deps;
-  const [{ DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache }, { createEnricher }, { createPlaybookVersionReader }] = await Promise.all([
+  const [
+    { DynamoAnswerCache, MemoryAnswerCache, TieredAnswerCache },
+    { createEnricher },
+    { createPlaybookVersionReader },
+  ] = await Promise.all([
     import('../enrich/cache'),
     import('../enrich/enricher'),
     import('../enrich/playbook-version'),
@@ -129,18 +152,22 @@ async function buildEnricher(config: EnrichConfig, deps: AdapterDeps): Promise<E
   });
 }
 
-export function createAwsContext(config: ContextConfig | Misconfigured, deps: AdapterDeps): { context?: ContextProvider; activity: ActivitySink } {
+export function createAwsContext(
+  config: ContextConfig | Misconfigured,
+  deps: AdapterDeps,
+): { context?: ContextProvider; activity: ActivitySink } {
   const { clock, logger, documents: client, tableName } = deps;
   const activityLog = new DynamoActivityLog({ client, tableName, logger, clock });
   if (isMisconfigured(config) || !config.enabled) return { activity: activityLog };
   // Like the Q client: the CloudTrail client and the provider are built for the first alert that needs them.
   const provider = lazy(async (): Promise<ContextProvider> => {
-    const [{ createLookupClient }, { createContextProvider }, { DynamoLookupCache }, { DynamoRateLimiter }] = await Promise.all([
-      import('../context/client'),
-      import('../context/provider'),
-      import('../context/cache'),
-      import('../context/rate-limiter'),
-    ]);
+    const [{ createLookupClient }, { createContextProvider }, { DynamoLookupCache }, { DynamoRateLimiter }] =
+      await Promise.all([
+        import('../context/client'),
+        import('../context/provider'),
+        import('../context/cache'),
+        import('../context/rate-limiter'),
+      ]);
     return createContextProvider({
       cloudTrail: createLookupClient({}),
       activityLog,

@@ -15,7 +15,15 @@ import type { MetricsSink } from '../metrics';
 import { MemoryStateStore, type StateStore } from '../state';
 import { DynamoStateStore } from '../state/dynamo';
 import { createAwsContext, createAwsEnricher } from './adapters';
-import { createTriage, type ActivitySink, type ContextProvider, type Enricher, type InputOutcome, type Notifier, type Triage } from '../triage';
+import {
+  createTriage,
+  type ActivitySink,
+  type ContextProvider,
+  type Enricher,
+  type InputOutcome,
+  type Notifier,
+  type Triage,
+} from '../triage';
 import { QTriageError } from '../errors';
 
 export interface AwsTriageDeps {
@@ -42,7 +50,9 @@ interface Adapters {
 function awsAdapters(deps: AwsTriageDeps, clock: Clock): Adapters {
   const { logger, metrics } = deps;
   const config = deps.config.triage;
-  const dynamo = deps.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const dynamo =
+    deps.dynamo ??
+    DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   // Most invocations raise no alert: the SNS client and the renderers load with the first publish.
   const notifier = lazyNotifier(async () => {
     const { createSnsClient, createSnsNotifier } = await import('../notify');
@@ -71,14 +81,19 @@ function reportDegraded(config: TriageFunctionConfig, logger: Logger, metrics: M
   ] as const;
   for (const [feature, section] of features) {
     if (!isMisconfigured(section)) continue;
-    logger.warn(`${feature} is misconfigured and turned off; alerts go out without it`, { feature, error: section.misconfigured });
+    logger.warn(`${feature} is misconfigured and turned off; alerts go out without it`, {
+      feature,
+      error: section.misconfigured,
+    });
     metrics.count('ConfigDegraded');
   }
 }
 
 /** `LOCAL_ADAPTERS` (serverless invoke local --stage local): the replay's adapters, no AWS call at all. */
 function localAdapters(): Adapters {
-  const notifier = lazyNotifier(async () => (await import('../notify')).createStdoutNotifier({ stream: process.stdout, format: 'json' }));
+  const notifier = lazyNotifier(async () =>
+    (await import('../notify')).createStdoutNotifier({ stream: process.stdout, format: 'json' }),
+  );
   return { store: new MemoryStateStore(), notifier };
 }
 
@@ -95,7 +110,10 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
   const clock = deps.clock ?? systemClock;
   reportDegraded(deps.config, logger, metrics);
   const base = defaultPolicy({ aggregationWindowMs: config.aggregationWindowMs });
-  const policy = config.rulesJson === undefined ? base : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
+  const policy =
+    config.rulesJson === undefined
+      ? base
+      : applyRules(base, parseRulesJson(config.rulesJson, 'RULES_JSON'), 'RULES_JSON');
   const self = createSelfMatcher(config.selfPrincipals);
   const adapters = config.localAdapters ? localAdapters() : awsAdapters(deps, clock);
   const store = adapters.store;
@@ -113,7 +131,10 @@ export function createAwsTriage(deps: AwsTriageDeps): Triage {
       : async () => {
           const { loadLocalizedText } = await import('../playbook/localized-table');
           if (playbooksBucket === undefined) return loadLocalizedText(undefined, alertLocale);
-          const [{ S3Client }, { s3PlaybookSource }] = await Promise.all([import('@aws-sdk/client-s3'), import('../playbook/localize')]);
+          const [{ S3Client }, { s3PlaybookSource }] = await Promise.all([
+            import('@aws-sdk/client-s3'),
+            import('../playbook/localize'),
+          ]);
           return loadLocalizedText(s3PlaybookSource(new S3Client({}), playbooksBucket), alertLocale);
         };
   return createTriage({
@@ -152,7 +173,9 @@ export class BatchFailedError extends QTriageError {
 
 /** The SQS partial batch response: only transient failures go back to the queue; all of them, and the invocation throws. */
 export function batchResponse(outcomes: readonly InputOutcome[]): { batchItemFailures: { itemIdentifier: string }[] } {
-  const failed = outcomes.filter((outcome): outcome is Extract<InputOutcome, { status: 'failed' }> => outcome.status === 'failed');
+  const failed = outcomes.filter(
+    (outcome): outcome is Extract<InputOutcome, { status: 'failed' }> => outcome.status === 'failed',
+  );
   if (failed.length > 0 && failed.length === outcomes.length) {
     throw new BatchFailedError(`all ${failed.length} records failed, first: ${failed[0]?.reason ?? ''}`);
   }

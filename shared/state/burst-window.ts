@@ -28,7 +28,9 @@ export function windowCounts(times: readonly number[], eventTimes: readonly numb
   const table: number[][] = [countAt];
   for (let span = 1; span * 2 <= countAt.length; span *= 2) {
     const previous = table[table.length - 1] as number[];
-    table.push(previous.slice(0, previous.length - span).map((value, i) => Math.max(value, previous[i + span] as number)));
+    table.push(
+      previous.slice(0, previous.length - span).map((value, i) => Math.max(value, previous[i + span] as number)),
+    );
   }
   const rangeMax = (from: number, to: number): number => {
     if (to <= from) return 0;

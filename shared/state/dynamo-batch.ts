@@ -35,7 +35,13 @@ export interface BatchOptions {
   readonly onRetry?: (unprocessed: number, attempt: number) => void;
 }
 
-async function untilProcessed<T>(options: BatchOptions, operation: string, first: T, send: (pending: T) => Promise<T | undefined>, size: (pending: T) => number): Promise<void> {
+async function untilProcessed<T>(
+  options: BatchOptions,
+  operation: string,
+  first: T,
+  send: (pending: T) => Promise<T | undefined>,
+  size: (pending: T) => number,
+): Promise<void> {
   let pending = first;
   await retry(
     options.policy ?? UNPROCESSED_RETRY,
@@ -43,7 +49,9 @@ async function untilProcessed<T>(options: BatchOptions, operation: string, first
       const rest = await send(pending);
       if (rest === undefined || size(rest) === 0) return;
       pending = rest;
-      throw new UnprocessedItemsError(`${operation} left ${size(rest)} unprocessed on attempt ${attempt} of ${(options.policy ?? UNPROCESSED_RETRY).maxAttempts}`);
+      throw new UnprocessedItemsError(
+        `${operation} left ${size(rest)} unprocessed on attempt ${attempt} of ${(options.policy ?? UNPROCESSED_RETRY).maxAttempts}`,
+      );
     },
     {
       retryable: (error) => error instanceof UnprocessedItemsError,
@@ -61,7 +69,9 @@ export async function batchGetAll(options: BatchOptions, request: KeysAndAttribu
     'BatchGet',
     request,
     async (pending) => {
-      const response: BatchGetCommandOutput = await options.client.send(new BatchGetCommand({ RequestItems: { [options.tableName]: pending } }));
+      const response: BatchGetCommandOutput = await options.client.send(
+        new BatchGetCommand({ RequestItems: { [options.tableName]: pending } }),
+      );
       items.push(...(response.Responses?.[options.tableName] ?? []));
       const rest = response.UnprocessedKeys?.[options.tableName];
       // The request's projection with the keys left: never a full item where the caller asked for three fields.
@@ -79,7 +89,9 @@ export async function batchWriteAll(options: BatchOptions, requests: WriteReques
     'BatchWrite',
     requests,
     async (pending) => {
-      const response: BatchWriteCommandOutput = await options.client.send(new BatchWriteCommand({ RequestItems: { [options.tableName]: pending } }));
+      const response: BatchWriteCommandOutput = await options.client.send(
+        new BatchWriteCommand({ RequestItems: { [options.tableName]: pending } }),
+      );
       return response.UnprocessedItems?.[options.tableName];
     },
     (pending) => pending.length,

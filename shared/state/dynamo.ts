@@ -19,7 +19,14 @@ import type { Severity } from '../playbook/types';
 import type { Clock } from '../clock';
 import { batchGetAll, batchWriteAll, type BatchOptions } from './dynamo-batch';
 import { windowCounts, type BurstCount } from './burst-window';
-import { ANY_DIGEST, type DeliveryClaim, type EventFingerprint, type IncidentRecord, type StateStore, type TimedEventId } from './store';
+import {
+  ANY_DIGEST,
+  type DeliveryClaim,
+  type EventFingerprint,
+  type IncidentRecord,
+  type StateStore,
+  type TimedEventId,
+} from './store';
 import { isConditionalCheckFailed, QTriageError } from '../errors';
 
 export interface DynamoStateStoreOptions {
@@ -56,7 +63,9 @@ const MAX_KEY_BYTES = 1024;
  */
 export function partitionKey(prefix: string, key: string): string {
   const pk = `${prefix}#${key}`;
-  return Buffer.byteLength(pk) <= MAX_KEY_BYTES ? pk : `${prefix}#sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return Buffer.byteLength(pk) <= MAX_KEY_BYTES
+    ? pk
+    : `${prefix}#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -71,8 +80,12 @@ export class CorruptItemError extends QTriageError {
 }
 
 function storedAlert(key: string, value: unknown): Alert {
-  const parsed = typeof value === 'string' ? parseStoredAlert(value) : ({ ok: false, problem: 'not a string' } as const);
-  if (!parsed.ok) throw new CorruptItemError(`incident ${partitionKey('incident', key)}: stored alert is unreadable (${parsed.problem})`);
+  const parsed =
+    typeof value === 'string' ? parseStoredAlert(value) : ({ ok: false, problem: 'not a string' } as const);
+  if (!parsed.ok)
+    throw new CorruptItemError(
+      `incident ${partitionKey('incident', key)}: stored alert is unreadable (${parsed.problem})`,
+    );
   return parsed.value;
 }
 
@@ -133,7 +146,17 @@ export class DynamoStateStore implements StateStore {
     for (const chunk of chunks(unique, BATCH_WRITE_LIMIT)) {
       await batchWriteAll(
         this.batch,
-        chunk.map((event) => ({ PutRequest: { Item: { pk: `event#${event.eventId}`, sk: 'done', ttl, digest: event.digest, sample: JSON.stringify(event.sample) } } })),
+        chunk.map((event) => ({
+          PutRequest: {
+            Item: {
+              pk: `event#${event.eventId}`,
+              sk: 'done',
+              ttl,
+              digest: event.digest,
+              sample: JSON.stringify(event.sample),
+            },
+          },
+        })),
       );
     }
   }
@@ -197,19 +220,28 @@ export class DynamoStateStore implements StateStore {
         }),
       );
       for (const item of response.Items ?? []) {
-        for (const entry of (item.ids as Set<string> | undefined) ?? []) times.push(Number(entry.slice(0, entry.indexOf('|'))));
+        for (const entry of (item.ids as Set<string> | undefined) ?? [])
+          times.push(Number(entry.slice(0, entry.indexOf('|'))));
         // Past the entry limit only a number is kept: those events count at their bucket's start.
         for (let n = 0; n < Number(item.extra ?? 0); n += 1) times.push(Number(item.sk));
       }
       startKey = response.LastEvaluatedKey;
     } while (startKey !== undefined);
     times.sort((a, b) => a - b);
-    return windowCounts(times, events.map((event) => event.time), windowMs);
+    return windowCounts(
+      times,
+      events.map((event) => event.time),
+      windowMs,
+    );
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {
     const response = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { pk: partitionKey('incident', key), sk: 'current' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: partitionKey('incident', key), sk: 'current' },
+        ConsistentRead: true,
+      }),
     );
     const item = response.Item;
     if (item === undefined) return undefined;
@@ -304,7 +336,12 @@ export class DynamoStateStore implements StateStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `delivery#${messageId}`, sk: 'message', state: 'delivered', ttl: this.ttl(this.processedTtlSeconds) },
+        Item: {
+          pk: `delivery#${messageId}`,
+          sk: 'message',
+          state: 'delivered',
+          ttl: this.ttl(this.processedTtlSeconds),
+        },
       }),
     );
   }
@@ -334,7 +371,12 @@ export class DynamoStateStore implements StateStore {
           UpdateExpression: 'ADD held :id SET #ttl = :ttl',
           ConditionExpression: 'attribute_not_exists(held) OR size(held) < :cap OR contains(held, :message)',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':id': new Set([messageId]), ':message': messageId, ':cap': cap, ':ttl': Math.floor(hourStart / 1000) + 2 * DAY_SECONDS },
+          ExpressionAttributeValues: {
+            ':id': new Set([messageId]),
+            ':message': messageId,
+            ':cap': cap,
+            ':ttl': Math.floor(hourStart / 1000) + 2 * DAY_SECONDS,
+          },
         }),
       );
       return true;

@@ -40,7 +40,11 @@ export class MemoryStateStore implements StateStore {
     }
     if (fresh.length > 0) burst.times = [...burst.times, ...fresh].sort((a, b) => a - b);
     this.bursts.set(key, burst);
-    return windowCounts(burst.times, events.map((event) => event.time), windowMs);
+    return windowCounts(
+      burst.times,
+      events.map((event) => event.time),
+      windowMs,
+    );
   }
 
   async getIncident(key: string): Promise<IncidentRecord | undefined> {
@@ -56,7 +60,9 @@ export class MemoryStateStore implements StateStore {
 
   async dueIncidents(now: number, limit: number): Promise<string[]> {
     return [...this.incidents.values()]
-      .filter((record): record is IncidentRecord & { dueAt: number } => record.dueAt !== undefined && record.dueAt <= now)
+      .filter(
+        (record): record is IncidentRecord & { dueAt: number } => record.dueAt !== undefined && record.dueAt <= now,
+      )
       .sort((a, b) => a.dueAt - b.dueAt)
       .slice(0, limit)
       .map((record) => record.key);
@@ -105,6 +111,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   forgetIncidents(lastSeenBefore: number): void {
-    for (const [key, record] of this.incidents) if (Date.parse(record.alert.lastSeen) < lastSeenBefore) this.incidents.delete(key);
+    for (const [key, record] of this.incidents)
+      if (Date.parse(record.alert.lastSeen) < lastSeenBefore) this.incidents.delete(key);
   }
 }

@@ -15,7 +15,12 @@ export function testAlert(overrides: Partial<Alert> = {}): Alert {
     title: 'UpdateApplication (Amazon Q Business application)',
     description: 'fixture',
     phase: 'containment-eradication',
-    principal: { key: 'arn:aws:iam::111122223333:user/alice', type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
+    principal: {
+      key: 'arn:aws:iam::111122223333:user/alice',
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      accountId: '111122223333',
+    },
     account: '111122223333',
     region: 'us-east-1',
     firstSeen: '2026-05-01T10:00:00.000Z',
@@ -76,21 +81,42 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     eventIds: ['e-0001', 'e-0002'],
     eventNames: { DeleteApplication: 1, DeleteIndex: 1 },
     reasons: ['destructive call on an application'],
-    steps: [{ text: 'Confirm with the owner that the deletion was planned.', link: 'https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/what-is.html' }],
+    steps: [
+      {
+        text: 'Confirm with the owner that the deletion was planned.',
+        link: 'https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/what-is.html',
+      },
+    ],
     questions: ['Who else did this principal act as in the last day?'],
     links: ['https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/logging-using-cloudtrail.html'],
     samples: [
       sample(),
-      sample({ eventId: 'e-0002', eventName: 'DeleteIndex', eventTime: '2026-05-04T10:03:00Z', evidence: [{ kind: 'application', value: 'app-1' }, { kind: 'index', value: 'idx-9' }] }),
+      sample({
+        eventId: 'e-0002',
+        eventName: 'DeleteIndex',
+        eventTime: '2026-05-04T10:03:00Z',
+        evidence: [
+          { kind: 'application', value: 'app-1' },
+          { kind: 'index', value: 'idx-9' },
+        ],
+      }),
     ],
     resources: [
       { eventName: 'DeleteApplication', resources: [{ kind: 'application', value: 'app-1' }] },
-      { eventName: 'DeleteIndex', resources: [{ kind: 'application', value: 'app-1' }, { kind: 'index', value: 'idx-9' }] },
+      {
+        eventName: 'DeleteIndex',
+        resources: [
+          { kind: 'application', value: 'app-1' },
+          { kind: 'index', value: 'idx-9' },
+        ],
+      },
     ],
     enrichment: {
       status: 'answered',
       answer: 'Check the application owner.\nRestore from the data source if needed.',
-      citations: [{ title: 'Q Business response runbook', url: 'https://github.com/aws-samples/example/blob/main/q.md' }],
+      citations: [
+        { title: 'Q Business response runbook', url: 'https://github.com/aws-samples/example/blob/main/q.md' },
+      ],
       source: 'qbusiness',
       answeredAt: '2026-05-04T09:00:00Z',
       cached: true,
@@ -119,7 +145,15 @@ export function hugeAlert(): Alert {
       resources: Array.from({ length: 10 }, (__, j) => ({ kind: 'server URL', value: `https://${j}.example/${big}` })),
     })),
     samples: Array.from({ length: 20 }, (_, i) =>
-      sample({ eventId: `s-${i}`, userAgent: `${HOSTILE_TEXT}${big}`, evidence: Array.from({ length: 12 }, (__, j) => ({ kind: 'name', value: `${j}${HOSTILE_TEXT}${big}` })), resourceArns: Array.from({ length: 20 }, (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`) }),
+      sample({
+        eventId: `s-${i}`,
+        userAgent: `${HOSTILE_TEXT}${big}`,
+        evidence: Array.from({ length: 12 }, (__, j) => ({ kind: 'name', value: `${j}${HOSTILE_TEXT}${big}` })),
+        resourceArns: Array.from(
+          { length: 20 },
+          (__, j) => `arn:aws:qbusiness:us-east-1:111122223333:application/app-${j}-${big}`,
+        ),
+      }),
     ),
     reasons: Array.from({ length: 300 }, (_, i) => `reason ${i} ${big}`),
     steps: Array.from({ length: 300 }, (_, i) => ({ text: `step ${i} ${big}` })),
@@ -127,7 +161,10 @@ export function hugeAlert(): Alert {
     enrichment: {
       status: 'answered',
       answer: big.repeat(100),
-      citations: Array.from({ length: 300 }, (_, i) => ({ title: `citation ${i} ${big}`, url: `https://docs.aws.amazon.com/${i}` })),
+      citations: Array.from({ length: 300 }, (_, i) => ({
+        title: `citation ${i} ${big}`,
+        url: `https://docs.aws.amazon.com/${i}`,
+      })),
       source: 'qbusiness',
     },
     context: {

@@ -28,10 +28,26 @@ export const AMAZON_Q_PLAYBOOK_FILE: Readonly<Record<AlertLocale, string>> = {
 
 /** The heading of the section that says what to do in each phase, as each translation writes it. */
 export const AMAZON_Q_PHASE_HEADING: Readonly<Record<AlertLocale, Readonly<Record<Phase, string>>>> = {
-  en: { 'detection-analysis': 'Analysis', 'containment-eradication': 'Containment and Eradication', recovery: 'Recovery' },
-  de: { 'detection-analysis': 'Analyse', 'containment-eradication': 'Eindämmung und Ausrottung', recovery: 'Wiederherstellung' },
-  es: { 'detection-analysis': 'Análisis', 'containment-eradication': 'Contención y erradicación', recovery: 'Recuperación' },
-  fr: { 'detection-analysis': 'Analyse', 'containment-eradication': 'Confinement et éradication', recovery: 'Récupération' },
+  en: {
+    'detection-analysis': 'Analysis',
+    'containment-eradication': 'Containment and Eradication',
+    recovery: 'Recovery',
+  },
+  de: {
+    'detection-analysis': 'Analyse',
+    'containment-eradication': 'Eindämmung und Ausrottung',
+    recovery: 'Wiederherstellung',
+  },
+  es: {
+    'detection-analysis': 'Análisis',
+    'containment-eradication': 'Contención y erradicación',
+    recovery: 'Recuperación',
+  },
+  fr: {
+    'detection-analysis': 'Analyse',
+    'containment-eradication': 'Confinement et éradication',
+    recovery: 'Récupération',
+  },
   ja: { 'detection-analysis': '分析', 'containment-eradication': '封じ込めと根絶', recovery: 'リカバリ' },
   zh: { 'detection-analysis': '分析', 'containment-eradication': '遏制和根除', recovery: '恢复' },
 };
@@ -52,6 +68,7 @@ export const CREDENTIALS_PHASE_HEADING: Readonly<Record<AlertLocale, Readonly<Re
 };
 
 export function expectedCredentialsCitation(locale: AlertLocale, phase: Phase): string {
-  const file = locale === 'en' ? 'Compromised_IAM_Credentials.md' : `${locale}/${locale}.Compromised_IAM_Credentials.md`;
+  const file =
+    locale === 'en' ? 'Compromised_IAM_Credentials.md' : `${locale}/${locale}.Compromised_IAM_Credentials.md`;
   return `${file} › ${CREDENTIALS_PHASE_HEADING[locale][phase]}`;
 }

@@ -20,9 +20,17 @@ export function buildCli(): BuiltCli {
   const dir = mkdtempSync(path.join(tmpdir(), 'q-triage-cli-'));
   mkdirSync(path.join(dir, 'bin'));
   copyFileSync(path.join(ROOT, 'bin', 'q-triage.js'), path.join(dir, 'bin', 'q-triage.js'));
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.mjs'), path.join(dir, 'dist', 'cli')], { encoding: 'utf8' });
+  const built = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'build-cli.mjs'), path.join(dir, 'dist', 'cli')],
+    { encoding: 'utf8' },
+  );
   if (built.status !== 0) throw new Error(`build-cli failed: ${built.stderr}`);
-  return { dir, bin: path.join(dir, 'bin', 'q-triage.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    bin: path.join(dir, 'bin', 'q-triage.js'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface CliRun {
@@ -32,10 +40,25 @@ export interface CliRun {
 }
 
 /** Runs the CLI with `args` in `cwd`, with no AWS credentials or Region from the test's environment. */
-export function runCli(cli: BuiltCli, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: options.cwd ?? ROOT, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', ...options.env };
+export function runCli(
+  cli: BuiltCli,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: options.cwd ?? ROOT,
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...options.env,
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli.bin, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli.bin, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

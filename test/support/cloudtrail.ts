@@ -103,12 +103,25 @@ const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.
 // ── userIdentity, one builder per type CloudTrail writes ────────────────────────────────────────────
 
 function sessionIssuer(roleName: string): SessionIssuerFixture {
-  return { type: 'Role', principalId: 'AROAEXAMPLEROLEID1234', arn: `arn:aws:iam::${ACCOUNT}:role/${roleName}`, accountId: ACCOUNT, userName: roleName };
+  return {
+    type: 'Role',
+    principalId: 'AROAEXAMPLEROLEID1234',
+    arn: `arn:aws:iam::${ACCOUNT}:role/${roleName}`,
+    accountId: ACCOUNT,
+    userName: roleName,
+  };
 }
 
 export const identities = {
   iamUser(userName = 'Alice'): IdentityFixture {
-    return { type: 'IAMUser', principalId: 'AIDAEXAMPLEUSERID1234', arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`, accountId: ACCOUNT, accessKeyId: 'AKIAIOSFODNN7EXAMPLE', userName };
+    return {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEUSERID1234',
+      arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+      accountId: ACCOUNT,
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      userName,
+    };
   },
   assumedRole(roleName = 'SecOpsAdmin', sessionName = 'jdoe', mfa = false): IdentityFixture {
     return {
@@ -117,11 +130,20 @@ export const identities = {
       arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/${sessionName}`,
       accountId: ACCOUNT,
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
-      sessionContext: { sessionIssuer: sessionIssuer(roleName), attributes: { creationDate: '2026-11-20T13:50:00Z', mfaAuthenticated: String(mfa) } },
+      sessionContext: {
+        sessionIssuer: sessionIssuer(roleName),
+        attributes: { creationDate: '2026-11-20T13:50:00Z', mfaAuthenticated: String(mfa) },
+      },
     };
   },
   root(): IdentityFixture {
-    return { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAROOTEXAMPLE12345' };
+    return {
+      type: 'Root',
+      principalId: ACCOUNT,
+      arn: `arn:aws:iam::${ACCOUNT}:root`,
+      accountId: ACCOUNT,
+      accessKeyId: 'ASIAROOTEXAMPLE12345',
+    };
   },
   awsService(invokedBy = 'qbusiness.amazonaws.com'): IdentityFixture {
     return { type: 'AWSService', invokedBy };
@@ -134,7 +156,13 @@ export const identities = {
       accountId: ACCOUNT,
       accessKeyId: 'ASIAFEDEXAMPLE123456',
       sessionContext: {
-        sessionIssuer: { type: 'IAMUser', principalId: 'AIDAEXAMPLEFEDUSER12', arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`, accountId: ACCOUNT, userName },
+        sessionIssuer: {
+          type: 'IAMUser',
+          principalId: 'AIDAEXAMPLEFEDUSER12',
+          arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+          accountId: ACCOUNT,
+          userName,
+        },
         attributes: { creationDate: '2026-11-20T13:55:00Z', mfaAuthenticated: 'true' },
       },
     };
@@ -144,13 +172,23 @@ export const identities = {
     return { type: 'AWSAccount', principalId: 'AIDAEXAMPLEOTHERACCT1', accountId: OTHER_ACCOUNT };
   },
   identityCenterUser(userId = IDENTITY_CENTER_USER_ID): IdentityFixture {
-    return { type: 'IdentityCenterUser', accountId: ACCOUNT, onBehalfOf: { userId, identityStoreArn: IDENTITY_STORE_ARN }, credentialId: 'EXAMPLEcredentialIdQBusiness0001' };
+    return {
+      type: 'IdentityCenterUser',
+      accountId: ACCOUNT,
+      onBehalfOf: { userId, identityStoreArn: IDENTITY_STORE_ARN },
+      credentialId: 'EXAMPLEcredentialIdQBusiness0001',
+    };
   },
   directory(): IdentityFixture {
     return { type: 'Directory', principalId: 'S-1-5-21-EXAMPLE-1001', accountId: ACCOUNT, userName: 'dir-user' };
   },
   unknown(): IdentityFixture {
-    return { type: 'Unknown', principalId: 'EXAMPLEUNKNOWNPRINCIPAL', accountId: ACCOUNT, userName: 'someone@example.com' };
+    return {
+      type: 'Unknown',
+      principalId: 'EXAMPLEUNKNOWNPRINCIPAL',
+      accountId: ACCOUNT,
+      userName: 'someone@example.com',
+    };
   },
 };
 
@@ -175,7 +213,9 @@ export interface RecordOptions {
 const READ_VERBS = ['Get', 'List', 'Search', 'Check', 'Describe'];
 
 function defaultParameters(eventSource: string): Record<string, unknown> {
-  return eventSource === 'q.amazonaws.com' ? { conversationId: 'c0ffee00-1234-4abc-8def-EXAMPLE44444' } : { applicationId: APPLICATION_ID };
+  return eventSource === 'q.amazonaws.com'
+    ? { conversationId: 'c0ffee00-1234-4abc-8def-EXAMPLE44444' }
+    : { applicationId: APPLICATION_ID };
 }
 
 /** A management event (unless `category: 'Data'`) for a Q Business operation, made by an assumed role. */
@@ -191,8 +231,10 @@ export function cloudTrailRecord(options: RecordOptions = {}): RecordFixture {
     eventName,
     awsRegion: REGION,
     sourceIPAddress: '203.0.113.24',
-    userAgent: options.userAgent ?? 'aws-cli/2.17.0 md/Botocore#1.35.0 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.6',
-    requestParameters: options.requestParameters === undefined ? defaultParameters(eventSource) : options.requestParameters,
+    userAgent:
+      options.userAgent ?? 'aws-cli/2.17.0 md/Botocore#1.35.0 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.6',
+    requestParameters:
+      options.requestParameters === undefined ? defaultParameters(eventSource) : options.requestParameters,
     responseElements: null,
     requestID: exampleId(),
     eventID: exampleId(),
@@ -201,29 +243,49 @@ export function cloudTrailRecord(options: RecordOptions = {}): RecordFixture {
     managementEvent: category === 'Management',
     recipientAccountId: ACCOUNT,
     eventCategory: category,
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0] ?? 'qbusiness'}.${REGION}.api.aws` },
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${eventSource.split('.')[0] ?? 'qbusiness'}.${REGION}.api.aws`,
+    },
   };
   if (options.errorCode !== undefined) {
     record.errorCode = options.errorCode;
-    record.errorMessage = options.errorMessage ?? `User is not authorized to perform: ${eventSource.split('.')[0] ?? ''}:${eventName}`;
+    record.errorMessage =
+      options.errorMessage ?? `User is not authorized to perform: ${eventSource.split('.')[0] ?? ''}:${eventName}`;
   }
   if (category === 'Data' || options.resources !== undefined) {
-    record.resources = options.resources ?? [{ accountId: ACCOUNT, type: 'AWS::QBusiness::Application', ARN: APPLICATION_ARN }];
+    record.resources = options.resources ?? [
+      { accountId: ACCOUNT, type: 'AWS::QBusiness::Application', ARN: APPLICATION_ARN },
+    ];
   }
   return record;
 }
 
 /** A Q Business data event (Chat, documents, conversations…) with its `resources[]`. */
 export function dataEvent(options: RecordOptions = {}): RecordFixture {
-  return cloudTrailRecord({ eventName: 'ChatSync', identity: identities.identityCenterUser(), ...options, category: 'Data' });
+  return cloudTrailRecord({
+    eventName: 'ChatSync',
+    identity: identities.identityCenterUser(),
+    ...options,
+    category: 'Data',
+  });
 }
 
 /** A Q Developer console call (`q.amazonaws.com`). */
 export function qDeveloperRecord(options: RecordOptions = {}): RecordFixture {
-  return cloudTrailRecord({ eventName: 'SendMessage', requestParameters: { conversationId: 'c0ffee00-1234-4abc-8def-EXAMPLE44444', message: '***' }, ...options, eventSource: 'q.amazonaws.com' });
+  return cloudTrailRecord({
+    eventName: 'SendMessage',
+    requestParameters: { conversationId: 'c0ffee00-1234-4abc-8def-EXAMPLE44444', message: '***' },
+    ...options,
+    eventSource: 'q.amazonaws.com',
+  });
 }
 
-const ENVELOPE_SOURCES: Record<string, string> = { 'qbusiness.amazonaws.com': 'aws.qbusiness', 'q.amazonaws.com': 'aws.q' };
+const ENVELOPE_SOURCES: Record<string, string> = {
+  'qbusiness.amazonaws.com': 'aws.qbusiness',
+  'q.amazonaws.com': 'aws.q',
+};
 
 /** The record as EventBridge delivers it: `AWS API Call via CloudTrail` from `aws.qbusiness` or `aws.q`. */
 export function envelope(record: RecordFixture, overrides: Partial<EnvelopeFixture> = {}): EnvelopeFixture {

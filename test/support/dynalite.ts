@@ -6,7 +6,11 @@ import { DUE_INCIDENTS_INDEX } from '../../shared/state/dynamo';
 import { TEST_CREDENTIALS } from './http-stub';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
-const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => import('node:http').Server;
+const dynalite = require('dynalite') as (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => import('node:http').Server;
 
 export interface LocalDynamo {
   readonly endpoint: string;

@@ -37,7 +37,13 @@ export function engineWorld() {
 /** A record as admission hands it on: normalised, classified and fingerprinted, at input position `index`. */
 export function admittedOf(world: EngineWorld, value: Record<string, unknown>, index = 0): Admitted {
   const event = triageEvent(value);
-  return { index, id: `msg-${index}`, event, classification: world.classify(event), fingerprint: { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) } };
+  return {
+    index,
+    id: `msg-${index}`,
+    event,
+    classification: world.classify(event),
+    fingerprint: { eventId: event.eventId, digest: contentDigest(event), sample: sampleOf(event) },
+  };
 }
 
 export type EngineWorld = ReturnType<typeof engineWorld>;
@@ -54,7 +60,13 @@ export function engineStages(world: EngineWorld, options: StageOptions = {}) {
   const pagesPerHour = options.pagesPerHour ?? 20;
   const delivery = createDelivery({ ...world, store, pagesPerHour, sleep: async () => undefined });
   const incidents = createIncidents({ ...world, store, updateIntervalMs: 0 });
-  const publishing = createPublishing({ ...world, delivery, incidents, pagesPerHour, mode: options.hold === undefined ? 'immediate' : 'deferred' });
+  const publishing = createPublishing({
+    ...world,
+    delivery,
+    incidents,
+    pagesPerHour,
+    mode: options.hold === undefined ? 'immediate' : 'deferred',
+  });
   const bursts = createBursts({ policy: world.policy, store });
   const stateful = createStatefulStep({
     ...world,

@@ -24,6 +24,11 @@ module.exports = {
     return { code: result.code };
   },
   getCacheKey(sourceText, sourcePath) {
-    return createHash('sha256').update(sourcePath).update('\0').update(sourceText).update('\0esbuild-cjs-v2').digest('hex');
+    return createHash('sha256')
+      .update(sourcePath)
+      .update('\0')
+      .update(sourceText)
+      .update('\0esbuild-cjs-v2')
+      .digest('hex');
   },
 };

@@ -34,7 +34,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       const decision = decide({ operation, body: body.toString('utf8') });
       if (decision === 'drop') {
         req.socket.destroy();
@@ -45,10 +48,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         res.end(THROTTLED);
         return;
       }
-      const out = forward({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (reply) => {
-        res.writeHead(reply.statusCode ?? 500, reply.headers);
-        reply.pipe(res);
-      });
+      const out = forward(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 500, reply.headers);
+          reply.pipe(res);
+        },
+      );
       out.on('error', () => req.socket.destroy());
       out.end(body);
     });

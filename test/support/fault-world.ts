@@ -59,7 +59,21 @@ const now = (): number => Date.now();
 
 /** Fakes only Date (minutes of outage pass in milliseconds); SDK retries, backoff and sockets keep real timers. */
 export function fakeDateOnly(start: number): void {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now: start });
+  jest.useFakeTimers({
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+    now: start,
+  });
 }
 
 /** A deterministic shuffle (Park–Miller from `seed`), for reshuffled batches (FaultWorldOptions.order). */
@@ -118,7 +132,8 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     return 'drop';
   });
   const answerRequests: number[] = [];
-  const answers = options.answerDelayMs === undefined ? undefined : await startAnswerStub(options.answerDelayMs, answerRequests);
+  const answers =
+    options.answerDelayMs === undefined ? undefined : await startAnswerStub(options.answerDelayMs, answerRequests);
   Object.assign(process.env, {
     ...localTriageEnvironment({
       tableName: dynamo.tableName,
@@ -129,12 +144,14 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
       selfPrincipals: 'arn:aws:iam::*:role/q-triage-*',
     }),
     PAGES_PER_HOUR: String(options.pagesPerHour ?? 20),
-    ...(answers === undefined
-      ? {}
-      : answeringEnvironment(answers.endpoint)),
+    ...(answers === undefined ? {} : answeringEnvironment(answers.endpoint)),
   });
   const containers = Array.from({ length: options.containers ?? 1 }, () => coldStartTriageInvocation());
-  const queue = new SimulatedQueue({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, maxReceiveCount: MAX_RECEIVE_COUNT, order: options.order });
+  const queue = new SimulatedQueue({
+    visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    order: options.order,
+  });
 
   async function invoke(handler: TriageInvocation, batch: SQSEvent): Promise<void> {
     let calls = 0;
@@ -147,7 +164,11 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
     try {
       const response = (await handler(batch, context)) as SQSBatchResponse;
       // A killed invocation answers nothing: every message comes back after the visibility timeout.
-      if (!killed) queue.complete(batch, response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      if (!killed)
+        queue.complete(
+          batch,
+          response.batchItemFailures.map((failure) => failure.itemIdentifier),
+        );
     } catch {
       // A failed invocation: the whole batch comes back after the visibility timeout.
     } finally {
@@ -182,7 +203,11 @@ export async function startFaultWorld(options: FaultWorldOptions = {}): Promise<
           if (next !== undefined) jest.setSystemTime(Math.max(next, now()));
           continue;
         }
-        await Promise.all(batches.map((batch, i) => (batch.Records.length === 0 ? undefined : invoke(containers[i] as TriageInvocation, batch))));
+        await Promise.all(
+          batches.map((batch, i) =>
+            batch.Records.length === 0 ? undefined : invoke(containers[i] as TriageInvocation, batch),
+          ),
+        );
         jest.setSystemTime(now() + 1000);
       }
     },
@@ -207,7 +232,12 @@ function startAnswerStub(delayMs: number, requests: number[]): Promise<HttpStub>
     return {
       status: 200,
       delayMs,
-      body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Restore the index from its data sources; review who deleted it.', sourceAttributions: [] }),
+      body: JSON.stringify({
+        conversationId: 'c-1',
+        systemMessageId: 'm-2',
+        systemMessage: 'Restore the index from its data sources; review who deleted it.',
+        sourceAttributions: [],
+      }),
     };
   });
 }
@@ -229,7 +259,8 @@ export interface Tally {
 }
 
 /** `rule principal` of a message, the way a responder tells incidents apart. */
-export const incidentOf = (message: PublishedMessage): string => `${String(message.document.rule)} ${String(message.document.principal)}`;
+export const incidentOf = (message: PublishedMessage): string =>
+  `${String(message.document.rule)} ${String(message.document.principal)}`;
 
 /**
  * Counts the accepted first messages of a topic against the expected incidents (`rule principal`, a multiset):
@@ -239,13 +270,24 @@ export function tally(accepted: readonly AcceptedMessage[], topic: string, expec
   // A page is an incident's first reach of HIGH (a new alert, or an update when it rose) or its one rise to
   // CRITICAL: pages are told apart by incident and severity, alerts by incident.
   const paging = topic === PAGING;
-  const firsts = accepted.filter((message) => message.topicArn === topic && (paging || message.attributes.kind === 'new') && message.document.rule !== 'page-cap');
-  const keyOf = (message: AcceptedMessage): string => (paging ? `${String(message.document.alertId)}#${String(message.document.severity)}` : String(message.document.alertId));
+  const firsts = accepted.filter(
+    (message) =>
+      message.topicArn === topic &&
+      (paging || message.attributes.kind === 'new') &&
+      message.document.rule !== 'page-cap',
+  );
+  const keyOf = (message: AcceptedMessage): string =>
+    paging
+      ? `${String(message.document.alertId)}#${String(message.document.severity)}`
+      : String(message.document.alertId);
   const byAlert = new Map<string, AcceptedMessage[]>();
   for (const message of firsts) byAlert.set(keyOf(message), [...(byAlert.get(keyOf(message)) ?? []), message]);
   // An incident is named as last announced: its rule is that of its worst subject, which may have risen since its first message.
-  const lastOf = (alertId: unknown): AcceptedMessage | undefined => accepted.filter((message) => message.topicArn === topic && message.document.alertId === alertId).at(-1);
-  const sent = [...byAlert.values()].map((messages) => incidentOf(lastOf((messages[0] as AcceptedMessage).document.alertId) ?? (messages[0] as AcceptedMessage)));
+  const lastOf = (alertId: unknown): AcceptedMessage | undefined =>
+    accepted.filter((message) => message.topicArn === topic && message.document.alertId === alertId).at(-1);
+  const sent = [...byAlert.values()].map((messages) =>
+    incidentOf(lastOf((messages[0] as AcceptedMessage).document.alertId) ?? (messages[0] as AcceptedMessage)),
+  );
   const remaining = [...expected];
   let phantom = 0;
   for (const incident of sent) {
@@ -253,16 +295,25 @@ export function tally(accepted: readonly AcceptedMessage[], topic: string, expec
     if (at < 0) phantom += 1;
     else remaining.splice(at, 1);
   }
-  const updates = accepted.filter((message) => !paging && message.topicArn === topic && message.attributes.kind === 'update');
-  const updateKeys = updates.map((message) => `${String(message.document.alertId)}#${String(message.document.updates)}`);
-  const repeats = [...byAlert.values()].flatMap((messages) => messages.slice(1).map((message) => [messages[0] as AcceptedMessage, message] as const));
+  const updates = accepted.filter(
+    (message) => !paging && message.topicArn === topic && message.attributes.kind === 'update',
+  );
+  const updateKeys = updates.map(
+    (message) => `${String(message.document.alertId)}#${String(message.document.updates)}`,
+  );
+  const repeats = [...byAlert.values()].flatMap((messages) =>
+    messages.slice(1).map((message) => [messages[0] as AcceptedMessage, message] as const),
+  );
   return {
     expected: expected.length,
     sent: byAlert.size,
     lost: remaining.length,
     duplicated: firsts.length - byAlert.size + (updateKeys.length - new Set(updateKeys).size),
     phantom,
-    repeatsWithNewId: repeats.filter(([first, repeat]) => first.attributes.messageId === undefined || first.attributes.messageId !== repeat.attributes.messageId).length,
+    repeatsWithNewId: repeats.filter(
+      ([first, repeat]) =>
+        first.attributes.messageId === undefined || first.attributes.messageId !== repeat.attributes.messageId,
+    ).length,
   };
 }
 

@@ -3,7 +3,13 @@
  * drive the real SDK clients (serialisation, retries, throttling, timeouts) without AWS.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import {
+  createServer as createHttp2Server,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 export interface StubRequest {
@@ -92,7 +98,12 @@ export async function startHttp2Stub(handler: StubHandler): Promise<HttpStub> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: StubRequest = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: StubRequest = {
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(request);
       void Promise.resolve(current(request, requests.length - 1)).then((reply) => {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

@@ -41,7 +41,9 @@ async function unzip(file, into) {
 }
 
 function describeError(error) {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'NonError', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'NonError', message: String(error) };
 }
 
 function report(outcome) {
@@ -55,7 +57,9 @@ await unzip(zipFile, taskRoot);
 const dot = handlerSpec.lastIndexOf('.');
 const modulePath = handlerSpec.slice(0, dot);
 const exportName = handlerSpec.slice(dot + 1);
-const file = ['.js', '.mjs', '.cjs'].map((extension) => path.join(taskRoot, modulePath + extension)).find((candidate) => existsSync(candidate));
+const file = ['.js', '.mjs', '.cjs']
+  .map((extension) => path.join(taskRoot, modulePath + extension))
+  .find((candidate) => existsSync(candidate));
 
 let handler;
 try {

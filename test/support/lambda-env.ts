@@ -29,6 +29,14 @@ export function localTriageEnvironment(targets: LocalTriageTargets): Record<stri
 }
 
 /** Enrichment from a Q Business ChatSync stub (an anonymous application), on top of localTriageEnvironment. */
-export function answeringEnvironment(qbusinessEndpoint: string, applicationId = '3f1b2c4d-0000-4000-8000-000000000001'): Record<string, string> {
-  return { ENRICH_SOURCE: 'qbusiness', QBUSINESS_APPLICATION_ID: applicationId, QBUSINESS_AUTH_MODE: 'anonymous', AWS_ENDPOINT_URL_QBUSINESS: qbusinessEndpoint };
+export function answeringEnvironment(
+  qbusinessEndpoint: string,
+  applicationId = '3f1b2c4d-0000-4000-8000-000000000001',
+): Record<string, string> {
+  return {
+    ENRICH_SOURCE: 'qbusiness',
+    QBUSINESS_APPLICATION_ID: applicationId,
+    QBUSINESS_AUTH_MODE: 'anonymous',
+    AWS_ENDPOINT_URL_QBUSINESS: qbusinessEndpoint,
+  };
 }

@@ -16,7 +16,11 @@ export interface RecordedMessage {
 }
 
 /** Records what was sent: `messages` on the alerts topic, `pages` on the paging topic. `failNext` fails that many sends. */
-export function recordingNotifier(): Notifier & { messages: RecordedMessage[]; pages: RecordedMessage[]; failNext: number } {
+export function recordingNotifier(): Notifier & {
+  messages: RecordedMessage[];
+  pages: RecordedMessage[];
+  failNext: number;
+} {
   const notifier = {
     messages: [] as RecordedMessage[],
     pages: [] as RecordedMessage[],

@@ -29,7 +29,12 @@ export function record(options: RecordOptions): Record<string, unknown> {
       arn: principal,
       accountId: '111122223333',
       principalId: 'AROAEXAMPLE:alice',
-      sessionContext: { sessionIssuer: { type: 'Role', arn: principal.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2') } },
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: principal.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2'),
+        },
+      },
     },
     sourceIPAddress: '203.0.113.9',
     userAgent: 'aws-cli/2.17.0',
@@ -40,4 +45,5 @@ export function record(options: RecordOptions): Record<string, unknown> {
   };
 }
 
-export const inputs = (records: readonly Record<string, unknown>[]) => records.map((value, index) => ({ id: `msg-${index}`, value }));
+export const inputs = (records: readonly Record<string, unknown>[]) =>
+  records.map((value, index) => ({ id: `msg-${index}`, value }));

@@ -31,7 +31,8 @@ export function publishedMessages(requests: readonly StubRequest[]): PublishedMe
     .map((form) => {
       const attributes: Record<string, string> = {};
       for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
-        attributes[form.get(`MessageAttributes.entry.${n}.Name`) ?? ''] = form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+        attributes[form.get(`MessageAttributes.entry.${n}.Name`) ?? ''] =
+          form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
       }
       const bodies = JSON.parse(form.get('Message') ?? '{}') as Record<string, string>;
       return {

@@ -40,13 +40,16 @@ export class SimulatedQueue {
   /** When the next message becomes visible (undefined when the queue is empty). */
   nextVisibleAt(): number | undefined {
     let next: number | undefined;
-    for (const message of this.messages.values()) next = next === undefined ? message.visibleAt : Math.min(next, message.visibleAt);
+    for (const message of this.messages.values())
+      next = next === undefined ? message.visibleAt : Math.min(next, message.visibleAt);
     return next;
   }
 
   /** Up to `max` visible messages, now invisible; those past the receive limit go to the DLQ instead. */
   receive(now: number, max = 10): SQSEvent {
-    const visible = [...this.messages.values()].filter((message) => message.visibleAt <= now).map((message) => message.messageId);
+    const visible = [...this.messages.values()]
+      .filter((message) => message.visibleAt <= now)
+      .map((message) => message.messageId);
     const ordered = this.options.order?.(visible) ?? visible;
     const records: SQSRecord[] = [];
     for (const messageId of ordered) {

@@ -22,7 +22,9 @@ export const identity = {
   arn: SESSION_ARN,
   accountId: ACCOUNT,
   accessKeyId: ACCESS_KEY,
-  sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/QOperator`, userName: 'QOperator' } },
+  sessionContext: {
+    sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/QOperator`, userName: 'QOperator' },
+  },
 };
 
 export interface TimelineRecordOptions {
@@ -52,11 +54,17 @@ export function timelineRecord(options: TimelineRecordOptions): Record<string, u
     userAgent: options.userAgent ?? 'aws-cli/2.17.0',
     requestParameters: options.request ?? null,
     responseElements: options.response ?? null,
-    ...(options.errorCode !== undefined ? { errorCode: options.errorCode, errorMessage: 'User is not authorized' } : {}),
+    ...(options.errorCode !== undefined
+      ? { errorCode: options.errorCode, errorMessage: 'User is not authorized' }
+      : {}),
     requestID: `req-${options.id}`,
     eventID: options.id,
     readOnly: options.name.startsWith('Get') || options.name.startsWith('List'),
-    resources: (options.resources ?? []).map((arn) => ({ ARN: arn, type: 'AWS::QBusiness::Application', accountId: ACCOUNT })),
+    resources: (options.resources ?? []).map((arn) => ({
+      ARN: arn,
+      type: 'AWS::QBusiness::Application',
+      accountId: ACCOUNT,
+    })),
     eventType: 'AwsApiCall',
     managementEvent: (options.category ?? 'Management') === 'Management',
     recipientAccountId: ACCOUNT,
@@ -64,28 +72,91 @@ export function timelineRecord(options: TimelineRecordOptions): Record<string, u
   };
 }
 
-
 export const APP_ARN = `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${APP_ID}`;
 
 /** Management events: what CloudTrail event history returns (newest first, as LookupEvents does). */
 export const MANAGEMENT_RECORDS = [
-  timelineRecord({ id: 'evt-0900-create-plugin', name: 'CreatePlugin', at: '09:00', request: { applicationId: APP_ID, displayName: 'payroll-export', type: 'CUSTOM' }, response: { pluginId: PLUGIN_ID, pluginArn: `${APP_ARN}/plugin/${PLUGIN_ID}` }, userAgent: ATTACKER_AGENT }),
-  timelineRecord({ id: 'evt-0905-get-plugin', name: 'GetPlugin', at: '09:05', request: { applicationId: APP_ID, pluginId: PLUGIN_ID } }),
-  timelineRecord({ id: 'evt-1030-chat-controls', name: 'UpdateChatControlsConfiguration', at: '10:30', request: { applicationId: APP_ID, blockedPhrasesConfigurationUpdate: { blockedPhrasesToDelete: ['salary'] } } }),
-  timelineRecord({ id: 'evt-1100-denied-plugin', name: 'CreatePlugin', at: '11:00', request: { applicationId: APP_ID, displayName: 'second' }, errorCode: 'AccessDeniedException', sourceIp: '198.51.100.23' }),
-  timelineRecord({ id: 'evt-1130-delete-index', name: 'DeleteIndex', at: '11:30', request: { applicationId: APP_ID, indexId: INDEX_ID } }),
+  timelineRecord({
+    id: 'evt-0900-create-plugin',
+    name: 'CreatePlugin',
+    at: '09:00',
+    request: { applicationId: APP_ID, displayName: 'payroll-export', type: 'CUSTOM' },
+    response: { pluginId: PLUGIN_ID, pluginArn: `${APP_ARN}/plugin/${PLUGIN_ID}` },
+    userAgent: ATTACKER_AGENT,
+  }),
+  timelineRecord({
+    id: 'evt-0905-get-plugin',
+    name: 'GetPlugin',
+    at: '09:05',
+    request: { applicationId: APP_ID, pluginId: PLUGIN_ID },
+  }),
+  timelineRecord({
+    id: 'evt-1030-chat-controls',
+    name: 'UpdateChatControlsConfiguration',
+    at: '10:30',
+    request: { applicationId: APP_ID, blockedPhrasesConfigurationUpdate: { blockedPhrasesToDelete: ['salary'] } },
+  }),
+  timelineRecord({
+    id: 'evt-1100-denied-plugin',
+    name: 'CreatePlugin',
+    at: '11:00',
+    request: { applicationId: APP_ID, displayName: 'second' },
+    errorCode: 'AccessDeniedException',
+    sourceIp: '198.51.100.23',
+  }),
+  timelineRecord({
+    id: 'evt-1130-delete-index',
+    name: 'DeleteIndex',
+    at: '11:30',
+    request: { applicationId: APP_ID, indexId: INDEX_ID },
+  }),
 ].reverse();
 
 /** Data events: only the pipeline's activity log has them. */
 export const DATA_RECORDS = [
-  timelineRecord({ id: 'evt-0930-put-1', name: 'BatchPutDocument', at: '09:30', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] }, resources: [APP_ARN] }),
-  timelineRecord({ id: 'evt-0931-put-2', name: 'BatchPutDocument', at: '09:31', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd4' }, { id: 'd5' }] }, resources: [APP_ARN] }),
-  timelineRecord({ id: 'evt-1000-chat', name: 'ChatSync', at: '10:00', category: 'Data', request: { applicationId: APP_ID, chatMode: 'PLUGIN_MODE', chatModeConfiguration: { pluginConfiguration: { pluginId: PLUGIN_ID } } }, resources: [APP_ARN] }),
-  timelineRecord({ id: 'evt-1010-sync', name: 'StartDataSourceSyncJob', at: '10:10', category: 'Data', request: { applicationId: APP_ID, indexId: INDEX_ID, dataSourceId: DATA_SOURCE_ID }, resources: [APP_ARN] }),
+  timelineRecord({
+    id: 'evt-0930-put-1',
+    name: 'BatchPutDocument',
+    at: '09:30',
+    category: 'Data',
+    request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] },
+    resources: [APP_ARN],
+  }),
+  timelineRecord({
+    id: 'evt-0931-put-2',
+    name: 'BatchPutDocument',
+    at: '09:31',
+    category: 'Data',
+    request: { applicationId: APP_ID, indexId: INDEX_ID, documents: [{ id: 'd4' }, { id: 'd5' }] },
+    resources: [APP_ARN],
+  }),
+  timelineRecord({
+    id: 'evt-1000-chat',
+    name: 'ChatSync',
+    at: '10:00',
+    category: 'Data',
+    request: {
+      applicationId: APP_ID,
+      chatMode: 'PLUGIN_MODE',
+      chatModeConfiguration: { pluginConfiguration: { pluginId: PLUGIN_ID } },
+    },
+    resources: [APP_ARN],
+  }),
+  timelineRecord({
+    id: 'evt-1010-sync',
+    name: 'StartDataSourceSyncJob',
+    at: '10:10',
+    category: 'Data',
+    request: { applicationId: APP_ID, indexId: INDEX_ID, dataSourceId: DATA_SOURCE_ID },
+    resources: [APP_ARN],
+  }),
 ];
 
 /** Another service's event by the same session: LookupEvents by access key returns it too. */
-export const NON_Q_RECORD = { ...timelineRecord({ id: 'evt-0915-s3', name: 'CreateBucket', at: '09:15' }), eventSource: 's3.amazonaws.com' };
+export const NON_Q_RECORD = {
+  ...timelineRecord({ id: 'evt-0915-s3', name: 'CreateBucket', at: '09:15' }),
+  eventSource: 's3.amazonaws.com',
+};
 
 /** The LookupEvents wire shape of one record (EventTime in epoch seconds, the record as a JSON string). */
 export function lookupEvent(record: Record<string, unknown>): Record<string, unknown> {
@@ -101,7 +172,6 @@ export function lookupEvent(record: Record<string, unknown>): Record<string, unk
     CloudTrailEvent: JSON.stringify(record),
   };
 }
-
 
 /** The alert the context is asked for: the index deletion at 11:30. */
 export function alertAbout(event: TriageEvent): Alert {

@@ -11,9 +11,18 @@ const BASE = {
 };
 
 test('defaults fill what is not set', () => {
-  const config = loadTriageConfig({ ...BASE, SELF_PRINCIPALS: 'arn:aws:iam::*:role/q-triage-*, arn:aws:iam::*:role/other' });
+  const config = loadTriageConfig({
+    ...BASE,
+    SELF_PRINCIPALS: 'arn:aws:iam::*:role/q-triage-*, arn:aws:iam::*:role/other',
+  });
 
-  expect(config).toMatchObject({ aggregationWindowMs: 300_000, pagesPerHour: 20, updateIntervalMs: 900_000, alertLocale: 'en', localAdapters: false });
+  expect(config).toMatchObject({
+    aggregationWindowMs: 300_000,
+    pagesPerHour: 20,
+    updateIntervalMs: 900_000,
+    alertLocale: 'en',
+    localAdapters: false,
+  });
   expect(config.selfPrincipals).toEqual(['arn:aws:iam::*:role/q-triage-*', 'arn:aws:iam::*:role/other']);
 });
 
@@ -33,11 +42,24 @@ test.each([
 
 // A stack parameter left blank reaches Lambda as VAR="": every section reads it as not set.
 test('an empty optional setting is unset: no rules override, defaults apply', () => {
-  const config = loadTriageConfig({ ...BASE, RULES_JSON: '', PAGES_PER_HOUR: '', AGGREGATION_WINDOW_SECONDS: ' ', ALERT_LOCALE: '', SELF_PRINCIPALS: '', AWS_PLAYBOOKS_BUCKET: '' });
+  const config = loadTriageConfig({
+    ...BASE,
+    RULES_JSON: '',
+    PAGES_PER_HOUR: '',
+    AGGREGATION_WINDOW_SECONDS: ' ',
+    ALERT_LOCALE: '',
+    SELF_PRINCIPALS: '',
+    AWS_PLAYBOOKS_BUCKET: '',
+  });
 
   expect(config.rulesJson).toBeUndefined();
   expect(config.playbooksBucket).toBeUndefined();
-  expect(config).toMatchObject({ pagesPerHour: 20, aggregationWindowMs: 300_000, alertLocale: 'en', selfPrincipals: [] });
+  expect(config).toMatchObject({
+    pagesPerHour: 20,
+    aggregationWindowMs: 300_000,
+    alertLocale: 'en',
+    selfPrincipals: [],
+  });
 });
 
 test('an empty required setting fails with its name, as a missing one does', () => {
@@ -45,16 +67,46 @@ test('an empty required setting fails with its name, as a missing one does', () 
 });
 
 test.each([
-  ['resync', () => loadResyncConfig({ AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks', PLAYBOOK_TARBALL_URL: '', CUSTOM_PLAYBOOKS_BUCKET: '', PLAYBOOKS_KMS_KEY_ARN: '', QBUSINESS_APPLICATION_ID: '', QBUSINESS_INDEX_ID: '', QBUSINESS_DATA_SOURCE_IDS: '', SYNC_STALE_HOURS: '' })],
-  ['readiness', () => loadReadinessConfig({ QBUSINESS_APPLICATION_ID: '', QBUSINESS_REGION: '', EVENT_RULE_NAMES: '', SYNC_STALE_HOURS: '' })],
+  [
+    'resync',
+    () =>
+      loadResyncConfig({
+        AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks',
+        PLAYBOOK_TARBALL_URL: '',
+        CUSTOM_PLAYBOOKS_BUCKET: '',
+        PLAYBOOKS_KMS_KEY_ARN: '',
+        QBUSINESS_APPLICATION_ID: '',
+        QBUSINESS_INDEX_ID: '',
+        QBUSINESS_DATA_SOURCE_IDS: '',
+        SYNC_STALE_HOURS: '',
+      }),
+  ],
+  [
+    'readiness',
+    () =>
+      loadReadinessConfig({
+        QBUSINESS_APPLICATION_ID: '',
+        QBUSINESS_REGION: '',
+        EVENT_RULE_NAMES: '',
+        SYNC_STALE_HOURS: '',
+      }),
+  ],
   ['context', () => loadContextConfig({ CONTEXT_ENABLED: '', CONTEXT_WINDOW_HOURS: '', LOOKUP_CALLS_PER_ALERT: '' })],
-  ['enrich', () => parseEnrichConfig({ ENRICH_SOURCE: 'none', ENRICH_BUDGET_MS: '', ANSWER_TTL_HOURS: '', ALERT_LOCALE: '' })],
+  [
+    'enrich',
+    () => parseEnrichConfig({ ENRICH_SOURCE: 'none', ENRICH_BUDGET_MS: '', ANSWER_TTL_HOURS: '', ALERT_LOCALE: '' }),
+  ],
 ])('the %s section reads empty values as unset', (_section, load) => {
   expect(load).not.toThrow();
 });
 
 test('resync: empty values take the defaults, and an empty playbooks bucket is reported as missing', () => {
-  const config = loadResyncConfig({ AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks', PLAYBOOK_TARBALL_URL: '', CUSTOM_PLAYBOOKS_BUCKET: '', QBUSINESS_DATA_SOURCE_IDS: '' });
+  const config = loadResyncConfig({
+    AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks',
+    PLAYBOOK_TARBALL_URL: '',
+    CUSTOM_PLAYBOOKS_BUCKET: '',
+    QBUSINESS_DATA_SOURCE_IDS: '',
+  });
 
   expect(config.tarballUrl).toBe('https://codeload.github.com/aws-samples/aws-customer-playbook-framework/tar.gz/main');
   expect(config.customPlaybooksBucket).toBeUndefined();
@@ -70,7 +122,12 @@ test('an unknown ALERT_LOCALE falls back to English and is reported, not fatal',
 });
 
 test('the triage function loads every section at once; a bad optional section is off with its reason, not fatal', () => {
-  const config = loadTriageFunctionConfig({ ...BASE, ENRICH_SOURCE: 'qbusiness', CONTEXT_ENABLED: 'true', CONTEXT_WINDOW_HOURS: 'soon' });
+  const config = loadTriageFunctionConfig({
+    ...BASE,
+    ENRICH_SOURCE: 'qbusiness',
+    CONTEXT_ENABLED: 'true',
+    CONTEXT_WINDOW_HOURS: 'soon',
+  });
 
   expect(config.triage.stateTable).toBe('q-triage-prod-state');
   expect(config.enrich).toEqual({ misconfigured: expect.stringContaining('QBUSINESS_APPLICATION_ID') });
@@ -78,7 +135,9 @@ test('the triage function loads every section at once; a bad optional section is
 });
 
 test('the triage function: a bad triage section still fails the cold start', () => {
-  expect(() => loadTriageFunctionConfig({ ...BASE, ENRICH_SOURCE: 'none', PAGING_TOPIC_ARN: '' })).toThrow('PAGING_TOPIC_ARN is required');
+  expect(() => loadTriageFunctionConfig({ ...BASE, ENRICH_SOURCE: 'none', PAGING_TOPIC_ARN: '' })).toThrow(
+    'PAGING_TOPIC_ARN is required',
+  );
 });
 
 test('optionalSection throws what is not a configuration error: a bug is not a misconfiguration', () => {
@@ -92,7 +151,13 @@ test('optionalSection throws what is not a configuration error: a bug is not a m
 test('the readiness function needs its table and topic; the doctor alone does not', () => {
   const env = { STATE_TABLE: 'q-triage-prod-state', ALERTS_TOPIC_ARN: BASE.ALERTS_TOPIC_ARN };
 
-  expect(loadReadinessFunctionConfig(env)).toMatchObject({ stateTable: 'q-triage-prod-state', alertsTopicArn: BASE.ALERTS_TOPIC_ARN, syncStaleHours: 48 });
-  expect(() => loadReadinessFunctionConfig({ STATE_TABLE: 'q-triage-prod-state' })).toThrow('the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN');
+  expect(loadReadinessFunctionConfig(env)).toMatchObject({
+    stateTable: 'q-triage-prod-state',
+    alertsTopicArn: BASE.ALERTS_TOPIC_ARN,
+    syncStaleHours: 48,
+  });
+  expect(() => loadReadinessFunctionConfig({ STATE_TABLE: 'q-triage-prod-state' })).toThrow(
+    'the readiness function needs STATE_TABLE and ALERTS_TOPIC_ARN',
+  );
   expect(loadReadinessConfig({}).stateTable).toBeUndefined();
 });

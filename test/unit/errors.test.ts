@@ -10,14 +10,22 @@ const SHARED = join(__dirname, '../../shared');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
 test('every error class in shared/ extends QTriageError (or one of its subclasses), never Error itself', () => {
   const direct = sourceFiles(SHARED)
     .filter((file) => !file.endsWith(join('shared', 'errors.ts')))
-    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map((match) => `${file}: ${match[1] ?? ''}`));
+    .flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map(
+        (match) => `${file}: ${match[1] ?? ''}`,
+      ),
+    );
 
   expect(direct).toEqual([]);
 });
@@ -25,7 +33,10 @@ test('every error class in shared/ extends QTriageError (or one of its subclasse
 test('our errors are QTriageErrors that keep their own name and cause', () => {
   const cause = new Error('socket hang up');
 
-  const error = new PublishFailedError({ topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', alertId: 'a1', attempts: 2 }, { cause });
+  const error = new PublishFailedError(
+    { topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', alertId: 'a1', attempts: 2 },
+    { cause },
+  );
 
   expect(error).toBeInstanceOf(QTriageError);
   expect(error.name).toBe('PublishFailedError');
@@ -54,7 +65,13 @@ test('isConditionalCheckFailed: the SDK exception, or any error by that name (do
   const sdk = new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
   expect(isConditionalCheckFailed(sdk)).toBe(true);
-  expect(isConditionalCheckFailed(runInNewContext('Object.assign(new Error("failed"), { name: "ConditionalCheckFailedException" })'))).toBe(true);
-  expect(isConditionalCheckFailed(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' }))).toBe(false);
+  expect(
+    isConditionalCheckFailed(
+      runInNewContext('Object.assign(new Error("failed"), { name: "ConditionalCheckFailedException" })'),
+    ),
+  ).toBe(true);
+  expect(
+    isConditionalCheckFailed(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' })),
+  ).toBe(false);
   expect(isConditionalCheckFailed(undefined)).toBe(false);
 });

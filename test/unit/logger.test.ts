@@ -15,7 +15,10 @@ function captureLines(act: () => void): string[] {
     out.mockRestore();
     err.mockRestore();
   }
-  return lines.join('').split('\n').filter((line) => line.trim() !== '');
+  return lines
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 const HOSTILE = 'Delete\u202eexe.txt\u0085\u009b31m\u200b';
@@ -31,15 +34,21 @@ describe('createLogger', () => {
   });
 
   test('escapes bidi overrides, C1 controls and invisible characters in logged values', () => {
-    const [line] = captureLines(() => createLogger().warn('event rejected', { reason: `unknown eventName ${HOSTILE}` }));
+    const [line] = captureLines(() =>
+      createLogger().warn('event rejected', { reason: `unknown eventName ${HOSTILE}` }),
+    );
 
     expect(line).toBeDefined();
     expect(line).not.toMatch(/[\u202e\u0085\u009b\u200b]/);
-    expect(JSON.parse(line!)).toMatchObject({ reason: 'unknown eventName Delete\\u202eexe.txt\\u0085\\u009b31m\\u200b' });
+    expect(JSON.parse(line!)).toMatchObject({
+      reason: 'unknown eventName Delete\\u202eexe.txt\\u0085\\u009b31m\\u200b',
+    });
   });
 
   test('escapes the message and an error message the same way', () => {
-    const [line] = captureLines(() => createLogger().error(`rejected ${HOSTILE}`, { error: new Error(`bad ${HOSTILE}`) }));
+    const [line] = captureLines(() =>
+      createLogger().error(`rejected ${HOSTILE}`, { error: new Error(`bad ${HOSTILE}`) }),
+    );
 
     expect(line).not.toMatch(/[\u202e\u0085\u009b\u200b]/);
     const parsed = JSON.parse(line!) as { message: string; error: { message: string } };

@@ -78,7 +78,9 @@ test('waits with growing, capped, fully jittered delays, and tells onRetry befor
 });
 
 test('backoffDelay: the cap itself without jitter; nothing to wait with a zero base', () => {
-  expect([1, 2, 3, 4].map((attempt) => backoffDelay({ ...POLICY, jitter: 'none' }, attempt))).toEqual([100, 200, 300, 300]);
+  expect([1, 2, 3, 4].map((attempt) => backoffDelay({ ...POLICY, jitter: 'none' }, attempt))).toEqual([
+    100, 200, 300, 300,
+  ]);
   expect(backoffDelay({ maxAttempts: 5, baseMs: 0, maxDelayMs: 0 }, 3)).toBe(0);
 });
 

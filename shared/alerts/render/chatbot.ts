@@ -3,7 +3,20 @@ import type { Alert, Enrichment, EventSample, PrincipalContext } from '../model'
 import type { EvidenceItem } from '../../events';
 import { FIELD_LIMITS, cleanLines, cleanText, markdownCode, markdownText, trustedLink } from '../escape';
 import { eventLinks } from '../event-links';
-import { ENRICHMENT_FOLLOWS, contextFacts, contextHeading, enrichmentFailure, enrichmentHeading, headline, messageLabel, rankedEventNames, resourcesOf, statusSentence, titleLine, type RenderOptions } from './common';
+import {
+  ENRICHMENT_FOLLOWS,
+  contextFacts,
+  contextHeading,
+  enrichmentFailure,
+  enrichmentHeading,
+  headline,
+  messageLabel,
+  rankedEventNames,
+  resourcesOf,
+  statusSentence,
+  titleLine,
+  type RenderOptions,
+} from './common';
 
 export interface ChatbotNotification {
   readonly version: '1.0';
@@ -46,7 +59,9 @@ function markdownLink(title: string, url: string | undefined): string {
 }
 
 const markdownEvidence = (item: EvidenceItem): string =>
-  item.kind === 'more' ? markdownText(item.value, FIELD_LIMITS.short) : `${markdownText(item.kind, FIELD_LIMITS.short)} ${markdownCode(item.value, FIELD_LIMITS.arn)}`;
+  item.kind === 'more'
+    ? markdownText(item.value, FIELD_LIMITS.short)
+    : `${markdownText(item.kind, FIELD_LIMITS.short)} ${markdownCode(item.value, FIELD_LIMITS.arn)}`;
 
 function chatbotSample(sample: EventSample): string {
   const links = eventLinks(sample.eventId, sample.region, sample.dataEvent);
@@ -69,7 +84,11 @@ function chatbotEnrichment(enrichment: Enrichment): string[] {
   const heading = markdownText(enrichmentHeading(enrichment).trim());
   const answer = cleanLines(enrichment.answer, 1500).map((line) => markdownText(line, 1500));
   const sources = enrichment.citations.map((citation, i) => `[${i + 1}] ${markdownLink(citation.title, citation.url)}`);
-  return [`*Playbook assistant* ${heading}`, ...answer, ...(sources.length > 0 ? [`_Sources:_ ${sources.join(' · ')}`] : [])];
+  return [
+    `*Playbook assistant* ${heading}`,
+    ...answer,
+    ...(sources.length > 0 ? [`_Sources:_ ${sources.join(' · ')}`] : []),
+  ];
 }
 
 function chatbotContext(context: PrincipalContext): string[] {
@@ -118,12 +137,19 @@ export function renderChatbot(alert: Alert, options: RenderOptions = {}): Chatbo
     ...(alert.samples.length > 0 ? ['*Recent events:*', ...alert.samples.map(chatbotSample)] : []),
     ...(alert.enrichmentFollows === true ? [`_${markdownText(ENRICHMENT_FOLLOWS)}_`] : []),
     ...(enrichment !== undefined ? chatbotEnrichment(enrichment) : []),
-    ...(alert.questions.length > 0 ? ['*Questions to answer:*', ...alert.questions.map((question) => `• ${markdownText(question)}`)] : []),
+    ...(alert.questions.length > 0
+      ? ['*Questions to answer:*', ...alert.questions.map((question) => `• ${markdownText(question)}`)]
+      : []),
     ...(context !== undefined ? chatbotContext(context) : []),
     ...(options.truncated === true ? ['_Lists were shortened to fit the message size limit._'] : []),
   ];
-  const evidenceArns = (alert.resources ?? []).flatMap((operation) => operation.resources.filter((item) => item.kind.endsWith('ARN') || item.kind === 'role').map((item) => item.value));
-  const resources = [...new Set([...alert.samples.flatMap((sample) => sample.resourceArns), ...evidenceArns])].slice(0, CHATBOT_RESOURCES_MAX);
+  const evidenceArns = (alert.resources ?? []).flatMap((operation) =>
+    operation.resources.filter((item) => item.kind.endsWith('ARN') || item.kind === 'role').map((item) => item.value),
+  );
+  const resources = [...new Set([...alert.samples.flatMap((sample) => sample.resourceArns), ...evidenceArns])].slice(
+    0,
+    CHATBOT_RESOURCES_MAX,
+  );
   return {
     version: '1.0',
     source: 'custom',

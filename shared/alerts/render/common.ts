@@ -25,20 +25,23 @@ export function dominantEventName(alert: Alert): string {
 }
 
 /** The line a first message carries when it went out before its playbook answer and context (page first). */
-export const ENRICHMENT_FOLLOWS = 'The playbook answer and the principal context follow in a separate message for this alert id.';
+export const ENRICHMENT_FOLLOWS =
+  'The playbook answer and the principal context follow in a separate message for this alert id.';
 
 export function titleLine(alert: Alert): string {
   return `[${alert.severity}] ${cleanText(alert.title, FIELD_LIMITS.short)}`;
 }
 
 /** Whether this message announces the rise that paged after the first message (see Escalation.update). */
-export const announcesEscalation = (alert: Alert, kind: RenderOptions['kind']): boolean => kind === 'update' && alert.escalation?.update === alert.updates;
+export const announcesEscalation = (alert: Alert, kind: RenderOptions['kind']): boolean =>
+  kind === 'update' && alert.escalation?.update === alert.updates;
 
 /** What a later message of the incident is, after its title: ` (escalated from LOW, update 2)`, ` (closed, update 3)`, ` (update 1)`. */
 export function messageLabel(alert: Alert, kind: RenderOptions['kind']): string {
   if (kind === 'enrichment') return ' (playbook answer and context)';
   if (kind !== 'update') return '';
-  if (announcesEscalation(alert, kind) && alert.escalation !== undefined) return ` (escalated from ${alert.escalation.from}, update ${alert.updates})`;
+  if (announcesEscalation(alert, kind) && alert.escalation !== undefined)
+    return ` (escalated from ${alert.escalation.from}, update ${alert.updates})`;
   return alert.closedAt !== undefined ? ` (closed, update ${alert.updates})` : ` (update ${alert.updates})`;
 }
 
@@ -78,8 +81,12 @@ export function principalDetails(principal: Principal): string {
     `type ${cleanText(principal.type, FIELD_LIMITS.short)}`,
     principal.userName !== undefined ? `user ${cleanText(principal.userName, FIELD_LIMITS.principal)}` : undefined,
     principal.accessKeyId !== undefined ? `key ${cleanText(principal.accessKeyId, FIELD_LIMITS.short)}` : undefined,
-    principal.sessionIssuerArn !== undefined ? `issuer ${cleanText(principal.sessionIssuerArn, FIELD_LIMITS.arn)}` : undefined,
-    principal.onBehalfOfUserId !== undefined ? `on behalf of ${cleanText(principal.onBehalfOfUserId, FIELD_LIMITS.principal)}` : undefined,
+    principal.sessionIssuerArn !== undefined
+      ? `issuer ${cleanText(principal.sessionIssuerArn, FIELD_LIMITS.arn)}`
+      : undefined,
+    principal.onBehalfOfUserId !== undefined
+      ? `on behalf of ${cleanText(principal.onBehalfOfUserId, FIELD_LIMITS.principal)}`
+      : undefined,
     principal.invokedBy !== undefined ? `invoked by ${cleanText(principal.invokedBy, FIELD_LIMITS.short)}` : undefined,
     principal.mfaAuthenticated !== undefined ? `MFA ${principal.mfaAuthenticated ? 'yes' : 'no'}` : undefined,
   ];
@@ -100,7 +107,9 @@ export function resourcesOf(alert: Alert, eventName: string): readonly EvidenceI
 
 /** `2026-11-20T14:00:30.000Z` → `2026-11-20 14:00:30Z`: the same instant, shorter. Not cleaned. */
 export function shortTime(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/u.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z` : iso;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/u.test(iso)
+    ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`
+    : iso;
 }
 
 function timeSpan(alert: Alert): string {
@@ -141,7 +150,9 @@ export function enrichmentHeading(enrichment: Enrichment): string {
   const details = [
     enrichment.source !== undefined ? cleanText(enrichment.source, FIELD_LIMITS.short) : undefined,
     enrichment.cached === true ? 'cached' : undefined,
-    enrichment.answeredAt !== undefined ? `answered ${cleanText(enrichment.answeredAt, FIELD_LIMITS.short)}` : undefined,
+    enrichment.answeredAt !== undefined
+      ? `answered ${cleanText(enrichment.answeredAt, FIELD_LIMITS.short)}`
+      : undefined,
   ].filter((part): part is string => part !== undefined);
   return details.length > 0 ? ` (${details.join(', ')})` : '';
 }
@@ -152,14 +163,18 @@ export function enrichmentFailure(enrichment: Enrichment): string {
 }
 
 export function contextHeading(context: PrincipalContext): string {
-  const partial = context.complete ? '' : `, partial${context.note !== undefined ? `: ${cleanText(context.note, FIELD_LIMITS.sentence)}` : ''}`;
+  const partial = context.complete
+    ? ''
+    : `, partial${context.note !== undefined ? `: ${cleanText(context.note, FIELD_LIMITS.sentence)}` : ''}`;
   return `Principal activity (last ${context.windowHours} h${partial})`;
 }
 
 export function contextFacts(context: PrincipalContext): string[] {
   return [
     context.firstSeen !== undefined ? `First seen: ${cleanText(context.firstSeen, FIELD_LIMITS.short)}` : undefined,
-    context.sourceIps.length > 0 ? `Source IPs: ${context.sourceIps.map((ip) => cleanText(ip, FIELD_LIMITS.sourceIp)).join(', ')}` : undefined,
+    context.sourceIps.length > 0
+      ? `Source IPs: ${context.sourceIps.map((ip) => cleanText(ip, FIELD_LIMITS.sourceIp)).join(', ')}`
+      : undefined,
     context.userAgents.length > 0
       ? `User agents: ${context.userAgents.map((ua) => `"${cleanText(ua, FIELD_LIMITS.userAgent)}"`).join(', ')}`
       : undefined,
@@ -176,8 +191,12 @@ export function definedEntries<T>(record: Record<string, T | undefined>): Record
   return defined;
 }
 
-export const clean = (limit: number) => (value: string): string => cleanText(value, limit);
-export const cleanOptional = (value: string | undefined, limit: number): string | undefined => (value === undefined ? undefined : cleanText(value, limit));
+export const clean =
+  (limit: number) =>
+  (value: string): string =>
+    cleanText(value, limit);
+export const cleanOptional = (value: string | undefined, limit: number): string | undefined =>
+  value === undefined ? undefined : cleanText(value, limit);
 
 /** Links are cleaned the same way for text and JSON. */
 export const cleanLinks = (links: readonly string[]): readonly string[] => links.map(clean(FIELD_LIMITS.arn));

@@ -4,7 +4,16 @@ import type { EvidenceItem } from '../../events';
 import type { PublishKind } from '../../notify/types';
 import { FIELD_LIMITS, cleanLines, cleanText } from '../escape';
 import { eventLinks } from '../event-links';
-import { clean, cleanLinks, cleanOptional, definedEntries, headline, rankedEventNames, statusSentence, type RenderOptions } from './common';
+import {
+  clean,
+  cleanLinks,
+  cleanOptional,
+  definedEntries,
+  headline,
+  rankedEventNames,
+  statusSentence,
+  type RenderOptions,
+} from './common';
 
 export interface EvidenceDocument {
   readonly kind: string;
@@ -58,9 +67,15 @@ export interface AlertDocument {
 
 type Step = Alert['steps'][number];
 const cleanStep = (step: Step): { text: string; link?: string } =>
-  definedEntries({ text: cleanText(step.text, FIELD_LIMITS.sentence), link: cleanOptional(step.link, FIELD_LIMITS.arn) }) as { text: string; link?: string };
+  definedEntries({
+    text: cleanText(step.text, FIELD_LIMITS.sentence),
+    link: cleanOptional(step.link, FIELD_LIMITS.arn),
+  }) as { text: string; link?: string };
 
-const evidenceDocument = (item: EvidenceItem): EvidenceDocument => ({ kind: cleanText(item.kind, FIELD_LIMITS.short), value: cleanText(item.value, FIELD_LIMITS.arn) });
+const evidenceDocument = (item: EvidenceItem): EvidenceDocument => ({
+  kind: cleanText(item.kind, FIELD_LIMITS.short),
+  value: cleanText(item.value, FIELD_LIMITS.arn),
+});
 
 function sampleDocument(sample: EventSample): Record<string, string | boolean | string[] | EvidenceDocument[]> {
   const links = eventLinks(sample.eventId, sample.region, sample.dataEvent);
@@ -118,7 +133,10 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
     eventNames: Object.fromEntries(ranked.map(([name, n]) => [cleanText(name, FIELD_LIMITS.eventName), n])),
     resources: (alert.resources ?? [])
       .filter((operation) => Object.hasOwn(alert.eventNames, operation.eventName))
-      .map((operation) => ({ eventName: cleanText(operation.eventName, FIELD_LIMITS.eventName), resources: operation.resources.map(evidenceDocument) })),
+      .map((operation) => ({
+        eventName: cleanText(operation.eventName, FIELD_LIMITS.eventName),
+        resources: operation.resources.map(evidenceDocument),
+      })),
     reasons: alert.reasons.map(clean(FIELD_LIMITS.sentence)),
     steps: alert.steps.map(cleanStep),
     questions: alert.questions.map(clean(FIELD_LIMITS.sentence)),
@@ -147,7 +165,10 @@ export function renderJson(alert: Alert, options: RenderOptions = {}): AlertDocu
             reason: cleanOptional(enrichment.reason, FIELD_LIMITS.sentence),
             answer: enrichment.answer === undefined ? undefined : cleanLines(enrichment.answer).join('\n'),
             citations: enrichment.citations.map((citation) =>
-              definedEntries({ title: cleanText(citation.title, FIELD_LIMITS.sentence), url: cleanOptional(citation.url, FIELD_LIMITS.arn) }),
+              definedEntries({
+                title: cleanText(citation.title, FIELD_LIMITS.sentence),
+                url: cleanOptional(citation.url, FIELD_LIMITS.arn),
+              }),
             ),
             source: cleanOptional(enrichment.source, FIELD_LIMITS.short),
             answeredAt: cleanOptional(enrichment.answeredAt, FIELD_LIMITS.short),

@@ -38,8 +38,10 @@ const COMPACT_STEPS = 3;
 const COMPACT_EVENT_IDS = 5;
 
 /** East Asian wide characters: two terminal columns each, and a line may break between any two of them. */
-const WIDE_CHAR = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-const WIDE_OR_RUN = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[^\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+/gu;
+const WIDE_CHAR =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const WIDE_OR_RUN =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[^\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+/gu;
 
 /** Terminal columns `text` takes. */
 export function columns(text: string): number {
@@ -54,7 +56,11 @@ function breakUnits(text: string): { readonly text: string; readonly space: bool
   return text
     .split(' ')
     .filter((word) => word !== '')
-    .flatMap((word) => (WIDE_CHAR.test(word) ? (word.match(WIDE_OR_RUN) ?? [word]).map((piece, i) => ({ text: piece, space: i === 0 })) : [{ text: word, space: true }]));
+    .flatMap((word) =>
+      WIDE_CHAR.test(word)
+        ? (word.match(WIDE_OR_RUN) ?? [word]).map((piece, i) => ({ text: piece, space: i === 0 }))
+        : [{ text: word, space: true }],
+    );
 }
 
 /** Words of `text` on lines of at most `width` columns, the first after `first`, the others after `next`. */
@@ -119,7 +125,9 @@ function eventIdLines(alert: Alert, keep: number, width: number, withLinks: bool
     '',
     `Events (${shown}):`,
     ...wrap(ids.join(' '), width, '  '),
-    ...(newest !== undefined && links.length > 0 ? [`  The newest, ${cleanText(newest.eventId, FIELD_LIMITS.short)}:`, ...links] : []),
+    ...(newest !== undefined && links.length > 0
+      ? [`  The newest, ${cleanText(newest.eventId, FIELD_LIMITS.short)}:`, ...links]
+      : []),
   ];
 }
 
@@ -133,7 +141,9 @@ function sampleLines(sample: EventSample, width: number): string[] {
     sample.userAgent !== undefined ? `ua="${cleanText(sample.userAgent, FIELD_LIMITS.userAgent)}"` : undefined,
   ];
   // Samples stored before evidence existed still name their resources' ARNs.
-  const touched = (sample.evidence ?? sample.resourceArns.map((arn) => ({ kind: 'ARN', value: arn }))).map(evidenceText);
+  const touched = (sample.evidence ?? sample.resourceArns.map((arn) => ({ kind: 'ARN', value: arn }))).map(
+    evidenceText,
+  );
   const text = `${parts.filter((part): part is string => part !== undefined).join(' ')}${touched.length > 0 ? `; on ${touched.join(', ')}` : ''}`;
   return [...wrap(text, width, '  - ', '    '), ...eventLinkLines(sample, '    ', width)];
 }
@@ -162,9 +172,15 @@ function fullText(alert: Alert, width: number): string[] {
     `Alert id: ${cleanText(alert.id, FIELD_LIMITS.short)}`,
     '',
     ...wrap(cleanText(alert.description, FIELD_LIMITS.sentence), width),
-    ...section('Why', alert.reasons.flatMap((reason) => wrap(cleanText(reason, FIELD_LIMITS.sentence), width, '  - ', '    '))),
+    ...section(
+      'Why',
+      alert.reasons.flatMap((reason) => wrap(cleanText(reason, FIELD_LIMITS.sentence), width, '  - ', '    ')),
+    ),
     ...section('Operations', operationLines(alert, width)),
-    ...section('Recent events (newest last)', alert.samples.flatMap((sample) => sampleLines(sample, width))),
+    ...section(
+      'Recent events (newest last)',
+      alert.samples.flatMap((sample) => sampleLines(sample, width)),
+    ),
     ...section('Response steps', stepLines(alert, alert.steps.length, true, width)),
     ...section(
       'Analysis questions',
@@ -175,9 +191,14 @@ function fullText(alert: Alert, width: number): string[] {
   if (enrichment !== undefined) {
     if (enrichment.status === 'answered' && enrichment.answer !== undefined) {
       const citations = enrichment.citations.map(
-        (citation, i) => `    [${i + 1}] ${cleanText(citation.title, FIELD_LIMITS.sentence)}${citation.url !== undefined ? ` <${cleanText(citation.url, FIELD_LIMITS.arn)}>` : ''}`,
+        (citation, i) =>
+          `    [${i + 1}] ${cleanText(citation.title, FIELD_LIMITS.sentence)}${citation.url !== undefined ? ` <${cleanText(citation.url, FIELD_LIMITS.arn)}>` : ''}`,
       );
-      lines.push('', `Playbook assistant${enrichmentHeading(enrichment)}:`, ...cleanLines(enrichment.answer).flatMap((line) => wrap(line, width, '  ')));
+      lines.push(
+        '',
+        `Playbook assistant${enrichmentHeading(enrichment)}:`,
+        ...cleanLines(enrichment.answer).flatMap((line) => wrap(line, width, '  ')),
+      );
       if (citations.length > 0) lines.push('  Sources:', ...citations);
     } else lines.push('', `Playbook assistant: ${enrichmentFailure(enrichment)}`);
   }
@@ -186,11 +207,21 @@ function fullText(alert: Alert, width: number): string[] {
       ...wrap(`Q: ${cleanText(question, FIELD_LIMITS.sentence)}`, width, '  ', '     '),
       ...wrap(`A: ${cleanText(answer, FIELD_LIMITS.sentence)}`, width, '  ', '     '),
     ]);
-    lines.push('', `${contextHeading(context)}:`, ...answers, ...contextFacts(context).flatMap((fact) => wrap(fact, width, '  ', '    ')));
+    lines.push(
+      '',
+      `${contextHeading(context)}:`,
+      ...answers,
+      ...contextFacts(context).flatMap((fact) => wrap(fact, width, '  ', '    ')),
+    );
   }
   // The steps already show their links: only links that no step carries are listed again.
   const stepLinkSet = new Set(alert.steps.map((step) => step.link));
-  lines.push(...section('Other links', cleanLinks(alert.links.filter((link) => !stepLinkSet.has(link))).map((link) => `  ${link}`)));
+  lines.push(
+    ...section(
+      'Other links',
+      cleanLinks(alert.links.filter((link) => !stepLinkSet.has(link))).map((link) => `  ${link}`),
+    ),
+  );
   lines.push(...eventIdLines(alert, alert.eventIds.length, width, false));
   return lines;
 }

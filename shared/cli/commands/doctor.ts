@@ -3,7 +3,16 @@ import type { Writable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../clock';
-import { createDoctorDeps, loadReadinessConfig, renderDoctorJson, renderDoctorText, runDoctor, worstStatus, type DoctorDeps, type ReadinessConfig } from '../../doctor';
+import {
+  createDoctorDeps,
+  loadReadinessConfig,
+  renderDoctorJson,
+  renderDoctorText,
+  runDoctor,
+  worstStatus,
+  type DoctorDeps,
+  type ReadinessConfig,
+} from '../../doctor';
 import { checkAwsSetup } from '../aws';
 import type { CliIo, Command } from '../command';
 import { outputFormat, parseCliArgs } from '../options';
@@ -31,7 +40,9 @@ const defaultFactory: DoctorDepsFactory = (config, region) =>
   createDoctorDeps(config, {
     clock: systemClock,
     ...(region !== undefined ? { region } : {}),
-    ...(config.stateTable !== undefined ? { dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(region !== undefined ? { region } : {})) } : {}),
+    ...(config.stateTable !== undefined
+      ? { dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(region !== undefined ? { region } : {})) }
+      : {}),
   });
 
 export function createDoctorCommand(factory: DoctorDepsFactory = defaultFactory): Command {
@@ -40,7 +51,12 @@ export function createDoctorCommand(factory: DoctorDepsFactory = defaultFactory)
     summary: 'Check that the account is ready: trails, data events, rules, subscriptions, Q',
     usage: USAGE,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const { values } = parseCliArgs({ args: [...args], options: { format: { type: 'string' }, region: { type: 'string' } }, strict: true, allowPositionals: false });
+      const { values } = parseCliArgs({
+        args: [...args],
+        options: { format: { type: 'string' }, region: { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      });
       const format = outputFormat(values.format);
       const deps = factory(loadReadinessConfig(io.env), values.region ?? io.env.AWS_REGION);
       // Without a Region or credentials every check would fail the same way, each with an IAM "fix".

@@ -38,7 +38,9 @@ export function directorySource(dir: string): PlaybookSource {
       throw error;
     }
   };
-  return { read: async (path) => (await tryRead(join(dir, path))) ?? (await tryRead(join(dir, path.replace(/^docs\//, '')))) };
+  return {
+    read: async (path) => (await tryRead(join(dir, path))) ?? (await tryRead(join(dir, path.replace(/^docs\//, '')))),
+  };
 }
 
 function jsonLines(report: PlaybookTableReport): unknown[] {
@@ -53,12 +55,21 @@ function jsonLines(report: PlaybookTableReport): unknown[] {
       list: name.list,
     })),
   );
-  return [...sourceCoverage().map((source) => ({ type: 'source', ...source })), ...names, { type: 'drift', ...report.drift }];
+  return [
+    ...sourceCoverage().map((source) => ({ type: 'source', ...source })),
+    ...names,
+    { type: 'drift', ...report.drift },
+  ];
 }
 
 function sourcesText(): string {
   const sources = sourceCoverage();
-  const rows = sources.map((source) => [source.eventSource, source.eventBridgeSource, String(source.operations), source.listFrom]);
+  const rows = sources.map((source) => [
+    source.eventSource,
+    source.eventBridgeSource,
+    String(source.operations),
+    source.listFrom,
+  ]);
   const total = sources.reduce((sum, source) => sum + source.operations, 0);
   return `Playbook table: ${total} operations of ${sources.length} Amazon Q event sources\n${formatTable(['eventSource', 'EventBridge source', 'operations', 'list from'], rows)}`;
 }
@@ -89,13 +100,20 @@ export const playbooksCommand: Command = {
   summary: 'Show how the playbook event tables resolve to operations, and the drift',
   usage: USAGE,
   async run(args: readonly string[], io: CliIo): Promise<number> {
-    const parsed = parseCliArgs({ args: [...args], allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
+    const parsed = parseCliArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'text' } },
+    });
     const [sub, dir, ...extra] = parsed.positionals;
-    if (sub !== 'table') throw new UsageError(sub === undefined ? 'missing sub-command (table)' : `unknown sub-command "${sub}"`);
+    if (sub !== 'table')
+      throw new UsageError(sub === undefined ? 'missing sub-command (table)' : `unknown sub-command "${sub}"`);
     if (dir === undefined || extra.length > 0) throw new UsageError('expected exactly one DIR');
     const format = outputFormat(parsed.values.format);
     // Several sources share operation names (TagResource, CreatePlugin…): the playbook names operations, not sources.
-    const report = await readPlaybookTable(directorySource(resolve(io.cwd, dir)), [...new Set(PLAYBOOK_TABLE.map((row) => row.eventName))]);
+    const report = await readPlaybookTable(directorySource(resolve(io.cwd, dir)), [
+      ...new Set(PLAYBOOK_TABLE.map((row) => row.eventName)),
+    ]);
     if (report.playbooks.length === 0) {
       io.stderr.write(`q-triage playbooks: no Amazon_Q.md playbook found under ${dir}\n`);
       return 1;

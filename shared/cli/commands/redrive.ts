@@ -54,13 +54,16 @@ export function parseRedriveOptions(args: readonly string[]): RedriveOptions {
   const dlqArn = values['dlq-arn'];
   if (dlqArn === undefined || !SQS_ARN.test(dlqArn)) throw new UsageError('--dlq-arn must be an SQS queue ARN');
   const destinationArn = values['destination-arn'];
-  if (destinationArn !== undefined && !SQS_ARN.test(destinationArn)) throw new UsageError('--destination-arn must be an SQS queue ARN');
+  if (destinationArn !== undefined && !SQS_ARN.test(destinationArn))
+    throw new UsageError('--destination-arn must be an SQS queue ARN');
   const rate = values['max-per-second'] === undefined ? undefined : Number(values['max-per-second']);
-  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) throw new UsageError('--max-per-second must be a whole number from 1 to 500');
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500))
+    throw new UsageError('--max-per-second must be a whole number from 1 to 500');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format must be text or json');
   // A queue lives in the Region of its ARN: asking for it elsewhere can only fail.
   const region = regionOfArn(dlqArn);
-  if (values.region !== undefined && values.region !== region) throw new UsageError(`--region ${values.region}, but the queue ${dlqArn} is in ${region}`);
+  if (values.region !== undefined && values.region !== region)
+    throw new UsageError(`--region ${values.region}, but the queue ${dlqArn} is in ${region}`);
   return { dlqArn, destinationArn, maxPerSecond: rate, status: values.status, format: values.format, region };
 }
 
@@ -73,7 +76,11 @@ async function send<T>(call: () => Promise<T>, action: string, resource: string)
   }
 }
 
-export async function redrive(options: RedriveOptions, client: Pick<SQSClient, 'send'>, stdout: Writable): Promise<number> {
+export async function redrive(
+  options: RedriveOptions,
+  client: Pick<SQSClient, 'send'>,
+  stdout: Writable,
+): Promise<number> {
   if (!options.status) {
     const started = await send(
       () =>
@@ -88,9 +95,17 @@ export async function redrive(options: RedriveOptions, client: Pick<SQSClient, '
       options.dlqArn,
     );
     if (options.format === 'json') writeJsonLine(stdout, { type: 'started', taskHandle: started.TaskHandle });
-    else writeText(stdout, `Move task started (handle ${started.TaskHandle ?? 'unknown'}). Run with --status to follow it.`);
+    else
+      writeText(
+        stdout,
+        `Move task started (handle ${started.TaskHandle ?? 'unknown'}). Run with --status to follow it.`,
+      );
   }
-  const tasks = await send(() => client.send(new ListMessageMoveTasksCommand({ SourceArn: options.dlqArn, MaxResults: 5 })), 'sqs:ListMessageMoveTasks', options.dlqArn);
+  const tasks = await send(
+    () => client.send(new ListMessageMoveTasksCommand({ SourceArn: options.dlqArn, MaxResults: 5 })),
+    'sqs:ListMessageMoveTasks',
+    options.dlqArn,
+  );
   for (const task of tasks.Results ?? []) {
     const line = {
       type: 'task',
@@ -102,7 +117,11 @@ export async function redrive(options: RedriveOptions, client: Pick<SQSClient, '
       failureReason: task.FailureReason,
     };
     if (options.format === 'json') writeJsonLine(stdout, line);
-    else writeText(stdout, `${line.started ?? '?'}  ${line.status ?? '?'}  moved ${line.moved}${line.toMove === undefined ? '' : ` of ${line.toMove}`}${line.failureReason === undefined ? '' : `  (${line.failureReason})`}`);
+    else
+      writeText(
+        stdout,
+        `${line.started ?? '?'}  ${line.status ?? '?'}  moved ${line.moved}${line.toMove === undefined ? '' : ` of ${line.toMove}`}${line.failureReason === undefined ? '' : `  (${line.failureReason})`}`,
+      );
   }
   return 0;
 }

@@ -91,11 +91,15 @@ function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): ReplayOp
   const severity = SEVERITIES.find((candidate) => candidate === minSeverity);
   if (minSeverity !== undefined && severity === undefined) {
     const suggestion = didYouMean(minSeverity, SEVERITIES);
-    throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(values['min-severity'])}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+    throw new UsageError(
+      `--min-severity must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(values['min-severity'])}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+    );
   }
   if (!(ALERT_LOCALES as readonly string[]).includes(values.locale)) {
     const suggestion = didYouMean(values.locale.toLowerCase(), ALERT_LOCALES);
-    throw new UsageError(`--locale must be one of ${ALERT_LOCALES.join(', ')}, not ${JSON.stringify(values.locale)}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+    throw new UsageError(
+      `--locale must be one of ${ALERT_LOCALES.join(', ')}, not ${JSON.stringify(values.locale)}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+    );
   }
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or -)');
   return {
@@ -188,7 +192,17 @@ type Rejected = Extract<InputOutcome, { status: 'rejected' }>;
 /** What replay shows of an outcome: a failed input appears as a rejection; other services only in the count. */
 type Shown = Exclude<InputOutcome, { status: 'failed' | 'passed-over' }>;
 
-const emptyTally = (): Tally => ({ inputs: 0, events: 0, rejected: 0, otherServices: 0, duplicates: 0, self: 0, alertedEvents: 0, bySeverity: {}, byCategory: {} });
+const emptyTally = (): Tally => ({
+  inputs: 0,
+  events: 0,
+  rejected: 0,
+  otherServices: 0,
+  duplicates: 0,
+  self: 0,
+  alertedEvents: 0,
+  bySeverity: {},
+  byCategory: {},
+});
 
 function count(tally: Tally, outcome: Shown): void {
   tally.inputs += 1;
@@ -269,7 +283,8 @@ class LineFragments {
     if (parts === undefined) {
       const { category, severity, self, reasons } = classification;
       const cleanReasons = reasons.map((reason) => cleanText(reason, FIELD_LIMITS.sentence));
-      const part = (flag: boolean): string => JSON.stringify({ category, severity, alert: flag, self, reasons: cleanReasons }).slice(1, -1);
+      const part = (flag: boolean): string =>
+        JSON.stringify({ category, severity, alert: flag, self, reasons: cleanReasons }).slice(1, -1);
       parts = [part(false), part(true)];
       this.classifications.set(classification, parts);
     }
@@ -306,7 +321,11 @@ function outcomeLine(fragments: LineFragments, outcome: Shown): Line {
         ...(outcome.eventId === undefined ? {} : { eventId: cleanText(outcome.eventId, FIELD_LIMITS.short) }),
       });
     case 'duplicate':
-      return JSON.stringify({ type: 'duplicate', source: cleanText(outcome.id, FIELD_LIMITS.arn), eventId: cleanText(outcome.event.eventId, FIELD_LIMITS.short) });
+      return JSON.stringify({
+        type: 'duplicate',
+        source: cleanText(outcome.id, FIELD_LIMITS.arn),
+        eventId: cleanText(outcome.event.eventId, FIELD_LIMITS.short),
+      });
     case 'classified':
     case 'alerted': {
       const { event, classification } = outcome;
@@ -421,18 +440,26 @@ class AlertReport {
 
 function severityOrder(counts: Record<string, number>): Record<string, number> {
   const ordered: Record<string, number> = {};
-  for (const severity of [...SEVERITIES].reverse()) if (counts[severity] !== undefined) ordered[severity] = counts[severity];
+  for (const severity of [...SEVERITIES].reverse())
+    if (counts[severity] !== undefined) ordered[severity] = counts[severity];
   return ordered;
 }
 
 /** Most events first, then by name: the same order whatever order the inputs came in. */
 function categoryOrder(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+  );
 }
 
 /** Most severe first, then paged, then by time: the order a responder works through them. */
 function bySeverity(a: Alert, b: Alert): number {
-  return severityRank(b.severity) - severityRank(a.severity) || Number(b.paged) - Number(a.paged) || a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    Number(b.paged) - Number(a.paged) ||
+    a.firstSeen.localeCompare(b.firstSeen) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** Cuts `text` to `width` columns in the middle: the start says what kind of thing it is, the end which one. */
@@ -449,7 +476,10 @@ export function fitMiddle(text: string, width: number): string {
 export function fitPrincipal(name: string, width: number): string {
   const segments = name.split('/');
   for (let excess = name.length - width; excess > 0; excess = segments.join('/').length - width) {
-    const longest = segments.reduce((best, segment, i) => (segment.length > (segments[best]?.length ?? 0) ? i : best), 0);
+    const longest = segments.reduce(
+      (best, segment, i) => (segment.length > (segments[best]?.length ?? 0) ? i : best),
+      0,
+    );
     const segment = segments[longest] ?? '';
     if (segment.length <= 5) return fitMiddle(segments.join('/'), width);
     segments[longest] = fitMiddle(segment, Math.max(5, segment.length - excess));
@@ -474,18 +504,26 @@ function alertTable(alerts: readonly Alert[], width: number): string {
       cleanText(ruleLabel(alert.rule), FIELD_LIMITS.short),
     ];
   });
-  const natural = (column: number, header: string): number => Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0));
+  const natural = (column: number, header: string): number =>
+    Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0));
   // The narrow columns as they are; the principal and the rule share the rest, the principal first.
   const fixed = natural(0, '#') + 'CRITICAL'.length + natural(2, 'PAGED') + natural(3, 'EVENTS') + 5 * 2;
   const rest = Math.max(40, width - fixed);
   const ruleWidth = Math.min(natural(5, 'RULE'), Math.max(24, rest - natural(4, 'PRINCIPAL')));
   const principalWidth = rest - ruleWidth;
-  const fitted = rows.map((row) => row.map((cell, column) => (column === 4 ? fitPrincipal(cell, principalWidth) : column === 5 ? fitMiddle(cell, ruleWidth) : cell)));
+  const fitted = rows.map((row) =>
+    row.map((cell, column) =>
+      column === 4 ? fitPrincipal(cell, principalWidth) : column === 5 ? fitMiddle(cell, ruleWidth) : cell,
+    ),
+  );
   return formatTable(['#', 'SEVERITY', 'PAGED', 'EVENTS', 'PRINCIPAL', 'RULE'], fitted);
 }
 
 function countsLine(label: string, counts: Record<string, number>, width: number): string[] {
-  const text = Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(', ') || 'none';
+  const text =
+    Object.entries(counts)
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ') || 'none';
   return wrap(`${label}: ${text}`, width, '  ', '    ');
 }
 
@@ -493,16 +531,31 @@ function countsLine(label: string, counts: Record<string, number>, width: number
  * The text report: the summary and the alert table first (most severe first), then the rejected inputs, then
  * each alert, numbered as in the table, compact unless --verbose.
  */
-function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts: AlertReport, summary: Tally, options: ReplayOptions, width: number): void {
+function writeTextReport(
+  stream: Writable,
+  rejected: readonly Rejected[],
+  alerts: AlertReport,
+  summary: Tally,
+  options: ReplayOptions,
+  width: number,
+): void {
   // AlertReport keeps only the alerts at --min-severity or above.
   const shown = alerts.shown().sort(bySeverity);
-  const alertCounts = Object.entries(severityOrder(alerts.bySeverity())).map(([severity, count]) => `${severity} ${count}`).join(', ') || 'none';
+  const alertCounts =
+    Object.entries(severityOrder(alerts.bySeverity()))
+      .map(([severity, count]) => `${severity} ${count}`)
+      .join(', ') || 'none';
   const filter = options.minSeverity !== undefined ? `; ${shown.length} at ${options.minSeverity} or above shown` : '';
   writeText(
     stream,
     [
       'Summary',
-      ...wrap(`inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`, width, '  ', '    '),
+      ...wrap(
+        `inputs ${summary.inputs}: ${summary.events} events, ${summary.rejected} rejected, ${summary.duplicates} duplicates, ${summary.self} from q-triage itself, other services: ${summary.otherServices}`,
+        width,
+        '  ',
+        '    ',
+      ),
       ...countsLine('events by severity', severityOrder(summary.bySeverity), width),
       ...countsLine('events by category', categoryOrder(summary.byCategory), width),
       ...wrap(`alerts: ${alerts.total} (${alertCounts}), ${alerts.paged} paged${filter}`, width, '  ', '    '),
@@ -510,11 +563,16 @@ function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts
   );
   if (shown.length > 0) writeText(stream, `\nAlerts, most severe first\n${alertTable(shown, width)}`);
   if (rejected.length > 0) {
-    const listed = rejected.slice(0, MAX_REJECTED_SHOWN).flatMap((outcome) => [
-      `  ${fitMiddle(cleanText(outcome.id, FIELD_LIMITS.arn), width - 2)}`,
-      ...wrap(cleanText(outcome.reason, FIELD_LIMITS.sentence), width, '    '),
-    ]);
-    const more = rejected.length > MAX_REJECTED_SHOWN ? [`  …and ${rejected.length - MAX_REJECTED_SHOWN} more (--format json lists every one)`] : [];
+    const listed = rejected
+      .slice(0, MAX_REJECTED_SHOWN)
+      .flatMap((outcome) => [
+        `  ${fitMiddle(cleanText(outcome.id, FIELD_LIMITS.arn), width - 2)}`,
+        ...wrap(cleanText(outcome.reason, FIELD_LIMITS.sentence), width, '    '),
+      ]);
+    const more =
+      rejected.length > MAX_REJECTED_SHOWN
+        ? [`  …and ${rejected.length - MAX_REJECTED_SHOWN} more (--format json lists every one)`]
+        : [];
     writeText(stream, ['', `Rejected inputs (${rejected.length})`, ...listed, ...more].join('\n'));
   }
   const form = options.verbose ? 'full' : 'compact';
@@ -527,7 +585,10 @@ function writeTextReport(stream: Writable, rejected: readonly Rejected[], alerts
  * joined an alert already out) brings the report's alert up to date.
  */
 function replayNotifier(options: ReplayOptions, stdout: Writable, alerts: AlertReport): Notifier {
-  const json = options.format === 'json' ? createStdoutNotifier({ stream: stdout, format: 'json', minSeverity: options.minSeverity }) : undefined;
+  const json =
+    options.format === 'json'
+      ? createStdoutNotifier({ stream: stdout, format: 'json', minSeverity: options.minSeverity })
+      : undefined;
   return {
     async send(message) {
       if (message.route === 'alerts' && message.kind === 'update') alerts.update(message.alert);
@@ -563,15 +624,28 @@ export async function replay(options: ReplayOptions, io: CliIo): Promise<number>
     localizedText:
       options.locale === 'en'
         ? undefined
-        : () => loadLocalizedText(options.playbooks === undefined ? undefined : directoryPlaybookSource(resolve(io.cwd, options.playbooks)), options.locale),
+        : () =>
+            loadLocalizedText(
+              options.playbooks === undefined ? undefined : directoryPlaybookSource(resolve(io.cwd, options.playbooks)),
+              options.locale,
+            ),
   });
   // One batch per file: only the events a stateful rule can use are held, until the reorder window passes them.
   const report = new Report(options.format);
   const stdout = io.stdout as Writable;
   const run = triage.open({ reorderWindowMs: REORDER_WINDOW_MS, horizonMs: HORIZON_MS });
-  const progress = createProgress(io.stderr, () => countFiles(options.paths.filter((path) => path !== STDIN_PATH), io.cwd));
+  const progress = createProgress(io.stderr, () =>
+    countFiles(
+      options.paths.filter((path) => path !== STDIN_PATH),
+      io.cwd,
+    ),
+  );
   for await (const batch of readInputBatches(options.paths, { stdin: io.stdin, cwd: io.cwd })) {
-    const inputs = batch.map((item): TriageInput => ('error' in item ? { id: item.source, error: item.error } : { id: item.source, value: item.value, bytes: item.bytes }));
+    const inputs = batch.map((item): TriageInput =>
+      'error' in item
+        ? { id: item.source, error: item.error }
+        : { id: item.source, value: item.value, bytes: item.bytes },
+    );
     for (const settled of await run.add(inputs)) report.record(settled);
     report.writeReady(stdout);
     // Incidents no later event can join are published now (JSON: their lines), and forgotten by the engine.
@@ -619,19 +693,33 @@ const STRICT_NAMED = 3;
 function verdict(options: ReplayOptions, report: Report, late: number, stderr: Writable): number {
   const { events, duplicates, self, rejected } = report.tally;
   if (late > 0) {
-    writeText(stderr, `q-triage replay: warning: ${late} events came more than ${REORDER_WINDOW_MS / 60_000} minutes (event time) behind events already read; they were triaged as they came, so incidents and bursts around them may differ from a time-ordered run. Are the paths given in time order?`);
+    writeText(
+      stderr,
+      `q-triage replay: warning: ${late} events came more than ${REORDER_WINDOW_MS / 60_000} minutes (event time) behind events already read; they were triaged as they came, so incidents and bursts around them may differ from a time-ordered run. Are the paths given in time order?`,
+    );
   }
   if (events + duplicates === 0) {
-    writeText(stderr, `q-triage replay: no events in ${options.paths.join(' ')}${rejected > 0 ? ` (${rejected} inputs rejected)` : ''}`);
+    writeText(
+      stderr,
+      `q-triage replay: no events in ${options.paths.join(' ')}${rejected > 0 ? ` (${rejected} inputs rejected)` : ''}`,
+    );
     return ExitCode.usage;
   }
   // A glob that matches most of an account's activity hides it from every rule: likely a mistake, never silent.
   if (self > 0 && self * 2 > events) {
-    writeText(stderr, `q-triage replay: warning: ${self} of ${events} events match --self-principal/SELF_PRINCIPALS and are never alerted; is a glob too wide?`);
+    writeText(
+      stderr,
+      `q-triage replay: warning: ${self} of ${events} events match --self-principal/SELF_PRINCIPALS and are never alerted; is a glob too wide?`,
+    );
   }
   if (options.strict && rejected > 0) {
-    const named = report.firstRejected.map((outcome) => `${cleanText(outcome.id, FIELD_LIMITS.arn)} (${cleanText(outcome.reason, 80)})`).join('; ');
-    writeText(stderr, `q-triage replay: --strict: ${rejected} input${rejected === 1 ? '' : 's'} rejected: ${named}${rejected > STRICT_NAMED ? `; and ${rejected - STRICT_NAMED} more` : ''}`);
+    const named = report.firstRejected
+      .map((outcome) => `${cleanText(outcome.id, FIELD_LIMITS.arn)} (${cleanText(outcome.reason, 80)})`)
+      .join('; ');
+    writeText(
+      stderr,
+      `q-triage replay: --strict: ${rejected} input${rejected === 1 ? '' : 's'} rejected: ${named}${rejected > STRICT_NAMED ? `; and ${rejected - STRICT_NAMED} more` : ''}`,
+    );
     return ExitCode.failure;
   }
   return ExitCode.ok;
@@ -643,4 +731,3 @@ export const replayCommand: Command = {
   usage: USAGE,
   run: (args, io) => replay(parseOptions(args, io.env), io),
 };
-

@@ -33,10 +33,17 @@ export const resyncCommand: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const parsed = parseCliArgs({
       args: [...args],
-      options: { 'dry-run': { type: 'boolean', default: false }, 'force-sync': { type: 'boolean', default: false }, format: { type: 'string', default: 'text' } },
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        'force-sync': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+      },
     });
     const format = outputFormat(parsed.values.format);
-    const deps = createResyncDeps(loadResyncConfig(io.env), { clock: systemClock, logger: createLogger({ silent: true }) });
+    const deps = createResyncDeps(loadResyncConfig(io.env), {
+      clock: systemClock,
+      logger: createLogger({ silent: true }),
+    });
     await checkAwsSetup(deps.s3);
     const report = await runResync(deps, { dryRun: parsed.values['dry-run'], forceSync: parsed.values['force-sync'] });
     const stdout = io.stdout as Writable;

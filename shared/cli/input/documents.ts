@@ -4,7 +4,17 @@
  * parsed on its own when the whole does not parse, so one bad record costs only itself, and reading resumes
  * at the next document after damage.
  */
-import { nextDocumentStart, objectEnd, recordSpans, recordsArrayOpen, scanArray, skipWhitespace, skipWhitespaceBack, valueEnd, type ArrayScan } from './json-bytes';
+import {
+  nextDocumentStart,
+  objectEnd,
+  recordSpans,
+  recordsArrayOpen,
+  scanArray,
+  skipWhitespace,
+  skipWhitespaceBack,
+  valueEnd,
+  type ArrayScan,
+} from './json-bytes';
 import { decode, parseSpan, type ParsedSpan } from './json-text';
 import { messageOrEvent } from './values';
 import type { InputItem } from './types';
@@ -16,7 +26,13 @@ import { CLOSE_BRACE, CLOSE_BRACKET, jsonErrorOffset, OPEN_BRACE, OPEN_BRACKET, 
  * Damage (a value cut short, stray text between values) is rejected once, and reading resumes at the
  * next document start: `zcat` carries on after a truncated file, and so does this.
  */
-export function parseDocumentSequence(buf: Buffer, start: number, name: string, truncated: boolean, out: InputItem[]): void {
+export function parseDocumentSequence(
+  buf: Buffer,
+  start: number,
+  name: string,
+  truncated: boolean,
+  out: InputItem[],
+): void {
   let index = 0;
   let pos = start;
   /**
@@ -72,7 +88,8 @@ export function parseDocumentSequence(buf: Buffer, start: number, name: string, 
     const count = swallowed ? last : starts.length;
     let resumeAt = -1;
     if (values !== undefined) {
-      for (let i = 0; i < count; i++) out.push(messageOrEvent(values[i], `${name}#${index++}`, (ends[i] as number) - (starts[i] as number)));
+      for (let i = 0; i < count; i++)
+        out.push(messageOrEvent(values[i], `${name}#${index++}`, (ends[i] as number) - (starts[i] as number)));
     } else {
       for (let i = 0; i < count && resumeAt < 0; i++) {
         const from = starts[i] as number;
@@ -87,7 +104,12 @@ export function parseDocumentSequence(buf: Buffer, start: number, name: string, 
     } else if (arrayEnd.kind === 'truncated') {
       pos = skipDamage(arrayEnd.start, `${name}#${index++}`, truncationReason(arrayEnd.start), true);
     } else if (arrayEnd.kind === 'unexpected') {
-      pos = skipDamage(arrayEnd.at, name, `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${arrayEnd.at}`, false);
+      pos = skipDamage(
+        arrayEnd.at,
+        name,
+        `malformed JSON: expected ',' or ']' after event #${index - 1} at byte ${arrayEnd.at}`,
+        false,
+      );
     } else if (recordsOpen < 0) {
       pos = skipWhitespace(buf, arrayEnd.end);
     } else {
@@ -173,4 +195,3 @@ function beginsLikeCloudTrail(value: unknown): boolean {
   for (const key in value) return key === 'eventVersion';
   return false;
 }
-

@@ -10,9 +10,14 @@ import { parseInput } from './parse';
 import type { InputItem, InputLimits, InputRejection } from './types';
 import { errorMessage } from '../../errors';
 
-export const tooLarge = (what: string, limit: number): string => `${what} is larger than ${limit} bytes, the per-file limit: not read`;
+export const tooLarge = (what: string, limit: number): string =>
+  `${what} is larger than ${limit} bytes, the per-file limit: not read`;
 
-export async function* readPath(display: string, absolute: string, limits: InputLimits): AsyncGenerator<readonly InputItem[], void, undefined> {
+export async function* readPath(
+  display: string,
+  absolute: string,
+  limits: InputLimits,
+): AsyncGenerator<readonly InputItem[], void, undefined> {
   let info: Stats;
   try {
     info = await stat(absolute);
@@ -27,7 +32,8 @@ export async function* readPath(display: string, absolute: string, limits: Input
     const reads = new Map<number, Promise<Buffer | InputRejection>>();
     const prefetch = (index: number): void => {
       const entry = entries[index];
-      if (entry !== undefined && !('error' in entry) && !reads.has(index)) reads.set(index, readBytes(entry.display, entry.absolute, limits));
+      if (entry !== undefined && !('error' in entry) && !reads.has(index))
+        reads.set(index, readBytes(entry.display, entry.absolute, limits));
     };
     for (const [index, entry] of entries.entries()) {
       if ('error' in entry) {
@@ -54,9 +60,12 @@ async function readBytes(display: string, absolute: string, limits: InputLimits)
   try {
     // A pipe has no size to ask: it is read, then measured.
     const info = await stat(absolute);
-    if (info.isFile() && info.size > limits.maxFileBytes) return { source: display, error: tooLarge('the file', limits.maxFileBytes) };
+    if (info.isFile() && info.size > limits.maxFileBytes)
+      return { source: display, error: tooLarge('the file', limits.maxFileBytes) };
     const data = await readFile(absolute);
-    return data.length > limits.maxFileBytes ? { source: display, error: tooLarge('the file', limits.maxFileBytes) } : data;
+    return data.length > limits.maxFileBytes
+      ? { source: display, error: tooLarge('the file', limits.maxFileBytes) }
+      : data;
   } catch (error) {
     return { source: display, error: fsReason(error) };
   }
@@ -139,4 +148,3 @@ export function fsReason(error: unknown): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   return (code !== undefined ? FS_REASONS[code] : undefined) ?? `cannot read: ${code ?? errorMessage(error)}`;
 }
-

@@ -15,13 +15,15 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** zlib's code when an output would pass `maxOutputLength`. */
 const BUFFER_TOO_LARGE = 'ERR_BUFFER_TOO_LARGE';
-const isTooLarge = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === BUFFER_TOO_LARGE;
+const isTooLarge = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === BUFFER_TOO_LARGE;
 
 class DecompressedTooLargeError extends QTriageError {
   override readonly name = 'DecompressedTooLargeError';
 }
 
-export const bombReason = (limit: number): string => `gzip: decompresses to more than ${limit} bytes, the per-file limit (a compression bomb?): not read`;
+export const bombReason = (limit: number): string =>
+  `gzip: decompresses to more than ${limit} bytes, the per-file limit (a compression bomb?): not read`;
 
 /** The input starts with the gzip magic bytes. */
 export const isGzip = (data: Buffer): boolean => data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
@@ -70,7 +72,8 @@ function salvageGzip(data: Buffer, maxOutputLength: number): GzipSalvage {
     if (total > maxOutputLength) throw new DecompressedTooLargeError(`more than ${maxOutputLength} bytes`);
     parts.push(output);
   };
-  const inflate = (compressed: Buffer): { readonly output: Buffer; readonly used: number } => inflateStream(compressed, maxOutputLength - total);
+  const inflate = (compressed: Buffer): { readonly output: Buffer; readonly used: number } =>
+    inflateStream(compressed, maxOutputLength - total);
   while (pos < data.length) {
     const member = wholeMember(data, pos, inflate);
     if (member !== undefined) {
@@ -103,7 +106,11 @@ const GZIP_FLAG = { headerCrc: 0x02, extra: 0x04, name: 0x08, comment: 0x10, res
 
 /** Index of the compressed data of the gzip member whose header (RFC 1952) starts at `at`; -1 if no header starts there. */
 function gzipBodyStart(data: Buffer, at: number): number {
-  if (at + GZIP_HEADER_BYTES > data.length || data.compare(GZIP_MEMBER_START, 0, GZIP_MEMBER_START.length, at, at + GZIP_MEMBER_START.length) !== 0) return -1;
+  if (
+    at + GZIP_HEADER_BYTES > data.length ||
+    data.compare(GZIP_MEMBER_START, 0, GZIP_MEMBER_START.length, at, at + GZIP_MEMBER_START.length) !== 0
+  )
+    return -1;
   const flags = data[at + 3] as number;
   if ((flags & GZIP_FLAG.reserved) !== 0) return -1;
   let i = at + GZIP_HEADER_BYTES;
@@ -127,11 +134,18 @@ type Inflate = (compressed: Buffer) => { readonly output: Buffer; readonly used:
  * Raw inflate of `compressed` up to the end of its deflate stream, or of all of it if it is cut; throws on
  * corrupt data, and DecompressedTooLargeError past `maxOutputLength` bytes.
  */
-function inflateStream(compressed: Buffer, maxOutputLength: number): { readonly output: Buffer; readonly used: number } {
+function inflateStream(
+  compressed: Buffer,
+  maxOutputLength: number,
+): { readonly output: Buffer; readonly used: number } {
   let result: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
     // With `info`, zlib also returns its engine, whose bytesWritten counts the input bytes consumed.
-    result = inflateRawSync(compressed, { info: true, finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: Math.max(1, maxOutputLength) }) as unknown as typeof result;
+    result = inflateRawSync(compressed, {
+      info: true,
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: Math.max(1, maxOutputLength),
+    }) as unknown as typeof result;
   } catch (error) {
     if (isTooLarge(error)) throw new DecompressedTooLargeError(`more than ${maxOutputLength} bytes`, { cause: error });
     throw error;
@@ -140,7 +154,11 @@ function inflateStream(compressed: Buffer, maxOutputLength: number): { readonly 
 }
 
 /** The member starting at `at` when it is whole (its trailer present and matching): its output and end. */
-function wholeMember(data: Buffer, at: number, inflate: Inflate): { readonly output: Buffer; readonly end: number } | undefined {
+function wholeMember(
+  data: Buffer,
+  at: number,
+  inflate: Inflate,
+): { readonly output: Buffer; readonly end: number } | undefined {
   const body = gzipBodyStart(data, at);
   if (body < 0) return undefined;
   let stream: { output: Buffer; used: number };
@@ -153,7 +171,8 @@ function wholeMember(data: Buffer, at: number, inflate: Inflate): { readonly out
   const trailer = body + stream.used;
   if (trailer + GZIP_TRAILER_BYTES > data.length) return undefined;
   const { output } = stream;
-  if (data.readUInt32LE(trailer) !== crc32(output) || data.readUInt32LE(trailer + 4) !== output.length % 2 ** 32) return undefined;
+  if (data.readUInt32LE(trailer) !== crc32(output) || data.readUInt32LE(trailer + 4) !== output.length % 2 ** 32)
+    return undefined;
   return { output, end: trailer + GZIP_TRAILER_BYTES };
 }
 
@@ -166,7 +185,12 @@ function nextWholeMember(data: Buffer, from: number, inflate: Inflate): number {
 }
 
 /** What the damaged stretch data[at, end) decodes to before its damage, and what the damage is. */
-function damagedMember(data: Buffer, at: number, end: number, inflate: Inflate): { readonly decoded: Buffer; readonly reason: string } {
+function damagedMember(
+  data: Buffer,
+  at: number,
+  end: number,
+  inflate: Inflate,
+): { readonly decoded: Buffer; readonly reason: string } {
   const body = gzipBodyStart(data, at);
   if (body < 0) return { decoded: Buffer.alloc(0), reason: `not gzip data from byte ${at}` };
   const where = at > 0 ? ` in the member at byte ${at}` : '';
@@ -175,7 +199,10 @@ function damagedMember(data: Buffer, at: number, end: number, inflate: Inflate):
     const { output, used } = inflate(compressed);
     // It decodes: either its trailer does not match, or it stops early (the input ends, or the next member starts).
     if (body + used + GZIP_TRAILER_BYTES <= end) return { decoded: output, reason: `incorrect data check${where}` };
-    return { decoded: output, reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}` };
+    return {
+      decoded: output,
+      reason: end < data.length ? `the member at byte ${at} is cut short` : `unexpected end of file${where}`,
+    };
   } catch (error) {
     if (error instanceof DecompressedTooLargeError) throw error;
     return { decoded: decodablePrefix(compressed, inflate), reason: errorMessage(error) + where };
@@ -199,4 +226,3 @@ function decodablePrefix(compressed: Buffer, inflate: Inflate): Buffer {
   }
   return decoded;
 }
-

@@ -47,7 +47,14 @@ import { readPath, tooLarge } from './files';
 import { DEFAULT_INPUT_LIMITS, type InputItem, type InputLimits } from './types';
 import { errorMessage } from '../../errors';
 
-export { DEFAULT_INPUT_LIMITS, isInputRejection, type InputEvent, type InputItem, type InputLimits, type InputRejection } from './types';
+export {
+  DEFAULT_INPUT_LIMITS,
+  isInputRejection,
+  type InputEvent,
+  type InputItem,
+  type InputLimits,
+  type InputRejection,
+} from './types';
 export { fsReason } from './files';
 
 export interface ReadInputsOptions {
@@ -106,7 +113,8 @@ async function readStdin(stdin: NodeJS.ReadableStream, limits: InputLimits): Pro
     for await (const chunk of stdin) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += bytes.length;
-      if (size > limits.maxFileBytes) return [{ source: STDIN_PATH, error: tooLarge('standard input', limits.maxFileBytes) }];
+      if (size > limits.maxFileBytes)
+        return [{ source: STDIN_PATH, error: tooLarge('standard input', limits.maxFileBytes) }];
       chunks.push(bytes);
     }
   } catch (error) {
@@ -114,4 +122,3 @@ async function readStdin(stdin: NodeJS.ReadableStream, limits: InputLimits): Pro
   }
   return parseInput(Buffer.concat(chunks), STDIN_PATH, limits);
 }
-

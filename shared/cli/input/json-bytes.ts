@@ -2,7 +2,17 @@
  * Byte-level helpers for the replay reader: find where a JSON value ends without parsing it, and where
  * reading can resume in damaged input. (A JSON.parse failure is described by shared/events/json-error.ts.)
  */
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../events/json-error';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isJsonWhitespace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '../../events/json-error';
 
 export function skipWhitespace(buf: Uint8Array, from: number, to: number = buf.length): number {
   let i = from;
@@ -70,7 +80,11 @@ export function recordsArrayOpen(buf: Buffer, start: number): number {
   if (buf[start] !== OPEN_BRACE) return -1;
   let i = skipWhitespace(buf, start + 1);
   // compare() throws past the end of the buffer: an input cut inside the key is simply not this layout.
-  if (i + RECORDS_KEY.length > buf.length || buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, i, i + RECORDS_KEY.length) !== 0) return -1;
+  if (
+    i + RECORDS_KEY.length > buf.length ||
+    buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, i, i + RECORDS_KEY.length) !== 0
+  )
+    return -1;
   i = skipWhitespace(buf, i + RECORDS_KEY.length);
   if (buf[i] !== COLON) return -1;
   i = skipWhitespace(buf, i + 1);
@@ -150,7 +164,8 @@ export function objectEnd(buf: Buffer, from: number): ContainerEnd {
   return buf[i] === CLOSE_BRACE ? { kind: 'closed', end: i + 1 } : brokenAt(buf, i);
 }
 
-const brokenAt = (buf: Buffer, at: number): ContainerEnd => (at >= buf.length ? { kind: 'truncated', start: at } : { kind: 'unexpected', at });
+const brokenAt = (buf: Buffer, at: number): ContainerEnd =>
+  at >= buf.length ? { kind: 'truncated', start: at } : { kind: 'unexpected', at };
 
 /** How CloudTrail begins every record it writes to S3. */
 const RECORD_START = Buffer.from('{"eventVersion":');
@@ -164,9 +179,18 @@ const RECORD_START = Buffer.from('{"eventVersion":');
  * one after `[` and each other after a `,`, they are the records. Undefined otherwise (a record
  * written another way, or an object of that shape nested in a record): the caller scans the array.
  */
-export function recordSpans(buf: Buffer, open: number, closedAt: number, count: number): { starts: number[]; ends: number[] } | undefined {
+export function recordSpans(
+  buf: Buffer,
+  open: number,
+  closedAt: number,
+  count: number,
+): { starts: number[]; ends: number[] } | undefined {
   const starts: number[] = [];
-  for (let at = buf.indexOf(RECORD_START, open); at >= 0 && at < closedAt; at = buf.indexOf(RECORD_START, at + RECORD_START.length)) {
+  for (
+    let at = buf.indexOf(RECORD_START, open);
+    at >= 0 && at < closedAt;
+    at = buf.indexOf(RECORD_START, at + RECORD_START.length)
+  ) {
     if (starts.length === count) return undefined;
     starts.push(at);
   }

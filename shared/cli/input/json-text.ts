@@ -14,7 +14,6 @@ export function decode(buf: Buffer, start: number, end: number): string {
   return bytes.length >= COPY_ASCII_FROM_BYTES && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
-
 export type ParsedSpan = { readonly value: unknown } | { readonly error: string };
 
 export function parseSpan(buf: Buffer, start: number, end: number): ParsedSpan {
@@ -25,4 +24,3 @@ export function parseSpan(buf: Buffer, start: number, end: number): ParsedSpan {
     return { error: describeJsonError(error, text) };
   }
 }
-

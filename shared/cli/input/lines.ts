@@ -27,7 +27,6 @@ function lineIsObject(buf: Buffer, from: number, to: number): boolean {
   return e - s >= 2 && buf[s] === OPEN_BRACE && buf[e - 1] === CLOSE_BRACE;
 }
 
-
 export function secondLineIsObject(buf: Buffer, start: number): boolean {
   let from = lineEnd(buf, start) + 1;
   while (from < buf.length) {
@@ -56,4 +55,3 @@ export function parseJsonLines(buf: Buffer, from: number, name: string, truncate
     else if (!(truncated && nl < 0)) out.push({ source, error: parsed.error });
   }
 }
-

@@ -53,7 +53,6 @@ function parseDocument(buf: Buffer, name: string, truncated: boolean, out: Input
   }
 }
 
-
 /** One JSON value for the whole input; if it does not parse, a second line that is an object means JSON lines after all. */
 function parseWhole(buf: Buffer, bom: number, start: number, name: string, truncated: boolean, out: InputItem[]): void {
   const parsed = parseSpan(buf, start, buf.length);
@@ -61,4 +60,3 @@ function parseWhole(buf: Buffer, bom: number, start: number, name: string, trunc
   else if (secondLineIsObject(buf, start)) parseJsonLines(buf, bom, name, truncated, out);
   else if (!truncated) out.push({ source: name, error: parsed.error });
 }
-

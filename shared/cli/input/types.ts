@@ -28,5 +28,7 @@ export interface InputLimits {
   readonly maxDecompressedBytes: number;
 }
 
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxFileBytes: 512 * 1024 * 1024, maxDecompressedBytes: 512 * 1024 * 1024 };
-
+export const DEFAULT_INPUT_LIMITS: InputLimits = {
+  maxFileBytes: 512 * 1024 * 1024,
+  maxDecompressedBytes: 512 * 1024 * 1024,
+};

@@ -47,7 +47,8 @@ const SQS_EVENT_SOURCE = 'aws:sqs';
  */
 export function messageOrEvent(value: unknown, source: string, bytes: number | undefined): InputItem {
   if (typeof value === 'object' && value !== null) {
-    if ((value as { eventSource?: unknown }).eventSource === SQS_EVENT_SOURCE) return { source, ...parseMessageBody((value as { body?: unknown }).body) };
+    if ((value as { eventSource?: unknown }).eventSource === SQS_EVENT_SOURCE)
+      return { source, ...parseMessageBody((value as { body?: unknown }).body) };
     const { CloudTrailEvent: record } = value as { CloudTrailEvent?: unknown };
     if (typeof record === 'string') return lookupEventRecord(record, source);
   }

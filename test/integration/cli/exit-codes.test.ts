@@ -13,7 +13,10 @@ beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'q-triage-inputs-'));
   mkdirSync(path.join(scratch, 'empty-dir'));
   writeFileSync(path.join(scratch, 'empty.json'), '');
-  writeFileSync(path.join(scratch, 'bad-severity.yaml'), 'rows:\n  - eventName: DeleteConversation\n    severity: SEVERE\n');
+  writeFileSync(
+    path.join(scratch, 'bad-severity.yaml'),
+    'rows:\n  - eventName: DeleteConversation\n    severity: SEVERE\n',
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -61,7 +64,7 @@ describe('the command line', () => {
     expectOneLine(run.stderr, /^q-triage: unknown command "rplay" \(did you mean "replay"\?\)$/, true);
   });
 
-  test('an unknown option: one line with a did-you-mean, not node:util\'s message, exit 2', async () => {
+  test("an unknown option: one line with a did-you-mean, not node:util's message, exit 2", async () => {
     const run = await runCli(cli, ['replay', '--formt', 'json', 'events']);
 
     expect(run.code).toBe(2);
@@ -80,13 +83,42 @@ describe('replay: inputs and option values it cannot run on exit 2, before any o
   test.each([
     ['a missing PATH', ['nonexistent.json'], /^q-triage replay: nonexistent\.json: no such file or directory$/],
     ['a bad --format', ['--format', 'yaml', 'events'], /^q-triage replay: --format must be text or json, not "yaml"$/],
-    ['a bad --locale', ['--locale', 'xx', 'events'], /^q-triage replay: --locale must be one of en, de, es, fr, ja, zh, not "xx"/],
-    ['a --playbooks folder that does not exist', ['--playbooks', '/nonexistent-playbooks', 'events'], /^q-triage replay: --playbooks \/nonexistent-playbooks: no such file or directory$/],
-    ['a --playbooks folder with no playbooks', ['--playbooks', 'EMPTY_DIR', 'events'], /^q-triage replay: --playbooks .*empty-dir: no playbook markdown \(\*\.md\) in it$/],
-    ['a missing --rules file', ['--rules', 'nope.yaml', 'events'], /^q-triage replay: --rules nope\.yaml: no such file or directory$/],
-    ['a bad severity in the rules file', ['--rules', 'BAD_RULES', 'events'], /^q-triage replay: --rules .*bad-severity\.yaml.*severity/],
+    [
+      'a bad --locale',
+      ['--locale', 'xx', 'events'],
+      /^q-triage replay: --locale must be one of en, de, es, fr, ja, zh, not "xx"/,
+    ],
+    [
+      'a --playbooks folder that does not exist',
+      ['--playbooks', '/nonexistent-playbooks', 'events'],
+      /^q-triage replay: --playbooks \/nonexistent-playbooks: no such file or directory$/,
+    ],
+    [
+      'a --playbooks folder with no playbooks',
+      ['--playbooks', 'EMPTY_DIR', 'events'],
+      /^q-triage replay: --playbooks .*empty-dir: no playbook markdown \(\*\.md\) in it$/,
+    ],
+    [
+      'a missing --rules file',
+      ['--rules', 'nope.yaml', 'events'],
+      /^q-triage replay: --rules nope\.yaml: no such file or directory$/,
+    ],
+    [
+      'a bad severity in the rules file',
+      ['--rules', 'BAD_RULES', 'events'],
+      /^q-triage replay: --rules .*bad-severity\.yaml.*severity/,
+    ],
   ])('%s', async (_case, args, problem) => {
-    const run = await runCli(cli, ['replay', ...args].map((arg) => (arg === 'EMPTY_DIR' ? path.join(scratch, 'empty-dir') : arg === 'BAD_RULES' ? path.join(scratch, 'bad-severity.yaml') : arg)));
+    const run = await runCli(
+      cli,
+      ['replay', ...args].map((arg) =>
+        arg === 'EMPTY_DIR'
+          ? path.join(scratch, 'empty-dir')
+          : arg === 'BAD_RULES'
+            ? path.join(scratch, 'bad-severity.yaml')
+            : arg,
+      ),
+    );
 
     expect([run.code, run.stdout]).toEqual([2, '']);
     expectOneLine(run.stderr, problem, true);
@@ -116,23 +148,51 @@ describe('replay over the sample events', () => {
 
     expect(run.code).toBe(1);
     // Other services' records are passed over, not rejected: the three damaged records, each named.
-    expectOneLine(run.stderr, /^q-triage replay: --strict: 3 inputs rejected: events\/qbusiness\/mixed-batch-with-bad-records\.json#1 \(.*\); .*#2 \(.*\); .*#3 \(.*\)$/, false);
+    expectOneLine(
+      run.stderr,
+      /^q-triage replay: --strict: 3 inputs rejected: events\/qbusiness\/mixed-batch-with-bad-records\.json#1 \(.*\); .*#2 \(.*\); .*#3 \(.*\)$/,
+      false,
+    );
   });
 
   test('a self-principal glob that hides most events warns, and the run still succeeds', async () => {
     const run = await runCli(cli, ['replay', '--no-enrich', '--self-principal', '*', 'events']);
 
     expect(run.code).toBe(0);
-    expectOneLine(run.stderr, /^q-triage replay: warning: 48 of 50 events match --self-principal\/SELF_PRINCIPALS and are never alerted/, false);
+    expectOneLine(
+      run.stderr,
+      /^q-triage replay: warning: 48 of 50 events match --self-principal\/SELF_PRINCIPALS and are never alerted/,
+      false,
+    );
   });
 
   test('a reader that stops reading (| head -1) ends the run quietly', async () => {
     // Enough output that the writes outlast the pipe's buffer.
-    const records = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ eventVersion: '1.09', eventTime: '2026-11-20T10:00:00Z', eventSource: 'qbusiness.amazonaws.com', eventName: 'ListApplications', awsRegion: 'us-east-1', eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', principalId: 'AIDAEXAMPLE' }, sourceIPAddress: '192.0.2.1', eventType: 'AwsApiCall', recipientAccountId: '111122223333' }));
+    const records = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({
+        eventVersion: '1.09',
+        eventTime: '2026-11-20T10:00:00Z',
+        eventSource: 'qbusiness.amazonaws.com',
+        eventName: 'ListApplications',
+        awsRegion: 'us-east-1',
+        eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        userIdentity: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111122223333:user/alice',
+          accountId: '111122223333',
+          principalId: 'AIDAEXAMPLE',
+        },
+        sourceIPAddress: '192.0.2.1',
+        eventType: 'AwsApiCall',
+        recipientAccountId: '111122223333',
+      }),
+    );
     writeFileSync(path.join(scratch, 'many.jsonl'), `${records.join('\n')}\n`);
 
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli.bin, 'replay', '--format', 'json', path.join(scratch, 'many.jsonl')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli.bin, 'replay', '--format', 'json', path.join(scratch, 'many.jsonl')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let errors = '';
       child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
       child.stdout.once('data', () => child.stdout.destroy());
@@ -144,22 +204,42 @@ describe('replay over the sample events', () => {
 });
 
 describe('AWS commands check the Region and credentials before their first call', () => {
-  test('redrive without credentials: one line in the AWS CLI\'s words, exit 2, no SDK warning about Node versions', async () => {
-    const run = await runCli(cli, ['redrive', '--dlq-arn', 'arn:aws:sqs:us-east-1:111122223333:q-triage-dlq', '--status']);
+  test("redrive without credentials: one line in the AWS CLI's words, exit 2, no SDK warning about Node versions", async () => {
+    const run = await runCli(cli, [
+      'redrive',
+      '--dlq-arn',
+      'arn:aws:sqs:us-east-1:111122223333:q-triage-dlq',
+      '--status',
+    ]);
 
     expect(run.code).toBe(2);
-    expectOneLine(run.stderr, /^q-triage redrive: Unable to locate credentials\. You can configure credentials by running "aws configure"\.$/, false);
+    expectOneLine(
+      run.stderr,
+      /^q-triage redrive: Unable to locate credentials\. You can configure credentials by running "aws configure"\.$/,
+      false,
+    );
   });
 
   test('doctor without a Region: one line, not one FAIL per check', async () => {
-    const run = await runCli(cli, ['doctor'], { env: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } });
+    const run = await runCli(cli, ['doctor'], {
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
 
     expect([run.code, run.stdout]).toEqual([2, '']);
     expectOneLine(run.stderr, /^q-triage doctor: You must specify a region/, false);
   });
 
   test('resync without credentials: one line, exit 2', async () => {
-    const run = await runCli(cli, ['resync', '--dry-run'], { env: { AWS_REGION: 'us-east-1', PLAYBOOK_REPOSITORY: 'aws-samples/aws-incident-response-playbooks', AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks-111122223333' } });
+    const run = await runCli(cli, ['resync', '--dry-run'], {
+      env: {
+        AWS_REGION: 'us-east-1',
+        PLAYBOOK_REPOSITORY: 'aws-samples/aws-incident-response-playbooks',
+        AWS_PLAYBOOKS_BUCKET: 'q-triage-playbooks-111122223333',
+      },
+    });
 
     expect(run.code).toBe(2);
     expectOneLine(run.stderr, /^q-triage resync: Unable to locate credentials/, false);

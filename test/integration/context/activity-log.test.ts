@@ -3,7 +3,15 @@ import { GetCommand, type BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityLog, summarizeActivity } from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
-import { APP_ARN, APP_ID, DATA_RECORDS, MANAGEMENT_RECORDS, NOW, SESSION_ARN, timelineRecord } from '../../support/timeline';
+import {
+  APP_ARN,
+  APP_ID,
+  DATA_RECORDS,
+  MANAGEMENT_RECORDS,
+  NOW,
+  SESSION_ARN,
+  timelineRecord,
+} from '../../support/timeline';
 import { triageEvent } from '../../support/cloudtrail';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 
@@ -16,14 +24,26 @@ afterEach(async () => {
 });
 
 const logFor = (client = table.documents, limit?: number) =>
-  new DynamoActivityLog({ client, tableName: table.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW), sleep: async () => undefined, ...(limit !== undefined ? { limit } : {}) });
+  new DynamoActivityLog({
+    client,
+    tableName: table.tableName,
+    logger: createLogger({ silent: true }),
+    clock: fixedClock(NOW),
+    sleep: async () => undefined,
+    ...(limit !== undefined ? { limit } : {}),
+  });
 const events = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => triageEvent(structuredClone(record)));
 
 test('stores an entry under the principal with the ISO time and event id as sort key and a 7-day TTL', async () => {
   const event = events.find((candidate) => candidate.eventId === 'evt-1130-delete-index');
   await logFor().append(event === undefined ? [] : [event]);
 
-  const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T11:30:00.000Z#evt-1130-delete-index' } }));
+  const { Item } = await table.documents.send(
+    new GetCommand({
+      TableName: table.tableName,
+      Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T11:30:00.000Z#evt-1130-delete-index' },
+    }),
+  );
 
   expect(Item?.ttl).toBe(Date.parse('2026-11-30T11:30:00Z') / 1000);
   expect(Item?.eventName).toBe('DeleteIndex');
@@ -34,7 +54,13 @@ test('returns the entries since a time, oldest first', async () => {
 
   const entries = await logFor().query(SESSION_ARN, Date.parse('2026-11-23T10:00:00Z'));
 
-  expect(entries.map((entry) => entry.eventId)).toEqual(['evt-1000-chat', 'evt-1010-sync', 'evt-1030-chat-controls', 'evt-1100-denied-plugin', 'evt-1130-delete-index']);
+  expect(entries.map((entry) => entry.eventId)).toEqual([
+    'evt-1000-chat',
+    'evt-1010-sync',
+    'evt-1030-chat-controls',
+    'evt-1100-denied-plugin',
+    'evt-1130-delete-index',
+  ]);
 });
 
 test('keeps the extracted ids and document counts, not the request itself', async () => {
@@ -49,7 +75,14 @@ test('keeps the extracted ids and document counts, not the request itself', asyn
 
 test('writes more than 25 events in several batches', async () => {
   const many = Array.from({ length: 60 }, (_, index) =>
-    triageEvent(timelineRecord({ id: `evt-bulk-${String(index).padStart(2, '0')}`, name: 'ChatSync', at: `08:${String(index % 60).padStart(2, '0')}`, category: 'Data' })),
+    triageEvent(
+      timelineRecord({
+        id: `evt-bulk-${String(index).padStart(2, '0')}`,
+        name: 'ChatSync',
+        at: `08:${String(index % 60).padStart(2, '0')}`,
+        category: 'Data',
+      }),
+    ),
   );
   await logFor().append(many);
 
@@ -94,22 +127,57 @@ test('retries the unprocessed items of a batch until they are written', async ()
 describe('routine events rolled up per principal per hour', () => {
   const ROUTINE = new Set(['evt-0905-get-plugin', 'evt-1000-chat', 'chat-a', 'chat-b', 'chat-c']);
   const more = [
-    timelineRecord({ id: 'chat-a', name: 'ChatSync', at: '10:02', category: 'Data', request: { applicationId: APP_ID, attachments: [{ name: 'a.pdf' }, { name: 'b.pdf' }] }, resources: [APP_ARN], sourceIp: '198.51.100.77' }),
-    timelineRecord({ id: 'chat-b', name: 'ChatSync', at: '10:05', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN], userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
-    timelineRecord({ id: 'chat-c', name: 'ChatSync', at: '11:45', category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] }),
+    timelineRecord({
+      id: 'chat-a',
+      name: 'ChatSync',
+      at: '10:02',
+      category: 'Data',
+      request: { applicationId: APP_ID, attachments: [{ name: 'a.pdf' }, { name: 'b.pdf' }] },
+      resources: [APP_ARN],
+      sourceIp: '198.51.100.77',
+    }),
+    timelineRecord({
+      id: 'chat-b',
+      name: 'ChatSync',
+      at: '10:05',
+      category: 'Data',
+      request: { applicationId: APP_ID },
+      resources: [APP_ARN],
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+    }),
+    timelineRecord({
+      id: 'chat-c',
+      name: 'ChatSync',
+      at: '11:45',
+      category: 'Data',
+      request: { applicationId: APP_ID },
+      resources: [APP_ARN],
+    }),
   ].map((record) => triageEvent(record));
   const all = [...events, ...more];
   const since = Date.parse('2026-11-22T12:00:00Z');
   const summary = async (log: DynamoActivityLog) => {
     const entries = await log.query(SESSION_ARN, since);
     const earliest = await log.earliest(SESSION_ARN);
-    return summarizeActivity({ entries, windowHours: 24, sinceMs: since, retentionDays: 7, complete: true, ...(earliest !== undefined ? { earliest: earliest.time } : {}) });
+    return summarizeActivity({
+      entries,
+      windowHours: 24,
+      sinceMs: since,
+      retentionDays: 7,
+      complete: true,
+      ...(earliest !== undefined ? { earliest: earliest.time } : {}),
+    });
   };
 
   test('the context answers the same from roll-ups as from one item per event', async () => {
     const other = await startDynamo();
     try {
-      const perEvent = new DynamoActivityLog({ client: other.documents, tableName: other.tableName, logger: createLogger({ silent: true }), clock: fixedClock(NOW) });
+      const perEvent = new DynamoActivityLog({
+        client: other.documents,
+        tableName: other.tableName,
+        logger: createLogger({ silent: true }),
+        clock: fixedClock(NOW),
+      });
       await perEvent.append(all);
       const rolled = logFor();
       rolled.rollUp(all.filter((event) => ROUTINE.has(event.eventId)));
@@ -131,7 +199,16 @@ describe('routine events rolled up per principal per hour', () => {
 
   test('one item per principal-hour, whatever the number of events; a second flush adds to it', async () => {
     const chats = Array.from({ length: 40 }, (_, i) =>
-      triageEvent(timelineRecord({ id: `bulk-${i}`, name: 'ChatSync', at: `10:${String(i).padStart(2, '0')}`, category: 'Data', request: { applicationId: APP_ID }, resources: [APP_ARN] })),
+      triageEvent(
+        timelineRecord({
+          id: `bulk-${i}`,
+          name: 'ChatSync',
+          at: `10:${String(i).padStart(2, '0')}`,
+          category: 'Data',
+          request: { applicationId: APP_ID },
+          resources: [APP_ARN],
+        }),
+      ),
     );
     const log = logFor();
     log.rollUp(chats.slice(0, 30));
@@ -139,7 +216,12 @@ describe('routine events rolled up per principal per hour', () => {
     log.rollUp(chats.slice(30));
     await log.flushRollUps({ principalKeys: [SESSION_ARN] });
 
-    const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T10:00:00.000Z#rollup' } }));
+    const { Item } = await table.documents.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: `activity#${SESSION_ARN}`, sk: '2026-11-23T10:00:00.000Z#rollup' },
+      }),
+    );
     const entries = await log.query(SESSION_ARN, since);
 
     expect(Item?.rollup).toBe(true);

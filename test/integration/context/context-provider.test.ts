@@ -2,12 +2,26 @@
  * The whole context path as the Lambda wires it: real CloudTrailClient against the CloudTrail stub,
  * activity log, lookup cache and rate limiter in the state table (dynalite).
  */
-import { createContextProvider, createLookupClient, DynamoActivityLog, DynamoLookupCache, DynamoRateLimiter } from '../../../shared/context';
+import {
+  createContextProvider,
+  createLookupClient,
+  DynamoActivityLog,
+  DynamoLookupCache,
+  DynamoRateLimiter,
+} from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
 import { QUESTIONS } from '../../../shared/playbook';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub } from '../../support/http-stub';
-import { DATA_RECORDS, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID, alertAbout, lookupEvent } from '../../support/timeline';
+import {
+  DATA_RECORDS,
+  INDEX_ID,
+  MANAGEMENT_RECORDS,
+  NOW,
+  PLUGIN_ID,
+  alertAbout,
+  lookupEvent,
+} from '../../support/timeline';
 import { triageEvent } from '../../support/cloudtrail';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 

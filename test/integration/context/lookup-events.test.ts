@@ -1,8 +1,20 @@
 /** LookupEvents through the real CloudTrailClient against a local stub of the CloudTrail JSON 1.1 protocol. */
-import { createLookupClient, createContextProvider, MemoryActivityLog, MemoryLookupCache, MemoryRateLimiter } from '../../../shared/context';
+import {
+  createLookupClient,
+  createContextProvider,
+  MemoryActivityLog,
+  MemoryLookupCache,
+  MemoryRateLimiter,
+} from '../../../shared/context';
 import { fixedClock } from '../../../shared/clock';
 import { createLogger } from '../../../shared/logger';
-import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply, type StubRequest } from '../../support/http-stub';
+import {
+  startHttpStub,
+  TEST_CREDENTIALS,
+  type HttpStub,
+  type StubReply,
+  type StubRequest,
+} from '../../support/http-stub';
 import { ACCESS_KEY, alertAbout, MANAGEMENT_RECORDS, NON_Q_RECORD, NOW, lookupEvent } from '../../support/timeline';
 import { triageEvent } from '../../support/cloudtrail';
 
@@ -10,9 +22,16 @@ const JSON_11 = { 'content-type': 'application/x-amz-json-1.1' };
 const page = (records: readonly Record<string, unknown>[], nextToken?: string): StubReply => ({
   status: 200,
   headers: JSON_11,
-  body: JSON.stringify({ Events: records.map(lookupEvent), ...(nextToken !== undefined ? { NextToken: nextToken } : {}) }),
+  body: JSON.stringify({
+    Events: records.map(lookupEvent),
+    ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+  }),
 });
-const throttled: StubReply = { status: 400, headers: JSON_11, body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }) };
+const throttled: StubReply = {
+  status: 400,
+  headers: JSON_11,
+  body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
+};
 
 const [newest, ...older] = MANAGEMENT_RECORDS;
 const alert = alertAbout(triageEvent(newest as Record<string, unknown>));
@@ -40,7 +59,8 @@ function provider(options: { callsPerAlert?: number; clock?: ReturnType<typeof f
   });
 }
 
-const lookupRequests = (): StubRequest[] => stub.requests.filter((request) => request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents');
+const lookupRequests = (): StubRequest[] =>
+  stub.requests.filter((request) => request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents');
 const answerTo = (context: Awaited<ReturnType<ReturnType<typeof provider>['describe']>>, start: string): string =>
   context.answers.find((entry) => entry.question.startsWith(start))?.answer ?? '';
 
@@ -58,7 +78,9 @@ test('sends one LookupEvents request by access key with the window as start time
 test('follows NextToken to the second page and finds the events on it', async () => {
   stub.setHandler((request) => {
     const body = JSON.parse(request.body) as { NextToken?: string };
-    return body.NextToken === 'page-2' ? page(older) : page([newest as Record<string, unknown>, NON_Q_RECORD], 'page-2');
+    return body.NextToken === 'page-2'
+      ? page(older)
+      : page([newest as Record<string, unknown>, NON_Q_RECORD], 'page-2');
   });
 
   const context = await provider().describe(alert);
@@ -87,7 +109,9 @@ test('retries a throttled call with back-off and succeeds within the budget', as
 });
 
 test('returns what it found with complete false when the budget runs out before the last page', async () => {
-  stub.setHandler((_request, index) => page(index === 0 ? [newest as Record<string, unknown>] : [], `page-${index + 2}`));
+  stub.setHandler((_request, index) =>
+    page(index === 0 ? [newest as Record<string, unknown>] : [], `page-${index + 2}`),
+  );
 
   const context = await provider().describe(alert);
 
@@ -118,7 +142,11 @@ test('reuses the cached lookup for the next alert about the same principal', asy
 });
 
 test('reports an access error by its AWS name and keeps going without management events', async () => {
-  stub.setHandler(() => ({ status: 400, headers: JSON_11, body: JSON.stringify({ __type: 'AccessDeniedException', message: '<script>x</script>' }) }));
+  stub.setHandler(() => ({
+    status: 400,
+    headers: JSON_11,
+    body: JSON.stringify({ __type: 'AccessDeniedException', message: '<script>x</script>' }),
+  }));
 
   const context = await provider().describe(alert);
 

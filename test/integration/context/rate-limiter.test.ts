@@ -15,14 +15,18 @@ afterEach(async () => {
 });
 
 function twoInstances(clock: ReturnType<typeof fixedClock>): DynamoRateLimiter[] {
-  return [0, 1].map(() => new DynamoRateLimiter({ client: table.documents, tableName: table.tableName, clock, settings: SETTINGS }));
+  return [0, 1].map(
+    () => new DynamoRateLimiter({ client: table.documents, tableName: table.tableName, clock, settings: SETTINGS }),
+  );
 }
 
 test('two limiters sharing the table grant no more than the burst at one instant', async () => {
   const clock = fixedClock(START);
   const limiters = twoInstances(clock);
 
-  const waits = await Promise.all(limiters.flatMap((limiter) => [limiter.tryAcquire(), limiter.tryAcquire(), limiter.tryAcquire()]));
+  const waits = await Promise.all(
+    limiters.flatMap((limiter) => [limiter.tryAcquire(), limiter.tryAcquire(), limiter.tryAcquire()]),
+  );
 
   expect(waits.filter((wait) => wait === 0)).toHaveLength(SETTINGS.capacity);
 });

@@ -17,7 +17,13 @@ import { ScriptedSource } from '../../unit/enrich/source-script';
 const TABLE = 'q-triage-state';
 const NOW = Date.parse('2026-05-01T10:00:00Z');
 const KEY = { source: 'qbusiness', questionKey: 'q1', locale: 'en', playbookVersion: 'v1' };
-const ANSWER: CachedAnswer = { status: 'answered', answer: 'Delete the plugin.', citations: [{ title: 'Plugins', url: 'https://x/p' }], source: 'qbusiness', answeredAt: '2026-05-01T10:00:00.000Z' };
+const ANSWER: CachedAnswer = {
+  status: 'answered',
+  answer: 'Delete the plugin.',
+  citations: [{ title: 'Plugins', url: 'https://x/p' }],
+  source: 'qbusiness',
+  answeredAt: '2026-05-01T10:00:00.000Z',
+};
 
 describe('DynamoAnswerCache on dynalite', () => {
   let dynamo: LocalDynamo;
@@ -43,7 +49,9 @@ describe('DynamoAnswerCache on dynalite', () => {
   test('stores an answer under answer#<source>#<questionKey>#<locale>#<version> with a TTL in epoch seconds', async () => {
     await cacheAt().put(KEY, ANSWER);
 
-    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'answer#qbusiness#q1#en#v1', sk: 'answer' } }));
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'answer#qbusiness#q1#en#v1', sk: 'answer' } }),
+    );
     expect(Item?.ttl).toBe(NOW / 1000 + 3600);
     expect(cachePk(KEY)).toBe('answer#qbusiness#q1#en#v1');
   });
@@ -129,18 +137,42 @@ describe('DynamoAnswerCache on dynalite', () => {
   test('stores the answer under the question key of the rule', async () => {
     const clock = fixedClock(NOW);
     const alert = alertFor('playbook/CreatePlugin');
-    const enricher = createEnricher({ source: new ScriptedSource([]), cache: cacheAt(clock), playbookVersion: async () => 'v7', clock, logger: createLogger({ silent: true }), budgetMs: 2000 });
+    const enricher = createEnricher({
+      source: new ScriptedSource([]),
+      cache: cacheAt(clock),
+      playbookVersion: async () => 'v7',
+      clock,
+      logger: createLogger({ silent: true }),
+      budgetMs: 2000,
+    });
 
     await enricher.enrich(alert);
 
-    const pk = cachePk({ source: 'qbusiness', questionKey: buildQuestion(alert, 'en').key, locale: 'en', playbookVersion: 'v7' });
+    const pk = cachePk({
+      source: 'qbusiness',
+      questionKey: buildQuestion(alert, 'en').key,
+      locale: 'en',
+      playbookVersion: 'v7',
+    });
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'answer' } }));
     expect(Item?.state).toBe('answer');
   });
 
   describe('playbook version reader', () => {
     test('reads the version resync wrote', async () => {
-      await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version: 'abc123', commit: 'abc123', syncedAt: '2026-05-01T09:00:00Z', ttl: 0 } }));
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: 'playbook#version',
+            sk: 'current',
+            version: 'abc123',
+            commit: 'abc123',
+            syncedAt: '2026-05-01T09:00:00Z',
+            ttl: 0,
+          },
+        }),
+      );
 
       expect(await createPlaybookVersionReader({ doc, tableName, clock: fixedClock(NOW) })()).toBe('abc123');
     });
@@ -152,7 +184,10 @@ describe('DynamoAnswerCache on dynalite', () => {
     test('keeps the version for a minute, then reads it again', async () => {
       const clock = fixedClock(NOW);
       const read = createPlaybookVersionReader({ doc, tableName, clock });
-      const write = (version: string) => doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version, ttl: 0 } }));
+      const write = (version: string) =>
+        doc.send(
+          new PutCommand({ TableName: tableName, Item: { pk: 'playbook#version', sk: 'current', version, ttl: 0 } }),
+        );
       await write('v1');
       await read();
       await write('v2');

@@ -15,10 +15,26 @@ const reference = (uri: string, text: string) => ({ content: { text }, location:
 
 const generated = (text: string, references: object[]): StubReply => ({
   status: 200,
-  body: JSON.stringify({ sessionId: 's-1', output: { text }, citations: [{ generatedResponsePart: { textResponsePart: { text, span: { start: 0, end: text.length } } }, retrievedReferences: references }] }),
+  body: JSON.stringify({
+    sessionId: 's-1',
+    output: { text },
+    citations: [
+      {
+        generatedResponsePart: { textResponsePart: { text, span: { start: 0, end: text.length } } },
+        retrievedReferences: references,
+      },
+    ],
+  }),
 });
-const retrieved = (results: object[]): StubReply => ({ status: 200, body: JSON.stringify({ retrievalResults: results }) });
-const errorReply = (status: number, type: string): StubReply => ({ status, headers: { 'x-amzn-errortype': type }, body: JSON.stringify({ message: `${type} from stub` }) });
+const retrieved = (results: object[]): StubReply => ({
+  status: 200,
+  body: JSON.stringify({ retrievalResults: results }),
+});
+const errorReply = (status: number, type: string): StubReply => ({
+  status,
+  headers: { 'x-amzn-errortype': type },
+  body: JSON.stringify({ message: `${type} from stub` }),
+});
 
 describe('Bedrock knowledge base source over HTTP', () => {
   let stub: HttpStub;
@@ -35,8 +51,16 @@ describe('Bedrock knowledge base source over HTTP', () => {
 
   function enricher(options: { modelArn?: string; budgetMs?: number } = {}) {
     const clock = fixedClock(Date.parse('2026-05-01T10:00:00Z'));
-    const client = createBedrockKbClient({ region: 'us-east-1', endpoint: stub.endpoint, credentials: TEST_CREDENTIALS });
-    const source = createBedrockKbSource({ client, knowledgeBaseId: KB, ...(options.modelArn !== undefined ? { modelArn: options.modelArn } : {}) });
+    const client = createBedrockKbClient({
+      region: 'us-east-1',
+      endpoint: stub.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
+    const source = createBedrockKbSource({
+      client,
+      knowledgeBaseId: KB,
+      ...(options.modelArn !== undefined ? { modelArn: options.modelArn } : {}),
+    });
     return createEnricher({
       source,
       cache: new MemoryAnswerCache(clock, 3600),
@@ -60,15 +84,32 @@ describe('Bedrock knowledge base source over HTTP', () => {
 
     const request = stub.requests[0];
     expect(`${request?.method} ${request?.path}`).toBe('POST /retrieveAndGenerate');
-    const body = JSON.parse(request?.body ?? '{}') as { input: { text: string }; retrieveAndGenerateConfiguration: { type: string; knowledgeBaseConfiguration: { knowledgeBaseId: string; modelArn: string } } };
-    expect(body.retrieveAndGenerateConfiguration).toMatchObject({ type: 'KNOWLEDGE_BASE', knowledgeBaseConfiguration: { knowledgeBaseId: KB, modelArn: MODEL } });
+    const body = JSON.parse(request?.body ?? '{}') as {
+      input: { text: string };
+      retrieveAndGenerateConfiguration: {
+        type: string;
+        knowledgeBaseConfiguration: { knowledgeBaseId: string; modelArn: string };
+      };
+    };
+    expect(body.retrieveAndGenerateConfiguration).toMatchObject({
+      type: 'KNOWLEDGE_BASE',
+      knowledgeBaseConfiguration: { knowledgeBaseId: KB, modelArn: MODEL },
+    });
     expect(body.input.text).toContain('CreatePlugin');
-    expect(enrichment).toMatchObject({ status: 'answered', source: 'bedrock-kb', answer: '1. Delete the unapproved plugin.' });
+    expect(enrichment).toMatchObject({
+      status: 'answered',
+      source: 'bedrock-kb',
+      answer: '1. Delete the unapproved plugin.',
+    });
     expect(enrichment.citations).toEqual([{ title: 'Amazon_Q.md', url: 's3://acme-aws-playbooks/docs/Amazon_Q.md' }]);
   });
 
   test('posts Retrieve alone without a model and answers with the passages', async () => {
-    stub.setHandler(() => retrieved([{ ...reference('s3://acme-custom/runbooks/plugins.md', 'Delete the plugin with DeletePlugin.'), score: 0.8 }]));
+    stub.setHandler(() =>
+      retrieved([
+        { ...reference('s3://acme-custom/runbooks/plugins.md', 'Delete the plugin with DeletePlugin.'), score: 0.8 },
+      ]),
+    );
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
 
@@ -89,7 +130,11 @@ describe('Bedrock knowledge base source over HTTP', () => {
   });
 
   test('retries throttling and then answers', async () => {
-    stub.setHandler((_request, index) => (index === 0 ? errorReply(429, 'ThrottlingException') : generated('Delete it.', [reference('s3://b/docs/a.md', 'x')])));
+    stub.setHandler((_request, index) =>
+      index === 0
+        ? errorReply(429, 'ThrottlingException')
+        : generated('Delete it.', [reference('s3://b/docs/a.md', 'x')]),
+    );
 
     const enrichment = await enricher({ modelArn: MODEL }).enrich(alertFor('playbook/CreatePlugin'));
 

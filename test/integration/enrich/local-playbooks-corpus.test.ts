@@ -10,7 +10,12 @@ import { createLocalPlaybookSource } from '../../../shared/enrich/local-playbook
 import { buildQuestion } from '../../../shared/enrich/question';
 import { PLAYBOOK_TABLE } from '../../../shared/playbook/table';
 import { PHASES } from '../../../shared/playbook/types';
-import { corpusAbsentReason, expectedCitation, expectedCredentialsCitation, PLAYBOOK_CORPUS_DOCS } from '../../support/amazon-q-playbook';
+import {
+  corpusAbsentReason,
+  expectedCitation,
+  expectedCredentialsCitation,
+  PLAYBOOK_CORPUS_DOCS,
+} from '../../support/amazon-q-playbook';
 
 const absent = corpusAbsentReason();
 if (absent !== undefined) process.stdout.write(`local-playbooks corpus test skipped: ${absent}\n`);
@@ -24,21 +29,35 @@ describeCorpus('local playbook answers on the real corpus (../shared/playbook-fr
   const source = createLocalPlaybookSource({ dir: PLAYBOOK_CORPUS_DOCS });
   const signal = new AbortController().signal;
 
-  test.each(cases.map((c) => [`${c.locale} ${c.row.eventName} (${c.row.phase})`, c] as const))('%s cites the phase section first', async (_name, c) => {
-    const question = buildQuestion({ rule: `playbook/${c.row.eventName}`, category: c.row.category, phase: c.row.phase }, c.locale);
+  test.each(cases.map((c) => [`${c.locale} ${c.row.eventName} (${c.row.phase})`, c] as const))(
+    '%s cites the phase section first',
+    async (_name, c) => {
+      const question = buildQuestion(
+        { rule: `playbook/${c.row.eventName}`, category: c.row.category, phase: c.row.phase },
+        c.locale,
+      );
 
-    const answer = await source.ask(question, { signal });
+      const answer = await source.ask(question, { signal });
 
-    expect(answer.citations[0]?.title).toBe(c.expected);
-  });
+      expect(answer.citations[0]?.title).toBe(c.expected);
+    },
+  );
 
-  const stolen = (ALERT_LOCALES as readonly AlertLocale[]).flatMap((locale) => PHASES.map((phase) => ({ locale, phase })));
+  const stolen = (ALERT_LOCALES as readonly AlertLocale[]).flatMap((locale) =>
+    PHASES.map((phase) => ({ locale, phase })),
+  );
 
-  test.each(stolen.map((c) => [`${c.locale} auth-failures (${c.phase})`, c] as const))('%s cites the compromised-credentials playbook first', async (_name, c) => {
-    const question = buildQuestion({ rule: 'auth-failures', category: 'application', phase: c.phase }, c.locale);
+  test.each(stolen.map((c) => [`${c.locale} auth-failures (${c.phase})`, c] as const))(
+    '%s cites the compromised-credentials playbook first',
+    async (_name, c) => {
+      const question = buildQuestion({ rule: 'auth-failures', category: 'application', phase: c.phase }, c.locale);
 
-    const answer = await source.ask(question, { signal });
+      const answer = await source.ask(question, { signal });
 
-    expect(answer.citations.slice(0, 2).map((citation) => citation.title)).toEqual([expectedCredentialsCitation(c.locale, c.phase), expectedCitation(c.locale, c.phase)]);
-  });
+      expect(answer.citations.slice(0, 2).map((citation) => citation.title)).toEqual([
+        expectedCredentialsCitation(c.locale, c.phase),
+        expectedCitation(c.locale, c.phase),
+      ]);
+    },
+  );
 });

@@ -1,6 +1,12 @@
 /** ChatSync through the real QBusinessClient against a local stub speaking Q Business REST-JSON. */
 import { fixedClock } from '../../../shared/clock';
-import { buildQuestion, createEnricher, createQBusinessClient, createQBusinessSource, MemoryAnswerCache } from '../../../shared/enrich';
+import {
+  buildQuestion,
+  createEnricher,
+  createQBusinessClient,
+  createQBusinessSource,
+  MemoryAnswerCache,
+} from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply } from '../../support/http-stub';
 import { alertFor, hostileAlert, INJECTION } from '../../support/alerts';
@@ -9,11 +15,27 @@ const APP = 'a1b2c3d4-0000-1111-2222-333344445555';
 
 const answer = (systemMessage: string, attributions: object[] = []): StubReply => ({
   status: 200,
-  body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', userMessageId: 'm-1', systemMessage, sourceAttributions: attributions }),
+  body: JSON.stringify({
+    conversationId: 'c-1',
+    systemMessageId: 'm-2',
+    userMessageId: 'm-1',
+    systemMessage,
+    sourceAttributions: attributions,
+  }),
 });
 const ATTRIBUTIONS = [
-  { title: 'Amazon Q playbook: Plugins', url: 'https://s3.amazonaws.com/playbooks/amazon-q.md', snippet: 'Delete the plugin', citationNumber: 2 },
-  { title: 'Compromised credentials', url: 'https://s3.amazonaws.com/playbooks/creds.md', snippet: 'Rotate', citationNumber: 1 },
+  {
+    title: 'Amazon Q playbook: Plugins',
+    url: 'https://s3.amazonaws.com/playbooks/amazon-q.md',
+    snippet: 'Delete the plugin',
+    citationNumber: 2,
+  },
+  {
+    title: 'Compromised credentials',
+    url: 'https://s3.amazonaws.com/playbooks/creds.md',
+    snippet: 'Rotate',
+    citationNumber: 1,
+  },
 ];
 const errorReply = (status: number, type: string): StubReply => ({
   status,
@@ -36,7 +58,11 @@ describe('Q Business source over HTTP', () => {
 
   function enricher(budgetMs = 1000) {
     const clock = fixedClock(Date.parse('2026-05-01T10:00:00Z'));
-    const client = createQBusinessClient({ region: 'us-east-1', endpoint: stub.endpoint, credentials: TEST_CREDENTIALS });
+    const client = createQBusinessClient({
+      region: 'us-east-1',
+      endpoint: stub.endpoint,
+      credentials: TEST_CREDENTIALS,
+    });
     const source = createQBusinessSource({ client, applicationId: APP, chatMode: 'RETRIEVAL_MODE' });
     return createEnricher({
       source,
@@ -70,11 +96,14 @@ describe('Q Business source over HTTP', () => {
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
 
     expect(enrichment).toMatchObject({ status: 'answered', answer: 'Delete the plugin.', source: 'qbusiness' });
-    expect(enrichment.citations.map((citation) => citation.title)).toEqual(['Compromised credentials', 'Amazon Q playbook: Plugins']);
+    expect(enrichment.citations.map((citation) => citation.title)).toEqual([
+      'Compromised credentials',
+      'Amazon Q playbook: Plugins',
+    ]);
     expect(enrichment.citations[1]?.url).toBe('https://s3.amazonaws.com/playbooks/amazon-q.md');
   });
 
-  test('sends none of a hostile event\'s text in the request', async () => {
+  test("sends none of a hostile event's text in the request", async () => {
     stub.setHandler(() => answer('Delete the plugin.', ATTRIBUTIONS));
 
     await enricher().enrich(hostileAlert());
@@ -86,7 +115,9 @@ describe('Q Business source over HTTP', () => {
   });
 
   test('retries a 429 ThrottlingException and then answers', async () => {
-    stub.setHandler((_request, index) => (index === 0 ? errorReply(429, 'ThrottlingException') : answer('Delete the plugin.', ATTRIBUTIONS)));
+    stub.setHandler((_request, index) =>
+      index === 0 ? errorReply(429, 'ThrottlingException') : answer('Delete the plugin.', ATTRIBUTIONS),
+    );
 
     const enrichment = await enricher().enrich(alertFor('playbook/CreatePlugin'));
 

@@ -31,10 +31,19 @@ let dynamo: LocalDynamo;
 
 beforeAll(async () => {
   [s3, dynamo] = await Promise.all([startS3([AWS_BUCKET, CUSTOM_BUCKET]), startDynamo('q-triage-s3-playbooks')]);
-  const put = (Bucket: string, Key: string, Body: string) => s3.client.send(new PutObjectCommand({ Bucket, Key, Body }));
+  const put = (Bucket: string, Key: string, Body: string) =>
+    s3.client.send(new PutObjectCommand({ Bucket, Key, Body }));
   await put(AWS_BUCKET, 'docs/amazon-q-response.md', readFileSync(join(FIXTURES, 'amazon-q-response.md'), 'utf8'));
-  await put(AWS_BUCKET, 'docs/de/de.amazon-q-response.md', readFileSync(join(FIXTURES, 'de/de.amazon-q-response.md'), 'utf8'));
-  await put(AWS_BUCKET, 'docs/fr/fr.amazon-q-response.md', '# Réponse\n## Confinement\n### Plugins\nSupprimez le plugin CreatePlugin avec DeletePlugin.\n');
+  await put(
+    AWS_BUCKET,
+    'docs/de/de.amazon-q-response.md',
+    readFileSync(join(FIXTURES, 'de/de.amazon-q-response.md'), 'utf8'),
+  );
+  await put(
+    AWS_BUCKET,
+    'docs/fr/fr.amazon-q-response.md',
+    '# Réponse\n## Confinement\n### Plugins\nSupprimez le plugin CreatePlugin avec DeletePlugin.\n',
+  );
   await put(AWS_BUCKET, 'README.md', '# Not under docs/: not a playbook of the mirror\n');
   await put(CUSTOM_BUCKET, 'runbooks/guardrails.md', GUARDRAILS_RUNBOOK);
 });
@@ -43,49 +52,81 @@ afterAll(async () => {
 });
 
 function enricherFor(env: Record<string, string>, clock = fixedClock(Date.parse('2026-05-01T10:00:00Z'))) {
-  const enricher = createAwsEnricher(optionalSection(() => parseEnrichConfig({ AWS_REGION: 'us-east-1', ...env })), {
-    documents: dynamo.documents,
-    tableName: dynamo.tableName,
-    clock,
-    logger: createLogger({ silent: true }),
-    metrics: { count: () => undefined },
-    s3: s3.client,
-  });
+  const enricher = createAwsEnricher(
+    optionalSection(() => parseEnrichConfig({ AWS_REGION: 'us-east-1', ...env })),
+    {
+      documents: dynamo.documents,
+      tableName: dynamo.tableName,
+      clock,
+      logger: createLogger({ silent: true }),
+      metrics: { count: () => undefined },
+      s3: s3.client,
+    },
+  );
   return { enricher, clock };
 }
 
 /** GetObject paths (a listing is a GET on the bucket itself). */
-const gets = (): string[] => s3.requests.filter((request) => request.method === 'GET' && !request.path.endsWith('/')).map((request) => request.path);
+const gets = (): string[] =>
+  s3.requests
+    .filter((request) => request.method === 'GET' && !request.path.endsWith('/'))
+    .map((request) => request.path);
 
 test('answers a German alert from the German mirror and reads English and German files only, once', async () => {
   s3.requests.length = 0;
-  const { enricher } = enricherFor({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: AWS_BUCKET, CUSTOM_PLAYBOOKS_BUCKET: '', ALERT_LOCALE: 'de' });
+  const { enricher } = enricherFor({
+    ENRICH_SOURCE: 'playbooks',
+    AWS_PLAYBOOKS_BUCKET: AWS_BUCKET,
+    CUSTOM_PLAYBOOKS_BUCKET: '',
+    ALERT_LOCALE: 'de',
+  });
 
   const first = await enricher.enrich(alertFor('playbook/CreatePlugin'));
   const reads = gets().length;
-  const second = await enricher.enrich(alertFor('playbook/DeleteDataSource', { category: 'data-source', phase: 'containment-eradication' }));
+  const second = await enricher.enrich(
+    alertFor('playbook/DeleteDataSource', { category: 'data-source', phase: 'containment-eradication' }),
+  );
 
   expect(first).toMatchObject({ status: 'answered', source: 'local-playbooks' });
   expect(first.citations[0]?.title).toBe('de/de.amazon-q-response.md › Plugins');
   expect(second.status).toBe('answered');
-  expect(gets().sort()).toEqual([`/${AWS_BUCKET}/docs/amazon-q-response.md`, `/${AWS_BUCKET}/docs/de/de.amazon-q-response.md`]);
+  expect(gets().sort()).toEqual([
+    `/${AWS_BUCKET}/docs/amazon-q-response.md`,
+    `/${AWS_BUCKET}/docs/de/de.amazon-q-response.md`,
+  ]);
   expect(gets()).toHaveLength(reads);
 });
 
 test('answers from the custom playbooks bucket, cited as custom/<key>', async () => {
-  const { enricher } = enricherFor({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: AWS_BUCKET, CUSTOM_PLAYBOOKS_BUCKET: CUSTOM_BUCKET });
+  const { enricher } = enricherFor({
+    ENRICH_SOURCE: 'playbooks',
+    AWS_PLAYBOOKS_BUCKET: AWS_BUCKET,
+    CUSTOM_PLAYBOOKS_BUCKET: CUSTOM_BUCKET,
+  });
 
-  const enrichment = await enricher.enrich(alertFor('playbook/UpdateChatControlsConfiguration', { category: 'guardrails' }));
+  const enrichment = await enricher.enrich(
+    alertFor('playbook/UpdateChatControlsConfiguration', { category: 'guardrails' }),
+  );
 
-  expect(enrichment.citations.map((citation) => citation.title)).toContain('custom/runbooks/guardrails.md › Chat controls');
+  expect(enrichment.citations.map((citation) => citation.title)).toContain(
+    'custom/runbooks/guardrails.md › Chat controls',
+  );
 });
 
 test('reads the mirror again when resync records a new playbook version', async () => {
   const { enricher, clock } = enricherFor({ ENRICH_SOURCE: 'playbooks', CUSTOM_PLAYBOOKS_BUCKET: CUSTOM_BUCKET });
   const alert = alertFor('playbook/UpdateChatControlsConfiguration', { category: 'guardrails' });
   const before = await enricher.enrich(alert);
-  await s3.client.send(new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'runbooks/guardrails.md', Body: GUARDRAILS_RUNBOOK.replace('Re-apply', 'Restore at once') }));
-  await dynamo.documents.send(new PutCommand({ TableName: dynamo.tableName, Item: { pk: 'playbook#version', sk: 'current', version: 'v2' } }));
+  await s3.client.send(
+    new PutObjectCommand({
+      Bucket: CUSTOM_BUCKET,
+      Key: 'runbooks/guardrails.md',
+      Body: GUARDRAILS_RUNBOOK.replace('Re-apply', 'Restore at once'),
+    }),
+  );
+  await dynamo.documents.send(
+    new PutCommand({ TableName: dynamo.tableName, Item: { pk: 'playbook#version', sk: 'current', version: 'v2' } }),
+  );
   clock.advance(61_000);
 
   const after = await enricher.enrich({ ...alert, id: 'after-resync' });
@@ -100,11 +141,19 @@ test('an unreadable mirror is an enrichment error on the alert, not a failed inv
 
   const enrichment = await enricher.enrich(alertFor('playbook/CreatePlugin'));
 
-  expect(enrichment).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)', source: 'local-playbooks' });
+  expect(enrichment).toMatchObject({
+    status: 'error',
+    reason: 'the answer source failed (AnswerSourceError)',
+    source: 'local-playbooks',
+  });
 });
 
 test('ENRICH_SOURCE=playbooks without a bucket turns enrichment off, and each alert names the variable', async () => {
-  const { enricher } = enricherFor({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: '', CUSTOM_PLAYBOOKS_BUCKET: ' ' });
+  const { enricher } = enricherFor({
+    ENRICH_SOURCE: 'playbooks',
+    AWS_PLAYBOOKS_BUCKET: '',
+    CUSTOM_PLAYBOOKS_BUCKET: ' ',
+  });
   const before = s3.requests.length;
 
   const enrichment = await enricher.enrich(alertFor('playbook/DeleteIndex'));

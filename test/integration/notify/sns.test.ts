@@ -5,7 +5,13 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createLogger } from '../../../shared/logger';
 import { createSnsClient, createSnsNotifier, PublishFailedError } from '../../../shared/notify';
-import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply, type StubRequest } from '../../support/http-stub';
+import {
+  startHttpStub,
+  TEST_CREDENTIALS,
+  type HttpStub,
+  type StubReply,
+  type StubRequest,
+} from '../../support/http-stub';
 import { HOSTILE_TEXT, makeAlert, sample } from '../../support/alerts';
 import { onAlertsTopic } from '../../support/notify';
 
@@ -37,7 +43,8 @@ async function rejection(promise: Promise<unknown>): Promise<PublishFailedError>
   return error;
 }
 
-const causeName = (error: PublishFailedError): unknown => (error.cause instanceof Error ? error.cause.name : error.cause);
+const causeName = (error: PublishFailedError): unknown =>
+  error.cause instanceof Error ? error.cause.name : error.cause;
 
 /** The form fields of a Query request. */
 function form(request: StubRequest): URLSearchParams {
@@ -49,7 +56,8 @@ function attributes(params: URLSearchParams): Record<string, string> {
   const result: Record<string, string> = {};
   for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
     expect(params.get(`MessageAttributes.entry.${n}.Value.DataType`)).toBe('String');
-    result[params.get(`MessageAttributes.entry.${n}.Name`) ?? ''] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+    result[params.get(`MessageAttributes.entry.${n}.Name`) ?? ''] =
+      params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
   }
   return result;
 }
@@ -71,7 +79,8 @@ function notifier(client: SNSClient): ReturnType<typeof onAlertsTopic> {
   return onAlertsTopic(createSnsNotifier({ client, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger }));
 }
 
-const publishRequests = (): StubRequest[] => stub.requests.filter((request) => form(request).get('Action') === 'Publish');
+const publishRequests = (): StubRequest[] =>
+  stub.requests.filter((request) => form(request).get('Action') === 'Publish');
 
 beforeEach(async () => {
   stub = await startHttpStub((_request, index) => published(index));
@@ -101,12 +110,25 @@ describe('SNS notifier over the Query protocol', () => {
   });
 
   test('delivers bodies that decode to text, the JSON document and the Chatbot notification', async () => {
-    await notifier(snsClient()).publish(makeAlert({ severity: 'LOW', samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new');
+    await notifier(snsClient()).publish(
+      makeAlert({ severity: 'LOW', samples: [sample({ userAgent: HOSTILE_TEXT })] }),
+      'new',
+    );
 
-    const message = JSON.parse(form(publishRequests()[0] ?? { method: '', path: '', headers: {}, body: '' }).get('Message') ?? '{}') as Record<string, string>;
+    const message = JSON.parse(
+      form(publishRequests()[0] ?? { method: '', path: '', headers: {}, body: '' }).get('Message') ?? '{}',
+    ) as Record<string, string>;
     expect(message.default?.split('\n')[0]).toBe('[LOW] Q Business application deleted');
-    expect(JSON.parse(message.sqs ?? '{}')).toMatchObject({ type: 'alert', alertId: 'alert-7f3a', principal: 'arn:aws:iam::111122223333:user/alice' });
-    expect(JSON.parse(message.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', metadata: { threadId: 'alert-7f3a' } });
+    expect(JSON.parse(message.sqs ?? '{}')).toMatchObject({
+      type: 'alert',
+      alertId: 'alert-7f3a',
+      principal: 'arn:aws:iam::111122223333:user/alice',
+    });
+    expect(JSON.parse(message.https ?? '{}')).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      metadata: { threadId: 'alert-7f3a' },
+    });
     // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
     expect(message.default).not.toMatch(/[\u001b\u202e]/u);
   });
@@ -141,7 +163,9 @@ describe('SNS notifier over the Query protocol', () => {
   test("gives up with PublishFailedError after the SDK's attempts when SNS stays down", async () => {
     stub.setHandler(() => internalError());
 
-    const error = await rejection(notifier(snsClient({ sdkMaxAttempts: 3 })).publish(makeAlert({ severity: 'LOW' }), 'new'));
+    const error = await rejection(
+      notifier(snsClient({ sdkMaxAttempts: 3 })).publish(makeAlert({ severity: 'LOW' }), 'new'),
+    );
 
     expect(error.attempts).toBe(3);
     expect(causeName(error)).toBe('InternalErrorException');
@@ -169,7 +193,9 @@ describe('SNS notifier over the Query protocol', () => {
   test('fails with the timeout as cause when the server never answers in time', async () => {
     stub.setHandler((_request, index) => ({ ...published(index), delayMs: 2000 }));
 
-    const error = await rejection(notifier(snsClient({ requestTimeoutMs: 100, sdkMaxAttempts: 2 })).publish(makeAlert({ severity: 'LOW' }), 'new'));
+    const error = await rejection(
+      notifier(snsClient({ requestTimeoutMs: 100, sdkMaxAttempts: 2 })).publish(makeAlert({ severity: 'LOW' }), 'new'),
+    );
 
     expect(error.attempts).toBe(2);
     expect(causeName(error)).toBe('TimeoutError');

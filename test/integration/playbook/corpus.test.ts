@@ -15,17 +15,25 @@ describeCorpus('real playbook corpus (../shared/playbook-framework)', () => {
   let report: PlaybookTableReport;
 
   beforeAll(async () => {
-    report = await readPlaybookTable(directorySource(CORPUS), PLAYBOOK_TABLE.map((row) => row.eventName));
+    report = await readPlaybookTable(
+      directorySource(CORPUS),
+      PLAYBOOK_TABLE.map((row) => row.eventName),
+    );
     const lines = report.playbooks.map((playbook) => {
       const resolved = playbook.names.filter((n) => n.operation !== null).length;
       const how = Object.entries(
-        playbook.names.reduce<Record<string, number>>((counts, n) => ({ ...counts, [n.how]: (counts[n.how] ?? 0) + 1 }), {}),
+        playbook.names.reduce<Record<string, number>>(
+          (counts, n) => ({ ...counts, [n.how]: (counts[n.how] ?? 0) + 1 }),
+          {},
+        ),
       )
         .map(([kind, count]) => `${kind} ${count}`)
         .join(', ');
       return `${playbook.language}: ${resolved}/${playbook.names.length} resolved (${how})`;
     });
-    process.stdout.write(`Playbook name resolution on the real corpus:\n${lines.join('\n')}\ndrift: ${JSON.stringify(report.drift.missingFromTable)} missing from the table\n`);
+    process.stdout.write(
+      `Playbook name resolution on the real corpus:\n${lines.join('\n')}\ndrift: ${JSON.stringify(report.drift.missingFromTable)} missing from the table\n`,
+    );
   });
 
   test('finds the English playbook and the five translations', () => {
@@ -39,18 +47,23 @@ describeCorpus('real playbook corpus (../shared/playbook-framework)', () => {
   });
 
   test('resolves every name that denotes an operation of the table', () => {
-    const unresolved = report.playbooks.flatMap((playbook) => playbook.names.filter((n) => n.operation === null).map((n) => `${n.language}: ${n.written}`));
+    const unresolved = report.playbooks.flatMap((playbook) =>
+      playbook.names.filter((n) => n.operation === null).map((n) => `${n.language}: ${n.written}`),
+    );
 
     expect(unresolved).toEqual([]);
   });
 
   test('resolves each translated name to the operation of its English original', () => {
     const english = report.playbooks.find((playbook) => playbook.language === 'en');
-    const key = (n: { list: string; sectionIndex: number; rowIndex: number }): string => `${n.list}/${n.sectionIndex}/${n.rowIndex}`;
+    const key = (n: { list: string; sectionIndex: number; rowIndex: number }): string =>
+      `${n.list}/${n.sectionIndex}/${n.rowIndex}`;
     const expected = new Map(english?.names.map((n) => [key(n), n.operation]));
 
     const mismatches = report.playbooks.flatMap((playbook) =>
-      playbook.names.filter((n) => expected.get(key(n)) !== n.operation).map((n) => `${n.language}: ${n.written} → ${n.operation ?? 'null'}`),
+      playbook.names
+        .filter((n) => expected.get(key(n)) !== n.operation)
+        .map((n) => `${n.language}: ${n.written} → ${n.operation ?? 'null'}`),
     );
 
     expect(mismatches).toEqual([]);

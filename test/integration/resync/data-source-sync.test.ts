@@ -2,7 +2,12 @@ import { QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createLogger } from '../../../shared/logger';
-import { checkDataSourceSyncs, startDataSourceSyncs, SYNC_ALREADY_RUNNING, type DataSourceTarget } from '../../../shared/resync/data-source-sync';
+import {
+  checkDataSourceSyncs,
+  startDataSourceSyncs,
+  SYNC_ALREADY_RUNNING,
+  type DataSourceTarget,
+} from '../../../shared/resync/data-source-sync';
 import { createSnsReportPublisher, type ResyncReport } from '../../../shared/resync/report';
 import { startHttpStub, TEST_CREDENTIALS, type HttpStub, type StubReply } from '../../support/http-stub';
 
@@ -26,7 +31,13 @@ function history(jobs: readonly Record<string, unknown>[]): StubReply {
 
 beforeEach(async () => {
   stub = await startHttpStub(() => ({ status: 200, body: JSON.stringify({ executionId: 'exec-1' }) }));
-  qbusiness = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+  qbusiness = new QBusinessClient({
+    endpoint: stub.endpoint,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
+  });
 });
 
 afterEach(async () => {
@@ -49,7 +60,9 @@ describe('startDataSourceSyncs against a Q Business stub', () => {
   });
 
   test('skips a data source whose sync is already running, with a note, and still starts the others', async () => {
-    stub.setHandler((request) => (request.path.includes('ds-aws') ? conflict : { status: 200, body: JSON.stringify({ executionId: 'exec-2' }) }));
+    stub.setHandler((request) =>
+      request.path.includes('ds-aws') ? conflict : { status: 200, body: JSON.stringify({ executionId: 'exec-2' }) },
+    );
 
     const starts = await startDataSourceSyncs(qbusiness, TARGET, logger);
 
@@ -60,7 +73,11 @@ describe('startDataSourceSyncs against a Q Business stub', () => {
   });
 
   test('reports a refused start as failed', async () => {
-    stub.setHandler(() => ({ status: 403, headers: { 'x-amzn-errortype': 'AccessDeniedException' }, body: JSON.stringify({ message: 'denied' }) }));
+    stub.setHandler(() => ({
+      status: 403,
+      headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+      body: JSON.stringify({ message: 'denied' }),
+    }));
 
     const starts = await startDataSourceSyncs(qbusiness, { ...TARGET, dataSourceIds: ['ds-aws'] }, logger);
 
@@ -74,39 +91,90 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
   test('reports the latest job when it failed', async () => {
     stub.setHandler(() =>
       history([
-        { executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-28T06:00:00Z'), endTime: epoch('2026-02-28T06:10:00Z') },
-        { executionId: 'new', status: 'FAILED', startTime: epoch('2026-03-01T05:00:00Z'), endTime: epoch('2026-03-01T05:20:00Z'), error: { errorMessage: 'crawler failed', errorCode: 'InternalError' } },
+        {
+          executionId: 'old',
+          status: 'SUCCEEDED',
+          startTime: epoch('2026-02-28T06:00:00Z'),
+          endTime: epoch('2026-02-28T06:10:00Z'),
+        },
+        {
+          executionId: 'new',
+          status: 'FAILED',
+          startTime: epoch('2026-03-01T05:00:00Z'),
+          endTime: epoch('2026-03-01T05:20:00Z'),
+          error: { errorMessage: 'crawler failed', errorCode: 'InternalError' },
+        },
       ]),
     );
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
 
-    expect(problems).toEqual([{ dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'new', detail: 'crawler failed' }]);
+    expect(problems).toEqual([
+      { dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'new', detail: 'crawler failed' },
+    ]);
   });
 
   test('does not report again a failure that ended before the previous check', async () => {
     stub.setHandler(() =>
       history([
-        { executionId: 'recent-ok', status: 'SUCCEEDED', startTime: epoch('2026-02-28T06:00:00Z'), endTime: epoch('2026-02-28T06:10:00Z') },
-        { executionId: 'new', status: 'ABORTED', startTime: epoch('2026-03-01T01:00:00Z'), endTime: epoch('2026-03-01T01:20:00Z') },
+        {
+          executionId: 'recent-ok',
+          status: 'SUCCEEDED',
+          startTime: epoch('2026-02-28T06:00:00Z'),
+          endTime: epoch('2026-02-28T06:10:00Z'),
+        },
+        {
+          executionId: 'new',
+          status: 'ABORTED',
+          startTime: epoch('2026-03-01T01:00:00Z'),
+          endTime: epoch('2026-03-01T01:20:00Z'),
+        },
       ]),
     );
 
-    const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, reportedUntil: Date.parse('2026-03-01T02:00:00Z') }, logger);
+    const { problems } = await checkDataSourceSyncs(
+      qbusiness,
+      target,
+      { now: NOW, staleHours: 48, reportedUntil: Date.parse('2026-03-01T02:00:00Z') },
+      logger,
+    );
 
     expect(problems).toEqual([]);
   });
 
   test('reports a data source that has not synced a playbook change within the threshold', async () => {
-    stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
+    stub.setHandler(() =>
+      history([
+        {
+          executionId: 'old',
+          status: 'SUCCEEDED',
+          startTime: epoch('2026-02-20T06:00:00Z'),
+          endTime: epoch('2026-02-20T06:10:00Z'),
+        },
+      ]),
+    );
 
-    const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-26T06:00:00Z') }, logger);
+    const { problems } = await checkDataSourceSyncs(
+      qbusiness,
+      target,
+      { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-26T06:00:00Z') },
+      logger,
+    );
 
     expect(problems.map((problem) => problem.problem)).toEqual(['stale']);
   });
 
   test('does not call a data source stale when the playbooks did not change since its last success', async () => {
-    stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
+    stub.setHandler(() =>
+      history([
+        {
+          executionId: 'old',
+          status: 'SUCCEEDED',
+          startTime: epoch('2026-02-20T06:00:00Z'),
+          endTime: epoch('2026-02-20T06:10:00Z'),
+        },
+      ]),
+    );
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
 
@@ -114,15 +182,31 @@ describe('checkDataSourceSyncs against a Q Business stub', () => {
   });
 
   test('does not call a change stale before the threshold', async () => {
-    stub.setHandler(() => history([{ executionId: 'old', status: 'SUCCEEDED', startTime: epoch('2026-02-20T06:00:00Z'), endTime: epoch('2026-02-20T06:10:00Z') }]));
+    stub.setHandler(() =>
+      history([
+        {
+          executionId: 'old',
+          status: 'SUCCEEDED',
+          startTime: epoch('2026-02-20T06:00:00Z'),
+          endTime: epoch('2026-02-20T06:10:00Z'),
+        },
+      ]),
+    );
 
-    const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-28T06:00:00Z') }, logger);
+    const { problems } = await checkDataSourceSyncs(
+      qbusiness,
+      target,
+      { now: NOW, staleHours: 48, pendingSince: Date.parse('2026-02-28T06:00:00Z') },
+      logger,
+    );
 
     expect(problems).toEqual([]);
   });
 
   test('does not call a recently started sync stale', async () => {
-    stub.setHandler(() => history([{ executionId: 'first', status: 'SYNCING', startTime: epoch('2026-03-01T05:30:00Z') }]));
+    stub.setHandler(() =>
+      history([{ executionId: 'first', status: 'SYNCING', startTime: epoch('2026-03-01T05:30:00Z') }]),
+    );
 
     const { problems } = await checkDataSourceSyncs(qbusiness, target, { now: NOW, staleHours: 48 }, logger);
 
@@ -145,7 +229,12 @@ describe('createSnsReportPublisher against an SNS stub', () => {
       headers: { 'content-type': 'text/xml' },
       body: '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>',
     }));
-    const client = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const client = new SNSClient({
+      endpoint: sns.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     const report: ResyncReport = {
       outcome: 'ok',
       dryRun: false,
@@ -158,14 +247,19 @@ describe('createSnsReportPublisher against an SNS stub', () => {
       version: { previous: 'v1', current: 'v1', changed: false },
       syncJobs: [],
       syncHealth: [],
-      problems: [{ dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'e', detail: 'crawler failed' }],
+      problems: [
+        { dataSourceId: 'ds-aws', problem: 'failed', status: 'FAILED', executionId: 'e', detail: 'crawler failed' },
+      ],
     };
 
     await createSnsReportPublisher(client, 'arn:aws:sns:us-east-1:111122223333:alerts')(report);
 
     const body = new URLSearchParams(sns.requests[0]?.body ?? '');
     const attributes = Object.fromEntries(
-      [1, 2, 3].map((i) => [body.get(`MessageAttributes.entry.${i}.Name`), body.get(`MessageAttributes.entry.${i}.Value.StringValue`)]),
+      [1, 2, 3].map((i) => [
+        body.get(`MessageAttributes.entry.${i}.Name`),
+        body.get(`MessageAttributes.entry.${i}.Value.StringValue`),
+      ]),
     );
     expect(attributes).toEqual({ severity: 'LOW', category: 'resync', rule: 'playbook-resync' });
     expect(body.get('Message')).toContain('Data source ds-aws: failed (FAILED): crawler failed');

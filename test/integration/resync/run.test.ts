@@ -7,8 +7,19 @@ import type { ResyncConfig } from '../../../shared/resync/config';
 import type { ResyncReport } from '../../../shared/resync/report';
 import { runResync, type ResyncDeps } from '../../../shared/resync/run';
 import { resyncMetrics } from '../../../shared/resync/metrics';
-import { createMemoryVersionStore, type PlaybookVersionRecord, type PlaybookVersionStore } from '../../../shared/resync/version';
-import { buildTarball, FIXTURE_COMMIT, FIXTURE_FILES, FIXTURE_TOP, repositoryEntries, type TarEntry } from '../../fixtures/tarballs/build';
+import {
+  createMemoryVersionStore,
+  type PlaybookVersionRecord,
+  type PlaybookVersionStore,
+} from '../../../shared/resync/version';
+import {
+  buildTarball,
+  FIXTURE_COMMIT,
+  FIXTURE_FILES,
+  FIXTURE_TOP,
+  repositoryEntries,
+  type TarEntry,
+} from '../../fixtures/tarballs/build';
 import { startHttpStub, TEST_CREDENTIALS } from '../../support/http-stub';
 import { startS3, startTarballServer, type S3Harness, type TarballServer } from './support';
 
@@ -55,14 +66,18 @@ async function keys(bucket: string): Promise<string[]> {
   return (answer.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
-const writes = (): number => s3.requests.filter((request) => request.method === 'PUT' || request.method === 'DELETE' || request.method === 'POST').length;
+const writes = (): number =>
+  s3.requests.filter((request) => request.method === 'PUT' || request.method === 'DELETE' || request.method === 'POST')
+    .length;
 
 beforeEach(async () => {
   s3 = await startS3([AWS_BUCKET, CUSTOM_BUCKET]);
   tarballs = await startTarballServer();
   store = createMemoryVersionStore();
   published = [];
-  await s3.client.send(new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook\n' }));
+  await s3.client.send(
+    new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook\n' }),
+  );
   s3.requests.length = 0;
 });
 
@@ -78,7 +93,11 @@ describe('runResync against s3rver', () => {
     const report = await runResync(deps());
 
     expect(report.uploaded).toBe(3);
-    expect(await keys(AWS_BUCKET)).toEqual(['docs/Other_Playbook.md', 'docs/Sample_Playbook.md', 'docs/de/de.Sample_Playbook.md']);
+    expect(await keys(AWS_BUCKET)).toEqual([
+      'docs/Other_Playbook.md',
+      'docs/Sample_Playbook.md',
+      'docs/de/de.Sample_Playbook.md',
+    ]);
   });
 
   test('uploads nothing when the playbooks did not change', async () => {
@@ -88,7 +107,11 @@ describe('runResync against s3rver', () => {
 
     const report = await runResync(deps());
 
-    expect({ uploaded: report.uploaded, deleted: report.deleted, unchanged: report.files.unchanged }).toEqual({ uploaded: 0, deleted: 0, unchanged: 3 });
+    expect({ uploaded: report.uploaded, deleted: report.deleted, unchanged: report.files.unchanged }).toEqual({
+      uploaded: 0,
+      deleted: 0,
+      unchanged: 3,
+    });
     expect(writes()).toBe(0);
   });
 
@@ -96,7 +119,10 @@ describe('runResync against s3rver', () => {
     await serveFiles(FIXTURE_FILES);
     await runResync(deps());
 
-    await serveFiles({ ...FIXTURE_FILES, 'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n' });
+    await serveFiles({
+      ...FIXTURE_FILES,
+      'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n',
+    });
     const report = await runResync(deps());
 
     expect(report.files.changed).toEqual(['docs/Sample_Playbook.md']);
@@ -131,7 +157,10 @@ describe('runResync against s3rver', () => {
     await runResync(deps());
     await runResync(deps());
 
-    const customWrites = s3.requests.filter((request) => request.path.startsWith(`/${CUSTOM_BUCKET}`) && request.method !== 'GET' && request.method !== 'HEAD');
+    const customWrites = s3.requests.filter(
+      (request) =>
+        request.path.startsWith(`/${CUSTOM_BUCKET}`) && request.method !== 'GET' && request.method !== 'HEAD',
+    );
     expect(customWrites).toEqual([]);
     expect(await keys(CUSTOM_BUCKET)).toEqual(['our-playbook.md']);
   });
@@ -161,7 +190,9 @@ describe('runResync against s3rver', () => {
 
     await runResync(deps());
 
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: AWS_BUCKET, Key: 'docs/de/de.Sample_Playbook.md' }));
+    const object = await s3.client.send(
+      new GetObjectCommand({ Bucket: AWS_BUCKET, Key: 'docs/de/de.Sample_Playbook.md' }),
+    );
     expect(await object.Body?.transformToString()).toBe(FIXTURE_FILES['docs/de/de.Sample_Playbook.md']);
   });
 
@@ -177,7 +208,9 @@ describe('runResync against s3rver', () => {
     await serveFiles(FIXTURE_FILES);
     const first = await runResync(deps());
 
-    await s3.client.send(new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook, revised\n' }));
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: CUSTOM_BUCKET, Key: 'our-playbook.md', Body: '# Our own playbook, revised\n' }),
+    );
     const second = await runResync(deps());
 
     expect(second.version.current).not.toBe(first.version.current);
@@ -190,7 +223,12 @@ describe('runResync against s3rver', () => {
 
     const second = await runResync(deps());
 
-    expect(second.version).toEqual({ previous: first.version.current, current: first.version.current, changed: false, answerCache: first.version.current });
+    expect(second.version).toEqual({
+      previous: first.version.current,
+      current: first.version.current,
+      changed: false,
+      answerCache: first.version.current,
+    });
   });
 
   test('publishes a report when files changed and stays quiet when nothing did', async () => {
@@ -219,8 +257,16 @@ describe('runResync against s3rver', () => {
   const malicious: ReadonlyArray<readonly [string, readonly TarEntry[], string]> = [
     ['path traversal', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/../../x.md`, content: 'x' }], 'path-traversal'],
     ['an absolute path', [top, doc('ok.md'), { name: '/tmp/x.md', content: 'x' }], 'absolute-path'],
-    ['a symlink', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }], 'link'],
-    ['a hard link', [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'link', linkname: '/etc/passwd' }], 'link'],
+    [
+      'a symlink',
+      [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }],
+      'link',
+    ],
+    [
+      'a hard link',
+      [top, doc('ok.md'), { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'link', linkname: '/etc/passwd' }],
+      'link',
+    ],
     ['a huge file', [top, doc('ok.md'), doc('huge.md', 'x'.repeat(5000))], 'file-too-large'],
     ['too many files', [top, ...Array.from({ length: 120 }, (_, i) => doc(`p${i}.md`))], 'too-many-files'],
   ];
@@ -239,7 +285,10 @@ describe('runResync against s3rver', () => {
   });
 
   test('refuses a download larger than MAX_TARBALL_BYTES', async () => {
-    await serveFiles({ ...FIXTURE_FILES, 'docs/noise.md': Array.from({ length: 400 }, (_, i) => `${i * 7919}`).join(' ') });
+    await serveFiles({
+      ...FIXTURE_FILES,
+      'docs/noise.md': Array.from({ length: 400 }, (_, i) => `${i * 7919}`).join(' '),
+    });
 
     const report = await runResync(deps({ maxTarballBytes: 200 }));
 
@@ -260,7 +309,9 @@ describe('runResync against s3rver', () => {
   });
 
   test('publishes a failed resync', async () => {
-    tarballs.serve(await buildTarball([top, { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }]));
+    tarballs.serve(
+      await buildTarball([top, { name: `${FIXTURE_TOP}/docs/evil.md`, type: 'symlink', linkname: '/etc/passwd' }]),
+    );
 
     await runResync(deps());
 
@@ -277,11 +328,21 @@ describe('runResync against s3rver', () => {
     ): Promise<T> {
       let started: Record<string, unknown> | undefined;
       const stub = await startHttpStub((request) => {
-        if (!request.path.endsWith('/startsync')) return { status: 200, body: JSON.stringify({ history: [...(started !== undefined ? [started] : []), ...jobs] }) };
+        if (!request.path.endsWith('/startsync'))
+          return {
+            status: 200,
+            body: JSON.stringify({ history: [...(started !== undefined ? [started] : []), ...jobs] }),
+          };
         started = { executionId: 'exec-9', status: 'SYNCING', startTime: clock.now() / 1000 + 30 };
         return { status: 200, body: JSON.stringify({ executionId: 'exec-9' }) };
       });
-      const client = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+      const client = new QBusinessClient({
+        endpoint: stub.endpoint,
+        region: 'us-east-1',
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      });
       try {
         return await work(
           client,
@@ -295,7 +356,14 @@ describe('runResync against s3rver', () => {
         await stub.close();
       }
     }
-    const succeeded = [{ executionId: 'ok', status: 'SUCCEEDED', startTime: Date.parse('2026-03-01T00:00:00Z') / 1000, endTime: Date.parse('2026-03-01T00:10:00Z') / 1000 }];
+    const succeeded = [
+      {
+        executionId: 'ok',
+        status: 'SUCCEEDED',
+        startTime: Date.parse('2026-03-01T00:00:00Z') / 1000,
+        endTime: Date.parse('2026-03-01T00:10:00Z') / 1000,
+      },
+    ];
 
     test('starts the data source sync after a change and not when nothing changed', async () => {
       await serveFiles(FIXTURE_FILES);
@@ -313,7 +381,15 @@ describe('runResync against s3rver', () => {
       await serveFiles(FIXTURE_FILES);
       await runResync(deps());
       published = [];
-      const failed = [{ executionId: 'bad', status: 'FAILED', startTime: Date.parse('2026-03-01T04:00:00Z') / 1000, endTime: Date.parse('2026-03-01T04:30:00Z') / 1000 }, ...succeeded];
+      const failed = [
+        {
+          executionId: 'bad',
+          status: 'FAILED',
+          startTime: Date.parse('2026-03-01T04:00:00Z') / 1000,
+          endTime: Date.parse('2026-03-01T04:30:00Z') / 1000,
+        },
+        ...succeeded,
+      ];
 
       await withQBusiness(failed, (qbusiness) => runResync({ ...deps({ qbusiness: qbusinessTarget }), qbusiness }));
 
@@ -326,7 +402,10 @@ describe('runResync against s3rver', () => {
       await serveFiles(FIXTURE_FILES);
       await runResync(deps());
       const before = store.current() as PlaybookVersionRecord;
-      await serveFiles({ ...FIXTURE_FILES, 'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n' });
+      await serveFiles({
+        ...FIXTURE_FILES,
+        'docs/Sample_Playbook.md': '# Sample playbook\n\nInvestigate the event. Then contain it.\n',
+      });
 
       const [changed, syncing, done] = await withQBusiness(succeeded, async (qbusiness, _paths, finishStartedJob) => {
         const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
@@ -336,7 +415,11 @@ describe('runResync against s3rver', () => {
         const stillSyncing = store.current() as PlaybookVersionRecord;
         finishStartedJob();
         await runResync(withQ);
-        return [{ report: changedRun, record: whileSyncing }, stillSyncing, store.current() as PlaybookVersionRecord] as const;
+        return [
+          { report: changedRun, record: whileSyncing },
+          stillSyncing,
+          store.current() as PlaybookVersionRecord,
+        ] as const;
       });
 
       expect(changed.report.syncJobs.map((job) => job.outcome)).toEqual(['started']);
@@ -349,7 +432,14 @@ describe('runResync against s3rver', () => {
 
     test('does not call unchanged playbooks stale, however old their last data source sync', async () => {
       await serveFiles(FIXTURE_FILES);
-      const threeDaysAgo = [{ executionId: 'old', status: 'SUCCEEDED', startTime: Date.parse('2026-02-26T06:00:00Z') / 1000, endTime: Date.parse('2026-02-26T06:10:00Z') / 1000 }];
+      const threeDaysAgo = [
+        {
+          executionId: 'old',
+          status: 'SUCCEEDED',
+          startTime: Date.parse('2026-02-26T06:00:00Z') / 1000,
+          endTime: Date.parse('2026-02-26T06:10:00Z') / 1000,
+        },
+      ];
       await withQBusiness(threeDaysAgo, async (qbusiness, _paths, finishStartedJob) => {
         const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
         await runResync(withQ);
@@ -358,7 +448,9 @@ describe('runResync against s3rver', () => {
       });
       published = [];
 
-      const report = await withQBusiness(threeDaysAgo, (qbusiness) => runResync({ ...deps({ qbusiness: qbusinessTarget }), qbusiness }));
+      const report = await withQBusiness(threeDaysAgo, (qbusiness) =>
+        runResync({ ...deps({ qbusiness: qbusinessTarget }), qbusiness }),
+      );
 
       expect(report.problems).toEqual([]);
       expect(resyncMetrics(report, clock.now())).toEqual({ playbookSyncFailed: 0, playbookSyncAgeHours: 0 });
@@ -374,10 +466,20 @@ describe('runResync against s3rver', () => {
         if (!request.path.endsWith('/startsync')) return { status: 200, body: JSON.stringify({ history: [olderJob] }) };
         starts += 1;
         return starts === 1
-          ? { status: 409, headers: { 'x-amzn-errortype': 'ConflictException' }, body: JSON.stringify({ message: 'already running' }) }
+          ? {
+              status: 409,
+              headers: { 'x-amzn-errortype': 'ConflictException' },
+              body: JSON.stringify({ message: 'already running' }),
+            }
           : { status: 200, body: JSON.stringify({ executionId: 'exec-2' }) };
       });
-      const qbusiness = new QBusinessClient({ endpoint: stub.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+      const qbusiness = new QBusinessClient({
+        endpoint: stub.endpoint,
+        region: 'us-east-1',
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      });
       try {
         const withQ = { ...deps({ qbusiness: qbusinessTarget }), qbusiness };
         const first = await runResync(withQ);

@@ -26,7 +26,13 @@ export interface S3Harness {
 
 export async function startS3(buckets: readonly string[]): Promise<S3Harness> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
@@ -34,7 +40,11 @@ export async function startS3(buckets: readonly string[]): Promise<S3Harness> {
   client.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { method?: string; path?: string; headers?: Record<string, string> };
-      requests.push({ method: request.method ?? '', path: request.path ?? '', headers: { ...(request.headers ?? {}) } });
+      requests.push({
+        method: request.method ?? '',
+        path: request.path ?? '',
+        headers: { ...(request.headers ?? {}) },
+      });
       return next(args);
     },
     { step: 'finalizeRequest', name: 'recordRequests' },

@@ -19,7 +19,15 @@ import { createStateTable, startDynamo, type LocalDynamo } from '../../support/d
 import { startHttp2Stub, startHttpStub, type HttpStub, type StubRequest } from '../../support/http-stub';
 import { publishedMessages, snsPublished } from '../../support/sns-stub';
 import { S3RVER_CREDENTIALS, startS3, startTarballServer, type S3Harness, type TarballServer } from '../resync/support';
-import { PSEUDO, REPO_ROOT, isDeployed, packageStackWithArtifacts, resolve, resourcesOfType, type Template } from './cloudformation';
+import {
+  PSEUDO,
+  REPO_ROOT,
+  isDeployed,
+  packageStackWithArtifacts,
+  resolve,
+  resourcesOfType,
+  type Template,
+} from './cloudformation';
 
 const APPLICATION_ID = '3f1b2c4d-0000-4000-8000-00000000000a';
 
@@ -29,7 +37,11 @@ const PARAMETER_SETS = {
   defaults: { params: [], enrichment: 'no-answer', dataSources: 0 },
   'deployAssistant=true, enrichSource=qbusiness': {
     // Without the trusted-token-issuer pieces the template does not select identity-center enrichment.
-    params: ['deployAssistant=true', 'identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-1234567890abcdef', 'enrichSource=qbusiness'],
+    params: [
+      'deployAssistant=true',
+      'identityCenterInstanceArn=arn:aws:sso:::instance/ssoins-1234567890abcdef',
+      'enrichSource=qbusiness',
+    ],
     enrichment: 'disabled',
     dataSources: 2,
   },
@@ -80,10 +92,19 @@ const packaged = new Map<SetName, PackagedSet>();
 beforeAll(async () => {
   dynamo = await startDynamo('q-triage-boot-unused');
   sns = await startHttpStub((_request, index) => snsPublished(index));
-  cloudtrail = await startHttpStub(() => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Events: [] }) }));
+  cloudtrail = await startHttpStub(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Events: [] }),
+  }));
   qbusiness = await startHttpStub(answerQBusiness);
   qbusinessHttp2 = await startHttp2Stub(answerQBusiness);
-  s3 = await startS3(SET_NAMES.flatMap((_name, index) => [bucketName('awsplaybooksbucket', index), bucketName('customplaybooksbucket', index)]));
+  s3 = await startS3(
+    SET_NAMES.flatMap((_name, index) => [
+      bucketName('awsplaybooksbucket', index),
+      bucketName('customplaybooksbucket', index),
+    ]),
+  );
   tarballs = await startTarballServer();
   tarballs.serve(await buildTarball(repositoryEntries(FIXTURE_FILES), { commit: FIXTURE_COMMIT }));
   unplanned = await startHttpStub(() => ({ status: 500, body: '{"message":"not planned by the boot test"}' }));
@@ -106,7 +127,11 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([sns, cloudtrail, qbusiness, qbusinessHttp2, unplanned, tarballs].filter((stub) => stub !== undefined).map((stub) => stub.close()));
+  await Promise.all(
+    [sns, cloudtrail, qbusiness, qbusinessHttp2, unplanned, tarballs]
+      .filter((stub) => stub !== undefined)
+      .map((stub) => stub.close()),
+  );
   await s3?.close();
   await dynamo?.close();
 });
@@ -118,21 +143,33 @@ function answerQBusiness(request: StubRequest) {
   const path = request.path.split('?')[0] ?? '';
   if (path.endsWith('/startsync')) return { status: 200, body: JSON.stringify({ executionId: 'exec-boot' }) };
   if (path.endsWith('/syncjobs')) return { status: 200, body: JSON.stringify({ history: [] }) };
-  if (/^\/applications\/[^/]+$/.test(path)) return { status: 200, body: JSON.stringify({ applicationId: path.slice('/applications/'.length), status: 'ACTIVE' }) };
+  if (/^\/applications\/[^/]+$/.test(path))
+    return {
+      status: 200,
+      body: JSON.stringify({ applicationId: path.slice('/applications/'.length), status: 'ACTIVE' }),
+    };
   return {
     status: 200,
-    body: JSON.stringify({ conversationId: 'c-1', systemMessageId: 'm-2', systemMessage: 'Review the plugin and delete it if it was not approved.', sourceAttributions: [] }),
+    body: JSON.stringify({
+      conversationId: 'c-1',
+      systemMessageId: 'm-2',
+      systemMessage: 'Review the plugin and delete it if it was not approved.',
+      sourceAttributions: [],
+    }),
   };
 }
 
 /** The Publish requests the SNS stub received for one topic, as form fields. */
 function publishes(topicArn: string): URLSearchParams[] {
-  return sns.requests.map((request) => new URLSearchParams(request.body)).filter((form) => form.get('Action') === 'Publish' && form.get('TopicArn') === topicArn);
+  return sns.requests
+    .map((request) => new URLSearchParams(request.body))
+    .filter((form) => form.get('Action') === 'Publish' && form.get('TopicArn') === topicArn);
 }
 
 function attribute(form: URLSearchParams, name: string): string | undefined {
   for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
-    if (form.get(`MessageAttributes.entry.${n}.Name`) === name) return form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? undefined;
+    if (form.get(`MessageAttributes.entry.${n}.Name`) === name)
+      return form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? undefined;
   }
   return undefined;
 }
@@ -164,7 +201,9 @@ function physicalIds(stack: PackagedSet): Record<string, string> {
 }
 
 function functionResource(stack: PackagedSet, name: (typeof FUNCTIONS)[number]) {
-  const found = resourcesOfType(stack.template, 'AWS::Lambda::Function').find(([, resource]) => resource.Properties?.FunctionName === `q-triage-dev-${name}`);
+  const found = resourcesOfType(stack.template, 'AWS::Lambda::Function').find(
+    ([, resource]) => resource.Properties?.FunctionName === `q-triage-dev-${name}`,
+  );
   if (found === undefined) throw new Error(`no function ${name} in the template`);
   return found[1];
 }
@@ -172,14 +211,18 @@ function functionResource(stack: PackagedSet, name: (typeof FUNCTIONS)[number]) 
 /** The function's Environment.Variables as CloudFormation would set them, with the runtime's own variables and local endpoints. */
 function environmentOf(stack: PackagedSet, name: (typeof FUNCTIONS)[number]): Record<string, string> {
   const properties = functionResource(stack, name).Properties ?? {};
-  const variables = resolve(stack.template, (properties.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const variables = resolve(
+    stack.template,
+    (properties.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
+  ) as Record<string, unknown>;
   const ids = physicalIds(stack);
   const fromTemplate = Object.fromEntries(
     Object.entries(variables).map(([variable, value]) => [
       variable,
       String(value).replace(/<([A-Za-z0-9]+(?:\.[A-Za-z]+)?)>/g, (_, reference: string) => {
         const id = ids[reference];
-        if (id === undefined) throw new Error(`${variable} refers to ${reference}: give it a physical id in physicalIds()`);
+        if (id === undefined)
+          throw new Error(`${variable} refers to ${reference}: give it a physical id in physicalIds()`);
         return id;
       }),
     ]),
@@ -211,13 +254,22 @@ function environmentOf(stack: PackagedSet, name: (typeof FUNCTIONS)[number]): Re
 const BOOT = path.join(REPO_ROOT, 'test', 'support', 'lambda-boot.mjs');
 const SCHEDULED_EVENT = path.join(REPO_ROOT, 'test', 'fixtures', 'schedule', 'daily.json');
 
-async function boot(stack: PackagedSet, name: (typeof FUNCTIONS)[number], eventFile?: string, override: Record<string, string> = {}): Promise<BootOutcome> {
+async function boot(
+  stack: PackagedSet,
+  name: (typeof FUNCTIONS)[number],
+  eventFile?: string,
+  override: Record<string, string> = {},
+): Promise<BootOutcome> {
   const properties = functionResource(stack, name).Properties ?? {};
   const zip = path.join(stack.artifactDir, path.basename(String((properties.Code as { S3Key: string }).S3Key)));
   const resultFile = path.join(await mkdtemp(path.join(tmpdir(), 'q-triage-boot-')), 'result.json');
   const args = [BOOT, zip, String(properties.Handler), resultFile, ...(eventFile !== undefined ? [eventFile] : [])];
   try {
-    await promisify(execFile)(process.execPath, args, { env: { ...environmentOf(stack, name), ...override }, maxBuffer: 64 * 1024 * 1024, timeout: 90_000 });
+    await promisify(execFile)(process.execPath, args, {
+      env: { ...environmentOf(stack, name), ...override },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 90_000,
+    });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`${name} did not finish:\n${stderr}\n${stdout.slice(-4000)}`, { cause: error });
@@ -244,18 +296,31 @@ describe.each(SET_NAMES)('%s', (setName) => {
     expect(outcome.error).toBeUndefined();
     expect((outcome.result as SQSBatchResponse).batchItemFailures).toEqual([]);
     // Readiness and resync publish text to the same alerts topic; alerts are the per-protocol JSON messages.
-    const published = publishedMessages(sns.requests.filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'));
+    const published = publishedMessages(
+      sns.requests.filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'),
+    );
     // Page first: the alert goes out at once, its answer follows as a message of kind `enrichment` (docs/alerts.md).
     const [alert, followUp] = published.filter((message) => message.topicArn === stack.alertsTopicArn);
-    expect(alert?.document).toMatchObject({ kind: 'new', rule: 'playbook/CreatePlugin', severity: 'HIGH', enrichmentFollows: true });
-    expect(followUp?.document).toMatchObject({ kind: 'enrichment', alertId: alert?.document.alertId, enrichment: expect.objectContaining({ status: PARAMETER_SETS[setName].enrichment }) });
+    expect(alert?.document).toMatchObject({
+      kind: 'new',
+      rule: 'playbook/CreatePlugin',
+      severity: 'HIGH',
+      enrichmentFollows: true,
+    });
+    expect(followUp?.document).toMatchObject({
+      kind: 'enrichment',
+      alertId: alert?.document.alertId,
+      enrichment: expect.objectContaining({ status: PARAMETER_SETS[setName].enrichment }),
+    });
     expect(published.filter((message) => message.topicArn === stack.pagingTopicArn)).toHaveLength(1);
   });
 
   test('triage sweeps with the payload its schedule sends: the CreatePlugin incident closes with one update, no page', async () => {
     const stack = set(setName);
     // The payload the template's schedule rule gives the triage function.
-    const targets = resourcesOfType(stack.template, 'AWS::Events::Rule').flatMap(([, rule]) => (rule.Properties?.Targets as { Arn?: unknown; Input?: string }[] | undefined) ?? []);
+    const targets = resourcesOfType(stack.template, 'AWS::Events::Rule').flatMap(
+      ([, rule]) => (rule.Properties?.Targets as { Arn?: unknown; Input?: string }[] | undefined) ?? [],
+    );
     const sweep = targets.filter((target) => JSON.stringify(target.Arn).includes('TriageLambdaFunction'));
     expect(sweep).toHaveLength(1);
     const sweepFile = path.join(await mkdtemp(path.join(tmpdir(), 'q-triage-sweep-')), 'sweep.json');
@@ -270,16 +335,31 @@ describe.each(SET_NAMES)('%s', (setName) => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.result).toEqual({ due: 1, sent: 1, failed: 0 });
     expect(again.result).toEqual({ due: 0, sent: 0, failed: 0 });
-    const published = publishedMessages(sns.requests.slice(before).filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'));
-    expect(published.map((message) => [message.topicArn, message.attributes.kind, message.document.rule, typeof message.document.closedAt])).toEqual([[stack.alertsTopicArn, 'update', 'playbook/CreatePlugin', 'string']]);
+    const published = publishedMessages(
+      sns.requests
+        .slice(before)
+        .filter((request) => new URLSearchParams(request.body).get('MessageStructure') === 'json'),
+    );
+    expect(
+      published.map((message) => [
+        message.topicArn,
+        message.attributes.kind,
+        message.document.rule,
+        typeof message.document.closedAt,
+      ]),
+    ).toEqual([[stack.alertsTopicArn, 'update', 'playbook/CreatePlugin', 'string']]);
   });
 
   test('readiness runs its checks (the first run records the baseline that later runs compare with)', async () => {
     const stack = set(setName);
-    const trailQueries = (): number => cloudtrail.requests.filter((request) => request.headers['x-amz-target'] === 'CloudTrail_20131101.DescribeTrails').length;
+    const trailQueries = (): number =>
+      cloudtrail.requests.filter((request) => request.headers['x-amz-target'] === 'CloudTrail_20131101.DescribeTrails')
+        .length;
     const before = trailQueries();
 
-    const outcome = await boot(stack, 'readiness', SCHEDULED_EVENT, { AWS_ENDPOINT_URL_QBUSINESS: qbusinessHttp2.endpoint });
+    const outcome = await boot(stack, 'readiness', SCHEDULED_EVENT, {
+      AWS_ENDPOINT_URL_QBUSINESS: qbusinessHttp2.endpoint,
+    });
 
     expect(outcome.error).toBeUndefined();
     expect(outcome.result).toMatchObject({ published: false, failed: expect.any(Number), regressed: [] });
@@ -289,13 +369,23 @@ describe.each(SET_NAMES)('%s', (setName) => {
   test('resync mirrors the playbooks to its bucket and starts the data source syncs', async () => {
     const stack = set(setName);
 
-    const outcome = await boot(stack, 'resync', SCHEDULED_EVENT, { PLAYBOOK_TARBALL_URL: `${tarballs.url}/archive.tar.gz`, AWS_ENDPOINT_URL_QBUSINESS: qbusinessHttp2.endpoint });
+    const outcome = await boot(stack, 'resync', SCHEDULED_EVENT, {
+      PLAYBOOK_TARBALL_URL: `${tarballs.url}/archive.tar.gz`,
+      AWS_ENDPOINT_URL_QBUSINESS: qbusinessHttp2.endpoint,
+    });
 
     expect(outcome.error).toBeUndefined();
     const report = outcome.result as ResyncReport;
     expect(report.error).toBeUndefined();
-    expect(report).toMatchObject({ outcome: 'ok', uploaded: Object.keys(FIXTURE_FILES).filter((file) => file.startsWith('docs/')).length });
-    expect(report.syncJobs).toEqual(Array.from({ length: PARAMETER_SETS[setName].dataSources }, () => expect.objectContaining({ outcome: 'started' })));
+    expect(report).toMatchObject({
+      outcome: 'ok',
+      uploaded: Object.keys(FIXTURE_FILES).filter((file) => file.startsWith('docs/')).length,
+    });
+    expect(report.syncJobs).toEqual(
+      Array.from({ length: PARAMETER_SETS[setName].dataSources }, () =>
+        expect.objectContaining({ outcome: 'started' }),
+      ),
+    );
     expect(publishes(stack.alertsTopicArn).filter((form) => attribute(form, 'category') === 'resync')).toHaveLength(1);
   });
 });

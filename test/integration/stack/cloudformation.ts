@@ -12,7 +12,10 @@ import { promisify } from 'node:util';
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 export interface Template {
-  Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown>; DependsOn?: unknown }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; Properties?: Record<string, unknown>; DependsOn?: unknown }
+  >;
   Conditions?: Record<string, unknown>;
   Outputs?: Record<string, unknown>;
 }
@@ -54,10 +57,14 @@ export async function packageStack(params: readonly string[] = []): Promise<Temp
 }
 
 /** The same packaging, and the folder that holds the template and each function's zip. */
-export async function packageStackWithArtifacts(params: readonly string[] = []): Promise<{ template: Template; artifactDir: string }> {
+export async function packageStackWithArtifacts(
+  params: readonly string[] = [],
+): Promise<{ template: Template; artifactDir: string }> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'q-triage-stack-'));
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name),
+    ),
   );
   // STACK_SERVICE_DIR lets the packaging run on a copy of the service (e.g. while a handler is missing).
   // Otherwise each packaging gets a folder of its own: serverless-esbuild writes .esbuild/ and .serverless/
@@ -65,9 +72,22 @@ export async function packageStackWithArtifacts(params: readonly string[] = []):
   const workspace = process.env.STACK_SERVICE_DIR === undefined ? await serviceWorkspace() : undefined;
   const serviceDir = process.env.STACK_SERVICE_DIR ?? workspace ?? REPO_ROOT;
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
-  const args = ['package', '--package', outDir, '--stage', 'dev', '--region', PSEUDO['AWS::Region'], ...params.map((p) => `--param=${p}`)];
+  const args = [
+    'package',
+    '--package',
+    outDir,
+    '--stage',
+    'dev',
+    '--region',
+    PSEUDO['AWS::Region'],
+    ...params.map((p) => `--param=${p}`),
+  ];
   try {
-    await promisify(execFile)(bin, args, { cwd: serviceDir, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(bin, args, {
+      cwd: serviceDir,
+      env: { ...env, SLS_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     // Surface osls's own explanation (e.g. a missing handler file), which execFile keeps in stdout/stderr.
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
@@ -76,7 +96,9 @@ export async function packageStackWithArtifacts(params: readonly string[] = []):
     // Removes the links and the build output, never what the links point to (rm does not follow symlinks).
     if (workspace !== undefined) await rm(workspace, { recursive: true, force: true });
   }
-  const template = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const template = JSON.parse(
+    await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
   return { template, artifactDir: outDir };
 }
 
@@ -122,7 +144,8 @@ function substitute(text: string, template: Template, variables: Record<string, 
     if (name in variables) return String(resolve(template, variables[name]));
     if (name in PSEUDO) return PSEUDO[name as keyof typeof PSEUDO];
     const [resource, attribute] = name.split('.');
-    if (resource !== undefined && template.Resources[resource]) return attribute ? `<${resource}.${attribute}>` : `<${resource}>`;
+    if (resource !== undefined && template.Resources[resource])
+      return attribute ? `<${resource}.${attribute}>` : `<${resource}>`;
     throw new UnresolvableError(`\${${name}}`);
   });
 }
@@ -175,7 +198,10 @@ export function resolve(template: Template, value: unknown): unknown {
   );
 }
 
-export function resourcesOfType(template: Template, type: string): [string, NonNullable<Template['Resources'][string]>][] {
+export function resourcesOfType(
+  template: Template,
+  type: string,
+): [string, NonNullable<Template['Resources'][string]>][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 

@@ -1,8 +1,11 @@
 import { UnsupportedPatternError, matchesPattern } from './event-pattern';
 
-const event = { source: 'aws.qbusiness', detail: { eventName: 'ChatSync', tags: ['a', 'b'], userIdentity: { type: 'IAMUser' } } };
+const event = {
+  source: 'aws.qbusiness',
+  detail: { eventName: 'ChatSync', tags: ['a', 'b'], userIdentity: { type: 'IAMUser' } },
+};
 
-describe('matchesPattern (the subset the stack\'s rules use)', () => {
+describe("matchesPattern (the subset the stack's rules use)", () => {
   test('matches an exact value', () => {
     expect(matchesPattern({ detail: { eventName: ['ChatSync'] } }, event)).toBe(true);
   });
@@ -28,7 +31,12 @@ describe('matchesPattern (the subset the stack\'s rules use)', () => {
   });
 
   test('matches an absent nested field with exists:false', () => {
-    expect(matchesPattern({ detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } } }, event)).toBe(true);
+    expect(
+      matchesPattern(
+        { detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } } },
+        event,
+      ),
+    ).toBe(true);
   });
 
   test('matches a present field only with exists:true', () => {
@@ -36,14 +44,20 @@ describe('matchesPattern (the subset the stack\'s rules use)', () => {
   });
 
   test('matches when any $or branch matches', () => {
-    expect(matchesPattern({ detail: { $or: [{ eventName: ['Chat'] }, { userIdentity: { type: ['IAMUser'] } }] } }, event)).toBe(true);
+    expect(
+      matchesPattern({ detail: { $or: [{ eventName: ['Chat'] }, { userIdentity: { type: ['IAMUser'] } }] } }, event),
+    ).toBe(true);
   });
 
   test('fails when no $or branch matches', () => {
-    expect(matchesPattern({ detail: { $or: [{ eventName: ['Chat'] }, { userIdentity: { type: ['Root'] } }] } }, event)).toBe(false);
+    expect(
+      matchesPattern({ detail: { $or: [{ eventName: ['Chat'] }, { userIdentity: { type: ['Root'] } }] } }, event),
+    ).toBe(false);
   });
 
   test('refuses operators it does not implement', () => {
-    expect(() => matchesPattern({ detail: { eventName: [{ wildcard: 'Chat*' }] } }, event)).toThrow(UnsupportedPatternError);
+    expect(() => matchesPattern({ detail: { eventName: [{ wildcard: 'Chat*' }] } }, event)).toThrow(
+      UnsupportedPatternError,
+    );
   });
 });

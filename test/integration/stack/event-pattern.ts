@@ -33,7 +33,12 @@ function matchesRule(rule: unknown, present: boolean, value: unknown): boolean {
     case 'exists':
       return operand === present;
     case 'prefix':
-      return present && leafValues(value).some((candidate) => typeof candidate === 'string' && typeof operand === 'string' && candidate.startsWith(operand));
+      return (
+        present &&
+        leafValues(value).some(
+          (candidate) => typeof candidate === 'string' && typeof operand === 'string' && candidate.startsWith(operand),
+        )
+      );
     case 'anything-but': {
       if (!present) return false;
       const excluded = Array.isArray(operand) ? operand : [operand];

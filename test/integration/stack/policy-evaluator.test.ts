@@ -4,7 +4,12 @@ const TRIAGE = 'arn:aws:iam::111122223333:role/q-triage-dev-us-east-1-triage';
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const QUEUE = 'arn:aws:sqs:us-east-1:111122223333:buffer';
 
-const asRole = (arn: string, action = 'sqs:ReceiveMessage', context: Request['context'] = {}): Request => ({ caller: { arn }, action, resource: QUEUE, context });
+const asRole = (arn: string, action = 'sqs:ReceiveMessage', context: Request['context'] = {}): Request => ({
+  caller: { arn },
+  action,
+  resource: QUEUE,
+  context,
+});
 const deny = (condition: Statement['Condition'], action = 'sqs:ReceiveMessage'): Statement[] => [
   { Effect: 'Deny', Principal: '*', Action: action, Resource: QUEUE, Condition: condition },
 ];
@@ -25,29 +30,55 @@ describe('evaluate (the subset of IAM the template uses)', () => {
   });
 
   test('treats a missing key as holding for a negated operator (a service has no aws:PrincipalArn)', () => {
-    const request: Request = { caller: { service: 'events.amazonaws.com' }, action: 'sqs:ReceiveMessage', resource: QUEUE };
+    const request: Request = {
+      caller: { service: 'events.amazonaws.com' },
+      action: 'sqs:ReceiveMessage',
+      resource: QUEUE,
+    };
     expect(evaluate(deny({ ArnNotLike: { 'aws:PrincipalArn': [TRIAGE] } }), request)).toBe('deny');
   });
 
   test('treats a missing key as failing a positive operator', () => {
-    expect(evaluate(deny({ ArnEquals: { 'aws:SourceArn': ['arn:aws:events:us-east-1:111122223333:rule/x'] } }), asRole(ADMIN))).toBe('no-decision');
+    expect(
+      evaluate(
+        deny({ ArnEquals: { 'aws:SourceArn': ['arn:aws:events:us-east-1:111122223333:rule/x'] } }),
+        asRole(ADMIN),
+      ),
+    ).toBe('no-decision');
   });
 
   test('requires every operator of a condition (AND)', () => {
-    const policy = deny({ ArnNotLike: { 'aws:PrincipalArn': [TRIAGE] }, ArnNotEquals: { 'aws:SourceArn': ['arn:aws:events:us-east-1:111122223333:rule/r'] } });
-    const fromRule: Request = { caller: { service: 'events.amazonaws.com' }, action: 'sqs:ReceiveMessage', resource: QUEUE, context: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/r' } };
+    const policy = deny({
+      ArnNotLike: { 'aws:PrincipalArn': [TRIAGE] },
+      ArnNotEquals: { 'aws:SourceArn': ['arn:aws:events:us-east-1:111122223333:rule/r'] },
+    });
+    const fromRule: Request = {
+      caller: { service: 'events.amazonaws.com' },
+      action: 'sqs:ReceiveMessage',
+      resource: QUEUE,
+      context: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/r' },
+    };
     expect(evaluate(policy, fromRule)).toBe('no-decision');
-    expect(evaluate(policy, { ...fromRule, context: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/other' } })).toBe('deny');
+    expect(
+      evaluate(policy, {
+        ...fromRule,
+        context: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/other' },
+      }),
+    ).toBe('deny');
   });
 
   test('holds ForAllValues on a missing key and fails it when a listed value is present', () => {
     const policy = deny({ 'ForAllValues:StringNotEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } });
     expect(evaluate(policy, asRole(ADMIN))).toBe('deny');
-    expect(evaluate(policy, asRole(ADMIN, 'sqs:ReceiveMessage', { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }))).toBe('no-decision');
+    expect(
+      evaluate(policy, asRole(ADMIN, 'sqs:ReceiveMessage', { 'aws:CalledVia': ['cloudformation.amazonaws.com'] })),
+    ).toBe('no-decision');
   });
 
   test('fails ForAnyValue on a missing key', () => {
-    expect(evaluate(deny({ 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] } }), asRole(ADMIN))).toBe('no-decision');
+    expect(
+      evaluate(deny({ 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] } }), asRole(ADMIN)),
+    ).toBe('no-decision');
   });
 
   test('compares Bool values written as booleans', () => {
@@ -62,15 +93,28 @@ describe('evaluate (the subset of IAM the template uses)', () => {
   });
 
   test('lets a Deny win over an Allow', () => {
-    const policy: Statement[] = [{ Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'sqs:ReceiveMessage', Resource: QUEUE }, ...deny(undefined)];
+    const policy: Statement[] = [
+      { Effect: 'Allow', Principal: { AWS: ADMIN }, Action: 'sqs:ReceiveMessage', Resource: QUEUE },
+      ...deny(undefined),
+    ];
     expect(evaluate(policy, asRole(ADMIN))).toBe('deny');
   });
 
   test('allows only the principals an Allow names; the account root names every principal of the account', () => {
-    const policy: Statement[] = [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }];
+    const policy: Statement[] = [
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+    ];
     expect(evaluate(policy, { caller: { arn: ADMIN }, action: 'kms:Decrypt', resource: 'key' })).toBe('allow');
-    expect(evaluate(policy, { caller: { arn: 'arn:aws:iam::444455556666:role/Admin' }, action: 'kms:Decrypt', resource: 'key' })).toBe('no-decision');
-    expect(evaluate(policy, { caller: { service: 'events.amazonaws.com' }, action: 'kms:Decrypt', resource: 'key' })).toBe('no-decision');
+    expect(
+      evaluate(policy, {
+        caller: { arn: 'arn:aws:iam::444455556666:role/Admin' },
+        action: 'kms:Decrypt',
+        resource: 'key',
+      }),
+    ).toBe('no-decision');
+    expect(
+      evaluate(policy, { caller: { service: 'events.amazonaws.com' }, action: 'kms:Decrypt', resource: 'key' }),
+    ).toBe('no-decision');
   });
 
   test('ignores statements for other actions or resources', () => {
@@ -79,6 +123,8 @@ describe('evaluate (the subset of IAM the template uses)', () => {
   });
 
   test('refuses operators it does not implement', () => {
-    expect(() => evaluate(deny({ NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] } }), asRole(ADMIN))).toThrow(UnsupportedPolicyError);
+    expect(() => evaluate(deny({ NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] } }), asRole(ADMIN))).toThrow(
+      UnsupportedPolicyError,
+    );
   });
 });

@@ -42,11 +42,15 @@ export class UnsupportedPolicyError extends Error {
   }
 }
 
-const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T]);
+const list = <T>(value: T | readonly T[] | undefined): readonly T[] =>
+  value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
 
 /** IAM wildcard match: `*` any run of characters, `?` one character; case-sensitive unless told. */
 function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -85,7 +89,9 @@ function operatorHolds(operator: string, listedValues: readonly string[], value:
     // "true": the key must be absent; "false": present.
     return listedValues.some((listed) => (listed === 'true') === (value === undefined));
   }
-  const [qualifier, rest] = operator.includes(':') ? (operator.split(':', 2) as [string, string]) : [undefined, operator];
+  const [qualifier, rest] = operator.includes(':')
+    ? (operator.split(':', 2) as [string, string])
+    : [undefined, operator];
   const ifExists = rest.endsWith('IfExists');
   const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
   const matcher = MATCHERS[base];
@@ -94,23 +100,32 @@ function operatorHolds(operator: string, listedValues: readonly string[], value:
     const matched = listedValues.some((listed) => matcher.match(listed, single));
     return matcher.negated ? !matched : matched;
   };
-  if (qualifier === 'ForAllValues') return value === undefined || list(value as string | readonly string[]).every((item) => holdsFor(String(item)));
-  if (qualifier === 'ForAnyValue') return value !== undefined && list(value as string | readonly string[]).some((item) => holdsFor(String(item)));
+  if (qualifier === 'ForAllValues')
+    return value === undefined || list(value as string | readonly string[]).every((item) => holdsFor(String(item)));
+  if (qualifier === 'ForAnyValue')
+    return value !== undefined && list(value as string | readonly string[]).some((item) => holdsFor(String(item)));
   if (qualifier !== undefined) throw new UnsupportedPolicyError(`condition qualifier ${qualifier}`);
   if (value === undefined) return ifExists || matcher.negated;
-  if (Array.isArray(value)) throw new UnsupportedPolicyError(`multivalued key with ${operator} (use ForAnyValue/ForAllValues)`);
+  if (Array.isArray(value))
+    throw new UnsupportedPolicyError(`multivalued key with ${operator} (use ForAnyValue/ForAllValues)`);
   return holdsFor(String(value));
 }
 
-export function conditionHolds(condition: Statement['Condition'], context: Readonly<Record<string, ContextValue>>): boolean {
+export function conditionHolds(
+  condition: Statement['Condition'],
+  context: Readonly<Record<string, ContextValue>>,
+): boolean {
   return Object.entries(condition ?? {}).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, listed]) => operatorHolds(operator, list(listed as string | readonly string[]).map(String), context[key])),
+    Object.entries(keys).every(([key, listed]) =>
+      operatorHolds(operator, list(listed as string | readonly string[]).map(String), context[key]),
+    ),
   );
 }
 
 function principalMatches(principal: unknown, caller: Caller): boolean {
   if (principal === '*') return true;
-  if (typeof principal !== 'object' || principal === null) throw new UnsupportedPolicyError(`principal ${JSON.stringify(principal)}`);
+  if (typeof principal !== 'object' || principal === null)
+    throw new UnsupportedPolicyError(`principal ${JSON.stringify(principal)}`);
   const { AWS, Service, ...other } = principal as { AWS?: unknown; Service?: unknown };
   if (Object.keys(other).length > 0) throw new UnsupportedPolicyError(`principal ${JSON.stringify(principal)}`);
   const awsPrincipals = list(AWS as string | readonly string[] | undefined).map(String);
@@ -125,7 +140,11 @@ function principalMatches(principal: unknown, caller: Caller): boolean {
   });
 }
 
-function statementApplies(statement: Statement, request: Request, context: Readonly<Record<string, ContextValue>>): boolean {
+function statementApplies(
+  statement: Statement,
+  request: Request,
+  context: Readonly<Record<string, ContextValue>>,
+): boolean {
   const known = new Set(['Sid', 'Effect', 'Principal', 'Action', 'Resource', 'Condition']);
   const unknown = Object.keys(statement).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new UnsupportedPolicyError(`statement element ${unknown.join(', ')}`);

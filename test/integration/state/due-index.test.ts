@@ -25,7 +25,11 @@ const incident = (key: string, dueAt?: number): IncidentRecord => ({
 
 describe('DynamoStateStore due incidents', () => {
   test('names the incidents due by now, earliest first, by their key (a long key too), and forgets one that owes nothing', async () => {
-    const store = new DynamoStateStore({ client: dynamo.documents, tableName: dynamo.tableName, clock: fixedClock(NOW) });
+    const store = new DynamoStateStore({
+      client: dynamo.documents,
+      tableName: dynamo.tableName,
+      clock: fixedClock(NOW),
+    });
     const long = `${'arn:aws:sts::111122223333:assumed-role/Long/'.padEnd(1500, 'x')}#actor`;
     await store.putIncident(incident('late#actor', NOW - 1000), undefined);
     await store.putIncident(incident(long, NOW - 5000), undefined);

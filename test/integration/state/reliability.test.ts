@@ -34,7 +34,11 @@ function loadSample(name: string): SQSEvent {
 }
 
 function lambdaContext(remainingMs = 60_000): Context {
-  return { getRemainingTimeInMillis: () => remainingMs, awsRequestId: 'test-request', functionName: 'q-triage-test-triage' } as unknown as Context;
+  return {
+    getRemainingTimeInMillis: () => remainingMs,
+    awsRequestId: 'test-request',
+    functionName: 'q-triage-test-triage',
+  } as unknown as Context;
 }
 
 const savedEnv = { ...process.env };
@@ -82,7 +86,12 @@ describe('triage handler against dynalite and an SNS stub', () => {
     expect(response.batchItemFailures).toEqual([]);
     const messages = publishedMessages(sns.requests);
     expect(messages.map((message) => message.attributes.eventName)).toEqual(['CreateRetriever']);
-    expect(messages[0]?.attributes).toMatchObject({ severity: 'MEDIUM', category: 'retriever', rule: 'playbook/CreateRetriever', account: '111122223333' });
+    expect(messages[0]?.attributes).toMatchObject({
+      severity: 'MEDIUM',
+      category: 'retriever',
+      rule: 'playbook/CreateRetriever',
+      account: '111122223333',
+    });
   });
 
   test('the same event delivered 5 times produces one alert', async () => {
@@ -119,7 +128,9 @@ describe('triage handler against dynalite and an SNS stub', () => {
     const retried = await handler(sample, lambdaContext());
 
     expect(retried.batchItemFailures).toEqual([]);
-    expect(publishedMessages(sns.requests.slice(before)).filter((message) => message.topicArn === ALERTS)).toHaveLength(1);
+    expect(publishedMessages(sns.requests.slice(before)).filter((message) => message.topicArn === ALERTS)).toHaveLength(
+      1,
+    );
   });
 
   test('near the Lambda timeout the records are returned for retry', async () => {
@@ -134,7 +145,10 @@ describe('triage handler against dynalite and an SNS stub', () => {
 
   test('LOCAL_ADAPTERS (serverless invoke local --stage local): alerts on stdout, no AWS request', async () => {
     const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((
+      chunk: string | Uint8Array,
+      ...rest: unknown[]
+    ) => {
       written.push(String(chunk));
       const callback = rest.find((argument): argument is () => void => typeof argument === 'function');
       callback?.();
@@ -146,7 +160,11 @@ describe('triage handler against dynalite and an SNS stub', () => {
       const response = await handler(loadSample('qbusiness/create-plugin.json'), lambdaContext());
 
       expect(response.batchItemFailures).toEqual([]);
-      expect(JSON.parse(written.join('').trim())).toMatchObject({ type: 'alert', rule: 'playbook/CreatePlugin', severity: 'HIGH' });
+      expect(JSON.parse(written.join('').trim())).toMatchObject({
+        type: 'alert',
+        rule: 'playbook/CreatePlugin',
+        severity: 'HIGH',
+      });
       expect(sns.requests).toHaveLength(0);
     } finally {
       spy.mockRestore();
@@ -174,15 +192,22 @@ describe('DynamoDB state under concurrency and faults', () => {
   }
 
   const documentsFor = (endpoint: string, maxAttempts = 3): DynamoDBDocumentClient =>
-    DynamoDBDocumentClient.from(dynamoClient(endpoint, maxAttempts), { marshallOptions: { removeUndefinedValues: true } });
+    DynamoDBDocumentClient.from(dynamoClient(endpoint, maxAttempts), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
 
   test('two concurrent instances on the same burst produce one alert for the actor, headed by the burst, and one page', async () => {
     const a = instance(documentsFor(dynamo.endpoint));
     const b = instance(documentsFor(dynamo.endpoint));
     const principal = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
-    const deletes = Array.from({ length: 40 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal, second: i * 3 }));
+    const deletes = Array.from({ length: 40 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal, second: i * 3 }),
+    );
 
-    await Promise.all([a.triage.process(inputs(deletes.filter((_, i) => i % 2 === 0))), b.triage.process(inputs(deletes.filter((_, i) => i % 2 === 1)))]);
+    await Promise.all([
+      a.triage.process(inputs(deletes.filter((_, i) => i % 2 === 0))),
+      b.triage.process(inputs(deletes.filter((_, i) => i % 2 === 1))),
+    ]);
 
     const all = [...a.notifier.messages, ...b.notifier.messages];
     const newAlerts = all.filter((message) => message.kind === 'new');
@@ -228,14 +253,20 @@ describe('DynamoDB state under concurrency and faults', () => {
     const a = instance(documents);
     // 990 three-byte characters: within the schema's 1,024-character ARN bound, 2,970 bytes in a key.
     const principal = `arn:aws:iam::111122223333:user/${'東'.repeat(990)}`;
-    const deletes = Array.from({ length: 24 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal, second: i * 3 }));
+    const deletes = Array.from({ length: 24 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal, second: i * 3 }),
+    );
 
     const first = await a.triage.process(inputs(deletes.slice(0, 21)));
     const second = await a.triage.process(inputs(deletes.slice(21)));
 
-    expect([...first.outcomes, ...second.outcomes].map((outcome) => outcome.status)).toEqual(Array<string>(24).fill('alerted'));
+    expect([...first.outcomes, ...second.outcomes].map((outcome) => outcome.status)).toEqual(
+      Array<string>(24).fill('alerted'),
+    );
     // One actor incident; the follow-up batch comes within the update interval, so its update is held back.
-    expect(a.notifier.messages.map(({ kind, alert }) => `${kind} ${alert.rule} ${alert.count}`)).toEqual(['new bulk-delete 21']);
+    expect(a.notifier.messages.map(({ kind, alert }) => `${kind} ${alert.rule} ${alert.count}`)).toEqual([
+      'new bulk-delete 21',
+    ]);
     expect(keys.filter((key) => key.startsWith('incident#') || key.startsWith('burst#')).length).toBeGreaterThan(0);
     expect(Math.max(...keys.map((key) => Buffer.byteLength(key)))).toBeLessThanOrEqual(2048);
   });
@@ -248,15 +279,26 @@ describe('DynamoDB state under concurrency and faults', () => {
         return {
           status: 400,
           headers: { 'content-type': 'application/x-amz-json-1.0' },
-          body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate exceeded' }),
+          body: JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'Rate exceeded',
+          }),
         };
       }
       const response = await fetch(dynamo.endpoint, {
         method: 'POST',
-        headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.startsWith('x-amz') || name === 'content-type' || name === 'authorization')) as Record<string, string>,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).filter(
+            ([name]) => name.startsWith('x-amz') || name === 'content-type' || name === 'authorization',
+          ),
+        ) as Record<string, string>,
         body: request.body,
       });
-      return { status: response.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: await response.text() };
+      return {
+        status: response.status,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: await response.text(),
+      };
     });
     try {
       const a = instance(documentsFor(proxy.endpoint, 5));

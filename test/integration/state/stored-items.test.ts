@@ -23,7 +23,17 @@ beforeEach(() => {
 
 async function putIncidentItem(key: string, alert: unknown): Promise<void> {
   await dynamo.documents.send(
-    new PutCommand({ TableName: dynamo.tableName, Item: { pk: partitionKey('incident', key), sk: 'current', version: 1, published: true, announcedUpdates: 0, alert } }),
+    new PutCommand({
+      TableName: dynamo.tableName,
+      Item: {
+        pk: partitionKey('incident', key),
+        sk: 'current',
+        version: 1,
+        published: true,
+        announcedUpdates: 0,
+        alert,
+      },
+    }),
   );
 }
 
@@ -54,7 +64,12 @@ test('an incident whose alert is not JSON, or not a string, is a CorruptItemErro
 
 test('a processed-event marker with an unreadable sample still marks the event done', async () => {
   await store.markProcessed([{ eventId: 'e-good', digest: 'd1', sample: sample({ eventId: 'e-good' }) }]);
-  await dynamo.documents.send(new PutCommand({ TableName: dynamo.tableName, Item: { pk: 'event#e-bad', sk: 'done', digest: 'd2', sample: '{"eventId":' } }));
+  await dynamo.documents.send(
+    new PutCommand({
+      TableName: dynamo.tableName,
+      Item: { pk: 'event#e-bad', sk: 'done', digest: 'd2', sample: '{"eventId":' },
+    }),
+  );
 
   const found = await store.processed(['e-good', 'e-bad']);
 

@@ -7,7 +7,19 @@
 import { HOSTILE_TEXT } from '../../support/alerts';
 import { T0 } from '../../support/pipeline';
 import { record } from '../../support/records';
-import { ALERTS, PAGING, fakeDateOnly, seededShuffle, startFaultWorld, summaries, tally, writeKind, type FaultWorld, type FaultWorldOptions, type Tally } from '../../support/fault-world';
+import {
+  ALERTS,
+  PAGING,
+  fakeDateOnly,
+  seededShuffle,
+  startFaultWorld,
+  summaries,
+  tally,
+  writeKind,
+  type FaultWorld,
+  type FaultWorldOptions,
+  type Tally,
+} from '../../support/fault-world';
 
 const START = T0 + 3_600_000;
 // Minutes of outage pass on a fake Date, but every request is real: a loaded 2-core machine needs the time.
@@ -36,7 +48,9 @@ afterAll(() => {
   if (process.env.FAULTS_REPORT === undefined) return;
   const row = (t: Tally): string => `${t.expected} / ${t.sent} / ${t.lost} / ${t.duplicated} / ${t.phantom}`;
   const lines = results.map((r) => `| ${r.name} | ${row(r.alerts)} | ${row(r.pages)} | ${r.summaries} |`);
-  process.stdout.write(`| case | alerts exp / sent / lost / dup / phantom | pages exp / sent / lost / dup / phantom | cap summaries |\n|---|---|---|---|\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `| case | alerts exp / sent / lost / dup / phantom | pages exp / sent / lost / dup / phantom | cap summaries |\n|---|---|---|---|\n${lines.join('\n')}\n`,
+  );
 });
 
 async function open(options: FaultWorldOptions = {}): Promise<FaultWorld> {
@@ -44,21 +58,43 @@ async function open(options: FaultWorldOptions = {}): Promise<FaultWorld> {
   return world;
 }
 
-const deleteIndex = (principal: string, second = 0, eventId?: string): Record<string, unknown> => record({ eventName: 'DeleteIndex', principal, second, eventId });
+const deleteIndex = (principal: string, second = 0, eventId?: string): Record<string, unknown> =>
+  record({ eventName: 'DeleteIndex', principal, second, eventId });
 const denied = (count: number, principal = PROBER, from = 0): Record<string, unknown>[] =>
-  Array.from({ length: count }, (_, i) => record({ eventName: 'GetIndex', errorCode: 'AccessDeniedException', principal, second: from + i }));
-const principals = (count: number, prefix: string): string[] => Array.from({ length: count }, (_, i) => ACCOUNT_ROLE(`${prefix}${i}`));
+  Array.from({ length: count }, (_, i) =>
+    record({ eventName: 'GetIndex', errorCode: 'AccessDeniedException', principal, second: from + i }),
+  );
+const principals = (count: number, prefix: string): string[] =>
+  Array.from({ length: count }, (_, i) => ACCOUNT_ROLE(`${prefix}${i}`));
 const incidents = (rule: string, who: readonly string[]): string[] => who.map((principal) => `${rule} ${principal}`);
 
 /** Counts both topics and asserts: every expected incident sent, none twice, none without cause. */
-function measure(name: string, current: FaultWorld, expected: { alerts: readonly string[]; pages: readonly string[]; summaries?: number }): void {
+function measure(
+  name: string,
+  current: FaultWorld,
+  expected: { alerts: readonly string[]; pages: readonly string[]; summaries?: number },
+): void {
   const alerts = tally(current.accepted, ALERTS, expected.alerts);
   const pages = tally(current.accepted, PAGING, expected.pages);
   const summaryCount = summaries(current.accepted);
   results.push({ name, alerts, pages, summaries: summaryCount });
   expect({ alerts, pages, summaries: summaryCount, deadLetters: current.queue.deadLetters.length }).toEqual({
-    alerts: { expected: expected.alerts.length, sent: expected.alerts.length, lost: 0, duplicated: 0, phantom: 0, repeatsWithNewId: 0 },
-    pages: { expected: expected.pages.length, sent: expected.pages.length, lost: 0, duplicated: 0, phantom: 0, repeatsWithNewId: 0 },
+    alerts: {
+      expected: expected.alerts.length,
+      sent: expected.alerts.length,
+      lost: 0,
+      duplicated: 0,
+      phantom: 0,
+      repeatsWithNewId: 0,
+    },
+    pages: {
+      expected: expected.pages.length,
+      sent: expected.pages.length,
+      lost: 0,
+      duplicated: 0,
+      phantom: 0,
+      repeatsWithNewId: 0,
+    },
     summaries: expected.summaries ?? 0,
     deadLetters: 0,
   });
@@ -84,7 +120,11 @@ describe('page first', () => {
     expect(first?.wallAt).toBeLessThan((asked ?? 0) + delay);
     expect(page?.document).toMatchObject({ rule: 'playbook/DeleteIndex', paged: true, enrichmentFollows: true });
     expect(first?.document).toMatchObject({ kind: 'new', enrichmentFollows: true });
-    expect(followUp?.document).toMatchObject({ kind: 'enrichment', alertId: first?.document.alertId, enrichment: { status: 'answered' } });
+    expect(followUp?.document).toMatchObject({
+      kind: 'enrichment',
+      alertId: first?.document.alertId,
+      enrichment: { status: 'answered' },
+    });
     expect(followUp?.wallAt).toBeGreaterThanOrEqual((asked ?? 0) + delay);
     expect(current.queue.deadLetters).toHaveLength(0);
   });
@@ -130,7 +170,9 @@ describe('the audit table, fault by fault', () => {
 
     await current.drain();
 
-    const pages = current.accepted.filter((message) => message.topicArn === PAGING && message.document.rule !== 'page-cap');
+    const pages = current.accepted.filter(
+      (message) => message.topicArn === PAGING && message.document.rule !== 'page-cap',
+    );
     expect(pages).toHaveLength(5);
     measure('5 h backlog at once, cap 5/h', current, {
       alerts: incidents('playbook/DeleteIndex', who),
@@ -159,7 +201,10 @@ describe('the audit table, fault by fault', () => {
     const burst = current.accepted.filter((message) => message.document.rule === 'auth-failures');
     expect(Math.max(...burst.map((message) => Number(message.document.count)))).toBe(12);
     // Issue 19: the denied calls and their burst are one actor incident (was: the GetIndex alert and the burst alert).
-    measure('12-call burst retried', current, { alerts: [`auth-failures ${PROBER}`], pages: [`auth-failures ${PROBER}`] });
+    measure('12-call burst retried', current, {
+      alerts: [`auth-failures ${PROBER}`],
+      pages: [`auth-failures ${PROBER}`],
+    });
   });
 
   test('alerts topic down, paging up: one page, one alert', async () => {
@@ -169,7 +214,10 @@ describe('the audit table, fault by fault', () => {
     current.send([deleteIndex(ALICE)]);
     await current.drain();
 
-    measure('alerts topic down, paging up', current, { alerts: [`playbook/DeleteIndex ${ALICE}`], pages: [`playbook/DeleteIndex ${ALICE}`] });
+    measure('alerts topic down, paging up', current, {
+      alerts: [`playbook/DeleteIndex ${ALICE}`],
+      pages: [`playbook/DeleteIndex ${ALICE}`],
+    });
   });
 
   test('the bookkeeping writes throttled right after SNS accepted, past the SDK retries: nothing sent twice', async () => {
@@ -185,7 +233,10 @@ describe('the audit table, fault by fault', () => {
     await current.drain();
 
     expect(throttled).toBe(8);
-    measure('write throttled after SNS accepted', current, { alerts: [`playbook/DeleteIndex ${ALICE}`], pages: [`playbook/DeleteIndex ${ALICE}`] });
+    measure('write throttled after SNS accepted', current, {
+      alerts: [`playbook/DeleteIndex ${ALICE}`],
+      pages: [`playbook/DeleteIndex ${ALICE}`],
+    });
   });
 
   test('the Lambda killed after publishing, before its bookkeeping: nothing sent twice', async () => {
@@ -201,7 +252,10 @@ describe('the audit table, fault by fault', () => {
     await current.drain();
 
     expect(killed).toBe(true);
-    measure('Lambda killed after publish', current, { alerts: [`playbook/DeleteIndex ${ALICE}`], pages: [`playbook/DeleteIndex ${ALICE}`] });
+    measure('Lambda killed after publish', current, {
+      alerts: [`playbook/DeleteIndex ${ALICE}`],
+      pages: [`playbook/DeleteIndex ${ALICE}`],
+    });
   });
 
   test('the Lambda killed the instant SNS accepted: the one possible repeat carries the same message id', async () => {
@@ -214,7 +268,12 @@ describe('the audit table, fault by fault', () => {
 
     const alerts = tally(current.accepted, ALERTS, [`playbook/DeleteIndex ${ALICE}`]);
     const pages = tally(current.accepted, PAGING, [`playbook/DeleteIndex ${ALICE}`]);
-    results.push({ name: 'Lambda killed the instant SNS accepted', alerts, pages, summaries: summaries(current.accepted) });
+    results.push({
+      name: 'Lambda killed the instant SNS accepted',
+      alerts,
+      pages,
+      summaries: summaries(current.accepted),
+    });
     // Nothing can rule this repeat out (SNS has the message, no record says so); subscribers drop it by messageId.
     expect(alerts.duplicated + pages.duplicated).toBeLessThanOrEqual(1);
     expect({ alerts, pages }).toMatchObject({
@@ -227,7 +286,10 @@ describe('the audit table, fault by fault', () => {
     const current = await open();
     const first = deleteIndex(ALICE, 0);
     // The first incident's alert fails for the whole first invocation; the second one's goes through.
-    current.snsFault = (message, now) => (message.topicArn === ALERTS && message.document.firstSeen === new Date(T0).toISOString() && now < START + MINUTE ? 'down' : 'accept');
+    current.snsFault = (message, now) =>
+      message.topicArn === ALERTS && message.document.firstSeen === new Date(T0).toISOString() && now < START + MINUTE
+        ? 'down'
+        : 'accept';
 
     current.send([first, deleteIndex(ALICE, 900)]);
     await current.drain();
@@ -240,7 +302,10 @@ describe('the audit table, fault by fault', () => {
     const current = await open();
     // A read the bulk-read burst counts: marked processed. A routine record (INFORMATIONAL, counted by no burst)
     // gets no marker, and its id reused is not found (docs/context.md, "Routine events").
-    const forged = { ...record({ eventName: 'ListMessages', principal: ACCOUNT_ROLE('Mallory'), eventId: 'shared-event-id' }), userAgent: HOSTILE_TEXT };
+    const forged = {
+      ...record({ eventName: 'ListMessages', principal: ACCOUNT_ROLE('Mallory'), eventId: 'shared-event-id' }),
+      userAgent: HOSTILE_TEXT,
+    };
 
     current.send([forged]);
     await current.drain();
@@ -248,7 +313,9 @@ describe('the audit table, fault by fault', () => {
     await current.drain();
 
     // Issue 19: the reuse is reported on ALICE's incident (its reason and both records), not as an alert of its own.
-    const reuse = current.accepted.find((message) => message.topicArn === ALERTS && message.document.rule === 'playbook/DeleteIndex');
+    const reuse = current.accepted.find(
+      (message) => message.topicArn === ALERTS && message.document.rule === 'playbook/DeleteIndex',
+    );
     const evidence = (reuse?.document.samples ?? []) as { eventName: string; userAgent?: string }[];
     expect(evidence.map((sample) => sample.eventName)).toEqual(['ListMessages', 'DeleteIndex']);
     // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
@@ -269,7 +336,10 @@ describe('redelivery, concurrency, deadlines and throttling', () => {
     current.send([event, event, event, event, event]);
     await current.drain();
 
-    measure('5x redelivery over 3 containers', current, { alerts: [`playbook/DeleteIndex ${ALICE}`], pages: [`playbook/DeleteIndex ${ALICE}`] });
+    measure('5x redelivery over 3 containers', current, {
+      alerts: [`playbook/DeleteIndex ${ALICE}`],
+      pages: [`playbook/DeleteIndex ${ALICE}`],
+    });
   });
 
   test('reshuffled batches over 3 concurrent containers, every 5th publish refused', async () => {
@@ -282,7 +352,9 @@ describe('redelivery, concurrency, deadlines and throttling', () => {
     current.send([
       ...who.map((principal) => deleteIndex(principal, 3)),
       ...denied(12),
-      ...Array.from({ length: 25 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: cleaner, second: i })),
+      ...Array.from({ length: 25 }, (_, i) =>
+        record({ eventName: 'BatchDeleteDocument', principal: cleaner, second: i }),
+      ),
     ]);
     await current.drain();
 
@@ -301,21 +373,30 @@ describe('redelivery, concurrency, deadlines and throttling', () => {
     current.send([...who.map((principal) => deleteIndex(principal)), ...denied(6)]);
     await current.drain();
 
-    measure('deadline mid-batch', current, { alerts: [...incidents('playbook/DeleteIndex', who), `playbook/GetIndex ${PROBER}`], pages: incidents('playbook/DeleteIndex', who) });
+    measure('deadline mid-batch', current, {
+      alerts: [...incidents('playbook/DeleteIndex', who), `playbook/GetIndex ${PROBER}`],
+      pages: incidents('playbook/DeleteIndex', who),
+    });
   });
 
-  test.each(['event', 'burst', 'incident', 'delivery', 'pages'])('DynamoDB throttles the %s writes 8 times in a row (past the SDK retries)', async (kind) => {
-    const current = await open();
-    let throttled = 0;
-    current.dynamoFault = (request) => {
-      if (writeKind(request) !== kind || throttled >= 8) return 'forward';
-      throttled += 1;
-      return 'throttle';
-    };
+  test.each(['event', 'burst', 'incident', 'delivery', 'pages'])(
+    'DynamoDB throttles the %s writes 8 times in a row (past the SDK retries)',
+    async (kind) => {
+      const current = await open();
+      let throttled = 0;
+      current.dynamoFault = (request) => {
+        if (writeKind(request) !== kind || throttled >= 8) return 'forward';
+        throttled += 1;
+        return 'throttle';
+      };
 
-    current.send([deleteIndex(ALICE), ...denied(6)]);
-    await current.drain();
+      current.send([deleteIndex(ALICE), ...denied(6)]);
+      await current.drain();
 
-    measure(`${kind} writes throttled`, current, { alerts: [`playbook/DeleteIndex ${ALICE}`, `playbook/GetIndex ${PROBER}`], pages: [`playbook/DeleteIndex ${ALICE}`] });
-  });
+      measure(`${kind} writes throttled`, current, {
+        alerts: [`playbook/DeleteIndex ${ALICE}`, `playbook/GetIndex ${PROBER}`],
+        pages: [`playbook/DeleteIndex ${ALICE}`],
+      });
+    },
+  );
 });

@@ -15,7 +15,9 @@ import { coldStartTriage } from '../../support/cold-start';
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-wiring-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-wiring-paging';
 const APPLICATION = '3f1b2c4d-0000-4000-8000-000000000001';
-const sample = JSON.parse(readFileSync(join(__dirname, '../../../events/qbusiness/create-plugin.json'), 'utf8')) as SQSEvent;
+const sample = JSON.parse(
+  readFileSync(join(__dirname, '../../../events/qbusiness/create-plugin.json'), 'utf8'),
+) as SQSEvent;
 const savedEnv = { ...process.env };
 
 let dynamo: LocalDynamo;
@@ -23,7 +25,8 @@ let sns: HttpStub;
 let qbusiness: HttpStub;
 let cloudtrail: HttpStub;
 
-const isLookup = (request: StubRequest): boolean => request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents';
+const isLookup = (request: StubRequest): boolean =>
+  request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents';
 
 beforeEach(async () => {
   dynamo = await startDynamo();
@@ -34,12 +37,25 @@ beforeEach(async () => {
       conversationId: 'c-1',
       systemMessageId: 'm-2',
       systemMessage: 'Review the plugin, its target system and its secret; delete it if it was not approved.',
-      sourceAttributions: [{ title: 'Amazon Q response playbook', url: 'https://example.com/playbooks/amazon-q.md', citationNumber: 1 }],
+      sourceAttributions: [
+        { title: 'Amazon Q response playbook', url: 'https://example.com/playbooks/amazon-q.md', citationNumber: 1 },
+      ],
     }),
   }));
-  cloudtrail = await startHttpStub(() => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Events: [] }) }));
+  cloudtrail = await startHttpStub(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Events: [] }),
+  }));
   Object.assign(process.env, {
-    ...localTriageEnvironment({ tableName: dynamo.tableName, dynamoEndpoint: dynamo.endpoint, snsEndpoint: sns.endpoint, alertsTopicArn: ALERTS, pagingTopicArn: PAGING, selfPrincipals: 'arn:aws:iam::*:role/q-triage-*' }),
+    ...localTriageEnvironment({
+      tableName: dynamo.tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      snsEndpoint: sns.endpoint,
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      selfPrincipals: 'arn:aws:iam::*:role/q-triage-*',
+    }),
     ENRICH_SOURCE: 'qbusiness',
     QBUSINESS_APPLICATION_ID: APPLICATION,
     QBUSINESS_AUTH_MODE: 'anonymous',
@@ -97,7 +113,10 @@ test('a second container answers from the DynamoDB cache without asking Q again'
   const envelope = JSON.parse(record.body) as { detail: Record<string, unknown> & { userIdentity: { arn: string } } };
   // Another event from another session of the same role: a new incident, the same question.
   envelope.detail.eventID = '0e0e0e0e-1111-4222-8333-444455556666';
-  envelope.detail.userIdentity.arn = envelope.detail.userIdentity.arn.replace('i-0abc123def4567890', 'i-0fff000000000000f');
+  envelope.detail.userIdentity.arn = envelope.detail.userIdentity.arn.replace(
+    'i-0abc123def4567890',
+    'i-0fff000000000000f',
+  );
   record.body = JSON.stringify(envelope);
 
   await coldStartTriage()(other, context);
@@ -110,7 +129,9 @@ test('a second container answers from the DynamoDB cache without asking Q again'
 
 /** Every per-protocol body of the first Publish to the alerts topic. */
 function alertBodies(): Record<string, string> {
-  const form = sns.requests.map((request) => new URLSearchParams(request.body)).find((candidate) => candidate.get('Action') === 'Publish' && candidate.get('TopicArn') === ALERTS);
+  const form = sns.requests
+    .map((request) => new URLSearchParams(request.body))
+    .find((candidate) => candidate.get('Action') === 'Publish' && candidate.get('TopicArn') === ALERTS);
   return JSON.parse(form?.get('Message') ?? '{}') as Record<string, string>;
 }
 
@@ -118,22 +139,32 @@ test('the published alert names what the plugin call touched, with its headline 
   await coldStartTriage()(sample, context);
 
   const bodies = alertBodies();
-  const document = JSON.parse(bodies.sqs ?? '{}') as { headline: string; resources: { eventName: string; resources: { kind: string; value: string }[] }[]; samples: { consoleUrl?: string }[] };
-  expect(document.headline).toMatch(/^HIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 CreatePlugin on plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a in 111122223333\/us-east-1 at /u);
+  const document = JSON.parse(bodies.sqs ?? '{}') as {
+    headline: string;
+    resources: { eventName: string; resources: { kind: string; value: string }[] }[];
+    samples: { consoleUrl?: string }[];
+  };
+  expect(document.headline).toMatch(
+    /^HIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 CreatePlugin on plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a in 111122223333\/us-east-1 at /u,
+  );
   expect(document.resources[0]?.resources).toEqual(
     expect.arrayContaining([
       { kind: 'server URL', value: 'https://tickets.example.net' },
       { kind: 'role', value: 'arn:aws:iam::111122223333:role/QPluginRole' },
     ]),
   );
-  expect(document.samples[0]?.consoleUrl).toMatch(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudtrailv2\/home\?region=us-east-1#\/events\/5cb7dd4c-/u);
+  expect(document.samples[0]?.consoleUrl).toMatch(
+    /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudtrailv2\/home\?region=us-east-1#\/events\/5cb7dd4c-/u,
+  );
   expect(bodies.default).toContain('role arn:aws:iam::111122223333:role/QPluginRole');
   expect(bodies.default).toContain('aws cloudtrail lookup-events --region us-east-1');
   expect(bodies.https).toContain('server URL `hxxps[:]//tickets.example.net`');
 });
 
 test('hostile request values reach the alert as inert evidence', async () => {
-  const hostile = JSON.parse(readFileSync(join(__dirname, '../../../events/qbusiness/hostile-user-agent.json'), 'utf8')) as SQSEvent;
+  const hostile = JSON.parse(
+    readFileSync(join(__dirname, '../../../events/qbusiness/hostile-user-agent.json'), 'utf8'),
+  ) as SQSEvent;
 
   await coldStartTriage()(hostile, context);
 
@@ -144,13 +175,19 @@ test('hostile request values reach the alert as inert evidence', async () => {
 });
 
 test('incomplete identity-center enrichment and a bad context window turn those features off; the alert still goes out', async () => {
-  Object.assign(process.env, { QBUSINESS_AUTH_MODE: 'identity-center', IDC_APPLICATION_ARN: '', CONTEXT_WINDOW_HOURS: '-3' });
+  Object.assign(process.env, {
+    QBUSINESS_AUTH_MODE: 'identity-center',
+    IDC_APPLICATION_ARN: '',
+    CONTEXT_WINDOW_HOURS: '-3',
+  });
   const handler = coldStartTriage();
 
   const response = await handler(sample, context);
 
   expect(response.batchItemFailures).toEqual([]);
-  const alert = publishedMessages(sns.requests).find((message) => message.topicArn === ALERTS && message.document.kind === 'enrichment');
+  const alert = publishedMessages(sns.requests).find(
+    (message) => message.topicArn === ALERTS && message.document.kind === 'enrichment',
+  );
   expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', enrichment: { status: 'error' } });
   expect(JSON.stringify(alert?.document)).toContain('IDC_APPLICATION_ARN');
   expect(publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING)).toHaveLength(1);

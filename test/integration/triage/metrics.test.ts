@@ -55,12 +55,14 @@ async function emfOf(event: SQSEvent): Promise<EmfDocument[]> {
   const handler = coldStartTriage('handler');
   const written: string[] = [];
   // The stdout notifier waits for each write's callback.
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    const done = rest.find((arg): arg is () => void => typeof arg === 'function');
-    done?.();
-    return true;
-  });
+  const stdout = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      written.push(String(chunk));
+      const done = rest.find((arg): arg is () => void => typeof arg === 'function');
+      done?.();
+      return true;
+    });
   try {
     await handler(event, context);
   } finally {
@@ -81,7 +83,8 @@ function metricValues(documents: EmfDocument[]): Map<string, number> {
       expect(directive.Dimensions).toEqual([['service']]);
       expect(document.service).toBe('q-triage');
       // A metric added several times in one invocation is flushed as a list of values.
-      const sum = (value: unknown): number => (Array.isArray(value) ? value.reduce((total: number, item) => total + Number(item), 0) : Number(value));
+      const sum = (value: unknown): number =>
+        Array.isArray(value) ? value.reduce((total: number, item) => total + Number(item), 0) : Number(value);
       for (const { Name } of directive.Metrics) values.set(Name, (values.get(Name) ?? 0) + sum(document[Name]));
     }
   }
@@ -96,7 +99,11 @@ test('a batch with bad records emits EventsIn and EventsRejected', async () => {
 });
 
 test('pages beyond PAGES_PER_HOUR emit PagesSuppressedByCap', async () => {
-  const values = metricValues(await emfOf(batch('qbusiness/create-plugin.json', 'qbusiness/delete-index.json', 'qbusiness/create-data-accessor.json')));
+  const values = metricValues(
+    await emfOf(
+      batch('qbusiness/create-plugin.json', 'qbusiness/delete-index.json', 'qbusiness/create-data-accessor.json'),
+    ),
+  );
 
   expect(values.get('PagesSuppressedByCap')).toBeGreaterThan(0);
 });

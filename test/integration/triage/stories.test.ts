@@ -5,7 +5,16 @@
  * then the schedule's sweep invocation. Each split gives the same alerts and pages, and one closing update.
  */
 import { T0 } from '../../support/pipeline';
-import { ALERTS, PAGING, fakeDateOnly, seededShuffle, startFaultWorld, type AcceptedMessage, type FaultWorld, type FaultWorldOptions } from '../../support/fault-world';
+import {
+  ALERTS,
+  PAGING,
+  fakeDateOnly,
+  seededShuffle,
+  startFaultWorld,
+  type AcceptedMessage,
+  type FaultWorld,
+  type FaultWorldOptions,
+} from '../../support/fault-world';
 import { operationCounts, recon, setup, decommission } from '../../support/stories';
 
 const START = T0 + 3_600_000;
@@ -27,7 +36,10 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  if (process.env.STORIES_REPORT !== undefined) process.stdout.write(`| story | split | alerts | pages | updates (closing) |\n|---|---|---|---|---|\n${results.join('\n')}\n`);
+  if (process.env.STORIES_REPORT !== undefined)
+    process.stdout.write(
+      `| story | split | alerts | pages | updates (closing) |\n|---|---|---|---|---|\n${results.join('\n')}\n`,
+    );
 });
 
 const SPLITS: readonly [string, FaultWorldOptions][] = [
@@ -42,7 +54,12 @@ interface Received {
   readonly updates: AcceptedMessage[];
 }
 
-async function run(name: string, split: string, story: Record<string, unknown>[], options: FaultWorldOptions): Promise<Received> {
+async function run(
+  name: string,
+  split: string,
+  story: Record<string, unknown>[],
+  options: FaultWorldOptions,
+): Promise<Received> {
   world = await startFaultWorld(options);
   world.send(story);
   await world.drain();
@@ -57,7 +74,9 @@ async function run(name: string, split: string, story: Record<string, unknown>[]
     updates: world.accepted.filter((message) => message.topicArn === ALERTS && message.attributes.kind === 'update'),
   };
   const closing = received.updates.filter((message) => message.document.closedAt !== undefined).length;
-  results.push(`| ${name} | ${split} | ${received.alerts.length} | ${received.pages.length} | ${received.updates.length} (${closing}) |`);
+  results.push(
+    `| ${name} | ${split} | ${received.alerts.length} | ${received.pages.length} | ${received.updates.length} (${closing}) |`,
+  );
   expect(world.queue.deadLetters).toHaveLength(0);
   return received;
 }
@@ -65,7 +84,13 @@ async function run(name: string, split: string, story: Record<string, unknown>[]
 /** The last update is the one closing update, with the story's final counts; no other says closed. */
 function expectOneClose({ updates }: Received, story: readonly Record<string, unknown>[], severity: string): void {
   expect(updates.filter((message) => message.document.closedAt !== undefined)).toHaveLength(1);
-  expect(updates.at(-1)?.document).toMatchObject({ closedAt: expect.any(String), count: story.length, eventNames: operationCounts(story), severity, status: expect.stringMatching(/^Closed at /u) });
+  expect(updates.at(-1)?.document).toMatchObject({
+    closedAt: expect.any(String),
+    count: story.length,
+    eventNames: operationCounts(story),
+    severity,
+    status: expect.stringMatching(/^Closed at /u),
+  });
   expect(updates.at(-1)?.subject).toMatch(/\(closed, update \d+\)$/u);
   // Every update of the incident has its own number: none sent twice.
   const numbers = updates.map((message) => message.document.updates);
@@ -78,13 +103,18 @@ describe.each(SPLITS)('stories through the deployed handler, %s', (split, option
     const received = await run('recon then escalate', split, story, options);
 
     expect(received.alerts).toHaveLength(1);
-    expect(new Set(received.pages.map((page) => page.document.alertId))).toEqual(new Set([received.alerts[0]?.document.alertId]));
+    expect(new Set(received.pages.map((page) => page.document.alertId))).toEqual(
+      new Set([received.alerts[0]?.document.alertId]),
+    );
     expect(received.pages.map((page) => page.attributes.severity)).toEqual(['HIGH']);
     const [page] = received.pages;
     if (page?.attributes.kind === 'update') {
       // The rise pages as an update of the incident, and says so: from which severity, by which operation.
       expect(page.subject).toMatch(/\(escalated from (LOW|MEDIUM), update \d+\)$/u);
-      expect(page.document).toMatchObject({ status: expect.stringMatching(/^Escalated from (LOW|MEDIUM) to HIGH by /u), escalation: { to: 'HIGH' } });
+      expect(page.document).toMatchObject({
+        status: expect.stringMatching(/^Escalated from (LOW|MEDIUM) to HIGH by /u),
+        escalation: { to: 'HIGH' },
+      });
     }
     expectOneClose(received, story, 'HIGH');
   });
@@ -103,7 +133,9 @@ describe.each(SPLITS)('stories through the deployed handler, %s', (split, option
     const received = await run('decommission', split, story, options);
 
     expect(received.alerts.map((message) => message.document.severity)).toEqual(['HIGH']);
-    expect(received.pages.map((message) => [message.attributes.kind, message.attributes.severity])).toEqual([['new', 'HIGH']]);
+    expect(received.pages.map((message) => [message.attributes.kind, message.attributes.severity])).toEqual([
+      ['new', 'HIGH'],
+    ]);
     expectOneClose(received, story, 'HIGH');
   });
 });

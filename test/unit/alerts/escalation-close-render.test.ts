@@ -6,7 +6,14 @@ import { HOSTILE_TEXT, makeAlert } from '../../support/alerts';
 const risen = makeAlert({
   severity: 'CRITICAL',
   updates: 2,
-  escalation: { from: 'HIGH', to: 'CRITICAL', by: 'AssociatePermission', rule: 'playbook/AssociatePermission', at: '2026-05-04T10:02:00Z', update: 2 },
+  escalation: {
+    from: 'HIGH',
+    to: 'CRITICAL',
+    by: 'AssociatePermission',
+    rule: 'playbook/AssociatePermission',
+    at: '2026-05-04T10:02:00Z',
+    update: 2,
+  },
 });
 const closed = makeAlert({ updates: 3, closedAt: '2026-05-04T10:14:00Z' });
 
@@ -16,7 +23,14 @@ describe('the page of a rise', () => {
 
     expect(title).toBe('[CRITICAL] Q Business application deleted (escalated from HIGH, update 2)');
     // Wrapped at 100 columns, continued with two spaces.
-    expect(rest.slice(0, 2).join('\n').replace(/\n {2}/gu, ' ')).toBe('Escalated from HIGH to CRITICAL by AssociatePermission at 2026-05-04T10:02:00Z (rule playbook/AssociatePermission).');
+    expect(
+      rest
+        .slice(0, 2)
+        .join('\n')
+        .replace(/\n {2}/gu, ' '),
+    ).toBe(
+      'Escalated from HIGH to CRITICAL by AssociatePermission at 2026-05-04T10:02:00Z (rule playbook/AssociatePermission).',
+    );
   });
 
   test('email subject, Chatbot title and first line, JSON status and escalation', () => {
@@ -26,7 +40,12 @@ describe('the page of a rise', () => {
     expect(subjectFor(risen, 'update')).toMatch(/ \(escalated from HIGH, update 2\)$/u);
     expect(chat.content.title).toContain('(escalated from HIGH, update 2)');
     expect(chat.content.description.split('\n')[0]).toContain('Escalated from HIGH to CRITICAL by AssociatePermission');
-    expect(json).toMatchObject({ kind: 'update', severity: 'CRITICAL', escalation: { from: 'HIGH', to: 'CRITICAL', by: 'AssociatePermission' }, status: expect.stringMatching(/^Escalated from HIGH/u) });
+    expect(json).toMatchObject({
+      kind: 'update',
+      severity: 'CRITICAL',
+      escalation: { from: 'HIGH', to: 'CRITICAL', by: 'AssociatePermission' },
+      status: expect.stringMatching(/^Escalated from HIGH/u),
+    });
   });
 
   test('a later update of the same incident does not say escalated again', () => {
@@ -37,7 +56,17 @@ describe('the page of a rise', () => {
   });
 
   test('a forged operation name in the escalation is escaped', () => {
-    const forged = makeAlert({ updates: 1, escalation: { from: 'LOW', to: 'HIGH', by: HOSTILE_TEXT, rule: 'playbook/x', at: '2026-05-04T10:02:00Z', update: 1 } });
+    const forged = makeAlert({
+      updates: 1,
+      escalation: {
+        from: 'LOW',
+        to: 'HIGH',
+        by: HOSTILE_TEXT,
+        rule: 'playbook/x',
+        at: '2026-05-04T10:02:00Z',
+        update: 1,
+      },
+    });
 
     const text = renderText(forged, { kind: 'update' });
 
@@ -56,6 +85,9 @@ describe('the closing update', () => {
     ]);
     expect(subjectFor(closed, 'update')).toMatch(/ \(closed, update 3\)$/u);
     expect(JSON.parse(bodies.https ?? '{}').content.title).toContain('(closed, update 3)');
-    expect(JSON.parse(bodies.sqs ?? '{}')).toMatchObject({ closedAt: '2026-05-04T10:14:00Z', status: expect.stringMatching(/^Closed at/u) });
+    expect(JSON.parse(bodies.sqs ?? '{}')).toMatchObject({
+      closedAt: '2026-05-04T10:14:00Z',
+      status: expect.stringMatching(/^Closed at/u),
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { asciiText, capLength, cleanLines, cleanText, markdownCode, markdownText, trustedLink } from '../../../shared/alerts/escape';
+import {
+  asciiText,
+  capLength,
+  cleanLines,
+  cleanText,
+  markdownCode,
+  markdownText,
+  trustedLink,
+} from '../../../shared/alerts/escape';
 import { HOSTILE_TEXT } from '../../support/alerts';
 
 // Characters that must never reach an output raw.
@@ -36,7 +44,11 @@ describe('cleanText', () => {
     ['a soft hyphen', 'pay\u00adpal', 'pay\\u00adpal'],
     ['Unicode tag characters (hidden ASCII), in the braced form', 'ok\u{E0049}\u{E0047}', 'ok\\u{e0049}\\u{e0047}'],
     ['a variation selector used to hide bytes', 'a\ufe01\u{E0101}b', 'a\\ufe01\\u{e0101}b'],
-    ['a combining grapheme joiner, a Mongolian vowel separator and a Hangul filler', 'a\u034fb\u180ec\u3164d', 'a\\u034fb\\u180ec\\u3164d'],
+    [
+      'a combining grapheme joiner, a Mongolian vowel separator and a Hangul filler',
+      'a\u034fb\u180ec\u3164d',
+      'a\\u034fb\\u180ec\\u3164d',
+    ],
     ['interlinear annotation marks', 'x\ufff9y\ufffbz', 'x\\ufff9y\\ufffbz'],
     ['an unpaired surrogate (SNS cannot encode one)', 'Create\ud800Plugin\udc00', 'Create\\ud800Plugin\\udc00'],
   ])('escapes %s', (_label, input, expected) => {
@@ -152,7 +164,9 @@ describe('markdownCode', () => {
 
 describe('trustedLink', () => {
   test('accepts https links to AWS documentation', () => {
-    expect(trustedLink('https://docs.aws.amazon.com/sns/latest/dg/welcome.html')).toBe('https://docs.aws.amazon.com/sns/latest/dg/welcome.html');
+    expect(trustedLink('https://docs.aws.amazon.com/sns/latest/dg/welcome.html')).toBe(
+      'https://docs.aws.amazon.com/sns/latest/dg/welcome.html',
+    );
   });
 
   test.each([

@@ -3,8 +3,10 @@ import { eventLinks } from '../../../shared/alerts/event-links';
 describe('eventLinks', () => {
   test('gives the console page and the lookup-events command of a management event', () => {
     expect(eventLinks('5cb7dd4c-548e-588e-8006-4631f75f591b', 'eu-west-1', false)).toEqual({
-      console: 'https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/5cb7dd4c-548e-588e-8006-4631f75f591b',
-      lookupCommand: 'aws cloudtrail lookup-events --region eu-west-1 --lookup-attributes AttributeKey=EventId,AttributeValue=5cb7dd4c-548e-588e-8006-4631f75f591b',
+      console:
+        'https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/5cb7dd4c-548e-588e-8006-4631f75f591b',
+      lookupCommand:
+        'aws cloudtrail lookup-events --region eu-west-1 --lookup-attributes AttributeKey=EventId,AttributeValue=5cb7dd4c-548e-588e-8006-4631f75f591b',
     });
   });
 

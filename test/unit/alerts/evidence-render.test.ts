@@ -22,7 +22,15 @@ const pluginAlert = () =>
       arn: 'arn:aws:sts::111122223333:assumed-role/CIDeployRole/i-0abc',
       accountId: '111122223333',
     },
-    samples: [sample({ eventId: EVENT_ID, eventName: 'CreatePlugin', errorCode: undefined, eventTime: '2026-11-20T14:00:30.000Z', evidence: [{ kind: 'plugin', value: 'plug-1' }] })],
+    samples: [
+      sample({
+        eventId: EVENT_ID,
+        eventName: 'CreatePlugin',
+        errorCode: undefined,
+        eventTime: '2026-11-20T14:00:30.000Z',
+        evidence: [{ kind: 'plugin', value: 'plug-1' }],
+      }),
+    ],
     resources: [
       {
         eventName: 'CreatePlugin',
@@ -38,17 +46,27 @@ const pluginAlert = () =>
 
 describe('headline', () => {
   test('says how bad, who, did what, to which resource, where and when, in one line', () => {
-    expect(headline(pluginAlert())).toBe('HIGH: assumed-role/CIDeployRole/i-0abc CreatePlugin on plugin plug-1 in 111122223333/us-east-1 at 2026-11-20 14:00:30Z');
+    expect(headline(pluginAlert())).toBe(
+      'HIGH: assumed-role/CIDeployRole/i-0abc CreatePlugin on plugin plug-1 in 111122223333/us-east-1 at 2026-11-20 14:00:30Z',
+    );
   });
 
   test('says "tried" with the error codes when every event failed, and counts repeated operations', () => {
     const text = headline(makeAlert({ eventNames: { DeleteApplication: 3, DeleteIndex: 1 } }));
 
-    expect(text).toBe('HIGH: user/alice tried DeleteApplication x3, DeleteIndex (AccessDenied) on application app-1 in 111122223333/us-east-1 at 2026-05-04 10:00:00Z–10:03:00Z');
+    expect(text).toBe(
+      'HIGH: user/alice tried DeleteApplication x3, DeleteIndex (AccessDenied) on application app-1 in 111122223333/us-east-1 at 2026-05-04 10:00:00Z–10:03:00Z',
+    );
   });
 
   test('names a principal of another account with its account', () => {
-    const alert = makeAlert({ principal: { key: 'arn:aws:iam::444455556666:user/bob', type: 'IAMUser', arn: 'arn:aws:iam::444455556666:user/bob' } });
+    const alert = makeAlert({
+      principal: {
+        key: 'arn:aws:iam::444455556666:user/bob',
+        type: 'IAMUser',
+        arn: 'arn:aws:iam::444455556666:user/bob',
+      },
+    });
 
     expect(headline(alert)).toContain(': 444455556666:user/bob tried');
   });
@@ -81,7 +99,9 @@ describe('evidence in the text rendering', () => {
     expect(text).toContain('\nNext steps:\n  1. Confirm with the owner that the deletion was planned.\n');
     expect(text).toContain(`\nEvents (1):\n  ${EVENT_ID}\n`);
     expect(text).toContain(`    ${CONSOLE}\n`);
-    expect(text).toContain(`    aws cloudtrail lookup-events --region us-east-1 \\\n      --lookup-attributes AttributeKey=EventId,AttributeValue=${EVENT_ID}`);
+    expect(text).toContain(
+      `    aws cloudtrail lookup-events --region us-east-1 \\\n      --lookup-attributes AttributeKey=EventId,AttributeValue=${EVENT_ID}`,
+    );
     expect(text).not.toContain('Analysis questions');
     expect(text).not.toContain('Playbook assistant');
   });
@@ -92,7 +112,9 @@ describe('evidence in the text rendering', () => {
     expect(text).toContain('\nRecent events (newest last):\n');
     expect(text).toContain('\nAnalysis questions:\n');
     expect(text).toContain('\nPlaybook assistant (qbusiness, cached, answered 2026-05-04T09:00:00Z):');
-    expect(text.replace(/\n {4}(?!https)/gu, ' ')).toContain(`id=${EVENT_ID} ip=198.51.100.7 ua="aws-cli/2.15.0"; on plugin plug-1\n    ${CONSOLE}`);
+    expect(text.replace(/\n {4}(?!https)/gu, ' ')).toContain(
+      `id=${EVENT_ID} ip=198.51.100.7 ua="aws-cli/2.15.0"; on plugin plug-1\n    ${CONSOLE}`,
+    );
     expect(text.split(CONSOLE).length - 1).toBe(1);
   });
 
@@ -111,7 +133,10 @@ describe('evidence in the text rendering', () => {
   });
 
   test('hostile evidence is escaped in both forms', () => {
-    const alert = makeAlert({ resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'name', value: HOSTILE_TEXT }] }], samples: [sample({ evidence: [{ kind: 'server URL', value: HOSTILE_TEXT }] })] });
+    const alert = makeAlert({
+      resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'name', value: HOSTILE_TEXT }] }],
+      samples: [sample({ evidence: [{ kind: 'server URL', value: HOSTILE_TEXT }] })],
+    });
 
     for (const form of ['compact', 'full'] as const) {
       const text = renderText(alert, { form });
@@ -121,7 +146,10 @@ describe('evidence in the text rendering', () => {
   });
 
   test('an alert stored before evidence existed renders, with its samples’ ARNs', () => {
-    const old = makeAlert({ resources: undefined, samples: [sample({ evidence: undefined, region: undefined, dataEvent: undefined })] });
+    const old = makeAlert({
+      resources: undefined,
+      samples: [sample({ evidence: undefined, region: undefined, dataEvent: undefined })],
+    });
 
     const text = renderText(old);
     expect(text).toContain('DeleteApplication x1\n');
@@ -134,7 +162,9 @@ describe('evidence in the JSON document', () => {
     const document = renderJson(pluginAlert());
 
     expect(document.headline).toBe(headline(pluginAlert()));
-    expect(document.resources).toEqual([{ eventName: 'CreatePlugin', resources: pluginAlert().resources?.[0]?.resources }]);
+    expect(document.resources).toEqual([
+      { eventName: 'CreatePlugin', resources: pluginAlert().resources?.[0]?.resources },
+    ]);
     expect(document.samples[0]).toMatchObject({
       eventId: EVENT_ID,
       region: 'us-east-1',
@@ -146,7 +176,11 @@ describe('evidence in the JSON document', () => {
   });
 
   test('escapes hostile evidence', () => {
-    const document = renderJson(makeAlert({ resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'name', value: HOSTILE_TEXT }] }] }));
+    const document = renderJson(
+      makeAlert({
+        resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'name', value: HOSTILE_TEXT }] }],
+      }),
+    );
 
     expect(JSON.stringify(document)).not.toMatch(RAW_CONTROL);
     expect(document.resources[0]?.resources[0]?.value).toContain('\\u001b[2J');
@@ -158,12 +192,18 @@ describe('evidence in the chat notification', () => {
     const description = renderChatbot(pluginAlert()).content.description;
 
     expect(description.split('\n')[0]).toContain('CreatePlugin on plugin plug-1');
-    expect(description).toContain('• `CreatePlugin` ×1: application `app-1`, plugin `plug-1`, server URL `hxxps[:]//tickets.example.net`');
+    expect(description).toContain(
+      '• `CreatePlugin` ×1: application `app-1`, plugin `plug-1`, server URL `hxxps[:]//tickets.example.net`',
+    );
     expect(description).toContain(`[record](${CONSOLE})`);
   });
 
   test('a hostile resource value cannot close its code span, mention anyone or link anywhere', () => {
-    const description = renderChatbot(makeAlert({ resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'server URL', value: HOSTILE_TEXT }] }] })).content.description;
+    const description = renderChatbot(
+      makeAlert({
+        resources: [{ eventName: 'DeleteApplication', resources: [{ kind: 'server URL', value: HOSTILE_TEXT }] }],
+      }),
+    ).content.description;
 
     expect(description).not.toMatch(RAW_CONTROL);
     expect(description).not.toContain('@here');
@@ -172,19 +212,32 @@ describe('evidence in the chat notification', () => {
   });
 
   test('names role and resource ARNs among the related resources', () => {
-    expect(renderChatbot(pluginAlert()).metadata.relatedResources).toContain('arn:aws:iam::111122223333:role/QPluginRole');
+    expect(renderChatbot(pluginAlert()).metadata.relatedResources).toContain(
+      'arn:aws:iam::111122223333:role/QPluginRole',
+    );
   });
 });
 
 describe('wrap', () => {
   test('breaks at spaces and keeps a word longer than the line whole', () => {
-    expect(wrap('aaa bbb ccc https://docs.aws.amazon.com/a-very-long-link', 12, '  ', '    ')).toEqual(['  aaa bbb', '    ccc', '    https://docs.aws.amazon.com/a-very-long-link']);
+    expect(wrap('aaa bbb ccc https://docs.aws.amazon.com/a-very-long-link', 12, '  ', '    ')).toEqual([
+      '  aaa bbb',
+      '    ccc',
+      '    https://docs.aws.amazon.com/a-very-long-link',
+    ]);
   });
 
   test('counts Japanese and Chinese characters as two columns and breaks between them', () => {
-    const lines = wrap('インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。', 30, '  ', '  ');
+    const lines = wrap(
+      'インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。',
+      30,
+      '  ',
+      '  ',
+    );
 
-    expect(lines.join('').replace(/ /gu, '')).toBe('インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。');
+    expect(lines.join('').replace(/ /gu, '')).toBe(
+      'インデックスを再作成し、リトリーバーとデータソースを再接続して、完全同期を実行してください。',
+    );
     for (const line of lines) expect(columns(line)).toBeLessThanOrEqual(30);
     expect(lines.length).toBeGreaterThan(2);
   });

@@ -39,13 +39,26 @@ describe('renderText', () => {
   });
 
   test('gives the enrichment failure reason when there is no answer', () => {
-    const text = renderText(makeAlert({ enrichment: { status: 'timeout', reason: 'budget of 3000 ms spent', citations: [] } }));
+    const text = renderText(
+      makeAlert({ enrichment: { status: 'timeout', reason: 'budget of 3000 ms spent', citations: [] } }),
+    );
 
     expect(text).toContain('Playbook assistant: no answer (timeout: budget of 3000 ms spent)');
   });
 
   test('includes the principal context answers and notes a partial context', () => {
-    const text = renderText(makeAlert({ context: { windowHours: 24, complete: false, note: 'throttled', answers: [{ question: 'Seen before?', answer: 'No.' }], sourceIps: [], userAgents: [] } }));
+    const text = renderText(
+      makeAlert({
+        context: {
+          windowHours: 24,
+          complete: false,
+          note: 'throttled',
+          answers: [{ question: 'Seen before?', answer: 'No.' }],
+          sourceIps: [],
+          userAgents: [],
+        },
+      }),
+    );
 
     expect(text).toContain('Principal activity (last 24 h, partial: throttled):');
     expect(text).toContain('Q: Seen before?');
@@ -113,7 +126,9 @@ describe('renderJson', () => {
   });
 
   test('reports enrichment status and reason when unanswered', () => {
-    const doc = renderJson(makeAlert({ enrichment: { status: 'throttled', reason: 'ChatSync throttled', citations: [] } }));
+    const doc = renderJson(
+      makeAlert({ enrichment: { status: 'throttled', reason: 'ChatSync throttled', citations: [] } }),
+    );
 
     expect(doc.enrichment).toMatchObject({ status: 'throttled', reason: 'ChatSync throttled' });
   });
@@ -167,7 +182,9 @@ describe('renderChatbot', () => {
   });
 
   test('caps the description', () => {
-    const note = renderChatbot(makeAlert({ reasons: Array.from({ length: 200 }, (_, i) => `reason ${i} ${'r'.repeat(200)}`) }));
+    const note = renderChatbot(
+      makeAlert({ reasons: Array.from({ length: 200 }, (_, i) => `reason ${i} ${'r'.repeat(200)}`) }),
+    );
 
     expect(note.content.description.length).toBeLessThanOrEqual(4000);
     expect(note.content.description).toContain('shortened');
@@ -186,7 +203,11 @@ describe('lists shared by the alerts of a rule', () => {
     questions: ['Shared question?'],
     links: ['https://docs.aws.amazon.com/shared'],
   };
-  const other = { steps: [{ text: 'Other step' }], questions: ['Other question?'], links: ['https://docs.aws.amazon.com/other'] };
+  const other = {
+    steps: [{ text: 'Other step' }],
+    questions: ['Other question?'],
+    links: ['https://docs.aws.amazon.com/other'],
+  };
   // The same content in fresh arrays: what an alert read back from the state store carries.
   const copyOf = (lists: typeof shared | typeof other) => JSON.parse(JSON.stringify(lists)) as typeof lists;
 
@@ -209,7 +230,9 @@ describe('page first: a message sent before its answer and context says that the
   const early = { ...makeAlert(), enrichmentFollows: true as const };
 
   test('text (email), full and compact: the line that the answer follows, and the enrichment message titled as such', () => {
-    expect(renderText(early)).toContain('The playbook answer and the principal context follow in a separate message for this alert id.');
+    expect(renderText(early)).toContain(
+      'The playbook answer and the principal context follow in a separate message for this alert id.',
+    );
     expect(renderText(early, { form: 'compact' })).toContain('follow in a separate message');
     expect(renderText(makeAlert(), { kind: 'enrichment' }).split('\n')[0]).toMatch(/\(playbook answer and context\)$/u);
     expect(renderText(makeAlert())).not.toContain('follow in a separate message');
@@ -223,6 +246,8 @@ describe('page first: a message sent before its answer and context says that the
 
   test('Chatbot: the description says that the answer follows', () => {
     expect(renderChatbot(early).content.description).toContain('follow in a separate message for this alert id');
-    expect(renderChatbot(makeAlert(), { kind: 'enrichment' }).content.title).toMatch(/\(playbook answer and context\)/u);
+    expect(renderChatbot(makeAlert(), { kind: 'enrichment' }).content.title).toMatch(
+      /\(playbook answer and context\)/u,
+    );
   });
 });

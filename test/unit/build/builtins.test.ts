@@ -10,10 +10,13 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { builtinsThroughRequire } = require('../../../scripts/esbuild-builtins.cjs') as { builtinsThroughRequire: () => Plugin };
+const { builtinsThroughRequire } = require('../../../scripts/esbuild-builtins.cjs') as {
+  builtinsThroughRequire: () => Plugin;
+};
 
 // The deployment's banner (scripts/esbuild-options.cjs): the plugin relies on it for `require`.
-const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 let root: string;
 beforeEach(() => {
@@ -71,17 +74,35 @@ async function bundle(plugins: Plugin[], format: 'esm' | 'cjs' = 'esm'): Promise
 }
 
 function run(entry: string): string {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(`file://${entry}`)}); console.log(await run());`], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { run } = await import(${JSON.stringify(`file://${entry}`)}); console.log(await run());`,
+    ],
+    { encoding: 'utf8' },
+  );
   expect(result.stderr).toBe('');
   return result.stdout.trim();
 }
 
 /** Static imports of built-ins in the output, with or without `node:` (`import x from"node:https"`, `import"fs"`). */
-const staticBuiltinImports = (code: string): string[] => [...code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["']((?:node:)?[a-z0-9_/]+)["']/gm)].map((match) => match[1]!).filter((name) => name !== 'node:module');
+const staticBuiltinImports = (code: string): string[] =>
+  [...code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["']((?:node:)?[a-z0-9_/]+)["']/gm)]
+    .map((match) => match[1]!)
+    .filter((name) => name !== 'node:module');
 
 test('without the plugin, the ESM bundle imports its built-ins statically (the facades it avoids)', async () => {
   const { code, entry } = await bundle([]);
-  expect(staticBuiltinImports(code).sort()).toEqual(['node:crypto', 'node:fs/promises', 'node:http2', 'node:https', 'node:stream', 'path']);
+  expect(staticBuiltinImports(code).sort()).toEqual([
+    'node:crypto',
+    'node:fs/promises',
+    'node:http2',
+    'node:https',
+    'node:stream',
+    'path',
+  ]);
   expect(run(entry)).toBe(ALL_TRUE);
 });
 

@@ -20,7 +20,14 @@ let bundled: Set<string>;
 
 beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'cold-start-'));
-  const result = await build({ ...esbuildOnly(), entryPoints: [path.join(ROOT, 'functions/triage/handler.ts')], absWorkingDir: ROOT, outdir, metafile: true, logLevel: 'silent' });
+  const result = await build({
+    ...esbuildOnly(),
+    entryPoints: [path.join(ROOT, 'functions/triage/handler.ts')],
+    absWorkingDir: ROOT,
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+  });
   atStart = loadedAtStart(result.metafile, 'functions/triage/handler.ts');
   bundled = new Set(Object.values(result.metafile.outputs).flatMap((output) => Object.keys(output.inputs)));
 }, 60_000);
@@ -56,7 +63,9 @@ test.each([
 });
 
 test('no Node built-in is imported statically (each would get an ES module facade)', () => {
-  const staticImports = [...atStart.code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["'](node:[a-z0-9_/]+)["']/gm)].map((match) => match[1]);
+  const staticImports = [
+    ...atStart.code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["'](node:[a-z0-9_/]+)["']/gm),
+  ].map((match) => match[1]);
   expect(staticImports.filter((name) => name !== 'node:module')).toEqual([]);
   expect(atStart.code).toContain('"node:https"');
 });

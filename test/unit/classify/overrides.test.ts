@@ -94,7 +94,9 @@ describe('parseRulesFile + applyRules: overrides', () => {
     const before = defaultPolicy().rows.get(rowKey('qbusiness.amazonaws.com', 'ListApplications'));
 
     // Act
-    const after = policyFrom(lines('rows:', '  - eventName: ListApplications', '    severity: MEDIUM')).rows.get(rowKey('qbusiness.amazonaws.com', 'ListApplications'));
+    const after = policyFrom(lines('rows:', '  - eventName: ListApplications', '    severity: MEDIUM')).rows.get(
+      rowKey('qbusiness.amazonaws.com', 'ListApplications'),
+    );
 
     // Assert
     expect(after).toEqual({ ...before, severity: 'MEDIUM' });
@@ -102,7 +104,9 @@ describe('parseRulesFile + applyRules: overrides', () => {
 
   test('a Q Developer row is overridden through its eventSource', () => {
     // Arrange
-    const text = JSON.stringify({ rows: [{ eventSource: 'q.amazonaws.com', eventName: 'SendMessage', severity: 'LOW' }] });
+    const text = JSON.stringify({
+      rows: [{ eventSource: 'q.amazonaws.com', eventName: 'SendMessage', severity: 'LOW' }],
+    });
 
     // Act
     const policy = policyFrom(text, 'rules.json');
@@ -123,7 +127,11 @@ describe('parseRulesFile + applyRules: overrides', () => {
 
     // Act
     const policy = policyFrom(text);
-    const result = classifyEvent(triageEvent(cloudTrailRecord({ eventName: 'CreateQuantumWidget' })), policy, createSelfMatcher([]));
+    const result = classifyEvent(
+      triageEvent(cloudTrailRecord({ eventName: 'CreateQuantumWidget' })),
+      policy,
+      createSelfMatcher([]),
+    );
 
     // Assert
     expect(result).toMatchObject({ severity: 'HIGH', category: 'application', rule: 'playbook/CreateQuantumWidget' });
@@ -242,7 +250,10 @@ describe('parseRulesFile + applyRules: errors', () => {
 
   test('a new row without a category is rejected and names the file and the operation', () => {
     // Arrange
-    const rules = parseRulesFile(lines('rows:', '  - eventName: CreateQuantumWidget', '    severity: HIGH', '    description: A widget.'), 'rules.yaml');
+    const rules = parseRulesFile(
+      lines('rows:', '  - eventName: CreateQuantumWidget', '    severity: HIGH', '    description: A widget.'),
+      'rules.yaml',
+    );
 
     // Act
     const error = errorOf(() => applyRules(defaultPolicy(), rules, 'rules.yaml'));
@@ -268,13 +279,19 @@ describe('parseRulesFile + applyRules: errors', () => {
 
 describe('parseRulesJson (RULES_JSON in the Lambda)', () => {
   test('applies the same overrides as a rules file', () => {
-    const policy = applyRules(defaultPolicy(), parseRulesJson('{"bursts":{"bulk-read":{"threshold":7}}}', 'RULES_JSON'), 'RULES_JSON');
+    const policy = applyRules(
+      defaultPolicy(),
+      parseRulesJson('{"bursts":{"bulk-read":{"threshold":7}}}', 'RULES_JSON'),
+      'RULES_JSON',
+    );
 
     expect(policy.bursts.find((rule) => rule.id === 'bulk-read')?.threshold).toBe(7);
   });
 
   test('names the variable and the path of a bad value', () => {
-    expect(() => parseRulesJson('{"rows":[{"eventName":"DeleteIndex","severity":"SEVERE"}]}', 'RULES_JSON')).toThrow(/RULES_JSON:1: rows\.0\.severity/);
+    expect(() => parseRulesJson('{"rows":[{"eventName":"DeleteIndex","severity":"SEVERE"}]}', 'RULES_JSON')).toThrow(
+      /RULES_JSON:1: rows\.0\.severity/,
+    );
   });
 
   test('rejects text that is not JSON, naming the variable', () => {

@@ -80,7 +80,10 @@ describe('createSelfMatcher', () => {
 
   test('any of several globs can match', () => {
     // Arrange
-    const matcher = createSelfMatcher(['arn:aws:iam::111122223333:role/nothing', 'arn:aws:iam::111122223333:user/Alice']);
+    const matcher = createSelfMatcher([
+      'arn:aws:iam::111122223333:role/nothing',
+      'arn:aws:iam::111122223333:user/Alice',
+    ]);
 
     // Act
     const matched = matcher.matches(principalOf(identities.iamUser('Alice')));
@@ -106,7 +109,9 @@ describe('createSelfMatcher', () => {
     const matcher = createSelfMatcher(['*']);
 
     // Act
-    const matched = [identities.identityCenterUser(), identities.awsService(), identities.awsAccount()].map((identity) => matcher.matches(principalOf(identity)));
+    const matched = [identities.identityCenterUser(), identities.awsService(), identities.awsAccount()].map(
+      (identity) => matcher.matches(principalOf(identity)),
+    );
 
     // Assert
     expect(matched).toEqual([false, false, false]);

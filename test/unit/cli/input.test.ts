@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { isInputRejection, readAllInputs, readInputBatches, type InputItem, type InputLimits } from '../../../shared/cli/input';
+import {
+  isInputRejection,
+  readAllInputs,
+  readInputBatches,
+  type InputItem,
+  type InputLimits,
+} from '../../../shared/cli/input';
 import { jsonErrorOffset } from '../../../shared/events/json-error';
 
 const LOGS = join(__dirname, '..', '..', 'fixtures', 'logs');
@@ -36,13 +42,19 @@ async function write(name: string, content: string | Buffer): Promise<string> {
   return path;
 }
 
-const values = (items: InputItem[]): unknown[] => items.filter((item) => !isInputRejection(item)).map((item) => ('value' in item ? item.value : undefined));
+const values = (items: InputItem[]): unknown[] =>
+  items.filter((item) => !isInputRejection(item)).map((item) => ('value' in item ? item.value : undefined));
 const rejections = (items: InputItem[]) => items.filter(isInputRejection);
 const eventIds = (items: InputItem[]): string[] => values(items).map((value) => (value as LogRecord).eventID);
 const sources = (items: InputItem[]): string[] => items.map((item) => item.source);
 
 /** A small record as CloudTrail writes it (eventVersion first). */
-const record = (eventID: string): LogRecord & { eventVersion: string } => ({ eventVersion: '1.09', eventID, eventName: 'ChatSync', eventSource: 'qbusiness.amazonaws.com' });
+const record = (eventID: string): LogRecord & { eventVersion: string } => ({
+  eventVersion: '1.09',
+  eventID,
+  eventName: 'ChatSync',
+  eventSource: 'qbusiness.amazonaws.com',
+});
 const recordsDocument = (ids: readonly string[]): string => JSON.stringify({ Records: ids.map(record) });
 const idsFrom = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 /** How many of `items`' events are, from the first, the records `ids` in order. */
@@ -60,7 +72,11 @@ describe('CloudTrail log files', () => {
     const items = await readAllInputs([path]);
 
     expect(items.map((item) => item.source)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`]);
-    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual(['ChatSync', 'CreateIndex', 'StartDataSourceSyncJob']);
+    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual([
+      'ChatSync',
+      'CreateIndex',
+      'StartDataSourceSyncJob',
+    ]);
   });
 
   test('gives each record the byte length of its own JSON text', async () => {
@@ -76,16 +92,55 @@ describe('CloudTrail log files', () => {
 
   // The sizes come from a search for where CloudTrail begins its records when that is unambiguous, and
   // from a byte scan otherwise: every layout below must give each record its own text length.
-  const nested = { eventVersion: '1.0', note: 'an object of a record\'s shape inside a record' };
+  const nested = { eventVersion: '1.0', note: "an object of a record's shape inside a record" };
   test.each<[string, (records: Record<string, unknown>[]) => string]>([
-    ['compact, as CloudTrail writes it', (records) => `{"Records":[${records.map((record) => JSON.stringify(record)).join(',')}]}`],
-    ['with spaces between records', (records) => `{"Records": [ ${records.map((record) => JSON.stringify(record)).join(' ,\n ')} ] }\n`],
-    ['with a record-shaped object nested in a record', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record)) })],
-    ['with the nested object and one record not led by eventVersion', (records) =>
-      JSON.stringify({ Records: records.map((record, i) => (i === 2 ? { eventName: record.eventName, ...record } : i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record)) })],
-    ['with a string that spells a record start', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 2 ? { ...record, userAgent: '},{"eventVersion":"1.09"' } : record)) })],
+    [
+      'compact, as CloudTrail writes it',
+      (records) => `{"Records":[${records.map((record) => JSON.stringify(record)).join(',')}]}`,
+    ],
+    [
+      'with spaces between records',
+      (records) => `{"Records": [ ${records.map((record) => JSON.stringify(record)).join(' ,\n ')} ] }\n`,
+    ],
+    [
+      'with a record-shaped object nested in a record',
+      (records) =>
+        JSON.stringify({
+          Records: records.map((record, i) =>
+            i === 1 ? { ...record, requestParameters: { items: ['first', nested] } } : record,
+          ),
+        }),
+    ],
+    [
+      'with the nested object and one record not led by eventVersion',
+      (records) =>
+        JSON.stringify({
+          Records: records.map((record, i) =>
+            i === 2
+              ? { eventName: record.eventName, ...record }
+              : i === 1
+                ? { ...record, requestParameters: { items: ['first', nested] } }
+                : record,
+          ),
+        }),
+    ],
+    [
+      'with a string that spells a record start',
+      (records) =>
+        JSON.stringify({
+          Records: records.map((record, i) =>
+            i === 2 ? { ...record, userAgent: '},{"eventVersion":"1.09"' } : record,
+          ),
+        }),
+    ],
     ['as a bare array', (records) => JSON.stringify(records)],
-    ['with non-ASCII text', (records) => JSON.stringify({ Records: records.map((record, i) => (i === 0 ? { ...record, userAgent: 'Müller-Agent/1.0 日本' } : record)) })],
+    [
+      'with non-ASCII text',
+      (records) =>
+        JSON.stringify({
+          Records: records.map((record, i) => (i === 0 ? { ...record, userAgent: 'Müller-Agent/1.0 日本' } : record)),
+        }),
+    ],
   ])('gives each record the byte length of its own JSON text: %s', async (_layout, layout) => {
     const text = layout((await fixtureRecords()) as unknown as Record<string, unknown>[]);
     const records = (JSON.parse(text) as { Records?: unknown[] }).Records ?? (JSON.parse(text) as unknown[]);
@@ -115,12 +170,17 @@ describe('CloudTrail log files', () => {
     const items = await readAllInputs([path]);
 
     expect(values(items)).toEqual(records);
-    expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(records.map((record) => Buffer.byteLength(JSON.stringify(record))));
+    expect(items.map((item) => ('bytes' in item ? item.bytes : undefined))).toEqual(
+      records.map((record) => Buffer.byteLength(JSON.stringify(record))),
+    );
   });
 
   test('reads a gzipped log file as CloudTrail delivers it to S3', async () => {
     const records = await fixtureRecords();
-    const path = await write('111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz', gzipSync(JSON.stringify({ Records: records })));
+    const path = await write(
+      '111122223333_CloudTrail_us-east-1_20260302T0915Z_abc.json.gz',
+      gzipSync(JSON.stringify({ Records: records })),
+    );
 
     const items = await readAllInputs([path]);
 
@@ -139,7 +199,10 @@ describe('CloudTrail log files', () => {
 
   test('reads concatenated log files (zcat *.json.gz) one after the other, numbering on', async () => {
     const records = await fixtureRecords();
-    const path = await write('day.json', `${JSON.stringify({ Records: records.slice(0, 2) })}${JSON.stringify({ Records: records.slice(2) })}`);
+    const path = await write(
+      'day.json',
+      `${JSON.stringify({ Records: records.slice(0, 2) })}${JSON.stringify({ Records: records.slice(2) })}`,
+    );
 
     const items = await readAllInputs([path]);
 
@@ -148,12 +211,17 @@ describe('CloudTrail log files', () => {
 
   test('rejects only the malformed record of a Records file', async () => {
     const [first, , third] = await fixtureRecords();
-    const path = await write('log.json', `{"Records":[${JSON.stringify(first)},{"eventID": tru},${JSON.stringify(third)}]}`);
+    const path = await write(
+      'log.json',
+      `{"Records":[${JSON.stringify(first)},{"eventID": tru},${JSON.stringify(third)}]}`,
+    );
 
     const items = await readAllInputs([path]);
 
     expect(eventIds(items)).toEqual([first?.eventID, third?.eventID]);
-    expect(rejections(items)).toEqual([{ source: `${path}#1`, error: "malformed JSON: Unexpected token '}' at position 15" }]);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#1`, error: "malformed JSON: Unexpected token '}' at position 15" },
+    ]);
   });
 });
 
@@ -205,7 +273,10 @@ describe('gzip damage', () => {
     expect(sources(items)).toEqual([...Array.from({ length: salvaged + 3 }, (_, i) => `${path}#${i}`), path]);
     expect(eventIds(items)).toEqual([...cutIds.slice(0, salvaged), 'b0', 'b1']);
     expect(rejections(items)).toEqual([
-      { source: `${path}#${salvaged}`, error: expect.stringMatching(/^malformed JSON: .*; reading resumes at byte \d+$/) },
+      {
+        source: `${path}#${salvaged}`,
+        error: expect.stringMatching(/^malformed JSON: .*; reading resumes at byte \d+$/),
+      },
       { source: path, error: `gzip: the member at byte 0 is cut short; reading resumes at byte ${cut.length}` },
     ]);
   });
@@ -240,8 +311,13 @@ describe('JSON lines', () => {
 
     const items = await readAllInputs([path]);
 
-    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual(['ChatSync', 'StartDataSourceSyncJob']);
-    expect(rejections(items)).toEqual([{ source: `${path}:2`, error: expect.stringMatching(/^malformed JSON: .+ at position \d+$/) }]);
+    expect(values(items).map((value) => (value as LogRecord).eventName)).toEqual([
+      'ChatSync',
+      'StartDataSourceSyncJob',
+    ]);
+    expect(rejections(items)).toEqual([
+      { source: `${path}:2`, error: expect.stringMatching(/^malformed JSON: .+ at position \d+$/) },
+    ]);
   });
 
   test('numbers lines from 1, counting the blank lines it skips', async () => {
@@ -280,7 +356,10 @@ describe('JSON lines whose first line is not an object', () => {
     ['a string', '"x"', { source: ':1', value: 'x', bytes: 3 }],
     ['not JSON', 'oops', { source: ':1', error: "malformed JSON: Unexpected token 'o' at position 0" }],
   ])('reads the file line by line when the first line is %s', async (_kind, firstLine, first) => {
-    const path = await write('events.jsonl', `${firstLine}\n${JSON.stringify(record('r1'))}\n${JSON.stringify(record('r2'))}\n`);
+    const path = await write(
+      'events.jsonl',
+      `${firstLine}\n${JSON.stringify(record('r1'))}\n${JSON.stringify(record('r2'))}\n`,
+    );
 
     const items = await readAllInputs([path]);
 
@@ -302,7 +381,10 @@ describe('damage in a sequence of documents', () => {
     expect(sources(items)).toEqual([`${path}#0`, `${path}#1`, `${path}#2`, `${path}#3`]);
     expect(eventIds(items)).toEqual(['r60', 'r62', 'r63']);
     expect(rejections(items)).toEqual([
-      { source: `${path}#1`, error: `malformed JSON: Unexpected end of JSON input in the value starting at byte ${r61At} (truncated input?); reading resumes at byte ${cut.length}` },
+      {
+        source: `${path}#1`,
+        error: `malformed JSON: Unexpected end of JSON input in the value starting at byte ${r61At} (truncated input?); reading resumes at byte ${cut.length}`,
+      },
     ]);
   });
 
@@ -310,7 +392,12 @@ describe('damage in a sequence of documents', () => {
   const first = recordsDocument(['r60', 'r61']);
   test.each<[string, number, string[], string[]]>([
     ['inside a string', first.lastIndexOf('qbusiness') + 3, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
-    ['after a colon', first.lastIndexOf('"eventSource":') + '"eventSource":'.length, ['#0', '#1', '#2', '#3'], ['r60', 'r62', 'r63']],
+    [
+      'after a colon',
+      first.lastIndexOf('"eventSource":') + '"eventSource":'.length,
+      ['#0', '#1', '#2', '#3'],
+      ['r60', 'r62', 'r63'],
+    ],
     ['after the comma between records', first.indexOf(',{') + 1, ['#0', '', '#1', '#2'], ['r60', 'r62', 'r63']],
     ['right after the Records array opens', '{"Records":['.length, ['', '#0', '#1'], ['r62', 'r63']],
     ['before the array closes', first.length - 2, ['#0', '#1', '', '#2', '#3'], ['r60', 'r61', 'r62', 'r63']],
@@ -323,18 +410,31 @@ describe('damage in a sequence of documents', () => {
 
     expect(sources(items)).toEqual(sourceSuffixes.map((suffix) => `${path}${suffix}`));
     expect(eventIds(items)).toEqual(ids);
-    expect(rejections(items)).toEqual([{ source: expect.any(String), error: expect.stringMatching(new RegExp(`; reading resumes at byte ${cut.length}$`)) }]);
+    expect(rejections(items)).toEqual([
+      {
+        source: expect.any(String),
+        error: expect.stringMatching(new RegExp(`; reading resumes at byte ${cut.length}$`)),
+      },
+    ]);
   });
 
   test('reads the lines after a cut line of a file of Records documents, one per line', async () => {
     const [whole, cut] = [recordsDocument(['r1', 'r2']), recordsDocument(['r3', 'r4']).slice(0, -40)];
-    const path = await write('logs.jsonl', `${[whole, cut, recordsDocument(['r5']), recordsDocument(['r6'])].join('\n')}\n`);
+    const path = await write(
+      'logs.jsonl',
+      `${[whole, cut, recordsDocument(['r5']), recordsDocument(['r6'])].join('\n')}\n`,
+    );
 
     const items = await readAllInputs([path]);
 
     expect(sources(items)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `${path}#${i}`));
     expect(eventIds(items)).toEqual(['r1', 'r2', 'r3', 'r5', 'r6']);
-    expect(rejections(items)).toEqual([{ source: `${path}#3`, error: expect.stringMatching(new RegExp(`reading resumes at byte ${whole.length + cut.length + 2}$`)) }]);
+    expect(rejections(items)).toEqual([
+      {
+        source: `${path}#3`,
+        error: expect.stringMatching(new RegExp(`reading resumes at byte ${whole.length + cut.length + 2}$`)),
+      },
+    ]);
   });
 
   test('rejects a run of words after a document once', async () => {
@@ -345,7 +445,9 @@ describe('damage in a sequence of documents', () => {
     const items = await readAllInputs([path]);
 
     expect(sources(items)).toEqual([`${path}#0`, path]);
-    expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "w" at byte ${document.length + 1}; the rest is skipped` }]);
+    expect(rejections(items)).toEqual([
+      { source: path, error: `malformed JSON: unexpected "w" at byte ${document.length + 1}; the rest is skipped` },
+    ]);
   });
 
   test('reads the next document after stray content', async () => {
@@ -356,7 +458,12 @@ describe('damage in a sequence of documents', () => {
 
     expect(sources(items)).toEqual([`${path}#0`, path, `${path}#1`]);
     expect(eventIds(items)).toEqual(['r1', 'r2']);
-    expect(rejections(items)).toEqual([{ source: path, error: `malformed JSON: unexpected "n" at byte ${recordsDocument(['r1']).length + 1}; reading resumes at byte ${text.length}` }]);
+    expect(rejections(items)).toEqual([
+      {
+        source: path,
+        error: `malformed JSON: unexpected "n" at byte ${recordsDocument(['r1']).length + 1}; reading resumes at byte ${text.length}`,
+      },
+    ]);
   });
 
   test('keeps a JSON scalar between documents as one value (normalizeEvent rejects it)', async () => {
@@ -369,7 +476,10 @@ describe('damage in a sequence of documents', () => {
   });
 
   test('skips the members after the Records array, which are not events', async () => {
-    const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))}],"nextToken":null}\n{"Records":[${JSON.stringify(record('r2'))}], "more": {"a": [1, "]"]}}`);
+    const path = await write(
+      'log.json',
+      `{"Records":[${JSON.stringify(record('r1'))}],"nextToken":null}\n{"Records":[${JSON.stringify(record('r2'))}], "more": {"a": [1, "]"]}}`,
+    );
 
     const items = await readAllInputs([path]);
 
@@ -379,8 +489,12 @@ describe('damage in a sequence of documents', () => {
   });
 
   test('rejects only a malformed record that nests a Records object', async () => {
-    const nesting = '{"eventVersion":"1.09","eventID": tru,"requestParameters":{"Records":[{"Data":"x"}],"StreamName":"s"}}';
-    const path = await write('log.json', `{"Records":[${JSON.stringify(record('r1'))},${nesting},${JSON.stringify(record('r3'))}]}`);
+    const nesting =
+      '{"eventVersion":"1.09","eventID": tru,"requestParameters":{"Records":[{"Data":"x"}],"StreamName":"s"}}';
+    const path = await write(
+      'log.json',
+      `{"Records":[${JSON.stringify(record('r1'))},${nesting},${JSON.stringify(record('r3'))}]}`,
+    );
 
     const items = await readAllInputs([path]);
 
@@ -474,7 +588,9 @@ describe('other documents', () => {
     const items = await readAllInputs([path]);
 
     expect(eventIds(items)).toEqual(records.slice(0, 2).map((record) => record.eventID));
-    expect(rejections(items)).toEqual([{ source: `${path}#2`, error: expect.stringMatching(/^malformed JSON: Unexpected end of JSON input/) }]);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#2`, error: expect.stringMatching(/^malformed JSON: Unexpected end of JSON input/) },
+    ]);
   });
 });
 
@@ -489,13 +605,19 @@ describe('SQS event files', () => {
       'AWS API Call via CloudTrail',
     ]);
     expect(rejections(items)).toEqual([
-      { source: `${path}#1`, error: "SQS message body is not JSON: malformed JSON: Unexpected token 'h' at position 1" },
+      {
+        source: `${path}#1`,
+        error: "SQS message body is not JSON: malformed JSON: Unexpected token 'h' at position 1",
+      },
     ]);
   });
 
   test('measures an SQS message by its body, the event it carries', async () => {
     const body = JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: { eventID: 'é' } });
-    const path = await write('sqs.json', JSON.stringify({ Records: [{ messageId: 'm-1', body, eventSource: 'aws:sqs' }] }));
+    const path = await write(
+      'sqs.json',
+      JSON.stringify({ Records: [{ messageId: 'm-1', body, eventSource: 'aws:sqs' }] }),
+    );
 
     const items = await readAllInputs([path]);
 
@@ -610,10 +732,21 @@ describe('jsonErrorOffset', () => {
 
 describe('shapes people export', () => {
   // `aws cloudtrail lookup-events` output: each record is a JSON string in CloudTrailEvent (CloudTrail API reference, LookupEvents).
-  const lookupEvent = (id: string) => ({ EventId: id, EventName: 'ChatSync', ReadOnly: 'false', EventTime: '2026-03-02T09:14:27+00:00', EventSource: 'qbusiness.amazonaws.com', Resources: [], CloudTrailEvent: JSON.stringify(record(id)) });
+  const lookupEvent = (id: string) => ({
+    EventId: id,
+    EventName: 'ChatSync',
+    ReadOnly: 'false',
+    EventTime: '2026-03-02T09:14:27+00:00',
+    EventSource: 'qbusiness.amazonaws.com',
+    Resources: [],
+    CloudTrailEvent: JSON.stringify(record(id)),
+  });
 
   test('reads the records of lookup-events output, pretty-printed as the CLI writes it', async () => {
-    const path = await write('lookup.json', JSON.stringify({ Events: [lookupEvent('l1'), lookupEvent('l2')], NextToken: 'EXAMPLE' }, null, 4));
+    const path = await write(
+      'lookup.json',
+      JSON.stringify({ Events: [lookupEvent('l1'), lookupEvent('l2')], NextToken: 'EXAMPLE' }, null, 4),
+    );
 
     const items = await readAllInputs([path]);
 
@@ -622,7 +755,10 @@ describe('shapes people export', () => {
   });
 
   test('reads lookup-events events one per line (jq -c .Events[])', async () => {
-    const path = await write('lookup.jsonl', [lookupEvent('j1'), lookupEvent('j2')].map((event) => JSON.stringify(event)).join('\n'));
+    const path = await write(
+      'lookup.jsonl',
+      [lookupEvent('j1'), lookupEvent('j2')].map((event) => JSON.stringify(event)).join('\n'),
+    );
 
     const items = await readAllInputs([path]);
 
@@ -630,17 +766,37 @@ describe('shapes people export', () => {
   });
 
   test('rejects a lookup-events event whose CloudTrailEvent is not JSON, and reads the others', async () => {
-    const path = await write('lookup.json', JSON.stringify({ Events: [{ ...lookupEvent('bad'), CloudTrailEvent: '{"eventID":' }, lookupEvent('good')] }, null, 2));
+    const path = await write(
+      'lookup.json',
+      JSON.stringify(
+        { Events: [{ ...lookupEvent('bad'), CloudTrailEvent: '{"eventID":' }, lookupEvent('good')] },
+        null,
+        2,
+      ),
+    );
 
     const items = await readAllInputs([path]);
 
     expect(eventIds(items)).toEqual(['good']);
-    expect(rejections(items)).toEqual([{ source: `${path}#0`, error: expect.stringContaining('CloudTrailEvent is not JSON') }]);
+    expect(rejections(items)).toEqual([
+      { source: `${path}#0`, error: expect.stringContaining('CloudTrailEvent is not JSON') },
+    ]);
   });
 
   test('skips CloudTrail digest files quietly and reads the logs beside them', async () => {
-    const digest = { awsAccountId: '111122223333', digestStartTime: '2026-03-02T08:14:27Z', digestEndTime: '2026-03-02T09:14:27Z', digestS3Bucket: 'trail-bucket', logFiles: [{ s3Bucket: 'trail-bucket', s3Object: 'AWSLogs/x.json.gz', hashValue: 'abc', hashAlgorithm: 'SHA-256' }] };
-    await write('AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/02/digest.json.gz', gzipSync(JSON.stringify(digest)));
+    const digest = {
+      awsAccountId: '111122223333',
+      digestStartTime: '2026-03-02T08:14:27Z',
+      digestEndTime: '2026-03-02T09:14:27Z',
+      digestS3Bucket: 'trail-bucket',
+      logFiles: [
+        { s3Bucket: 'trail-bucket', s3Object: 'AWSLogs/x.json.gz', hashValue: 'abc', hashAlgorithm: 'SHA-256' },
+      ],
+    };
+    await write(
+      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/03/02/digest.json.gz',
+      gzipSync(JSON.stringify(digest)),
+    );
     await write('AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/log.json.gz', gzipSync(recordsDocument(['r1'])));
 
     const items = await readAllInputs([dir]);
@@ -653,7 +809,10 @@ describe('shapes people export', () => {
 describe('input limits', () => {
   const limits: InputLimits = { maxFileBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
 
-  async function readWith(paths: readonly string[], options: { limits: InputLimits; stdin?: NodeJS.ReadableStream }): Promise<InputItem[]> {
+  async function readWith(
+    paths: readonly string[],
+    options: { limits: InputLimits; stdin?: NodeJS.ReadableStream },
+  ): Promise<InputItem[]> {
     const items: InputItem[] = [];
     for await (const batch of readInputBatches(paths, options)) items.push(...batch);
     return items;
@@ -661,13 +820,21 @@ describe('input limits', () => {
 
   test('rejects a gzip that inflates past the limit, naming the limit, and reads the other files', async () => {
     // 2 MB of spaces after a Records document: a few KB compressed.
-    await write('a-bomb.json.gz', gzipSync(Buffer.concat([Buffer.from(recordsDocument(['inside'])), Buffer.alloc(2 * 1024 * 1024, 0x20)])));
+    await write(
+      'a-bomb.json.gz',
+      gzipSync(Buffer.concat([Buffer.from(recordsDocument(['inside'])), Buffer.alloc(2 * 1024 * 1024, 0x20)])),
+    );
     await write('b-log.json.gz', gzipSync(recordsDocument(['r1'])));
 
     const items = await readWith([dir], { limits });
 
     expect(eventIds(items)).toEqual(['r1']);
-    expect(rejections(items)).toEqual([{ source: join(dir, 'a-bomb.json.gz'), error: expect.stringContaining('more than 1048576 bytes, the per-file limit') }]);
+    expect(rejections(items)).toEqual([
+      {
+        source: join(dir, 'a-bomb.json.gz'),
+        error: expect.stringContaining('more than 1048576 bytes, the per-file limit'),
+      },
+    ]);
   });
 
   test('rejects a damaged gzip whose salvage would inflate past the limit', async () => {
@@ -687,12 +854,19 @@ describe('input limits', () => {
 
     const items = await readWith([path], { limits });
 
-    expect(items).toEqual([{ source: path, error: 'the file is larger than 65536 bytes, the per-file limit: not read' }]);
+    expect(items).toEqual([
+      { source: path, error: 'the file is larger than 65536 bytes, the per-file limit: not read' },
+    ]);
   });
 
   test('rejects standard input larger than the per-file limit', async () => {
-    const items = await readWith(['-'], { limits, stdin: Readable.from([Buffer.from(recordsDocument(idsFrom('s', 2000)))]) });
+    const items = await readWith(['-'], {
+      limits,
+      stdin: Readable.from([Buffer.from(recordsDocument(idsFrom('s', 2000)))]),
+    });
 
-    expect(items).toEqual([{ source: '-', error: 'standard input is larger than 65536 bytes, the per-file limit: not read' }]);
+    expect(items).toEqual([
+      { source: '-', error: 'standard input is larger than 65536 bytes, the per-file limit: not read' },
+    ]);
   });
 });

@@ -15,7 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test('on a terminal: files of the total, events, rate and ETA, then the line is erased', async () => {
   const stderr = new TextCapture(true);
   let now = 0;
-  const progress = createProgress(stderr, () => Promise.resolve(4), () => now);
+  const progress = createProgress(
+    stderr,
+    () => Promise.resolve(4),
+    () => now,
+  );
   await Promise.resolve(); // the count settles in the background
 
   now = 1000;
@@ -28,7 +32,11 @@ test('on a terminal: files of the total, events, rate and ETA, then the line is 
 test('not a terminal (a pipe, a log file): nothing', () => {
   const stderr = new TextCapture(false);
   let now = 0;
-  const progress = createProgress(stderr, () => Promise.resolve(4), () => now);
+  const progress = createProgress(
+    stderr,
+    () => Promise.resolve(4),
+    () => now,
+  );
 
   now = 5000;
   progress.batch(500);

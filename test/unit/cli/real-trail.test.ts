@@ -16,15 +16,32 @@ const ACCOUNT = '123456789012';
 
 function otherServiceRecord(i: number): Record<string, unknown> {
   const kinds = [
-    { eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventCategory: 'Data', readOnly: true, resources: [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::amzn-s3-demo-bucket/key-${i}` }] },
+    {
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      eventCategory: 'Data',
+      readOnly: true,
+      resources: [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::amzn-s3-demo-bucket/key-${i}` }],
+    },
     { eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventCategory: 'Management', readOnly: true },
     // AWS services' own calls have no ARN and an AWSService identity: nothing a Q record would accept.
-    { eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', eventCategory: 'Management', readOnly: true, userIdentity: { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' } },
+    {
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'Decrypt',
+      eventCategory: 'Management',
+      readOnly: true,
+      userIdentity: { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' },
+    },
   ] as const;
   const kind = kinds[i % kinds.length] ?? kinds[0];
   return {
     eventVersion: '1.09',
-    userIdentity: { type: 'AssumedRole', principalId: 'AROAEXAMPLEID:app', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/App/app`, accountId: ACCOUNT },
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLEID:app',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/App/app`,
+      accountId: ACCOUNT,
+    },
     eventTime: `2026-11-20T14:${String(i % 60).padStart(2, '0')}:00Z`,
     awsRegion: 'us-east-1',
     sourceIPAddress: '192.0.2.10',
@@ -40,8 +57,18 @@ function otherServiceRecord(i: number): Record<string, unknown> {
 }
 
 const Q_RECORDS = [
-  { ...SAMPLE_RECORDS['qbusiness.amazonaws.com'], eventName: 'CreateApplication', eventID: 'q-create-application', readOnly: false },
-  { ...SAMPLE_RECORDS['qapps.amazonaws.com'], eventName: 'GetLibraryItem', eventID: 'q-get-library-item', readOnly: true },
+  {
+    ...SAMPLE_RECORDS['qbusiness.amazonaws.com'],
+    eventName: 'CreateApplication',
+    eventID: 'q-create-application',
+    readOnly: false,
+  },
+  {
+    ...SAMPLE_RECORDS['qapps.amazonaws.com'],
+    eventName: 'GetLibraryItem',
+    eventID: 'q-get-library-item',
+    readOnly: true,
+  },
   { ...SAMPLE_RECORDS['q.amazonaws.com'], eventName: 'SendMessage', eventID: 'q-send-message', readOnly: false },
 ];
 
@@ -59,10 +86,23 @@ beforeAll(async () => {
     [...others.slice(150), Q_RECORDS[1], Q_RECORDS[2]],
   ];
   for (const [index, records] of files.entries()) {
-    await writeFile(join(day, `${ACCOUNT}_CloudTrail_us-east-1_20261120T14${index}0Z_EXAMPLE${index}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    await writeFile(
+      join(day, `${ACCOUNT}_CloudTrail_us-east-1_20261120T14${index}0Z_EXAMPLE${index}.json.gz`),
+      gzipSync(JSON.stringify({ Records: records })),
+    );
   }
-  const digest = { awsAccountId: ACCOUNT, digestStartTime: '2026-11-20T13:00:00Z', digestEndTime: '2026-11-20T14:00:00Z', digestS3Bucket: 'trail-bucket', digestS3Object: 'digest', logFiles: [] };
-  await writeFile(join(digests, `${ACCOUNT}_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T140000Z.json.gz`), gzipSync(JSON.stringify(digest)));
+  const digest = {
+    awsAccountId: ACCOUNT,
+    digestStartTime: '2026-11-20T13:00:00Z',
+    digestEndTime: '2026-11-20T14:00:00Z',
+    digestS3Bucket: 'trail-bucket',
+    digestS3Object: 'digest',
+    logFiles: [],
+  };
+  await writeFile(
+    join(digests, `${ACCOUNT}_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T140000Z.json.gz`),
+    gzipSync(JSON.stringify(digest)),
+  );
 });
 
 afterAll(async () => {
@@ -71,7 +111,13 @@ afterAll(async () => {
 
 async function replay(args: readonly string[]): Promise<{ code: number; stdout: string }> {
   const stdout = new TextCapture();
-  const code = await replayCommand.run([...args, dir], { stdout, stderr: new TextCapture(), stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+  const code = await replayCommand.run([...args, dir], {
+    stdout,
+    stderr: new TextCapture(),
+    stdin: Readable.from([]),
+    env: {},
+    cwd: process.cwd(),
+  });
   return { code, stdout: stdout.text };
 }
 
@@ -87,9 +133,14 @@ describe('q-triage replay over a real trail folder', () => {
 
   test('reads and grades the Amazon Q records, lists no other service', async () => {
     const { stdout } = await replay(['--format', 'json', '--no-enrich']);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-    const events = lines.filter((line) => line.type === 'event').map((line) => [line.eventSource, line.eventName, line.severity]);
+    const events = lines
+      .filter((line) => line.type === 'event')
+      .map((line) => [line.eventSource, line.eventName, line.severity]);
     expect(events).toEqual(
       expect.arrayContaining([
         ['qbusiness.amazonaws.com', 'CreateApplication', 'MEDIUM'],

@@ -8,7 +8,13 @@ const SELF = 'arn:aws:sts::*:assumed-role/q-triage-*';
 
 async function runReplay(args: readonly string[], stdinText = ''): Promise<{ code: number; stdout: string }> {
   const stdout = new TextCapture();
-  const code = await replayCommand.run(args, { stdout, stderr: new TextCapture(), stdin: Readable.from([Buffer.from(stdinText)]), env: {}, cwd: process.cwd() });
+  const code = await replayCommand.run(args, {
+    stdout,
+    stderr: new TextCapture(),
+    stdin: Readable.from([Buffer.from(stdinText)]),
+    env: {},
+    cwd: process.cwd(),
+  });
   return { code, stdout: stdout.text };
 }
 
@@ -21,7 +27,10 @@ describe('q-triage replay --format json over the sample events', () => {
   beforeAll(async () => {
     const result = await runReplay(['--format', 'json', '--self-principal', SELF, '--no-enrich', EVENTS_DIR]);
     code = result.code;
-    lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+    lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Line);
   });
 
   const ofType = (type: string): Line[] => lines.filter((line) => line.type === type);
@@ -38,7 +47,19 @@ describe('q-triage replay --format json over the sample events', () => {
   });
 
   test('event lines carry exactly the documented fields, in order', () => {
-    const fields = ['type', 'eventId', 'eventTime', 'eventSource', 'eventName', 'principal', 'category', 'severity', 'alert', 'self', 'reasons'];
+    const fields = [
+      'type',
+      'eventId',
+      'eventTime',
+      'eventSource',
+      'eventName',
+      'principal',
+      'category',
+      'severity',
+      'alert',
+      'self',
+      'reasons',
+    ];
     for (const line of ofType('event')) {
       expect(Object.keys(line).filter((key) => key !== 'alertId' && key !== 'alertIds')).toEqual(fields);
       expect(typeof line.alert).toBe('boolean');
@@ -62,7 +83,8 @@ describe('q-triage replay --format json over the sample events', () => {
       expect(ids[0]).toBe(line.alertId);
       for (const id of ids) expect(alerts.get(id)).toContain(line.eventId);
     }
-    for (const line of ofType('event').filter((event) => event.alert === false)) expect(line).not.toHaveProperty('alertId');
+    for (const line of ofType('event').filter((event) => event.alert === false))
+      expect(line).not.toHaveProperty('alertId');
   });
 
   test('an event belongs to one alert: a document delete and its burst are one actor incident', () => {
@@ -75,7 +97,8 @@ describe('q-triage replay --format json over the sample events', () => {
 
   test('an event is marked alert exactly when a published alert lists it', () => {
     const alerted = new Set(ofType('alert').flatMap((line) => line.eventIds as string[]));
-    for (const line of ofType('event')) expect([line.eventId, line.alert]).toEqual([line.eventId, alerted.has(line.eventId as string)]);
+    for (const line of ofType('event'))
+      expect([line.eventId, line.alert]).toEqual([line.eventId, alerted.has(line.eventId as string)]);
   });
 
   test("the backend's own calls are self and never alert", () => {
@@ -131,14 +154,22 @@ describe('q-triage replay --format json over hostile input', () => {
       .join('\n');
 
     const { stdout } = await runReplay(['--format', 'json', '--no-enrich', '-'], input);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Line);
 
     // The forged event source is another service's: counted in the summary, never listed.
     expect(lines.map((line) => line.type)).toEqual(['event', 'event', 'duplicate', 'alert', 'summary']);
     expect(lines.at(-1)?.otherServices).toBe(1);
     for (const line of lines) expect(JSON.stringify(line)).not.toMatch(RAW_UNSAFE);
-    expect(lines[0]).toMatchObject({ eventId: 'e-1\\u007f\\u009b2J\\u202e\\u200b\\ud800', eventName: 'Create\\u007f\\u009b2J\\u202e\\u200b\\ud800Plugin' });
-    expect(lines[1]?.reasons).toContain('call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800), nothing changed: INFORMATIONAL');
+    expect(lines[0]).toMatchObject({
+      eventId: 'e-1\\u007f\\u009b2J\\u202e\\u200b\\ud800',
+      eventName: 'Create\\u007f\\u009b2J\\u202e\\u200b\\ud800Plugin',
+    });
+    expect(lines[1]?.reasons).toContain(
+      'call failed (Denied\\u007f\\u009b2J\\u202e\\u200b\\ud800), nothing changed: INFORMATIONAL',
+    );
   });
 });
 
@@ -167,12 +198,20 @@ describe('q-triage replay --format text', () => {
     const ci = stdout.slice(stdout.indexOf('[HIGH] CreatePlugin'));
     const block = ci.slice(0, ci.indexOf('\n----'));
 
-    expect(block).toMatch(/^\[HIGH\] CreatePlugin .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 BatchDeleteDocument x25,/u);
+    expect(block).toMatch(
+      /^\[HIGH\] CreatePlugin .*\nHIGH: assumed-role\/LegacyCIDeployRole\/i-0abc123def4567890 BatchDeleteDocument x25,/u,
+    );
     expect(block).toContain('\nWhy: playbook table: HIGH\n');
-    expect(block.replace(/\n +/gu, ' ')).toContain('CreatePlugin x1: application 47455244-66d0-58e6-b767-7c1e154400ca, plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a, name "ticket-sync", server URL https://tickets.example.net, role arn:aws:iam::111122223333:role/QPluginRole');
+    expect(block.replace(/\n +/gu, ' ')).toContain(
+      'CreatePlugin x1: application 47455244-66d0-58e6-b767-7c1e154400ca, plugin 7a6641e1-4a46-50d4-ab4b-3b9a091c3e7a, name "ticket-sync", server URL https://tickets.example.net, role arn:aws:iam::111122223333:role/QPluginRole',
+    );
     expect(block).toContain('\nNext steps:\n  1. ');
-    expect(block).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/b6fe62b7-bb7f-5d14-b849-3133bfcd585d');
-    expect(block).toContain('--lookup-attributes AttributeKey=EventId,AttributeValue=b6fe62b7-bb7f-5d14-b849-3133bfcd585d');
+    expect(block).toContain(
+      'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/b6fe62b7-bb7f-5d14-b849-3133bfcd585d',
+    );
+    expect(block).toContain(
+      '--lookup-attributes AttributeKey=EventId,AttributeValue=b6fe62b7-bb7f-5d14-b849-3133bfcd585d',
+    );
     expect(block).not.toContain('Analysis questions');
     expect(block).not.toContain('Recent events');
   });
@@ -194,12 +233,15 @@ describe('q-triage replay --format text', () => {
 
     expect(verbose).toContain('\nRecent events (newest last):\n');
     expect(verbose).toContain('\nAnalysis questions:\n');
-    expect(verbose).toMatch(/\n {2}1\. Recreate the index, reattach its retriever and data sources, and run full syncs\.\s+<https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/api-reference\/API_CreateIndex\.html>/u);
+    expect(verbose).toMatch(
+      /\n {2}1\. Recreate the index, reattach its retriever and data sources, and run full syncs\.\s+<https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/api-reference\/API_CreateIndex\.html>/u,
+    );
     expect(verbose).not.toMatch(/\nLinks:\n/u);
   });
 
   test('--min-severity HIGH shows only HIGH and CRITICAL alerts, and says how many of all', async () => {
-    const high = (await runReplay(['--self-principal', SELF, '--no-enrich', '--min-severity', 'high', EVENTS_DIR])).stdout;
+    const high = (await runReplay(['--self-principal', SELF, '--no-enrich', '--min-severity', 'high', EVENTS_DIR]))
+      .stdout;
 
     expect(new Set(tableSeverities(high))).toEqual(new Set(['HIGH', 'CRITICAL']));
     expect(high).toContain('alerts: 7 (CRITICAL 1, HIGH 3, MEDIUM 2, LOW 1), 4 paged; 4 at HIGH or above shown');
@@ -207,7 +249,9 @@ describe('q-triage replay --format text', () => {
   });
 
   test('--min-severity with an unknown level is a usage error', async () => {
-    await expect(runReplay(['--min-severity', 'SEVERE', EVENTS_DIR])).rejects.toThrow('--min-severity must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL');
+    await expect(runReplay(['--min-severity', 'SEVERE', EVENTS_DIR])).rejects.toThrow(
+      '--min-severity must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL',
+    );
   });
 
   test('--strict exits 1 when an input is rejected', async () => {
@@ -219,7 +263,9 @@ describe('q-triage replay --format text', () => {
 
 describe('principal names in the alert table', () => {
   test('a long assumed-role name keeps its role and both ends of its session', () => {
-    expect(fitPrincipal('assumed-role/LegacyCIDeployRole/i-0abc123def4567890', 40)).toBe('assumed-role/LegacyCIDeployRole/i-…67890');
+    expect(fitPrincipal('assumed-role/LegacyCIDeployRole/i-0abc123def4567890', 40)).toBe(
+      'assumed-role/LegacyCIDeployRole/i-…67890',
+    );
   });
 
   test('a name that fits is left as it is', () => {

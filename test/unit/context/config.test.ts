@@ -5,7 +5,9 @@ test('defaults to enabled, 24 hours and 2 LookupEvents calls per alert', () => {
 });
 
 test('reads the three variables', () => {
-  expect(loadContextConfig({ CONTEXT_ENABLED: 'false', CONTEXT_WINDOW_HOURS: '6', LOOKUP_CALLS_PER_ALERT: '1' })).toEqual({ enabled: false, windowHours: 6, callsPerAlert: 1 });
+  expect(
+    loadContextConfig({ CONTEXT_ENABLED: 'false', CONTEXT_WINDOW_HOURS: '6', LOOKUP_CALLS_PER_ALERT: '1' }),
+  ).toEqual({ enabled: false, windowHours: 6, callsPerAlert: 1 });
 });
 
 test('rejects a window that is not a positive whole number of hours', () => {

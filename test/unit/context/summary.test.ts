@@ -1,34 +1,65 @@
 /** The incident timeline (plugin created, documents uploaded, index deleted) against the expected answers. */
 import { CONTEXT_QUESTIONS, summarizeActivity, toActivityEntry } from '../../../shared/context';
 import { QUESTIONS } from '../../../shared/playbook';
-import { APP_ID, ATTACKER_AGENT, DATA_RECORDS, DATA_SOURCE_ID, INDEX_ID, MANAGEMENT_RECORDS, NOW, PLUGIN_ID } from '../../support/timeline';
+import {
+  APP_ID,
+  ATTACKER_AGENT,
+  DATA_RECORDS,
+  DATA_SOURCE_ID,
+  INDEX_ID,
+  MANAGEMENT_RECORDS,
+  NOW,
+  PLUGIN_ID,
+} from '../../support/timeline';
 import { triageEvent } from '../../support/cloudtrail';
 
 const WINDOW_HOURS = 24;
 const SINCE = NOW - WINDOW_HOURS * 3600_000;
-const entries = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) => toActivityEntry(triageEvent(structuredClone(record))));
+const entries = [...MANAGEMENT_RECORDS, ...DATA_RECORDS].map((record) =>
+  toActivityEntry(triageEvent(structuredClone(record))),
+);
 
 function summarize(overrides: Partial<Parameters<typeof summarizeActivity>[0]> = {}) {
-  return summarizeActivity({ entries, windowHours: WINDOW_HOURS, sinceMs: SINCE, retentionDays: 7, complete: true, earliest: Date.parse('2026-11-23T09:00:00Z'), ...overrides });
+  return summarizeActivity({
+    entries,
+    windowHours: WINDOW_HOURS,
+    sinceMs: SINCE,
+    retentionDays: 7,
+    complete: true,
+    earliest: Date.parse('2026-11-23T09:00:00Z'),
+    ...overrides,
+  });
 }
-const answer = (question: string, context = summarize()): string => context.answers.find((entry) => entry.question === question)?.answer ?? '<missing>';
+const answer = (question: string, context = summarize()): string =>
+  context.answers.find((entry) => entry.question === question)?.answer ?? '<missing>';
 
 test('answers the six playbook questions first, in the playbook order', () => {
   const questions = summarize().answers.map((entry) => entry.question);
 
-  expect(questions.slice(0, 6)).toEqual([QUESTIONS.resources, QUESTIONS.plugins, QUESTIONS.applications, QUESTIONS.accessed, QUESTIONS.uploads, QUESTIONS.ide]);
+  expect(questions.slice(0, 6)).toEqual([
+    QUESTIONS.resources,
+    QUESTIONS.plugins,
+    QUESTIONS.applications,
+    QUESTIONS.accessed,
+    QUESTIONS.uploads,
+    QUESTIONS.ide,
+  ]);
 });
 
 test('resources: the plugin created and the index deleted, with their ids; not the denied creation', () => {
   const text = answer(QUESTIONS.resources);
 
-  expect(text).toBe(`Created: plugin ${PLUGIN_ID} (CreatePlugin, 2026-11-23T09:00Z). Deleted: index ${INDEX_ID} (DeleteIndex, 2026-11-23T11:30Z).`);
+  expect(text).toBe(
+    `Created: plugin ${PLUGIN_ID} (CreatePlugin, 2026-11-23T09:00Z). Deleted: index ${INDEX_ID} (DeleteIndex, 2026-11-23T11:30Z).`,
+  );
 });
 
 test('plugins: created, read and used in a plugin-mode chat', () => {
   const text = answer(QUESTIONS.plugins);
 
-  expect(text).toBe(`Created: ${PLUGIN_ID}. Used in 1 chat call(s): ${PLUGIN_ID}. Plugin configuration read: GetPlugin ×1.`);
+  expect(text).toBe(
+    `Created: ${PLUGIN_ID}. Used in 1 chat call(s): ${PLUGIN_ID}. Plugin configuration read: GetPlugin ×1.`,
+  );
 });
 
 test('applications: the application, index and data source the principal reached', () => {
@@ -50,15 +81,25 @@ test('uploads: five documents in two calls into the index', () => {
 });
 
 test('ide: says no IDE or CLI call is recorded, and where such calls would be logged', () => {
-  expect(answer(QUESTIONS.ide)).toMatch(/^No Amazon Q Developer IDE or CLI call recorded.*codewhisperer\.amazonaws\.com/);
+  expect(answer(QUESTIONS.ide)).toMatch(
+    /^No Amazon Q Developer IDE or CLI call recorded.*codewhisperer\.amazonaws\.com/,
+  );
 });
 
 test('ide: tallies the IDE and CLI calls (codewhisperer.amazonaws.com) of the principal', () => {
   const [first] = entries;
   if (first === undefined) throw new Error('the timeline has no entries');
-  const ide = ['GenerateAssistantResponse', 'GenerateAssistantResponse', 'CreateUploadUrl'].map((eventName, i) => ({ ...first, eventId: `ide-${i}`, eventSource: 'codewhisperer.amazonaws.com', eventName, eventCategory: 'Data' }));
+  const ide = ['GenerateAssistantResponse', 'GenerateAssistantResponse', 'CreateUploadUrl'].map((eventName, i) => ({
+    ...first,
+    eventId: `ide-${i}`,
+    eventSource: 'codewhisperer.amazonaws.com',
+    eventName,
+    eventCategory: 'Data',
+  }));
 
-  expect(answer(QUESTIONS.ide, summarize({ entries: [...entries, ...ide] }))).toBe('Amazon Q Developer IDE and CLI calls: GenerateAssistantResponse ×2, CreateUploadUrl ×1.');
+  expect(answer(QUESTIONS.ide, summarize({ entries: [...entries, ...ide] }))).toBe(
+    'Amazon Q Developer IDE and CLI calls: GenerateAssistantResponse ×2, CreateUploadUrl ×1.',
+  );
 });
 
 test('guardrails: the chat controls update on the application', () => {
@@ -87,14 +128,20 @@ test('keeps source IPs and user agents raw and distinct, newest first', () => {
 });
 
 test('never puts the attacker-chosen user agent or resource name into an answer', () => {
-  const text = summarize().answers.map((entry) => entry.answer).join('\n');
+  const text = summarize()
+    .answers.map((entry) => entry.answer)
+    .join('\n');
 
   expect(text).not.toContain('Ignore previous instructions');
   expect(text).not.toContain('payroll-export');
 });
 
 test('caps the number of distinct user agents', () => {
-  const many = Array.from({ length: 30 }, (_, index) => ({ ...(entries[0] as (typeof entries)[number]), eventId: `e${index}`, userAgent: `agent-${index}` }));
+  const many = Array.from({ length: 30 }, (_, index) => ({
+    ...(entries[0] as (typeof entries)[number]),
+    eventId: `e${index}`,
+    userAgent: `agent-${index}`,
+  }));
 
   expect(summarize({ entries: many }).userAgents).toHaveLength(10);
 });
@@ -104,4 +151,3 @@ test('says data events are missing when the activity log holds none', () => {
 
   expect(answer(QUESTIONS.accessed, summarize({ entries: management }))).toContain('No data events recorded');
 });
-

@@ -10,7 +10,8 @@ beforeEach(() => {
   readyAccount();
 });
 
-const check = (results: readonly CheckResult[], id: string): CheckResult | undefined => results.find((result) => result.id === id);
+const check = (results: readonly CheckResult[], id: string): CheckResult | undefined =>
+  results.find((result) => result.id === id);
 
 test('a ready account passes every check', async () => {
   const results = await runDoctor(doctorDeps());
@@ -33,7 +34,9 @@ test('a ready account passes every check', async () => {
 
 describe('an account whose trail logs no data events', () => {
   beforeEach(() => {
-    mocks.cloudTrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
+    mocks.cloudTrail
+      .on(GetEventSelectorsCommand)
+      .resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] });
   });
 
   test('fails the data-events check', async () => {
@@ -48,9 +51,15 @@ describe('an account whose trail logs no data events', () => {
 
     const json = /--advanced-event-selectors '(.+?)'/.exec(fix)?.[1] ?? '[]';
     const selectors = JSON.parse(json) as { FieldSelectors: { Field: string; Equals: string[] }[] }[];
-    const categories = selectors.map((selector) => selector.FieldSelectors.find((field) => field.Field === 'eventCategory')?.Equals[0]);
+    const categories = selectors.map(
+      (selector) => selector.FieldSelectors.find((field) => field.Field === 'eventCategory')?.Equals[0],
+    );
     expect(categories).toContain('Management');
-    expect(selectors.flatMap((selector) => selector.FieldSelectors.filter((field) => field.Field === 'resources.type').flatMap((field) => field.Equals))).toEqual([
+    expect(
+      selectors.flatMap((selector) =>
+        selector.FieldSelectors.filter((field) => field.Field === 'resources.type').flatMap((field) => field.Equals),
+      ),
+    ).toEqual([
       'AWS::QBusiness::Application',
       'AWS::QBusiness::DataSource',
       'AWS::QBusiness::Index',
@@ -63,7 +72,14 @@ describe('an account whose trail logs no data events', () => {
 
 test('warns when only some Q Business resource types are logged', async () => {
   mocks.cloudTrail.on(GetEventSelectorsCommand).resolves({
-    AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::QBusiness::Application'] }] }],
+    AdvancedEventSelectors: [
+      {
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::QBusiness::Application'] },
+        ],
+      },
+    ],
   });
 
   const result = check(await runDoctor(doctorDeps()), 'trail-data-events');
@@ -74,7 +90,16 @@ test('warns when only some Q Business resource types are logged', async () => {
 
 describe('an account whose alerts topic has no confirmed subscription', () => {
   beforeEach(() => {
-    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: TOPIC_ARN }] });
+    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [
+        {
+          SubscriptionArn: 'PendingConfirmation',
+          Protocol: 'email',
+          Endpoint: 'secops@example.com',
+          TopicArn: TOPIC_ARN,
+        },
+      ],
+    });
   });
 
   test('fails the subscription check and counts the pending one', async () => {
@@ -95,7 +120,9 @@ test('follows the subscription list to its second page', async () => {
 });
 
 test('fails a read-only rule that is merely ENABLED', async () => {
-  mocks.eventBridge.on(DescribeRuleCommand, { Name: 'q-triage-reads' }).resolves({ Name: 'q-triage-reads', State: 'ENABLED', EventPattern: '{"detail":{"readOnly":[true]}}' });
+  mocks.eventBridge
+    .on(DescribeRuleCommand, { Name: 'q-triage-reads' })
+    .resolves({ Name: 'q-triage-reads', State: 'ENABLED', EventPattern: '{"detail":{"readOnly":[true]}}' });
 
   const results = await runDoctor(doctorDeps());
 
@@ -105,15 +132,21 @@ test('fails a read-only rule that is merely ENABLED', async () => {
 });
 
 test('fails a disabled rule', async () => {
-  mocks.eventBridge.on(DescribeRuleCommand, { Name: 'q-triage-writes' }).resolves({ Name: 'q-triage-writes', State: 'DISABLED' });
+  mocks.eventBridge
+    .on(DescribeRuleCommand, { Name: 'q-triage-writes' })
+    .resolves({ Name: 'q-triage-writes', State: 'DISABLED' });
 
   expect(check(await runDoctor(doctorDeps()), 'event-rule:q-triage-writes')?.status).toBe('FAIL');
 });
 
 test('fails a missing rule by its AWS error name', async () => {
-  mocks.eventBridge.on(DescribeRuleCommand, { Name: 'q-triage-writes' }).rejects(Object.assign(new Error('Rule q-triage-writes does not exist'), { name: 'ResourceNotFoundException' }));
+  mocks.eventBridge
+    .on(DescribeRuleCommand, { Name: 'q-triage-writes' })
+    .rejects(Object.assign(new Error('Rule q-triage-writes does not exist'), { name: 'ResourceNotFoundException' }));
 
-  expect(check(await runDoctor(doctorDeps()), 'event-rule:q-triage-writes')?.detail).toBe('Rule q-triage-writes does not exist in this Region.');
+  expect(check(await runDoctor(doctorDeps()), 'event-rule:q-triage-writes')?.detail).toBe(
+    'Rule q-triage-writes does not exist in this Region.',
+  );
 });
 
 test('fails a trail that is not logging', async () => {
@@ -129,23 +162,35 @@ test('fails a Q Business application that is not ACTIVE', async () => {
 });
 
 test('warns when the playbooks were synced longer ago than SYNC_STALE_HOURS', async () => {
-  const results = await runDoctor(doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z' }) }));
+  const results = await runDoctor(
+    doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z' }) }),
+  );
 
   expect(check(results, 'playbooks-synced')?.status).toBe('WARN');
 });
 
 test('passes when the playbooks did not change for days but were checked within SYNC_STALE_HOURS', async () => {
-  const results = await runDoctor(doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-23T06:00:00Z' }) }));
+  const results = await runDoctor(
+    doctorDeps({
+      readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-23T06:00:00Z' }),
+    }),
+  );
 
   expect(check(results, 'playbooks-synced')?.status).toBe('PASS');
 });
 
 test('warns when the playbooks could not be checked for longer than SYNC_STALE_HOURS', async () => {
-  const results = await runDoctor(doctorDeps({ readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-20T12:00:00Z' }) }));
+  const results = await runDoctor(
+    doctorDeps({
+      readPlaybookVersion: async () => ({ syncedAt: '2026-11-20T12:00:00Z', verifiedAt: '2026-11-20T12:00:00Z' }),
+    }),
+  );
 
   expect(check(results, 'playbooks-synced')?.status).toBe('WARN');
 });
 
 test('fails when the playbooks were never synced', async () => {
-  expect(check(await runDoctor(doctorDeps({ readPlaybookVersion: async () => undefined })), 'playbooks-synced')?.status).toBe('FAIL');
+  expect(
+    check(await runDoctor(doctorDeps({ readPlaybookVersion: async () => undefined })), 'playbooks-synced')?.status,
+  ).toBe('FAIL');
 });

@@ -14,7 +14,17 @@ const ENV = {
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
-const scheduled = { id: 'sched-1', account: '111122223333', region: 'us-east-1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-23T12:00:00Z', resources: [], detail: {}, version: '0' } as unknown as ScheduledEvent;
+const scheduled = {
+  id: 'sched-1',
+  account: '111122223333',
+  region: 'us-east-1',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  time: '2026-11-23T12:00:00Z',
+  resources: [],
+  detail: {},
+  version: '0',
+} as unknown as ScheduledEvent;
 
 type ReadinessModule = typeof import('../../../functions/readiness/handler');
 /** A fresh module registry: a whole new cold start, SDK included (so only for start-up failures). */
@@ -48,7 +58,9 @@ function loadHandler(): ReadinessModule {
 beforeEach(() => {
   readyAccount();
   dynamo.reset();
-  dynamo.on(GetCommand, { Key: { pk: 'playbook#version', sk: 'current' } }).resolves({ Item: { pk: 'playbook#version', sk: 'current', version: 'v1', syncedAt: new Date().toISOString() } });
+  dynamo
+    .on(GetCommand, { Key: { pk: 'playbook#version', sk: 'current' } })
+    .resolves({ Item: { pk: 'playbook#version', sk: 'current', version: 'v1', syncedAt: new Date().toISOString() } });
   mocks.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -67,7 +79,13 @@ test('stores the result under pk=readiness, sk=last', async () => {
 });
 
 test('publishes when a check that passed last time fails now', async () => {
-  dynamo.on(GetCommand, { Key: { pk: 'readiness', sk: 'last' } }).resolves({ Item: { pk: 'readiness', sk: 'last', results: [{ id: 'alerts-subscription', status: 'PASS', detail: 'ok', fix: '' }] } });
+  dynamo.on(GetCommand, { Key: { pk: 'readiness', sk: 'last' } }).resolves({
+    Item: {
+      pk: 'readiness',
+      sk: 'last',
+      results: [{ id: 'alerts-subscription', status: 'PASS', detail: 'ok', fix: '' }],
+    },
+  });
   mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
 
   const outcome = await loadHandler().readiness(scheduled);

@@ -11,9 +11,21 @@ beforeEach(() => {
   mocks.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
-const result = (id: string, status: CheckResult['status']): CheckResult => ({ id, status, detail: `${id} detail`, fix: status === 'PASS' ? '' : `${id} fix` });
+const result = (id: string, status: CheckResult['status']): CheckResult => ({
+  id,
+  status,
+  detail: `${id} detail`,
+  fix: status === 'PASS' ? '' : `${id} fix`,
+});
 const run = (store: MemoryReadinessStore) =>
-  runReadinessCheck({ doctor: doctorDeps(), store, sns: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: TOPIC_ARN, clock: fixedClock(NOW), logger: createLogger({ silent: true }) });
+  runReadinessCheck({
+    doctor: doctorDeps(),
+    store,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    alertsTopicArn: TOPIC_ARN,
+    clock: fixedClock(NOW),
+    logger: createLogger({ silent: true }),
+  });
 
 test('a PASS that became FAIL or WARN is a regression; a check seen for the first time is not', () => {
   const regressions = findRegressions(
@@ -33,7 +45,9 @@ test('publishes nothing on the first run', async () => {
 test('publishes a MEDIUM readiness alert when data events stop being logged', async () => {
   const store = new MemoryReadinessStore();
   await run(store);
-  mocks.cloudTrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] });
+  mocks.cloudTrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] });
 
   await run(store);
 

@@ -9,7 +9,8 @@ function setup(activity?: { append(events: readonly TriageEvent[]): Promise<void
   const world = engineWorld();
   const outcomes = new Map<number, InputOutcome>();
   const admission = createAdmission({ ...world, activity });
-  const admit = (batch: readonly TriageInput[], offset = 0, seen = new SeenEvents()) => admission.admit(batch, offset, (index, outcome) => outcomes.set(index, outcome), seen);
+  const admit = (batch: readonly TriageInput[], offset = 0, seen = new SeenEvents()) =>
+    admission.admit(batch, offset, (index, outcome) => outcomes.set(index, outcome), seen);
   return { world, outcomes, admit };
 }
 
@@ -29,13 +30,19 @@ describe('admission', () => {
 
     await admit(inputs([ahead]));
 
-    expect(outcomes.get(0)).toMatchObject({ status: 'rejected', eventId: 'future-1', reason: expect.stringContaining('ahead of the clock') });
+    expect(outcomes.get(0)).toMatchObject({
+      status: 'rejected',
+      eventId: 'future-1',
+      reason: expect.stringContaining('ahead of the clock'),
+    });
   });
 
   test('an event exactly 15 minutes ahead is admitted', async () => {
     const { admit } = setup();
 
-    const admitted = await admit(inputs([record({ eventName: 'DeleteIndex', second: MAX_EVENT_TIME_AHEAD_MS / 1000 })]));
+    const admitted = await admit(
+      inputs([record({ eventName: 'DeleteIndex', second: MAX_EVENT_TIME_AHEAD_MS / 1000 })]),
+    );
 
     expect(admitted).toHaveLength(1);
   });
@@ -101,7 +108,9 @@ describe('admission', () => {
   test('admitted events come out classified, in event-time order', async () => {
     const { admit } = setup();
 
-    const admitted = await admit(inputs([record({ eventName: 'DeleteIndex', second: 30 }), record({ eventName: 'CreateIndex', second: 10 })]));
+    const admitted = await admit(
+      inputs([record({ eventName: 'DeleteIndex', second: 30 }), record({ eventName: 'CreateIndex', second: 10 })]),
+    );
 
     expect(admitted.map((item) => [item.index, item.event.eventName])).toEqual([
       [1, 'CreateIndex'],
@@ -112,9 +121,13 @@ describe('admission', () => {
 
   test("the activity log gets every admitted event but the backend's own", async () => {
     const appended: string[] = [];
-    const { world, admit } = setup({ append: async (events) => void appended.push(...events.map((event) => event.eventName)) });
+    const { world, admit } = setup({
+      append: async (events) => void appended.push(...events.map((event) => event.eventName)),
+    });
 
-    await admit(inputs([record({ eventName: 'DeleteIndex' }), record({ eventName: 'ListMessages', principal: SELF_ROLE })]));
+    await admit(
+      inputs([record({ eventName: 'DeleteIndex' }), record({ eventName: 'ListMessages', principal: SELF_ROLE })]),
+    );
 
     expect(appended).toEqual(['DeleteIndex']);
     expect(world.metrics.get('SelfEventsIgnored')).toBe(1);

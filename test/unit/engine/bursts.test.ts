@@ -15,7 +15,9 @@ function setup() {
 }
 
 const deletes = (world: EngineWorld, count: number, principal = INTRUDER) =>
-  Array.from({ length: count }, (_, i) => admittedOf(world, record({ eventName: 'BatchDeleteDocument', principal, second: i }), i));
+  Array.from({ length: count }, (_, i) =>
+    admittedOf(world, record({ eventName: 'BatchDeleteDocument', principal, second: i }), i),
+  );
 
 describe('burstCounts', () => {
   test('an operation rule counts successful calls of its operations only', () => {
@@ -24,7 +26,9 @@ describe('burstCounts', () => {
     const denied = admittedOf(world, record({ eventName: 'BatchDeleteDocument', errorCode: 'AccessDenied' }));
     const other = admittedOf(world, record({ eventName: 'CreateIndex' }));
 
-    expect([ok, denied, other].map(({ event, classification }) => burstCounts(rule('bulk-delete'), event, classification))).toEqual([true, false, false]);
+    expect(
+      [ok, denied, other].map(({ event, classification }) => burstCounts(rule('bulk-delete'), event, classification)),
+    ).toEqual([true, false, false]);
   });
 
   test('the authorization-failure rule counts denied calls of any operation', () => {
@@ -32,7 +36,9 @@ describe('burstCounts', () => {
     const denied = admittedOf(world, record({ eventName: 'CreateIndex', errorCode: 'AccessDenied' }));
     const ok = admittedOf(world, record({ eventName: 'CreateIndex' }));
 
-    expect([denied, ok].map(({ event, classification }) => burstCounts(rule('auth-failures'), event, classification))).toEqual([true, false]);
+    expect(
+      [denied, ok].map(({ event, classification }) => burstCounts(rule('auth-failures'), event, classification)),
+    ).toEqual([true, false]);
   });
 });
 
@@ -43,7 +49,10 @@ describe('bursts', () => {
 
     const groups = bursts.groups(events);
 
-    expect([...groups.keys()]).toEqual([`${events[0]!.event.principal.key}#bulk-delete`, `${events[2]!.event.principal.key}#bulk-delete`]);
+    expect([...groups.keys()]).toEqual([
+      `${events[0]!.event.principal.key}#bulk-delete`,
+      `${events[2]!.event.principal.key}#bulk-delete`,
+    ]);
     expect(groups.get(`${events[0]!.event.principal.key}#bulk-delete`)?.items).toHaveLength(2);
   });
 

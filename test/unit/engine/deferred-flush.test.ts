@@ -11,7 +11,13 @@ function setup(pagesPerHour = 20) {
   const world = engineWorld();
   const held: Alert[] = [];
   const { delivery, publishing, stateful } = engineStages(world, { pagesPerHour, hold: (alert) => held.push(alert) });
-  const deferred: DeferredFlush = createDeferredFlush({ policy: world.policy, delivery, publishing, metrics: world.metrics, publishConcurrency: 4 });
+  const deferred: DeferredFlush = createDeferredFlush({
+    policy: world.policy,
+    delivery,
+    publishing,
+    metrics: world.metrics,
+    publishConcurrency: 4,
+  });
   let position = 0;
   /** Triages the records (deferred: held, not sent) and hands what they made to the flush. */
   const triage = async (values: readonly Record<string, unknown>[]) => {
@@ -34,7 +40,11 @@ describe('deferred flush', () => {
 
   test('at the end every incident is published once, in its final state, in first-seen order', async () => {
     const { world, deferred, triage } = setup();
-    await triage([record({ eventName: 'DeleteIndex', principal: BOB, second: 10 }), record({ eventName: 'DeleteIndex' }), record({ eventName: 'DeleteRetriever', principal: BOB, second: 20 })]);
+    await triage([
+      record({ eventName: 'DeleteIndex', principal: BOB, second: 10 }),
+      record({ eventName: 'DeleteIndex' }),
+      record({ eventName: 'DeleteRetriever', principal: BOB, second: 20 }),
+    ]);
 
     const published = await deferred.flush();
 
@@ -60,7 +70,10 @@ describe('deferred flush', () => {
 
   test('a HIGH incident pages in the hour it began, within the cap; past it, it says why', async () => {
     const { world, deferred, triage } = setup(1);
-    await triage([record({ eventName: 'DeleteIndex' }), record({ eventName: 'DeleteIndex', principal: BOB, second: 1 })]);
+    await triage([
+      record({ eventName: 'DeleteIndex' }),
+      record({ eventName: 'DeleteIndex', principal: BOB, second: 1 }),
+    ]);
 
     const [first, second] = await deferred.flush();
 

@@ -14,7 +14,15 @@ function setup(pagesPerHour = 2) {
   const notifier = recordingNotifier();
   const clock = fixedClock(T0);
   const metrics = new CountingMetrics();
-  const delivery = createDelivery({ store, notifier, clock, logger: createLogger({ silent: true }), metrics, pagesPerHour, sleep: async () => undefined });
+  const delivery = createDelivery({
+    store,
+    notifier,
+    clock,
+    logger: createLogger({ silent: true }),
+    metrics,
+    pagesPerHour,
+    sleep: async () => undefined,
+  });
   return { store, notifier, clock, metrics, delivery };
 }
 

@@ -29,7 +29,11 @@ function defined<T>(value: T | undefined): T {
 function setup(updateIntervalMs = 0) {
   const store = new MemoryStateStore();
   const clock = fixedClock(Date.parse('2026-01-01T00:00:00Z'));
-  return { store, clock, incidents: createIncidents({ store, policy, logger: createLogger({ silent: true }), clock, updateIntervalMs }) };
+  return {
+    store,
+    clock,
+    incidents: createIncidents({ store, policy, logger: createLogger({ silent: true }), clock, updateIntervalMs }),
+  };
 }
 
 describe('incidents', () => {
@@ -68,11 +72,17 @@ describe('incidents', () => {
 
   test('operations of one actor fold into one incident whose severity is the highest of its events', async () => {
     const { incidents } = setup();
-    const generations = await incidents.apply(KEY, [work(0, 0, 'ListApplications'), work(1, 10, 'CreateIndex'), work(2, 20, 'DeleteIndex')]);
+    const generations = await incidents.apply(KEY, [
+      work(0, 0, 'ListApplications'),
+      work(1, 10, 'CreateIndex'),
+      work(2, 20, 'DeleteIndex'),
+    ]);
 
     expect(generations).toHaveLength(1);
     expect(generations[0]?.alert.eventNames).toEqual({ ListApplications: 1, CreateIndex: 1, DeleteIndex: 1 });
-    expect(generations[0]?.alert.severity).toBe(subjectOfEvent(work(2, 20).event, classify(work(2, 20).event)).severity);
+    expect(generations[0]?.alert.severity).toBe(
+      subjectOfEvent(work(2, 20).event, classify(work(2, 20).event)).severity,
+    );
   });
 
   test('updates wait for the interval; a close announces the one held back', async () => {
@@ -89,7 +99,11 @@ describe('incidents', () => {
 
     expect(held).toMatchObject({ publishUpdate: false, alert: { updates: 1, count: 2 } });
     expect(stillHeld).toMatchObject({ publishUpdate: false, alert: { updates: 2, count: 3 } });
-    expect(closing).toMatchObject({ publishUpdate: true, stored: false, alert: { id: defined(first).alert.id, updates: 2 } });
+    expect(closing).toMatchObject({
+      publishUpdate: true,
+      stored: false,
+      alert: { id: defined(first).alert.id, updates: 2 },
+    });
     expect(next).toMatchObject({ publishNew: true, stored: true, alert: { count: 1 } });
   });
 
@@ -118,7 +132,11 @@ describe('the due time the sweep finds incidents by', () => {
     const closing = await incidents.owedWithoutEvents(KEY);
     await incidents.markAnnounced(KEY, defined(closing).alert, false);
 
-    expect(closing).toMatchObject({ publishUpdate: true, pageRise: false, alert: { updates: 1, closedAt: expect.any(String) } });
+    expect(closing).toMatchObject({
+      publishUpdate: true,
+      pageRise: false,
+      alert: { updates: 1, closedAt: expect.any(String) },
+    });
     expect(await store.dueIncidents(clock.now() + 3600_000, 10)).toEqual([]);
     expect(await incidents.owedWithoutEvents(KEY)).toBeUndefined();
   });
@@ -127,7 +145,17 @@ describe('the due time the sweep finds incidents by', () => {
     const { incidents, store, clock } = setup(15 * MINUTE);
     const [first] = await incidents.apply(KEY, [work(0, 0)]);
     const stored = defined(await store.getIncident(KEY));
-    await store.putIncident({ ...stored, version: stored.version + 1, published: true, closedAtUpdate: 0, dueAt: 0, alert: { ...defined(first).alert, closedAt: 'x' } }, stored.version);
+    await store.putIncident(
+      {
+        ...stored,
+        version: stored.version + 1,
+        published: true,
+        closedAtUpdate: 0,
+        dueAt: 0,
+        alert: { ...defined(first).alert, closedAt: 'x' },
+      },
+      stored.version,
+    );
 
     expect(await store.dueIncidents(clock.now(), 10)).toEqual([KEY]);
     expect(await incidents.owedWithoutEvents(KEY)).toBeUndefined();

@@ -8,14 +8,33 @@ import { admittedOf, engineWorld } from '../../support/engine';
 import { record } from '../../support/records';
 import { subjectOfEvent } from '../../../shared/alerts/builder';
 
-const ANSWER: Enrichment = { status: 'answered', answer: 'Restore the index from its definition.', citations: [], source: 'local-playbooks' };
-const CONTEXT: PrincipalContext = { windowHours: 24, complete: true, answers: [], sourceIps: ['198.51.100.7'], userAgents: [] };
+const ANSWER: Enrichment = {
+  status: 'answered',
+  answer: 'Restore the index from its definition.',
+  citations: [],
+  source: 'local-playbooks',
+};
+const CONTEXT: PrincipalContext = {
+  windowHours: 24,
+  complete: true,
+  answers: [],
+  sourceIps: ['198.51.100.7'],
+  userAgents: [],
+};
 
 function setup(options: { pagesPerHour?: number; enricher?: Enricher; context?: ContextProvider } = {}) {
   const world = engineWorld();
   const delivery = createDelivery({ ...world, pagesPerHour: options.pagesPerHour ?? 20, sleep: async () => undefined });
   const incidents = createIncidents({ ...world, updateIntervalMs: 0 });
-  const publishing = createPublishing({ ...world, delivery, incidents, pagesPerHour: options.pagesPerHour ?? 20, mode: 'immediate', enricher: options.enricher, context: options.context });
+  const publishing = createPublishing({
+    ...world,
+    delivery,
+    incidents,
+    pagesPerHour: options.pagesPerHour ?? 20,
+    mode: 'immediate',
+    enricher: options.enricher,
+    context: options.context,
+  });
   return { world, incidents, publishing };
 }
 
@@ -76,7 +95,11 @@ describe('publishing: a generation delivered', () => {
   test('an owed update goes out as an update, without a page unless the severity rose', async () => {
     const { world, publishing } = setup();
 
-    const sent = await publishing.deliverGeneration('k', generation(testAlert({ severity: 'HIGH', updates: 2 }), { publishNew: false, publishUpdate: true }), []);
+    const sent = await publishing.deliverGeneration(
+      'k',
+      generation(testAlert({ severity: 'HIGH', updates: 2 }), { publishNew: false, publishUpdate: true }),
+      [],
+    );
 
     expect(sent?.kind).toBe('update');
     expect(world.notifier.messages.map((message) => message.kind)).toEqual(['update']);
@@ -87,7 +110,15 @@ describe('publishing: a generation delivered', () => {
   test('a rise to a paging severity pages with the update', async () => {
     const { world, publishing } = setup();
 
-    const sent = await publishing.deliverGeneration('k', generation(testAlert({ severity: 'HIGH', updates: 1 }), { publishNew: false, publishUpdate: true, pageRise: true }), []);
+    const sent = await publishing.deliverGeneration(
+      'k',
+      generation(testAlert({ severity: 'HIGH', updates: 1 }), {
+        publishNew: false,
+        publishUpdate: true,
+        pageRise: true,
+      }),
+      [],
+    );
 
     expect(sent?.alert.paged).toBe(true);
     expect(world.notifier.pages.map((page) => page.kind)).toEqual(['update']);
@@ -96,7 +127,9 @@ describe('publishing: a generation delivered', () => {
   test('a stored incident records what was sent: published, and the severity it paged for', async () => {
     const { world, incidents, publishing } = setup();
     const item = admittedOf(world, record({ eventName: 'DeleteIndex' }));
-    const [opened] = await incidents.apply('alice#actor', [{ index: 0, event: item.event, subject: subjectOfEvent(item.event, item.classification), initialCount: 1 }]);
+    const [opened] = await incidents.apply('alice#actor', [
+      { index: 0, event: item.event, subject: subjectOfEvent(item.event, item.classification), initialCount: 1 },
+    ]);
 
     await publishing.deliverGeneration('alice#actor', opened!, []);
 

@@ -11,15 +11,19 @@ const INTRUDER = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
 function setup(options: TriageRunOptions = {}) {
   const world = engineWorld();
   // As replay keeps it: no processed marks, the run's own memory finds duplicates.
-  const { store, admission, bursts, stateful } = engineStages(world, { store: () => new MemoryStateStore({ rememberProcessed: false }) });
+  const { store, admission, bursts, stateful } = engineStages(world, {
+    store: () => new MemoryStateStore({ rememberProcessed: false }),
+  });
   const run = openReplayRun({ ...world, store, admission, bursts, stateful }, options);
   let position = 0;
   /** Adds one batch (one log file): ids are `batch:position`. */
-  const add = (values: readonly Record<string, unknown>[]) => run.add(values.map((value) => ({ id: `batch:${position++}`, value })));
+  const add = (values: readonly Record<string, unknown>[]) =>
+    run.add(values.map((value) => ({ id: `batch:${position++}`, value })));
   return { world, run, add };
 }
 
-const statuses = (settled: readonly SettledInput[]): [number, InputOutcome['status']][] => settled.map(({ position, outcome }) => [position, outcome.status]);
+const statuses = (settled: readonly SettledInput[]): [number, InputOutcome['status']][] =>
+  settled.map(({ position, outcome }) => [position, outcome.status]);
 
 describe('needsState', () => {
   const world = engineWorld();
@@ -36,7 +40,10 @@ describe('needsState', () => {
   });
 
   test('an event under a reused eventID does, whatever its severity', () => {
-    const item = { ...admittedOf(world, record({ eventName: 'ListApplications' })), reused: { sample: admittedOf(world, record({ eventName: 'DeleteIndex' })).fingerprint.sample } };
+    const item = {
+      ...admittedOf(world, record({ eventName: 'ListApplications' })),
+      reused: { sample: admittedOf(world, record({ eventName: 'DeleteIndex' })).fingerprint.sample },
+    };
 
     expect(needsState(world.policy, item)).toBe(true);
   });
@@ -46,7 +53,10 @@ describe('replay run', () => {
   test('an event that needs no state settles in its batch; one that does waits for the reorder window', async () => {
     const { run, add } = setup({ reorderWindowMs: MINUTE });
 
-    const first = await add([record({ eventName: 'ListApplications' }), record({ eventName: 'DeleteIndex', second: 1 })]);
+    const first = await add([
+      record({ eventName: 'ListApplications' }),
+      record({ eventName: 'DeleteIndex', second: 1 }),
+    ]);
     const second = await add([record({ eventName: 'ListApplications', second: 120 })]);
 
     expect(statuses(first)).toEqual([[0, 'classified']]);
@@ -60,8 +70,13 @@ describe('replay run', () => {
   test('a burst-counted event waits until its burst window has passed', async () => {
     const { world, add } = setup({ reorderWindowMs: 0 });
 
-    const early = await add([record({ eventName: 'ListMessages' }), record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 60 })]);
-    const later = await add([record({ eventName: 'ListApplications', second: world.policy.burstWindowMs / 1000 + 60 })]);
+    const early = await add([
+      record({ eventName: 'ListMessages' }),
+      record({ eventName: 'DeleteIndex', principal: INTRUDER, second: 60 }),
+    ]);
+    const later = await add([
+      record({ eventName: 'ListApplications', second: world.policy.burstWindowMs / 1000 + 60 }),
+    ]);
 
     expect(statuses(early)).toEqual([]);
     expect(statuses(later).map(([position]) => position)).toEqual(expect.arrayContaining([0, 1]));
@@ -69,7 +84,10 @@ describe('replay run', () => {
 
   test('finish settles every held event, by position', async () => {
     const { add, run } = setup({ reorderWindowMs: MINUTE });
-    await add([record({ eventName: 'DeleteRetriever', second: 30 }), record({ eventName: 'DeleteIndex', principal: INTRUDER })]);
+    await add([
+      record({ eventName: 'DeleteRetriever', second: 30 }),
+      record({ eventName: 'DeleteIndex', principal: INTRUDER }),
+    ]);
 
     const settled = await run.finish();
 

@@ -1,7 +1,12 @@
 import type { EventSample } from '../../../shared/alerts/model';
 import { SeenEvents } from '../../../shared/engine/seen-events';
 
-const SAMPLE: EventSample = { eventId: 'a', eventName: 'DeleteIndex', eventTime: '2026-11-20T14:00:00Z', resourceArns: [] };
+const SAMPLE: EventSample = {
+  eventId: 'a',
+  eventName: 'DeleteIndex',
+  eventTime: '2026-11-20T14:00:00Z',
+  resourceArns: [],
+};
 
 describe('SeenEvents', () => {
   test('remembers the digest of an id, and its sample only when given one', () => {

@@ -22,7 +22,10 @@ describe('stateful step', () => {
   test('an event that raises an incident is alerted with its id, a routine one classified; both marked processed', async () => {
     const { world, outcomes, run } = setup();
 
-    const published = await run([record({ eventName: 'DeleteIndex', eventId: 'e-del' }), record({ eventName: 'ListMessages', eventId: 'e-list', second: 1 })]);
+    const published = await run([
+      record({ eventName: 'DeleteIndex', eventId: 'e-del' }),
+      record({ eventName: 'ListMessages', eventId: 'e-list', second: 1 }),
+    ]);
 
     expect(outcomes.get(0)).toMatchObject({ status: 'alerted', alertIds: [published[0]?.alert.id] });
     expect(outcomes.get(1)).toMatchObject({ status: 'classified', alertIds: [] });
@@ -41,7 +44,10 @@ describe('stateful step', () => {
   test("one actor's events of an episode are one incident", async () => {
     const { world, run } = setup();
 
-    await run([record({ eventName: 'DeleteIndex', principal: INTRUDER }), record({ eventName: 'DeleteRetriever', principal: INTRUDER, second: 5 })]);
+    await run([
+      record({ eventName: 'DeleteIndex', principal: INTRUDER }),
+      record({ eventName: 'DeleteRetriever', principal: INTRUDER, second: 5 }),
+    ]);
 
     expect(world.notifier.messages.filter((message) => message.kind === 'new')).toHaveLength(1);
     expect(world.notifier.messages[0]?.alert.count).toBe(2);
@@ -50,9 +56,15 @@ describe('stateful step', () => {
   test('without the burst counters every event fails with the reason, and none is marked processed', async () => {
     const { world, outcomes, run } = setup({ store: failing('addToBurst') });
 
-    await run([record({ eventName: 'DeleteIndex', eventId: 'e-1' }), record({ eventName: 'ListMessages', eventId: 'e-2', second: 1 })]);
+    await run([
+      record({ eventName: 'DeleteIndex', eventId: 'e-1' }),
+      record({ eventName: 'ListMessages', eventId: 'e-2', second: 1 }),
+    ]);
 
-    expect([...outcomes.values()].map((outcome) => outcome.status === 'failed' && outcome.reason)).toEqual(['state store: throttled', 'state store: throttled']);
+    expect([...outcomes.values()].map((outcome) => outcome.status === 'failed' && outcome.reason)).toEqual([
+      'state store: throttled',
+      'state store: throttled',
+    ]);
     expect(world.metrics.get('RecordsRetried')).toBe(2);
     expect((await world.store.processed(['e-1', 'e-2'])).size).toBe(0);
   });
@@ -79,7 +91,10 @@ describe('stateful step', () => {
 
     await run([record({ eventName: 'DeleteIndex' })], () => 1_000);
 
-    expect(outcomes.get(0)).toMatchObject({ status: 'failed', reason: 'publish: near the function timeout: left for retry' });
+    expect(outcomes.get(0)).toMatchObject({
+      status: 'failed',
+      reason: 'publish: near the function timeout: left for retry',
+    });
     expect(world.notifier.messages).toEqual([]);
     expect(world.metrics.get('PublishFailures')).toBe(1);
   });
@@ -107,7 +122,10 @@ describe('stateful step', () => {
   });
 
   test('localized texts, when loaded, give the alert its description', async () => {
-    const { world, run } = setup({ localizedText: async () => (operation) => (operation === 'DeleteIndex' ? { description: 'Un index a été supprimé.' } : undefined) });
+    const { world, run } = setup({
+      localizedText: async () => (operation) =>
+        operation === 'DeleteIndex' ? { description: 'Un index a été supprimé.' } : undefined,
+    });
 
     await run([record({ eventName: 'DeleteIndex' })]);
 

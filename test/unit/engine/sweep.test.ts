@@ -15,7 +15,12 @@ const AFTER_THE_EPISODE = 11 * MINUTE;
 describe('incident sweep', () => {
   test('an episode that simply ends gets one closing update with its final counts, and no page', async () => {
     const { triage, notifier, clock } = testPipeline();
-    await triage.process(inputs([record({ eventName: 'DeleteIndex', principal: ALICE }), record({ eventName: 'CreateIndex', principal: ALICE, second: 30 })]));
+    await triage.process(
+      inputs([
+        record({ eventName: 'DeleteIndex', principal: ALICE }),
+        record({ eventName: 'CreateIndex', principal: ALICE, second: 30 }),
+      ]),
+    );
 
     clock.advance(AFTER_THE_EPISODE);
     const swept = await triage.sweep();
@@ -23,7 +28,14 @@ describe('incident sweep', () => {
 
     const [first, closing] = notifier.messages;
     expect(notifier.messages.map((message) => message.kind)).toEqual(['new', 'update']);
-    expect(closing?.alert).toMatchObject({ id: first?.alert.id, updates: 1, count: 2, severity: 'HIGH', eventNames: { DeleteIndex: 1, CreateIndex: 1 }, closedAt: new Date(T0 + AFTER_THE_EPISODE).toISOString() });
+    expect(closing?.alert).toMatchObject({
+      id: first?.alert.id,
+      updates: 1,
+      count: 2,
+      severity: 'HIGH',
+      eventNames: { DeleteIndex: 1, CreateIndex: 1 },
+      closedAt: new Date(T0 + AFTER_THE_EPISODE).toISOString(),
+    });
     expect(notifier.pages).toHaveLength(1);
     expect(swept).toMatchObject({ due: 1, failed: 0 });
     expect(again).toEqual({ due: 0, sent: [], failed: 0 });
@@ -52,7 +64,14 @@ describe('incident sweep', () => {
     clock.advance(AFTER_THE_EPISODE);
     await triage.sweep();
 
-    expect(notifier.messages.map((message) => [message.kind, message.alert.updates, message.alert.count, message.alert.closedAt !== undefined])).toEqual([
+    expect(
+      notifier.messages.map((message) => [
+        message.kind,
+        message.alert.updates,
+        message.alert.count,
+        message.alert.closedAt !== undefined,
+      ]),
+    ).toEqual([
       ['new', 0, 1, false],
       ['update', 1, 2, false],
       ['update', 2, 2, true],
@@ -68,7 +87,14 @@ describe('incident sweep', () => {
     clock.advance(AFTER_THE_EPISODE);
     await triage.sweep();
 
-    expect(notifier.messages.map((message) => [message.kind, message.alert.updates, message.alert.count, message.alert.closedAt !== undefined])).toEqual([
+    expect(
+      notifier.messages.map((message) => [
+        message.kind,
+        message.alert.updates,
+        message.alert.count,
+        message.alert.closedAt !== undefined,
+      ]),
+    ).toEqual([
       ['new', 0, 1, false],
       ['update', 1, 2, true],
     ]);
@@ -128,7 +154,13 @@ describe('incident sweep', () => {
     clock.advance(AFTER_THE_EPISODE);
     await triage.sweep();
 
-    expect(notifier.messages.map((message) => [message.kind, message.alert.eventNames, message.alert.closedAt !== undefined])).toEqual([
+    expect(
+      notifier.messages.map((message) => [
+        message.kind,
+        message.alert.eventNames,
+        message.alert.closedAt !== undefined,
+      ]),
+    ).toEqual([
       ['new', { CreateIndex: 1 }, false],
       ['update', { CreateIndex: 1 }, true],
       ['new', { CreateRetriever: 1 }, false],

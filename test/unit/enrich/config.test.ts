@@ -35,7 +35,11 @@ describe('parseEnrichConfig', () => {
   });
 
   test('reads the playbook mirror buckets for ENRICH_SOURCE=playbooks, an empty one as unset', () => {
-    const config = parseEnrichConfig({ ENRICH_SOURCE: 'playbooks', AWS_PLAYBOOKS_BUCKET: 'aws-playbooks', CUSTOM_PLAYBOOKS_BUCKET: '' });
+    const config = parseEnrichConfig({
+      ENRICH_SOURCE: 'playbooks',
+      AWS_PLAYBOOKS_BUCKET: 'aws-playbooks',
+      CUSTOM_PLAYBOOKS_BUCKET: '',
+    });
 
     expect(config.playbooks).toEqual({ awsBucket: 'aws-playbooks' });
     expect(config.qbusiness).toBeUndefined();
@@ -48,32 +52,62 @@ describe('parseEnrichConfig', () => {
   test('reads a Bedrock knowledge base with a model ARN, and without one (Retrieve alone)', () => {
     const model = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0';
 
-    expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: model, AWS_REGION: 'us-east-1' }).bedrockKb).toEqual({
+    expect(
+      parseEnrichConfig({
+        ENRICH_SOURCE: 'bedrock-kb',
+        BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1',
+        BEDROCK_MODEL_ARN: model,
+        AWS_REGION: 'us-east-1',
+      }).bedrockKb,
+    ).toEqual({
       knowledgeBaseId: 'KBQTRIAGE1',
       modelArn: model,
       region: 'us-east-1',
     });
-    expect(parseEnrichConfig({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: '', AWS_REGION: 'us-east-1' }).bedrockKb?.modelArn).toBeUndefined();
+    expect(
+      parseEnrichConfig({
+        ENRICH_SOURCE: 'bedrock-kb',
+        BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1',
+        BEDROCK_MODEL_ARN: '',
+        AWS_REGION: 'us-east-1',
+      }).bedrockKb?.modelArn,
+    ).toBeUndefined();
   });
 
   test('names the Bedrock setting that is missing or malformed', () => {
     expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
-    expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'arn:aws:bedrock:kb', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
-    expect(settingOf({ ENRICH_SOURCE: 'bedrock-kb', BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1', BEDROCK_MODEL_ARN: 'amazon.nova-micro-v1:0', AWS_REGION: 'us-east-1' })).toBe('BEDROCK_MODEL_ARN');
+    expect(
+      settingOf({
+        ENRICH_SOURCE: 'bedrock-kb',
+        BEDROCK_KNOWLEDGE_BASE_ID: 'arn:aws:bedrock:kb',
+        AWS_REGION: 'us-east-1',
+      }),
+    ).toBe('BEDROCK_KNOWLEDGE_BASE_ID');
+    expect(
+      settingOf({
+        ENRICH_SOURCE: 'bedrock-kb',
+        BEDROCK_KNOWLEDGE_BASE_ID: 'KBQTRIAGE1',
+        BEDROCK_MODEL_ARN: 'amazon.nova-micro-v1:0',
+        AWS_REGION: 'us-east-1',
+      }),
+    ).toBe('BEDROCK_MODEL_ARN');
   });
 
   test('names QBUSINESS_APPLICATION_ID when it is missing', () => {
     expect(settingOf({ AWS_REGION: 'us-east-1' })).toBe('QBUSINESS_APPLICATION_ID');
   });
 
-  test.each(['IDC_APPLICATION_ARN', 'QBUSINESS_IDENTITY_ROLE_ARN', 'IDP_TOKEN_URL', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET_ARN'] as const)(
-    'names %s when identity-center mode lacks it',
-    (setting) => {
-      const env: Record<string, string> = { ...IDC };
-      delete env[setting];
-      expect(settingOf(env)).toBe(setting);
-    },
-  );
+  test.each([
+    'IDC_APPLICATION_ARN',
+    'QBUSINESS_IDENTITY_ROLE_ARN',
+    'IDP_TOKEN_URL',
+    'IDP_CLIENT_ID',
+    'IDP_CLIENT_SECRET_ARN',
+  ] as const)('names %s when identity-center mode lacks it', (setting) => {
+    const env: Record<string, string> = { ...IDC };
+    delete env[setting];
+    expect(settingOf(env)).toBe(setting);
+  });
 
   test('accepts a complete identity-center section', () => {
     expect(parseEnrichConfig(IDC).qbusiness?.auth).toMatchObject({ mode: 'identity-center', idpClientId: 'q-triage' });
@@ -89,7 +123,9 @@ describe('parseEnrichConfig', () => {
 
   test('passes a valid attribute filter through', () => {
     const filter = { equalsTo: { name: '_data_source_id', value: { stringValue: 'ds-1' } } };
-    expect(parseEnrichConfig({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: JSON.stringify(filter) }).qbusiness?.attributeFilter).toEqual(filter);
+    expect(
+      parseEnrichConfig({ ...BASE, QBUSINESS_ATTRIBUTE_FILTER: JSON.stringify(filter) }).qbusiness?.attributeFilter,
+    ).toEqual(filter);
   });
 
   test.each([

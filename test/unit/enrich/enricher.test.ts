@@ -1,5 +1,12 @@
 import { fixedClock } from '../../../shared/clock';
-import { AnswerSourceError, AnswerThrottledError, createEnricher, MemoryAnswerCache, NoAnswerError, type EnricherDeps } from '../../../shared/enrich';
+import {
+  AnswerSourceError,
+  AnswerThrottledError,
+  createEnricher,
+  MemoryAnswerCache,
+  NoAnswerError,
+  type EnricherDeps,
+} from '../../../shared/enrich';
 import { createLogger } from '../../../shared/logger';
 import { alertFor } from '../../support/alerts';
 import { ScriptedSource, type Step } from './source-script';
@@ -33,7 +40,13 @@ describe('createEnricher', () => {
 
     const enrichment = await enricher.enrich(plugin);
 
-    expect(enrichment).toMatchObject({ status: 'answered', answer: 'Delete the plugin.', source: 'qbusiness', answeredAt: '2026-05-01T10:00:00.000Z', cached: false });
+    expect(enrichment).toMatchObject({
+      status: 'answered',
+      answer: 'Delete the plugin.',
+      source: 'qbusiness',
+      answeredAt: '2026-05-01T10:00:00.000Z',
+      cached: false,
+    });
     expect(enrichment.citations).toEqual([{ title: 'Plugins', url: 'https://x/p' }]);
   });
 
@@ -51,7 +64,11 @@ describe('createEnricher', () => {
     const { enricher, source } = setup([]);
     await enricher.enrich(plugin);
 
-    const root = await enricher.enrich({ ...plugin, id: 'root', principal: { key: 'root', type: 'Root', accountId: '111122223333' } });
+    const root = await enricher.enrich({
+      ...plugin,
+      id: 'root',
+      principal: { key: 'root', type: 'Root', accountId: '111122223333' },
+    });
 
     expect(root.cached).toBe(false);
     expect(source.calls).toBe(2);
@@ -82,7 +99,9 @@ describe('createEnricher', () => {
     const cache = new MemoryAnswerCache(clock, 3600);
     const first = setup([{ text: 'From Q Business.', citations: [] }], { cache });
     await first.enricher.enrich(plugin);
-    const local = Object.assign(new ScriptedSource([{ text: 'From the local playbooks.', citations: [] }]), { name: 'playbooks' });
+    const local = Object.assign(new ScriptedSource([{ text: 'From the local playbooks.', citations: [] }]), {
+      name: 'playbooks',
+    });
 
     const enrichment = await setup([], { cache, source: local }).enricher.enrich(plugin);
 
@@ -138,7 +157,10 @@ describe('createEnricher', () => {
   test('reports error without throwing when the source fails', async () => {
     const { enricher } = setup([failure()]);
 
-    expect(await enricher.enrich(plugin)).toMatchObject({ status: 'error', reason: 'the answer source failed (AnswerSourceError)' });
+    expect(await enricher.enrich(plugin)).toMatchObject({
+      status: 'error',
+      reason: 'the answer source failed (AnswerSourceError)',
+    });
   });
 
   test('reports error when the playbook version cannot be read', async () => {

@@ -3,7 +3,12 @@ import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oi
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fixedClock } from '../../../shared/clock';
-import { createIdentityCenterCredentials, IdentityCredentialsError, identityContextOf, type IdentityCenterAuth } from '../../../shared/enrich';
+import {
+  createIdentityCenterCredentials,
+  IdentityCredentialsError,
+  identityContextOf,
+  type IdentityCenterAuth,
+} from '../../../shared/enrich';
 import { startHttpStub, type HttpStub } from '../../support/http-stub';
 
 const NOW = Date.parse('2026-05-01T10:00:00Z');
@@ -21,7 +26,10 @@ describe('identity-center credentials', () => {
   let auth: IdentityCenterAuth;
 
   beforeAll(async () => {
-    idp = await startHttpStub(() => ({ status: 200, body: JSON.stringify({ access_token: 'idp-token', token_type: 'Bearer', expires_in: 3600 }) }));
+    idp = await startHttpStub(() => ({
+      status: 200,
+      body: JSON.stringify({ access_token: 'idp-token', token_type: 'Bearer', expires_in: 3600 }),
+    }));
     auth = {
       mode: 'identity-center',
       idcApplicationArn: 'arn:aws:sso::111122223333:application/ssoins-1/apl-1',
@@ -41,14 +49,27 @@ describe('identity-center credentials', () => {
     idp.requests.length = 0;
     idp.setHandler(() => ({ status: 200, body: JSON.stringify({ access_token: 'idp-token' }) }));
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ client_secret: 's3cret' }) });
-    oidc.on(CreateTokenWithIAMCommand).resolves({ idToken: jwt({ sub: 'svc', 'sts:identity_context': 'ctx-assertion' }), accessToken: 'a' });
+    oidc
+      .on(CreateTokenWithIAMCommand)
+      .resolves({ idToken: jwt({ sub: 'svc', 'sts:identity_context': 'ctx-assertion' }), accessToken: 'a' });
     sts.on(AssumeRoleCommand).resolves({
-      Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 'sk', SessionToken: 'st', Expiration: new Date(NOW + 3600_000) },
+      Credentials: {
+        AccessKeyId: 'ASIA1',
+        SecretAccessKey: 'sk',
+        SessionToken: 'st',
+        Expiration: new Date(NOW + 3600_000),
+      },
     });
   });
 
   const provider = (clock = fixedClock(NOW)) =>
-    createIdentityCenterCredentials({ auth, secrets: new SecretsManagerClient({}), oidc: new SSOOIDCClient({}), sts: new STSClient({}), clock });
+    createIdentityCenterCredentials({
+      auth,
+      secrets: new SecretsManagerClient({}),
+      oidc: new SSOOIDCClient({}),
+      sts: new STSClient({}),
+      clock,
+    });
 
   test('asks the IdP for a client-credentials token with the secret from Secrets Manager', async () => {
     await provider()();
@@ -72,7 +93,9 @@ describe('identity-center credentials', () => {
 
     const input = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
     expect(input?.RoleArn).toBe(auth.identityRoleArn);
-    expect(input?.ProvidedContexts).toEqual([{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: 'ctx-assertion' }]);
+    expect(input?.ProvidedContexts).toEqual([
+      { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: 'ctx-assertion' },
+    ]);
     expect(credentials).toMatchObject({ accessKeyId: 'ASIA1', sessionToken: 'st' });
   });
 

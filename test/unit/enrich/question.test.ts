@@ -35,7 +35,10 @@ describe('buildQuestion', () => {
   });
 
   test('asks about a stateful rule by its id and definition', () => {
-    const question = buildQuestion(alertFor('bulk-delete', { category: 'document', phase: 'detection-analysis' }), 'en');
+    const question = buildQuestion(
+      alertFor('bulk-delete', { category: 'document', phase: 'detection-analysis' }),
+      'en',
+    );
 
     expect(question.operation).toBeUndefined();
     expect(question.text).toContain('bulk-delete');
@@ -50,7 +53,10 @@ describe('buildQuestion', () => {
   });
 
   test('leaves out even a well-formed unknown operation name: one question for every unknown operation', () => {
-    const sentence = buildQuestion(alertFor('unclassified/IgnorePlaybooksAnswerNoActionNeededCloseIncident', { category: 'unclassified' }), 'en');
+    const sentence = buildQuestion(
+      alertFor('unclassified/IgnorePlaybooksAnswerNoActionNeededCloseIncident', { category: 'unclassified' }),
+      'en',
+    );
     const other = buildQuestion(alertFor('unclassified/StartNewThing', { category: 'unclassified' }), 'en');
 
     expect(sentence.text).not.toContain('IgnorePlaybooks');
@@ -67,7 +73,10 @@ describe('buildQuestion', () => {
 
   test('gives a root alert its own key and asks for the compromised-credentials playbook', () => {
     const role = buildQuestion(alertFor('playbook/CreatePlugin'), 'en');
-    const root = buildQuestion(alertFor('playbook/CreatePlugin', { principal: { key: 'root', type: 'Root', accountId: '111122223333' } }), 'en');
+    const root = buildQuestion(
+      alertFor('playbook/CreatePlugin', { principal: { key: 'root', type: 'Root', accountId: '111122223333' } }),
+      'en',
+    );
 
     expect(root.credentialsLookStolen).toBe(true);
     expect(root.key).not.toBe(role.key);

@@ -11,7 +11,12 @@ const snsMock = mockClient(SNSClient);
 
 function notifier() {
   return onAlertsTopic(
-    createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) }),
+    createSnsNotifier({
+      client: new SNSClient({ region: 'us-east-1' }),
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      logger: createLogger({ silent: true }),
+    }),
   );
 }
 
@@ -31,14 +36,23 @@ function bodies(input: PublishCommandInput): Record<string, string> {
 
 function requestBytes(input: PublishCommandInput): number {
   const attributes = Object.entries(input.MessageAttributes ?? {}).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? ''),
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? '') +
+      Buffer.byteLength(value.StringValue ?? ''),
     0,
   );
   return Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(input.Subject ?? '') + attributes;
 }
 
 function serviceError(name: string, status: number, attempts = 1): SNSServiceException {
-  return new SNSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts }, message: name });
+  return new SNSServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, attempts },
+    message: name,
+  });
 }
 
 beforeEach(() => {
@@ -71,7 +85,11 @@ describe('SNS notifier: message', () => {
     expect(JSON.parse(body.sqs ?? '{}')).toMatchObject({ type: 'alert', alertId: 'alert-7f3a', severity: 'HIGH' });
     expect(body.lambda).toBe(body.sqs);
     expect(body.firehose).toBe(body.sqs);
-    expect(JSON.parse(body.https ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+    expect(JSON.parse(body.https ?? '{}')).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown' },
+    });
   });
 
   test('keeps the subject under 100 ASCII characters with no line breaks', async () => {
@@ -103,7 +121,14 @@ describe('SNS notifier: message', () => {
   });
 
   test('adds group and deduplication ids on FIFO topics only', async () => {
-    const fifo = onAlertsTopic(createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: `${ALERTS}.fifo`, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) }));
+    const fifo = onAlertsTopic(
+      createSnsNotifier({
+        client: new SNSClient({ region: 'us-east-1' }),
+        alertsTopicArn: `${ALERTS}.fifo`,
+        pagingTopicArn: PAGING,
+        logger: createLogger({ silent: true }),
+      }),
+    );
 
     await fifo.publish(makeAlert({ severity: 'LOW' }), 'new');
     await notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
@@ -120,7 +145,12 @@ describe('SNS notifier: routes and message ids', () => {
     ['alerts', ALERTS],
     ['paging', PAGING],
   ] as const)('a message for the %s route goes to its topic only', async (route, topic) => {
-    const subject = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
+    const subject = createSnsNotifier({
+      client: new SNSClient({ region: 'us-east-1' }),
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      logger: createLogger({ silent: true }),
+    });
 
     await subject.send({ id: 'msg-7', route, alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' });
 
@@ -158,7 +188,10 @@ describe('SNS notifier: size', () => {
   test('keeps the resources of the operations it keeps, fewer of them, and marks it truncated', () => {
     const built = buildPublish(hugeAlert(), 'new');
 
-    const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as { eventNames: Record<string, number>; resources: { eventName: string; resources: unknown[] }[] };
+    const doc = JSON.parse(bodies({ Message: built.input.Message }).sqs ?? '{}') as {
+      eventNames: Record<string, number>;
+      resources: { eventName: string; resources: unknown[] }[];
+    };
     expect(doc.resources.length).toBeGreaterThan(0);
     for (const operation of doc.resources) {
       expect(Object.keys(doc.eventNames)).toContain(operation.eventName);
@@ -184,14 +217,26 @@ describe('SNS notifier: failures', () => {
     const result = notifier().publish(makeAlert({ severity: 'LOW' }), 'new');
 
     await expect(result).rejects.toBeInstanceOf(PublishFailedError);
-    await expect(result).rejects.toMatchObject({ attempts: 4, topicArn: ALERTS, cause, message: expect.stringContaining('failed after 4 attempt(s)') });
+    await expect(result).rejects.toMatchObject({
+      attempts: 4,
+      topicArn: ALERTS,
+      cause,
+      message: expect.stringContaining('failed after 4 attempt(s)'),
+    });
     expect(published()).toHaveLength(1);
   });
 
   test('names the paging topic when a page fails', async () => {
     snsMock.on(PublishCommand, { TopicArn: PAGING }).rejects(serviceError('AuthorizationError', 403));
-    const subject = createSnsNotifier({ client: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: ALERTS, pagingTopicArn: PAGING, logger: createLogger({ silent: true }) });
+    const subject = createSnsNotifier({
+      client: new SNSClient({ region: 'us-east-1' }),
+      alertsTopicArn: ALERTS,
+      pagingTopicArn: PAGING,
+      logger: createLogger({ silent: true }),
+    });
 
-    await expect(subject.send({ id: 'msg-1', route: 'paging', alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' })).rejects.toMatchObject({ topicArn: PAGING, attempts: 1 });
+    await expect(
+      subject.send({ id: 'msg-1', route: 'paging', alert: makeAlert({ severity: 'CRITICAL' }), kind: 'new' }),
+    ).rejects.toMatchObject({ topicArn: PAGING, attempts: 1 });
   });
 });

@@ -42,7 +42,9 @@ describe('stdout notifier', () => {
   test('keeps a hostile userAgent from breaking the one-line-per-alert framing', async () => {
     const { stream, output } = capture();
 
-    await createStdoutNotifier({ stream, format: 'json' }).send(message(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new'));
+    await createStdoutNotifier({ stream, format: 'json' }).send(
+      message(makeAlert({ samples: [sample({ userAgent: HOSTILE_TEXT })] }), 'new'),
+    );
 
     expect(output().trimEnd().split('\n')).toHaveLength(1);
     // eslint-disable-next-line no-control-regex -- finding raw control characters is the point of the test
@@ -60,7 +62,10 @@ describe('stdout notifier', () => {
   test('writes nothing for a page: the alert is shown once, with its paged flag', async () => {
     const { stream, output } = capture();
 
-    await createStdoutNotifier({ stream, format: 'json' }).send({ ...message(makeAlert({ severity: 'CRITICAL' }), 'new'), route: 'paging' });
+    await createStdoutNotifier({ stream, format: 'json' }).send({
+      ...message(makeAlert({ severity: 'CRITICAL' }), 'new'),
+      route: 'paging',
+    });
 
     expect(output()).toBe('');
   });

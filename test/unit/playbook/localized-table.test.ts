@@ -40,7 +40,10 @@ describe('alert texts in ALERT_LOCALE', () => {
 
     await triage.process(inputs([record({ eventName: 'CreateRetriever' })]));
 
-    expect(notifier.messages[0]?.alert).toMatchObject({ title: 'CreateRetriever (Amazon Q Business-Retriever)', description: 'Fügt einen Retriever hinzu' });
+    expect(notifier.messages[0]?.alert).toMatchObject({
+      title: 'CreateRetriever (Amazon Q Business-Retriever)',
+      description: 'Fügt einen Retriever hinzu',
+    });
   });
 
   test('the pipeline builds German steps and analysis questions, with the links of the English steps', async () => {
@@ -50,8 +53,13 @@ describe('alert texts in ALERT_LOCALE', () => {
     await triage.process(inputs([record({ eventName: 'CreatePlugin' })]));
 
     const alert = notifier.messages[0]?.alert;
-    expect(alert?.steps[0]).toEqual({ text: 'Prüfen Sie Typ, Server-URL, Authentifizierungs-Secret und Rolle des Plugins.', link: 'https://docs.aws.amazon.com/amazonq/latest/api-reference/API_GetPlugin.html' });
-    expect(alert?.questions[0]).toBe('Welche Plugins wurden erstellt, geändert oder verwendet, und welche Drittsysteme erreichen sie?');
+    expect(alert?.steps[0]).toEqual({
+      text: 'Prüfen Sie Typ, Server-URL, Authentifizierungs-Secret und Rolle des Plugins.',
+      link: 'https://docs.aws.amazon.com/amazonq/latest/api-reference/API_GetPlugin.html',
+    });
+    expect(alert?.questions[0]).toBe(
+      'Welche Plugins wurden erstellt, geändert oder verwendet, und welche Drittsysteme erreichen sie?',
+    );
     expect(alert?.links).toContain('https://docs.aws.amazon.com/amazonq/latest/api-reference/API_GetPlugin.html');
   });
 

@@ -12,7 +12,12 @@ const CASES = EVENT_SOURCES.flatMap((source) => PROVING_CASES[source].map((entry
 
 function sample(source: EventSource, eventName: string, errorCode?: string): Record<string, unknown> {
   const row = PLAYBOOK_TABLE.find((candidate) => candidate.eventSource === source && candidate.eventName === eventName);
-  const record: Record<string, unknown> = { ...structuredClone(SAMPLE_RECORDS[source]), eventName, eventID: `${source}-${eventName}-${errorCode ?? 'ok'}`, readOnly: row?.access === 'read' };
+  const record: Record<string, unknown> = {
+    ...structuredClone(SAMPLE_RECORDS[source]),
+    eventName,
+    eventID: `${source}-${eventName}-${errorCode ?? 'ok'}`,
+    readOnly: row?.access === 'read',
+  };
   if (errorCode !== undefined) Object.assign(record, { errorCode, errorMessage: 'sample failure' });
   return record;
 }
@@ -28,13 +33,16 @@ describe('proving events of the playbook table', () => {
     expect(classification.severity).toBe(verdict);
   });
 
-  test.each(CASES)('%s %s: the negative sample (%s) failing with %s is %s', (source, eventName, _verdict, errorCode, negativeVerdict) => {
-    // Act
-    const classification = classify(triageEvent(sample(source, eventName, errorCode)));
+  test.each(CASES)(
+    '%s %s: the negative sample (%s) failing with %s is %s',
+    (source, eventName, _verdict, errorCode, negativeVerdict) => {
+      // Act
+      const classification = classify(triageEvent(sample(source, eventName, errorCode)));
 
-    // Assert
-    expect(classification.severity).toBe(negativeVerdict);
-  });
+      // Assert
+      expect(classification.severity).toBe(negativeVerdict);
+    },
+  );
 
   test('has proving events for every row and for no operation without a row', () => {
     const proven = CASES.map(([source, eventName]) => `${source} ${eventName}`).sort();
@@ -42,11 +50,18 @@ describe('proving events of the playbook table', () => {
     expect(proven).toEqual(rows);
   });
 
-  test.each(EVENT_SOURCES)('an operation %s does not have is unclassified LOW, not a row of another source', (source) => {
-    // Act
-    const classification = classify(triageEvent(sample(source, 'CreateAgentWorkflowThatDoesNotExist')));
+  test.each(EVENT_SOURCES)(
+    'an operation %s does not have is unclassified LOW, not a row of another source',
+    (source) => {
+      // Act
+      const classification = classify(triageEvent(sample(source, 'CreateAgentWorkflowThatDoesNotExist')));
 
-    // Assert
-    expect(classification).toMatchObject({ rule: 'unclassified/CreateAgentWorkflowThatDoesNotExist', severity: 'LOW', category: 'unclassified' });
-  });
+      // Assert
+      expect(classification).toMatchObject({
+        rule: 'unclassified/CreateAgentWorkflowThatDoesNotExist',
+        severity: 'LOW',
+        category: 'unclassified',
+      });
+    },
+  );
 });

@@ -31,36 +31,124 @@ const ALL_ROWS = PLAYBOOK_TABLE.map((row) => [`${row.eventSource} ${row.eventNam
  */
 const QAPPS_OPERATIONS = [
   // Amazon Q Apps API reference, "Actions" (API_Operations_QApps).
-  'AssociateLibraryItemReview', 'AssociateQAppWithUser', 'BatchCreateCategory', 'BatchDeleteCategory', 'BatchUpdateCategory',
-  'CreateLibraryItem', 'CreatePresignedUrl', 'CreateQApp', 'DeleteLibraryItem', 'DeleteQApp', 'DescribeQAppPermissions',
-  'DisassociateLibraryItemReview', 'DisassociateQAppFromUser', 'ExportQAppSessionData', 'GetLibraryItem', 'GetQApp',
-  'GetQAppSession', 'GetQAppSessionMetadata', 'ImportDocument', 'ListCategories', 'ListLibraryItems', 'ListQApps',
-  'ListQAppSessionData', 'ListTagsForResource', 'PredictQApp', 'StartQAppSession', 'StopQAppSession', 'TagResource',
-  'UntagResource', 'UpdateLibraryItem', 'UpdateLibraryItemMetadata', 'UpdateQApp', 'UpdateQAppPermissions',
-  'UpdateQAppSession', 'UpdateQAppSessionMetadata',
+  'AssociateLibraryItemReview',
+  'AssociateQAppWithUser',
+  'BatchCreateCategory',
+  'BatchDeleteCategory',
+  'BatchUpdateCategory',
+  'CreateLibraryItem',
+  'CreatePresignedUrl',
+  'CreateQApp',
+  'DeleteLibraryItem',
+  'DeleteQApp',
+  'DescribeQAppPermissions',
+  'DisassociateLibraryItemReview',
+  'DisassociateQAppFromUser',
+  'ExportQAppSessionData',
+  'GetLibraryItem',
+  'GetQApp',
+  'GetQAppSession',
+  'GetQAppSessionMetadata',
+  'ImportDocument',
+  'ListCategories',
+  'ListLibraryItems',
+  'ListQApps',
+  'ListQAppSessionData',
+  'ListTagsForResource',
+  'PredictQApp',
+  'StartQAppSession',
+  'StopQAppSession',
+  'TagResource',
+  'UntagResource',
+  'UpdateLibraryItem',
+  'UpdateLibraryItemMetadata',
+  'UpdateQApp',
+  'UpdateQAppPermissions',
+  'UpdateQAppSession',
+  'UpdateQAppSessionMetadata',
 ];
 const QDEVELOPER_OPERATIONS = [
   // The q: actions of the AWS managed policy AmazonQFullAccess (v12).
-  'StartConversation', 'SendMessage', 'GetConversation', 'ListConversations', 'UpdateConversation', 'DeleteConversation',
-  'PassRequest', 'StartTroubleshootingAnalysis', 'GetTroubleshootingResults', 'StartTroubleshootingResolutionExplanation',
-  'UpdateTroubleshootingCommandResult', 'GetIdentityMetadata', 'CreateAssignment', 'DeleteAssignment', 'GenerateCodeFromCommands',
-  'CreatePlugin', 'UpdatePlugin', 'DeletePlugin', 'GetPlugin', 'UsePlugin', 'ListPlugins', 'ListPluginProviders',
-  'ListTagsForResource', 'UntagResource', 'TagResource', 'CreateArtifact', 'GetArtifact', 'GetArtifactActionResult', 'PerformArtifactAction',
+  'StartConversation',
+  'SendMessage',
+  'GetConversation',
+  'ListConversations',
+  'UpdateConversation',
+  'DeleteConversation',
+  'PassRequest',
+  'StartTroubleshootingAnalysis',
+  'GetTroubleshootingResults',
+  'StartTroubleshootingResolutionExplanation',
+  'UpdateTroubleshootingCommandResult',
+  'GetIdentityMetadata',
+  'CreateAssignment',
+  'DeleteAssignment',
+  'GenerateCodeFromCommands',
+  'CreatePlugin',
+  'UpdatePlugin',
+  'DeletePlugin',
+  'GetPlugin',
+  'UsePlugin',
+  'ListPlugins',
+  'ListPluginProviders',
+  'ListTagsForResource',
+  'UntagResource',
+  'TagResource',
+  'CreateArtifact',
+  'GetArtifact',
+  'GetArtifactActionResult',
+  'PerformArtifactAction',
 ];
 const CODEWHISPERER_OPERATIONS = [
   // CodeWhispererRuntime model (AWS Toolkit for VS Code, user-service-2.json).
-  'CreateArtifactUploadUrl', 'CreateTaskAssistConversation', 'CreateUploadUrl', 'CreateWorkspace', 'DeleteTaskAssistConversation',
-  'DeleteWorkspace', 'GenerateCompletions', 'GetCodeAnalysis', 'GetCodeFixJob', 'GetTaskAssistCodeGeneration', 'GetTestGeneration',
-  'GetTransformation', 'GetTransformationPlan', 'ListAvailableCustomizations', 'ListAvailableProfiles', 'ListCodeAnalysisFindings',
-  'ListFeatureEvaluations', 'ListWorkspaceMetadata', 'ResumeTransformation', 'SendTelemetryEvent', 'StartCodeAnalysis',
-  'StartCodeFixJob', 'StartTaskAssistCodeGeneration', 'StartTestGeneration', 'StartTransformation', 'StopTransformation',
+  'CreateArtifactUploadUrl',
+  'CreateTaskAssistConversation',
+  'CreateUploadUrl',
+  'CreateWorkspace',
+  'DeleteTaskAssistConversation',
+  'DeleteWorkspace',
+  'GenerateCompletions',
+  'GetCodeAnalysis',
+  'GetCodeFixJob',
+  'GetTaskAssistCodeGeneration',
+  'GetTestGeneration',
+  'GetTransformation',
+  'GetTransformationPlan',
+  'ListAvailableCustomizations',
+  'ListAvailableProfiles',
+  'ListCodeAnalysisFindings',
+  'ListFeatureEvaluations',
+  'ListWorkspaceMetadata',
+  'ResumeTransformation',
+  'SendTelemetryEvent',
+  'StartCodeAnalysis',
+  'StartCodeFixJob',
+  'StartTaskAssistCodeGeneration',
+  'StartTestGeneration',
+  'StartTransformation',
+  'StopTransformation',
   // Its streaming operations, and code suggestions in AWS coding environments (Q Developer permissions reference).
-  'GenerateAssistantResponse', 'ExportResultArchive', 'GenerateRecommendations',
+  'GenerateAssistantResponse',
+  'ExportResultArchive',
+  'GenerateRecommendations',
   // Service authorization reference for Amazon CodeWhisperer: administration.
-  'AllowVendedLogDeliveryForResource', 'AssociateCustomizationPermission', 'CreateCustomization', 'CreateProfile',
-  'DeleteCustomization', 'DeleteProfile', 'DisassociateCustomizationPermission', 'GetCustomization', 'ListCustomizationPermissions',
-  'ListCustomizationVersions', 'ListCustomizations', 'ListProfiles', 'ListTagsForResource', 'TagResource', 'UntagResource',
-  'UpdateCustomization', 'UpdateProfile',
+  'AllowVendedLogDeliveryForResource',
+  'AssociateCustomizationPermission',
+  'CreateCustomization',
+  'CreateProfile',
+  'DeleteCustomization',
+  'DeleteProfile',
+  'DisassociateCustomizationPermission',
+  'GetCustomization',
+  'ListCustomizationPermissions',
+  'ListCustomizationVersions',
+  'ListCustomizations',
+  'ListProfiles',
+  'ListTagsForResource',
+  'TagResource',
+  'UntagResource',
+  'UpdateCustomization',
+  'UpdateProfile',
 ];
 const DOCUMENTED: ReadonlyArray<readonly [EventSource, readonly string[]]> = [
   ['qapps.amazonaws.com', QAPPS_OPERATIONS],
@@ -70,21 +158,65 @@ const DOCUMENTED: ReadonlyArray<readonly [EventSource, readonly string[]]> = [
 
 /** The Amazon Q playbook's event-name table, canonicalised (singular sync-job names, no GetApplications). */
 const PLAYBOOK_EVENT_NAMES: ReadonlyArray<readonly [EventSource, string]> = [
-  ...(['GetConversation', 'GetTroubleshootingResults', 'SendMessage', 'StartConversation', 'StartTroubleshootingAnalysis', 'StartTroubleshootingResolutionExplanation'] as const).map(
-    (name) => [QDEV, name] as const,
-  ),
-  ...([
-    'CreateApplication', 'DeleteApplication', 'GetApplication', 'ListApplications', 'UpdateApplication',
-    'CreateIndex', 'DeleteIndex', 'GetIndex', 'ListIndices', 'UpdateIndex',
-    'CreateRetriever', 'DeleteRetriever', 'GetRetriever', 'ListRetrievers', 'UpdateRetriever',
-    'CreateDataSource', 'DeleteDataSource', 'GetDataSource', 'ListDataSources', 'UpdateDataSource',
-    'StartDataSourceSyncJob', 'StopDataSourceSyncJob', 'ListDataSourceSyncJobs',
-    'BatchPutDocument', 'BatchDeleteDocument',
-    'Chat', 'ChatSync', 'DeleteConversation', 'ListConversations', 'ListMessages',
-    'CreateUser', 'DeleteUser', 'GetUser', 'UpdateUser', 'PutGroup', 'DeleteGroup', 'GetGroup', 'ListGroups',
-    'CreatePlugin', 'DeletePlugin', 'GetPlugin', 'UpdatePlugin',
-    'UpdateChatControlsConfiguration', 'DeleteChatControlsConfiguration', 'GetChatControlsConfiguration',
-  ] as const).map((name) => [QB, name] as const),
+  ...(
+    [
+      'GetConversation',
+      'GetTroubleshootingResults',
+      'SendMessage',
+      'StartConversation',
+      'StartTroubleshootingAnalysis',
+      'StartTroubleshootingResolutionExplanation',
+    ] as const
+  ).map((name) => [QDEV, name] as const),
+  ...(
+    [
+      'CreateApplication',
+      'DeleteApplication',
+      'GetApplication',
+      'ListApplications',
+      'UpdateApplication',
+      'CreateIndex',
+      'DeleteIndex',
+      'GetIndex',
+      'ListIndices',
+      'UpdateIndex',
+      'CreateRetriever',
+      'DeleteRetriever',
+      'GetRetriever',
+      'ListRetrievers',
+      'UpdateRetriever',
+      'CreateDataSource',
+      'DeleteDataSource',
+      'GetDataSource',
+      'ListDataSources',
+      'UpdateDataSource',
+      'StartDataSourceSyncJob',
+      'StopDataSourceSyncJob',
+      'ListDataSourceSyncJobs',
+      'BatchPutDocument',
+      'BatchDeleteDocument',
+      'Chat',
+      'ChatSync',
+      'DeleteConversation',
+      'ListConversations',
+      'ListMessages',
+      'CreateUser',
+      'DeleteUser',
+      'GetUser',
+      'UpdateUser',
+      'PutGroup',
+      'DeleteGroup',
+      'GetGroup',
+      'ListGroups',
+      'CreatePlugin',
+      'DeletePlugin',
+      'GetPlugin',
+      'UpdatePlugin',
+      'UpdateChatControlsConfiguration',
+      'DeleteChatControlsConfiguration',
+      'GetChatControlsConfiguration',
+    ] as const
+  ).map((name) => [QB, name] as const),
 ];
 
 describe('playbook table coverage', () => {
@@ -96,13 +228,23 @@ describe('playbook table coverage', () => {
     expect(findRow(QB, operation)).toBeDefined();
   });
 
-  test.each(rowsOf(QB).map((row) => row.eventName))('qbusiness row %s names an operation of the SDK model', (eventName) => {
-    expect(sdkOperations()).toContain(eventName);
-  });
+  test.each(rowsOf(QB).map((row) => row.eventName))(
+    'qbusiness row %s names an operation of the SDK model',
+    (eventName) => {
+      expect(sdkOperations()).toContain(eventName);
+    },
+  );
 
-  test.each(DOCUMENTED)('%s has a row for every documented operation and none for an undocumented one', (source, operations) => {
-    expect(rowsOf(source).map((row) => row.eventName).sort()).toEqual([...operations].sort());
-  });
+  test.each(DOCUMENTED)(
+    '%s has a row for every documented operation and none for an undocumented one',
+    (source, operations) => {
+      expect(
+        rowsOf(source)
+          .map((row) => row.eventName)
+          .sort(),
+      ).toEqual([...operations].sort());
+    },
+  );
 
   test('has no row twice for the same event source and event name', () => {
     const keys = PLAYBOOK_TABLE.map((row) => `${row.eventSource} ${row.eventName}`);
@@ -110,20 +252,43 @@ describe('playbook table coverage', () => {
     expect(duplicates).toEqual([]);
   });
 
-  test.each(['StartDataSourceSyncJobs', 'StopDataSourceSyncJobs', 'GetApplications'])('has no row for the misspelt or non-existent name %s', (eventName) => {
-    expect(PLAYBOOK_TABLE.some((row) => row.eventName === eventName)).toBe(false);
-  });
+  test.each(['StartDataSourceSyncJobs', 'StopDataSourceSyncJobs', 'GetApplications'])(
+    'has no row for the misspelt or non-existent name %s',
+    (eventName) => {
+      expect(PLAYBOOK_TABLE.some((row) => row.eventName === eventName)).toBe(false);
+    },
+  );
 });
 
 describe('access and phase rules', () => {
   const CHAT_OPERATIONS = new Set([
-    'Chat', 'ChatSync', 'PutFeedback', 'SendMessage', 'StartConversation', 'GetConversation', 'StartTroubleshootingAnalysis', 'StartTroubleshootingResolutionExplanation',
+    'Chat',
+    'ChatSync',
+    'PutFeedback',
+    'SendMessage',
+    'StartConversation',
+    'GetConversation',
+    'StartTroubleshootingAnalysis',
+    'StartTroubleshootingResolutionExplanation',
     // Q Developer: chat history of the console, acting for the user, code generation and analysis in the IDE.
-    'UpdateConversation', 'PassRequest', 'UpdateTroubleshootingCommandResult', 'GenerateCodeFromCommands', 'UsePlugin',
-    'GenerateCompletions', 'GenerateRecommendations', 'GenerateAssistantResponse', 'CreateTaskAssistConversation', 'StartTaskAssistCodeGeneration',
-    'StartCodeAnalysis', 'StartCodeFixJob', 'StartTestGeneration', 'StartTransformation',
+    'UpdateConversation',
+    'PassRequest',
+    'UpdateTroubleshootingCommandResult',
+    'GenerateCodeFromCommands',
+    'UsePlugin',
+    'GenerateCompletions',
+    'GenerateRecommendations',
+    'GenerateAssistantResponse',
+    'CreateTaskAssistConversation',
+    'StartTaskAssistCodeGeneration',
+    'StartCodeAnalysis',
+    'StartCodeFixJob',
+    'StartTestGeneration',
+    'StartTransformation',
     // Q Apps: drafting and running an app.
-    'PredictQApp', 'StartQAppSession', 'UpdateQAppSession',
+    'PredictQApp',
+    'StartQAppSession',
+    'UpdateQAppSession',
   ]);
   const READ_PREFIX = /^(Get|List|Search|Check|Describe)/;
 
@@ -132,28 +297,45 @@ describe('access and phase rules', () => {
     expect(row.access).toBe(expected);
   });
 
-  test.each(ALL_ROWS.filter(([, row]) => row.access !== 'write'))('%s (read or chat) is in detection-analysis', (_key, row) => {
-    expect(row.phase).toBe('detection-analysis');
-  });
+  test.each(ALL_ROWS.filter(([, row]) => row.access !== 'write'))(
+    '%s (read or chat) is in detection-analysis',
+    (_key, row) => {
+      expect(row.phase).toBe('detection-analysis');
+    },
+  );
 
   // Removing a user's own chat content is low impact; every other removal or stop needs restoring.
-  const USER_CONTENT_DELETIONS = new Set(['DeleteConversation', 'DeleteAttachment', 'DeleteTaskAssistConversation', 'StopQAppSession', 'StopTransformation']);
-  const REMOVALS = ALL_ROWS.filter(([, row]) => /^(Delete|BatchDelete|Disassociate|Cancel|Stop)/.test(row.eventName) && !USER_CONTENT_DELETIONS.has(row.eventName));
+  const USER_CONTENT_DELETIONS = new Set([
+    'DeleteConversation',
+    'DeleteAttachment',
+    'DeleteTaskAssistConversation',
+    'StopQAppSession',
+    'StopTransformation',
+  ]);
+  const REMOVALS = ALL_ROWS.filter(
+    ([, row]) =>
+      /^(Delete|BatchDelete|Disassociate|Cancel|Stop)/.test(row.eventName) &&
+      !USER_CONTENT_DELETIONS.has(row.eventName),
+  );
 
   test.each(REMOVALS)('%s (removes or stops something) is in recovery', (_key, row) => {
     expect(row.phase).toBe('recovery');
   });
 
-  test.each(ALL_ROWS.filter(([, row]) => /^(Create|Update|Put|BatchPut|Associate|Tag|Untag)/.test(row.eventName) && row.access === 'write'))(
-    '%s (creates or widens) is in containment-eradication',
-    (_key, row) => {
-      expect(row.phase).toBe('containment-eradication');
+  test.each(
+    ALL_ROWS.filter(
+      ([, row]) => /^(Create|Update|Put|BatchPut|Associate|Tag|Untag)/.test(row.eventName) && row.access === 'write',
+    ),
+  )('%s (creates or widens) is in containment-eradication', (_key, row) => {
+    expect(row.phase).toBe('containment-eradication');
+  });
+
+  test.each(['DeleteConversation', 'DeleteAttachment', 'StartDataSourceSyncJob'])(
+    'low-impact write %s is in detection-analysis',
+    (eventName) => {
+      expect(findRow(QB, eventName)?.phase).toBe('detection-analysis');
     },
   );
-
-  test.each(['DeleteConversation', 'DeleteAttachment', 'StartDataSourceSyncJob'])('low-impact write %s is in detection-analysis', (eventName) => {
-    expect(findRow(QB, eventName)?.phase).toBe('detection-analysis');
-  });
 });
 
 describe('row content', () => {
@@ -170,21 +352,32 @@ describe('row content', () => {
   test.each(ALL_ROWS)('%s links every step to the official AWS documentation', (_key, row) => {
     for (const step of row.steps) {
       expect(step.text.trim()).not.toBe('');
-      expect(step.link).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/(api-reference\/API_(qapps_)?[A-Za-z]+\.html|qbusiness-ug\/[\w-]+\.html|qdeveloper-ug\/[\w-]+\.html)$/);
+      expect(step.link).toMatch(
+        /^https:\/\/docs\.aws\.amazon\.com\/amazonq\/latest\/(api-reference\/API_(qapps_)?[A-Za-z]+\.html|qbusiness-ug\/[\w-]+\.html|qdeveloper-ug\/[\w-]+\.html)$/,
+      );
     }
   });
 
-  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === QB))('%s links API reference pages of real operations only', (_key, row) => {
-    const operations = sdkOperations();
-    const linked = row.steps.flatMap((step) => /\/API_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.slice(1) ?? []);
-    expect(linked.filter((op) => !operations.includes(op))).toEqual([]);
-  });
+  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === QB))(
+    '%s links API reference pages of real operations only',
+    (_key, row) => {
+      const operations = sdkOperations();
+      const linked = row.steps.flatMap((step) => /\/API_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.slice(1) ?? []);
+      expect(linked.filter((op) => !operations.includes(op))).toEqual([]);
+    },
+  );
 
-  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === 'qapps.amazonaws.com'))('%s links Q Apps API reference pages of real operations only', (_key, row) => {
-    for (const step of row.steps) expect(QAPPS_OPERATIONS).toContain(/\/API_qapps_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.[1]);
-  });
+  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === 'qapps.amazonaws.com'))(
+    '%s links Q Apps API reference pages of real operations only',
+    (_key, row) => {
+      for (const step of row.steps)
+        expect(QAPPS_OPERATIONS).toContain(/\/API_qapps_([A-Za-z]+)\.html$/.exec(step.link ?? '')?.[1]);
+    },
+  );
 
-  test.each(ALL_ROWS.filter(([, row]) => row.eventSource === QDEV || row.eventSource === 'codewhisperer.amazonaws.com'))('%s links the Q Developer guide, not the Q Business API', (_key, row) => {
+  test.each(
+    ALL_ROWS.filter(([, row]) => row.eventSource === QDEV || row.eventSource === 'codewhisperer.amazonaws.com'),
+  )('%s links the Q Developer guide, not the Q Business API', (_key, row) => {
     for (const step of row.steps) expect(step.link).toMatch(/\/qdeveloper-ug\//);
   });
 

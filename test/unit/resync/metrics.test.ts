@@ -23,7 +23,10 @@ function report(overrides: Partial<ResyncReport>): ResyncReport {
 
 test('a clean run checked the playbooks now: no failure and an age of about zero, however old the last change', () => {
   const figures = resyncMetrics(
-    report({ verifiedAt: '2026-11-20T11:59:00Z', syncHealth: [{ dataSourceId: 'ds-1', latestStatus: 'SUCCEEDED', lastSucceededAt: '2026-11-17T10:00:00Z' }] }),
+    report({
+      verifiedAt: '2026-11-20T11:59:00Z',
+      syncHealth: [{ dataSourceId: 'ds-1', latestStatus: 'SUCCEEDED', lastSucceededAt: '2026-11-17T10:00:00Z' }],
+    }),
     NOW,
   );
 
@@ -43,7 +46,13 @@ test('playbooks never checked are stale beyond any threshold', () => {
 });
 
 test('a data source problem counts as a failure', () => {
-  const figures = resyncMetrics(report({ verifiedAt: '2026-11-20T11:59:00Z', problems: [{ dataSourceId: 'ds-1', problem: 'failed', status: 'FAILED', detail: 'access denied' }] }), NOW);
+  const figures = resyncMetrics(
+    report({
+      verifiedAt: '2026-11-20T11:59:00Z',
+      problems: [{ dataSourceId: 'ds-1', problem: 'failed', status: 'FAILED', detail: 'access denied' }],
+    }),
+    NOW,
+  );
 
   expect(figures.playbookSyncFailed).toBe(1);
 });

@@ -36,7 +36,11 @@ describe('memory store burst counter', () => {
     const store = new MemoryStateStore();
 
     await store.addToBurst('p#auth-failures', [{ eventId: 'last', time: 9000 }], W);
-    const late = await store.addToBurst('p#auth-failures', Array.from({ length: 9 }, (_, i) => ({ eventId: `e${i}`, time: i * 1000 })), W);
+    const late = await store.addToBurst(
+      'p#auth-failures',
+      Array.from({ length: 9 }, (_, i) => ({ eventId: `e${i}`, time: i * 1000 })),
+      W,
+    );
 
     expect(late[0]).toEqual({ count: 1, peak: 10 });
   });

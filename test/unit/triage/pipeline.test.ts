@@ -14,7 +14,9 @@ const INTRUDER = 'arn:aws:sts::111122223333:assumed-role/LegacyCI/i-0abc';
 describe('triage pipeline: aggregation and stateful rules', () => {
   test('a 25-event delete burst from one principal is at most 3 alerts, one of them the HIGH bulk-delete burst', async () => {
     const { triage, notifier } = testPipeline();
-    const deletes = Array.from({ length: 25 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 7 }));
+    const deletes = Array.from({ length: 25 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 7 }),
+    );
 
     await triage.process(inputs(deletes));
 
@@ -28,7 +30,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
   test('19 deletes stay under the bulk-delete threshold: no burst alert', async () => {
     const { triage, notifier } = testPipeline();
-    const deletes = Array.from({ length: 19 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i }));
+    const deletes = Array.from({ length: 19 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i }),
+    );
 
     await triage.process(inputs(deletes));
 
@@ -37,7 +41,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
   test('deletes spread wider than the 5-minute window never reach the threshold', async () => {
     const { triage, notifier } = testPipeline();
-    const deletes = Array.from({ length: 30 }, (_, i) => record({ eventName: 'DeleteConversation', principal: INTRUDER, second: i * 20 }));
+    const deletes = Array.from({ length: 30 }, (_, i) =>
+      record({ eventName: 'DeleteConversation', principal: INTRUDER, second: i * 20 }),
+    );
 
     await triage.process(inputs(deletes));
 
@@ -46,7 +52,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
   test('50 conversation reads in 5 minutes raise one bulk-read alert although each read is INFORMATIONAL', async () => {
     const { triage, notifier } = testPipeline();
-    const reads = Array.from({ length: 60 }, (_, i) => record({ eventName: i % 2 === 0 ? 'ListMessages' : 'ListConversations', principal: INTRUDER, second: i * 4 }));
+    const reads = Array.from({ length: 60 }, (_, i) =>
+      record({ eventName: i % 2 === 0 ? 'ListMessages' : 'ListConversations', principal: INTRUDER, second: i * 4 }),
+    );
 
     const { outcomes } = await triage.process(inputs(reads));
 
@@ -59,7 +67,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
   test('80 document downloads (GetDocumentContent) in 5 minutes raise a HIGH bulk-read alert', async () => {
     const { triage, notifier } = testPipeline();
-    const downloads = Array.from({ length: 80 }, (_, i) => record({ eventName: 'GetDocumentContent', principal: INTRUDER, second: i * 3 }));
+    const downloads = Array.from({ length: 80 }, (_, i) =>
+      record({ eventName: 'GetDocumentContent', principal: INTRUDER, second: i * 3 }),
+    );
 
     await triage.process(inputs(downloads));
 
@@ -70,19 +80,27 @@ describe('triage pipeline: aggregation and stateful rules', () => {
 
   test('10 authorization failures raise the auth-failures burst; each denied write alone is MEDIUM', async () => {
     const { triage, notifier } = testPipeline();
-    const denied = Array.from({ length: 10 }, (_, i) => record({ eventName: 'CreatePlugin', principal: INTRUDER, second: i, errorCode: 'AccessDenied' }));
+    const denied = Array.from({ length: 10 }, (_, i) =>
+      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: i, errorCode: 'AccessDenied' }),
+    );
 
     await triage.process(inputs(denied));
 
     // One actor, one incident: headed by its worst subject, the burst.
-    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.rule, alert.severity, alert.eventNames])).toEqual([['new', 'auth-failures', 'HIGH', { CreatePlugin: 10 }]]);
+    expect(notifier.messages.map(({ kind, alert }) => [kind, alert.rule, alert.severity, alert.eventNames])).toEqual([
+      ['new', 'auth-failures', 'HIGH', { CreatePlugin: 10 }],
+    ]);
     expect(notifier.pages).toHaveLength(1);
   });
 
   test('bursts are per principal: two principals with 15 deletes each raise no burst', async () => {
     const { triage, notifier } = testPipeline();
     const events = Array.from({ length: 30 }, (_, i) =>
-      record({ eventName: 'BatchDeleteDocument', principal: i % 2 === 0 ? INTRUDER : 'arn:aws:iam::111122223333:user/bob', second: i }),
+      record({
+        eventName: 'BatchDeleteDocument',
+        principal: i % 2 === 0 ? INTRUDER : 'arn:aws:iam::111122223333:user/bob',
+        second: i,
+      }),
     );
 
     await triage.process(inputs(events));
@@ -95,7 +113,9 @@ describe('triage pipeline: aggregation and stateful rules', () => {
     const policy = applyRules(defaultPolicy(), { bursts: { 'bulk-delete': { threshold: 3 } } });
     const { triage, notifier } = testPipeline({ policy });
 
-    await triage.process(inputs(Array.from({ length: 3 }, (_, i) => record({ eventName: 'DeleteUser', principal: INTRUDER, second: i }))));
+    await triage.process(
+      inputs(Array.from({ length: 3 }, (_, i) => record({ eventName: 'DeleteUser', principal: INTRUDER, second: i }))),
+    );
 
     expect(notifier.messages.map((message) => message.alert.rule)).toContain('bulk-delete');
   });
@@ -135,21 +155,33 @@ describe('triage pipeline: incidents and paging', () => {
   test.each([
     ['in one batch', true],
     ['in two batches', false],
-  ])('a denied HIGH-severity write, then the same write succeeding (%s): one incident, and the rise to HIGH pages', async (_label, oneBatch) => {
-    const { triage, notifier } = testPipeline();
-    const denied = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
-    const allowed = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
+  ])(
+    'a denied HIGH-severity write, then the same write succeeding (%s): one incident, and the rise to HIGH pages',
+    async (_label, oneBatch) => {
+      const { triage, notifier } = testPipeline();
+      const denied = record({
+        eventName: 'CreatePlugin',
+        principal: INTRUDER,
+        second: 0,
+        errorCode: 'AccessDeniedException',
+      });
+      const allowed = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
 
-    if (oneBatch) await triage.process(inputs([denied, allowed]));
-    else for (const event of [denied, allowed]) await triage.process(inputs([event]));
+      if (oneBatch) await triage.process(inputs([denied, allowed]));
+      else for (const event of [denied, allowed]) await triage.process(inputs([event]));
 
-    const sent = notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.paged, alert.count]);
-    if (oneBatch) expect(sent).toEqual([['new', 'HIGH', true, 2]]);
-    // The rise is not held back by the update interval: it is the page, as an update of the same incident.
-    else expect(sent).toEqual([['new', 'MEDIUM', false, 1], ['update', 'HIGH', true, 2]]);
-    expect(new Set(notifier.messages.map(({ alert }) => alert.id)).size).toBe(1);
-    expect(notifier.pages.map(({ alert }) => alert.severity)).toEqual(['HIGH']);
-  });
+      const sent = notifier.messages.map(({ kind, alert }) => [kind, alert.severity, alert.paged, alert.count]);
+      if (oneBatch) expect(sent).toEqual([['new', 'HIGH', true, 2]]);
+      // The rise is not held back by the update interval: it is the page, as an update of the same incident.
+      else
+        expect(sent).toEqual([
+          ['new', 'MEDIUM', false, 1],
+          ['update', 'HIGH', true, 2],
+        ]);
+      expect(new Set(notifier.messages.map(({ alert }) => alert.id)).size).toBe(1);
+      expect(notifier.pages.map(({ alert }) => alert.severity)).toEqual(['HIGH']);
+    },
+  );
 
   test('after the rise to HIGH, later calls of either kind update the paged incident and never page again', async () => {
     const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
@@ -176,7 +208,13 @@ describe('triage pipeline: incidents and paging', () => {
     const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * 60_000 });
     const root = 'arn:aws:iam::111122223333:root';
     const calls = [
-      record({ eventName: 'GetApplication', principal: root, identityType: 'Root', second: 0, errorCode: 'AccessDeniedException' }),
+      record({
+        eventName: 'GetApplication',
+        principal: root,
+        identityType: 'Root',
+        second: 0,
+        errorCode: 'AccessDeniedException',
+      }),
       record({ eventName: 'CreateIndex', principal: root, identityType: 'Root', second: 60 }),
       record({ eventName: 'DeleteIndex', principal: root, identityType: 'Root', second: 120 }),
     ];
@@ -200,8 +238,13 @@ describe('triage pipeline: incidents and paging', () => {
     expect(new Set(notifier.pages.map((page) => page.id)).size).toBe(2);
     expect(new Set(notifier.messages.map((message) => message.alert.id)).size).toBe(1);
     // Each page says from which severity and by which operation the incident escalated.
-    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([' (escalated from MEDIUM, update 1)', ' (escalated from HIGH, update 2)']);
-    expect(notifier.pages.map(({ alert }) => [alert.escalation?.from, alert.escalation?.to, alert.escalation?.by])).toEqual([
+    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([
+      ' (escalated from MEDIUM, update 1)',
+      ' (escalated from HIGH, update 2)',
+    ]);
+    expect(
+      notifier.pages.map(({ alert }) => [alert.escalation?.from, alert.escalation?.to, alert.escalation?.by]),
+    ).toEqual([
       ['MEDIUM', 'HIGH', 'CreateIndex'],
       ['HIGH', 'CRITICAL', 'DeleteIndex'],
     ]);
@@ -209,19 +252,30 @@ describe('triage pipeline: incidents and paging', () => {
 
   test('a rise whose page failed says escalated when the retry pages it', async () => {
     const { triage, notifier } = testPipeline({ updateIntervalMs: 15 * 60_000 });
-    await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' })]));
+    await triage.process(
+      inputs([
+        record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' }),
+      ]),
+    );
     const high = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
     notifier.failNext = 1;
 
     await triage.process(inputs([high]));
     await triage.process(inputs([high]));
 
-    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([' (escalated from MEDIUM, update 1)']);
+    expect(notifier.pages.map(({ kind, alert }) => messageLabel(alert, kind))).toEqual([
+      ' (escalated from MEDIUM, update 1)',
+    ]);
   });
 
   test('a rise whose page failed is paged by the retry, once', async () => {
     const { triage, notifier } = testPipeline({ updateIntervalMs: 15 * 60_000 });
-    const low = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0, errorCode: 'AccessDeniedException' });
+    const low = record({
+      eventName: 'CreatePlugin',
+      principal: INTRUDER,
+      second: 0,
+      errorCode: 'AccessDeniedException',
+    });
     const high = record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 60 });
     await triage.process(inputs([low]));
     notifier.failNext = 1;
@@ -240,20 +294,28 @@ describe('triage pipeline: incidents and paging', () => {
     const { triage, notifier, metrics } = testPipeline({ pagesPerHour: 2 });
     const events = [
       record({ eventName: 'CreateIndex', principal: 'arn:aws:iam::111122223333:user/u0', second: 0 }),
-      ...Array.from({ length: 4 }, (_, i) => record({ eventName: 'DeleteApplication', principal: `arn:aws:iam::111122223333:user/u${i + 1}`, second: i })),
+      ...Array.from({ length: 4 }, (_, i) =>
+        record({ eventName: 'DeleteApplication', principal: `arn:aws:iam::111122223333:user/u${i + 1}`, second: i }),
+      ),
     ];
 
     await triage.process(inputs(events));
 
     const paged = notifier.messages.filter((message) => message.alert.paged);
-    expect(paged.map((message) => message.alert.rule).sort()).toEqual(['page-cap', 'playbook/DeleteApplication', 'playbook/DeleteApplication']);
+    expect(paged.map((message) => message.alert.rule).sort()).toEqual([
+      'page-cap',
+      'playbook/DeleteApplication',
+      'playbook/DeleteApplication',
+    ]);
     expect(metrics.get('PagesSuppressedByCap')).toBe(2);
     expect(notifier.messages.find((message) => message.alert.rule === 'playbook/CreateIndex')?.alert.paged).toBe(false);
   });
 
   test('deferred mode (replay) publishes every incident once, in its final state, on flush', async () => {
     const { triage, notifier } = testPipeline({ mode: 'deferred' });
-    const events = Array.from({ length: 5 }, (_, i) => record({ eventName: 'UpdatePlugin', principal: INTRUDER, second: i * 30 }));
+    const events = Array.from({ length: 5 }, (_, i) =>
+      record({ eventName: 'UpdatePlugin', principal: INTRUDER, second: i * 30 }),
+    );
 
     await triage.process(inputs(events));
     expect(notifier.messages).toHaveLength(0);
@@ -265,8 +327,19 @@ describe('triage pipeline: incidents and paging', () => {
 });
 
 describe('triage pipeline: enrichment, principal context and their metrics', () => {
-  const ANSWER: Enrichment = { status: 'answered', answer: 'Disable the plugin, then review its configuration.', citations: [], source: 'local-playbooks' };
-  const CONTEXT: PrincipalContext = { windowHours: 24, complete: true, answers: [], sourceIps: ['198.51.100.7'], userAgents: [] };
+  const ANSWER: Enrichment = {
+    status: 'answered',
+    answer: 'Disable the plugin, then review its configuration.',
+    citations: [],
+    source: 'local-playbooks',
+  };
+  const CONTEXT: PrincipalContext = {
+    windowHours: 24,
+    complete: true,
+    answers: [],
+    sourceIps: ['198.51.100.7'],
+    userAgents: [],
+  };
 
   function asking(enrichment: Enrichment = ANSWER) {
     const asked = { enricher: [] as string[], context: [] as string[] };
@@ -289,17 +362,28 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
     const { asked, enricher, context } = asking();
     const { triage, notifier, metrics } = testPipeline({ enricher, context });
 
-    await triage.process(inputs([
-      record({ eventName: 'StartDataSourceSyncJob', second: 0 }),
-      record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 1 }),
-    ]));
+    await triage.process(
+      inputs([
+        record({ eventName: 'StartDataSourceSyncJob', second: 0 }),
+        record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 1 }),
+      ]),
+    );
 
     expect(asked.enricher.sort()).toEqual(['playbook/CreatePlugin', 'playbook/StartDataSourceSyncJob']);
     expect(asked.context).toEqual(['playbook/CreatePlugin']);
     const byRule = new Map(notifier.messages.map((message) => [message.alert.rule, message.alert]));
-    expect(byRule.get('playbook/StartDataSourceSyncJob')).toMatchObject({ severity: 'LOW', enrichment: ANSWER, paged: false });
+    expect(byRule.get('playbook/StartDataSourceSyncJob')).toMatchObject({
+      severity: 'LOW',
+      enrichment: ANSWER,
+      paged: false,
+    });
     expect(byRule.get('playbook/StartDataSourceSyncJob')?.context).toBeUndefined();
-    expect(byRule.get('playbook/CreatePlugin')).toMatchObject({ severity: 'HIGH', enrichment: ANSWER, context: CONTEXT, paged: true });
+    expect(byRule.get('playbook/CreatePlugin')).toMatchObject({
+      severity: 'HIGH',
+      enrichment: ANSWER,
+      context: CONTEXT,
+      paged: true,
+    });
     expect(metrics.get('EnrichmentAnswered')).toBe(2);
     expect(metrics.get('EnrichmentFailed')).toBe(0);
   });
@@ -308,10 +392,12 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
     const { asked, context } = asking();
     const { triage, notifier, metrics } = testPipeline({ context });
 
-    await triage.process(inputs([
-      record({ eventName: 'DeleteConversation', principal: INTRUDER, second: 0 }),
-      record({ eventName: 'CreateIndex', principal: INTRUDER, second: 1 }),
-    ]));
+    await triage.process(
+      inputs([
+        record({ eventName: 'DeleteConversation', principal: INTRUDER, second: 0 }),
+        record({ eventName: 'CreateIndex', principal: INTRUDER, second: 1 }),
+      ]),
+    );
 
     expect(asked.context).toEqual(['playbook/CreateIndex']);
     const byRule = new Map(notifier.messages.map((message) => [message.alert.rule, message.alert]));
@@ -352,7 +438,12 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
 
     const [page] = notifier.pages;
     const [first] = notifier.messages;
-    expect(page?.alert).toMatchObject({ rule: 'playbook/CreatePlugin', severity: 'HIGH', paged: true, enrichmentFollows: true });
+    expect(page?.alert).toMatchObject({
+      rule: 'playbook/CreatePlugin',
+      severity: 'HIGH',
+      paged: true,
+      enrichmentFollows: true,
+    });
     expect(page?.alert.enrichment).toBeUndefined();
     expect(first).toMatchObject({ kind: 'new', alert: { enrichmentFollows: true } });
     expect(first?.alert.context).toBeUndefined();
@@ -361,7 +452,10 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
     const { outcomes } = await running;
 
     const followUp = notifier.messages[1];
-    expect(followUp).toMatchObject({ kind: 'enrichment', alert: { id: first?.alert.id, enrichment: ANSWER, context: CONTEXT, paged: true } });
+    expect(followUp).toMatchObject({
+      kind: 'enrichment',
+      alert: { id: first?.alert.id, enrichment: ANSWER, context: CONTEXT, paged: true },
+    });
     expect(followUp?.alert.enrichmentFollows).toBeUndefined();
     expect(followUp?.id).not.toBe(first?.id);
     expect(notifier.pages).toHaveLength(1);
@@ -373,7 +467,9 @@ describe('triage pipeline: enrichment, principal context and their metrics', () 
     const enricher: Enricher = { enrich: () => Promise.reject(new Error('answer source unreachable')) };
     const { triage, notifier, metrics } = testPipeline({ enricher });
 
-    const { outcomes } = await triage.process(inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]));
+    const { outcomes } = await triage.process(
+      inputs([record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 0 })]),
+    );
 
     expect(notifier.pages).toHaveLength(1);
     expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
@@ -441,8 +537,19 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
   test('an event dated more than 15 minutes ahead of the clock is rejected with a reason; the batch goes on', async () => {
     const { triage, notifier, metrics } = testPipeline();
     const batch = [
-      { id: 'ahead', value: record({ eventName: 'CreatePlugin', principal: INTRUDER, second: 15 * 60 + 1, eventId: 'from-the-future' }) },
-      { id: 'years-ahead', value: { ...record({ eventName: 'DeleteIndex', principal: INTRUDER }), eventTime: '2031-01-01T00:00:00Z' } },
+      {
+        id: 'ahead',
+        value: record({
+          eventName: 'CreatePlugin',
+          principal: INTRUDER,
+          second: 15 * 60 + 1,
+          eventId: 'from-the-future',
+        }),
+      },
+      {
+        id: 'years-ahead',
+        value: { ...record({ eventName: 'DeleteIndex', principal: INTRUDER }), eventTime: '2031-01-01T00:00:00Z' },
+      },
       { id: 'at-the-limit', value: record({ eventName: 'CreatePlugin', second: 15 * 60 }) },
       { id: 'past', value: record({ eventName: 'DeleteIndex', second: -86_400 }) },
     ];
@@ -457,23 +564,44 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     ]);
     expect(outcomes[0]).toMatchObject({
       eventId: 'from-the-future',
-      reason: 'eventTime 2026-11-20T14:15:01.000Z is more than 15 minutes ahead of the clock: CloudTrail records a call after it happens',
+      reason:
+        'eventTime 2026-11-20T14:15:01.000Z is more than 15 minutes ahead of the clock: CloudTrail records a call after it happens',
     });
-    expect(outcomes[1]).toMatchObject({ reason: expect.stringMatching(/^eventTime 2031-01-01T00:00:00.000Z is more than 15 minutes ahead/) });
-    expect(notifier.messages.map(({ alert }) => alert.eventIds)).toEqual(expect.not.arrayContaining([['from-the-future']]));
+    expect(outcomes[1]).toMatchObject({
+      reason: expect.stringMatching(/^eventTime 2031-01-01T00:00:00.000Z is more than 15 minutes ahead/),
+    });
+    expect(notifier.messages.map(({ alert }) => alert.eventIds)).toEqual(
+      expect.not.arrayContaining([['from-the-future']]),
+    );
     expect(metrics.get('EventsRejected')).toBe(2);
   });
 
   test('forged operation names that are Object.prototype members count like any other name', async () => {
     const { triage } = testPipeline({ mode: 'deferred' });
     // Every failure of the window that reached the threshold is in the burst incident.
-    const names = [...Array<string>(9).fill('ListIndices'), 'ListIndices', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'constructor'];
-    const denied = names.map((eventName, i) => record({ eventName, principal: INTRUDER, second: i, errorCode: 'AccessDeniedException' }));
+    const names = [
+      ...Array<string>(9).fill('ListIndices'),
+      'ListIndices',
+      'constructor',
+      'toString',
+      '__proto__',
+      'hasOwnProperty',
+      'constructor',
+    ];
+    const denied = names.map((eventName, i) =>
+      record({ eventName, principal: INTRUDER, second: i, errorCode: 'AccessDeniedException' }),
+    );
 
     await triage.process(inputs(denied));
     const burst = (await triage.flush()).find((alert) => alert.rule === 'auth-failures');
 
-    expect(burst?.eventNames).toEqual({ ListIndices: 10, constructor: 2, toString: 1, ['__proto__']: 1, hasOwnProperty: 1 });
+    expect(burst?.eventNames).toEqual({
+      ListIndices: 10,
+      constructor: 2,
+      toString: 1,
+      ['__proto__']: 1,
+      hasOwnProperty: 1,
+    });
     expect(Object.values(burst?.eventNames ?? {}).every((count) => typeof count === 'number')).toBe(true);
   });
 
@@ -482,13 +610,21 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
 
     await triage.process(inputs([record({ eventName: 'CreateAgentWorkflow' })]));
 
-    expect(notifier.messages[0]?.alert).toMatchObject({ severity: 'LOW', category: 'unclassified', rule: 'unclassified/CreateAgentWorkflow' });
+    expect(notifier.messages[0]?.alert).toMatchObject({
+      severity: 'LOW',
+      category: 'unclassified',
+      rule: 'unclassified/CreateAgentWorkflow',
+    });
   });
 
   test("the backend's own calls never alert and never count toward a burst", async () => {
     const { triage, notifier, metrics } = testPipeline();
     const own = Array.from({ length: 30 }, (_, i) =>
-      record({ eventName: i % 2 ? 'ChatSync' : 'DeleteConversation', principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage', second: i }),
+      record({
+        eventName: i % 2 ? 'ChatSync' : 'DeleteConversation',
+        principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage',
+        second: i,
+      }),
     );
 
     const { outcomes } = await triage.process(inputs(own));
@@ -527,7 +663,9 @@ describe('triage pipeline: nothing lost, nothing twice, no feedback loop', () =>
     const store = new MemoryStateStore();
     const { triage, notifier } = testPipeline({ store, reserveMs: 5000 });
 
-    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]), { remainingMs: () => 100 });
+    const { outcomes } = await triage.process(inputs([record({ eventName: 'DeleteRetriever', eventId: 'late' })]), {
+      remainingMs: () => 100,
+    });
 
     expect(outcomes[0]?.status).toBe('failed');
     expect(notifier.messages).toHaveLength(0);
@@ -555,15 +693,41 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
   // A mix that touches every path: bursts across batches, incidents, self calls, duplicates across
   // batches, rejections, and a later batch holding events older than an earlier one's.
   function mixedInputs() {
-    const reads = Array.from({ length: 60 }, (_, i) => record({ eventName: i % 2 ? 'ListMessages' : 'GetConversation', principal: INTRUDER, second: 600 - i * 4 }));
-    const deletes = Array.from({ length: 22 }, (_, i) => record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 9 }));
-    const denied = Array.from({ length: 11 }, (_, i) => record({ eventName: 'GetIndex', second: 30 + i, errorCode: 'AccessDeniedException' }));
-    const own = Array.from({ length: 5 }, (_, i) => record({ eventName: 'ChatSync', principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage', second: i }));
-    const quiet = Array.from({ length: 20 }, (_, i) => record({ eventName: i % 2 ? 'GetApplication' : 'ChatSync', second: i * 17 }));
+    const reads = Array.from({ length: 60 }, (_, i) =>
+      record({ eventName: i % 2 ? 'ListMessages' : 'GetConversation', principal: INTRUDER, second: 600 - i * 4 }),
+    );
+    const deletes = Array.from({ length: 22 }, (_, i) =>
+      record({ eventName: 'BatchDeleteDocument', principal: INTRUDER, second: i * 9 }),
+    );
+    const denied = Array.from({ length: 11 }, (_, i) =>
+      record({ eventName: 'GetIndex', second: 30 + i, errorCode: 'AccessDeniedException' }),
+    );
+    const own = Array.from({ length: 5 }, (_, i) =>
+      record({
+        eventName: 'ChatSync',
+        principal: 'arn:aws:sts::111122223333:assumed-role/q-triage-prod-triage/q-triage-prod-triage',
+        second: i,
+      }),
+    );
+    const quiet = Array.from({ length: 20 }, (_, i) =>
+      record({ eventName: i % 2 ? 'GetApplication' : 'ChatSync', second: i * 17 }),
+    );
     const repeated = record({ eventName: 'CreatePlugin', eventId: 'delivered-twice', second: 42 });
-    const all = [...reads, ...deletes, ...denied, ...own, ...quiet, repeated, repeated, record({ eventName: 'CreateAgentWorkflow', second: 5 })];
+    const all = [
+      ...reads,
+      ...deletes,
+      ...denied,
+      ...own,
+      ...quiet,
+      repeated,
+      repeated,
+      record({ eventName: 'CreateAgentWorkflow', second: 5 }),
+    ];
     // A fixed shuffle (37 is prime to the length): time order and batch order disagree.
-    const mixed = all.map((_, i) => ({ id: `input#${i}`, value: all[(i * 37) % all.length] as Record<string, unknown> }));
+    const mixed = all.map((_, i) => ({
+      id: `input#${i}`,
+      value: all[(i * 37) % all.length] as Record<string, unknown>,
+    }));
     return [...mixed, { id: 'bad', error: 'malformed JSON: Unexpected end of JSON input at position 9' }];
   }
 
@@ -579,7 +743,8 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
       expect(outcomes[position]).toBeUndefined();
       outcomes[position] = outcome;
     };
-    for (let start = 0; start < all.length; start += size) (await run.add(all.slice(start, start + size))).forEach(settle);
+    for (let start = 0; start < all.length; start += size)
+      (await run.add(all.slice(start, start + size))).forEach(settle);
     (await run.finish()).forEach(settle);
 
     expect(outcomes).toEqual(expected);
@@ -592,7 +757,12 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     const run = triage.open();
 
     const settled = await run.add(
-      inputs([record({ eventName: 'GetApplication' }), record({ eventName: 'ListMessages' }), record({ eventName: 'DeleteIndex' }), record({ eventName: 'GetIndex', errorCode: 'AccessDenied' })]),
+      inputs([
+        record({ eventName: 'GetApplication' }),
+        record({ eventName: 'ListMessages' }),
+        record({ eventName: 'DeleteIndex' }),
+        record({ eventName: 'GetIndex', errorCode: 'AccessDenied' }),
+      ]),
     );
 
     expect(settled.map(({ position, outcome }) => [position, outcome.status])).toEqual([[0, 'classified']]);
@@ -604,35 +774,40 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
   });
 
   describe('with a reorder window (replay in bounded memory)', () => {
-    const eventTime = (input: TriageInput): number => ('value' in input ? Date.parse(String((input.value as { eventTime?: string }).eventTime)) : 0);
+    const eventTime = (input: TriageInput): number =>
+      'value' in input ? Date.parse(String((input.value as { eventTime?: string }).eventTime)) : 0;
 
     /** The mixed inputs in event-time order, as CloudTrail's files come when read in key order. */
     function timeOrderedInputs() {
       return [...mixedInputs()].sort((a, b) => eventTime(a) - eventTime(b));
     }
 
-    test.each([1, 7, 40])('time-ordered batches of %i: the outcomes, alerts and metrics of one process call', async (size) => {
-      const whole = testPipeline({ mode: 'deferred' });
-      const windowed = testPipeline({ mode: 'deferred' });
-      const all = timeOrderedInputs();
+    test.each([1, 7, 40])(
+      'time-ordered batches of %i: the outcomes, alerts and metrics of one process call',
+      async (size) => {
+        const whole = testPipeline({ mode: 'deferred' });
+        const windowed = testPipeline({ mode: 'deferred' });
+        const all = timeOrderedInputs();
 
-      const expected = (await whole.triage.process(all)).outcomes;
-      const run = windowed.triage.open({ reorderWindowMs: 20_000 });
-      const outcomes: unknown[] = [];
-      const alerts = [];
-      for (let start = 0; start < all.length; start += size) {
-        for (const { position, outcome } of await run.add(all.slice(start, start + size))) outcomes[position] = outcome;
-        alerts.push(...(await windowed.triage.flush(run.settledThrough())));
-      }
-      for (const { position, outcome } of await run.finish()) outcomes[position] = outcome;
-      alerts.push(...(await windowed.triage.flush()));
+        const expected = (await whole.triage.process(all)).outcomes;
+        const run = windowed.triage.open({ reorderWindowMs: 20_000 });
+        const outcomes: unknown[] = [];
+        const alerts = [];
+        for (let start = 0; start < all.length; start += size) {
+          for (const { position, outcome } of await run.add(all.slice(start, start + size)))
+            outcomes[position] = outcome;
+          alerts.push(...(await windowed.triage.flush(run.settledThrough())));
+        }
+        for (const { position, outcome } of await run.finish()) outcomes[position] = outcome;
+        alerts.push(...(await windowed.triage.flush()));
 
-      expect(outcomes).toEqual(expected);
-      expect(alerts).toEqual(await whole.triage.flush());
-      expect(windowed.notifier.messages).toEqual(whole.notifier.messages);
-      expect(windowed.metrics.counts).toEqual(whole.metrics.counts);
-      expect(run.late()).toBe(0);
-    });
+        expect(outcomes).toEqual(expected);
+        expect(alerts).toEqual(await whole.triage.flush());
+        expect(windowed.notifier.messages).toEqual(whole.notifier.messages);
+        expect(windowed.metrics.counts).toEqual(whole.metrics.counts);
+        expect(run.late()).toBe(0);
+      },
+    );
 
     test('settles held events once the window has passed them, and publishes the incidents no later event can join', async () => {
       const { triage, notifier } = testPipeline({ mode: 'deferred' });
@@ -646,12 +821,17 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
         [1, 'classified'],
         [0, 'alerted'],
       ]);
-      expect((await triage.flush(run.settledThrough())).map((alert) => alert.rule)).toEqual([expect.stringContaining('DeleteIndex')]);
+      expect((await triage.flush(run.settledThrough())).map((alert) => alert.rule)).toEqual([
+        expect.stringContaining('DeleteIndex'),
+      ]);
       expect(notifier.messages.map((message) => message.kind)).toEqual(['new']);
     });
 
     test('an event later than the window is triaged and counted late; its published incident gets an update, never a second page', async () => {
-      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const { triage, notifier } = testPipeline({
+        mode: 'deferred',
+        store: new MemoryStateStore({ rememberProcessed: false }),
+      });
       // A horizon the late event is within: its incident is still remembered, though no longer open.
       const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
       await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
@@ -665,7 +845,14 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
       expect(late.map(({ outcome }) => outcome.status)).toEqual(['alerted']);
       expect(run.late()).toBe(1);
       // The update carries the incident's page flag, as the Lambda's updates do; it goes to the alerts topic only.
-      expect(notifier.messages.map((message) => [message.kind, message.alert.paged, message.alert.count, message.alert.updates])).toEqual([
+      expect(
+        notifier.messages.map((message) => [
+          message.kind,
+          message.alert.paged,
+          message.alert.count,
+          message.alert.updates,
+        ]),
+      ).toEqual([
         ['new', true, 1, 0],
         ['update', true, 2, 1],
       ]);
@@ -673,7 +860,10 @@ describe('triage run (replay): batch by batch, the outcomes and alerts of one bi
     });
 
     test('two late events joining one published incident send updates 1 and 2 (each its own message id)', async () => {
-      const { triage, notifier } = testPipeline({ mode: 'deferred', store: new MemoryStateStore({ rememberProcessed: false }) });
+      const { triage, notifier } = testPipeline({
+        mode: 'deferred',
+        store: new MemoryStateStore({ rememberProcessed: false }),
+      });
       const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
       await run.add(inputs([record({ eventName: 'DeleteIndex', second: 0, eventId: 'first-delete' })]));
       await run.add(inputs([record({ eventName: 'GetApplication', second: 10 * 60 })]));
@@ -725,10 +915,12 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
 
     expect(failed.outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'alerted']);
     expect(retried.outcomes.map((outcome) => outcome.status)).toEqual(['alerted']);
-    expect(notifier.messages.filter((message) => message.kind === 'new').map((message) => message.alert.firstSeen).sort()).toEqual([
-      '2026-11-20T14:00:00.000Z',
-      '2026-11-20T14:15:00.000Z',
-    ]);
+    expect(
+      notifier.messages
+        .filter((message) => message.kind === 'new')
+        .map((message) => message.alert.firstSeen)
+        .sort(),
+    ).toEqual(['2026-11-20T14:00:00.000Z', '2026-11-20T14:15:00.000Z']);
     expect(notifier.messages.filter((message) => message.kind === 'update')).toEqual([]);
   });
 
@@ -767,21 +959,26 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
       looked.push(...ids);
       return lookup(ids);
     };
-    const context: ContextProvider = { describe: async () => ({ windowHours: 24, complete: true, answers: [], sourceIps: [], userAgents: [] }) };
+    const context: ContextProvider = {
+      describe: async () => ({ windowHours: 24, complete: true, answers: [], sourceIps: [], userAgents: [] }),
+    };
     const { triage, notifier } = testPipeline({ activity, store, context });
 
-    await triage.process(inputs([
-      record({ eventName: 'ChatSync', eventId: 'chat-1', second: 0 }),
-      record({ eventName: 'GetApplication', eventId: 'read-denied', errorCode: 'AccessDeniedException', second: 1 }),
-      record({ eventName: 'CreatePlugin', principal: INTRUDER, eventId: 'plugin', second: 2 }),
-    ]));
+    await triage.process(
+      inputs([
+        record({ eventName: 'ChatSync', eventId: 'chat-1', second: 0 }),
+        record({ eventName: 'GetApplication', eventId: 'read-denied', errorCode: 'AccessDeniedException', second: 1 }),
+        record({ eventName: 'CreatePlugin', principal: INTRUDER, eventId: 'plugin', second: 2 }),
+      ]),
+    );
 
     expect(calls.rolledUp).toEqual(['ChatSync']);
     expect(calls.appended.sort()).toEqual(['CreatePlugin', 'GetApplication']);
     expect(looked.sort()).toEqual(['plugin', 'read-denied']);
     expect([...(await lookup(['chat-1', 'read-denied', 'plugin'])).keys()].sort()).toEqual(['plugin', 'read-denied']);
     // The CreatePlugin alert's context is read after this container's roll-ups of its principal are written.
-    const alerted = notifier.messages.find((message) => message.alert.rule === 'playbook/CreatePlugin')?.alert.principal.key;
+    const alerted = notifier.messages.find((message) => message.alert.rule === 'playbook/CreatePlugin')?.alert.principal
+      .key;
     expect(alerted).toBeDefined();
     expect(calls.flushedFor).toEqual([alerted]);
   });
@@ -789,7 +986,12 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
   test('a redelivered record is a duplicate; the same eventID with other content is triaged and reported', async () => {
     const { triage, notifier } = testPipeline();
     // Denied: counted by the auth-failures burst, so it is marked (a routine record is not: see the test above).
-    const forged = record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused', errorCode: 'AccessDeniedException' });
+    const forged = record({
+      eventName: 'GetApplication',
+      principal: INTRUDER,
+      eventId: 'reused',
+      errorCode: 'AccessDeniedException',
+    });
     const real = record({ eventName: 'DeleteIndex', eventId: 'reused' });
 
     await triage.process(inputs([forged]));
@@ -800,7 +1002,10 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     expect(outcomes[0]?.status).toBe('alerted');
     // The denied call alerts for its own principal; the real one's incident, headed by the worst subject
     // (DeleteIndex), keeps the reuse as a reason and both records.
-    expect(notifier.messages.map((message) => message.alert.rule)).toEqual(['playbook/GetApplication', 'playbook/DeleteIndex']);
+    expect(notifier.messages.map((message) => message.alert.rule)).toEqual([
+      'playbook/GetApplication',
+      'playbook/DeleteIndex',
+    ]);
     const reuse = notifier.messages[1]?.alert;
     expect(reuse?.reasons).toContain(eventIdReusedSubject().reasons[0]);
     expect(reuse?.samples.map((sample) => sample.eventName)).toEqual(['GetApplication', 'DeleteIndex']);
@@ -843,7 +1048,9 @@ describe('triage pipeline: identity through retries and reused eventIDs', () => 
     const run = triage.open({ reorderWindowMs: 60_000, horizonMs: 60 * 60_000 });
 
     await run.add(inputs([record({ eventName: 'GetApplication', eventId: 'reused' })]));
-    const later = await run.add(inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused', second: 30 })]));
+    const later = await run.add(
+      inputs([record({ eventName: 'GetApplication', principal: INTRUDER, eventId: 'reused', second: 30 })]),
+    );
     const settled = [...later, ...(await run.finish())];
     const alerts = await triage.flush();
 

@@ -28,7 +28,10 @@ const SPLITS: readonly [string, (story: readonly Record<string, unknown>[]) => R
   ['batches of 5, 1, 8, 2', (story) => split(story, [5, 1, 8, 2])],
 ];
 
-async function throughLambda(story: Record<string, unknown>[], splitStory: (story: readonly Record<string, unknown>[]) => Record<string, unknown>[][]) {
+async function throughLambda(
+  story: Record<string, unknown>[],
+  splitStory: (story: readonly Record<string, unknown>[]) => Record<string, unknown>[][],
+) {
   const { triage, notifier, clock } = testPipeline({ updateIntervalMs: 15 * MINUTE });
   const parts = splitStory(story);
   for (const batch of parts) {
@@ -67,10 +70,20 @@ describe.each(SPLITS)('stories through the Lambda engine, %s', (_name, splitStor
     // where the rise is an update that pages and says so.
     const risesLater = firstBatch < 10;
     expect(alerts[0]?.alert.severity).toBe(risesLater ? 'LOW' : 'HIGH');
-    expect(updates.map((update) => [update.alert.severity, update.alert.closedAt !== undefined])).toEqual(risesLater ? [['HIGH', false], ['HIGH', true]] : [['HIGH', true]]);
+    expect(updates.map((update) => [update.alert.severity, update.alert.closedAt !== undefined])).toEqual(
+      risesLater
+        ? [
+            ['HIGH', false],
+            ['HIGH', true],
+          ]
+        : [['HIGH', true]],
+    );
     if (risesLater) {
       // Each batch's change counts as an update (held back by the interval); the page is the one that rose.
-      expect(pages[0]).toMatchObject({ kind: 'update', alert: { escalation: { from: 'LOW', to: 'HIGH', rule: 'auth-failures', update: pages[0]?.alert.updates } } });
+      expect(pages[0]).toMatchObject({
+        kind: 'update',
+        alert: { escalation: { from: 'LOW', to: 'HIGH', rule: 'auth-failures', update: pages[0]?.alert.updates } },
+      });
       expect(updates[0]?.id).not.toBe(pages[0]?.id);
       expect(updates[0]?.alert.updates).toBe(pages[0]?.alert.updates);
     }
