@@ -21,8 +21,11 @@ export interface FollowUpDeps {
 }
 
 export interface AlertEnrichment {
-  /** Whether the alert gets a playbook answer or principal context (context from MEDIUM up). */
-  wants(alert: Alert): boolean;
+  /**
+   * The alert as its first message (or a rise's update) carries it: with the "turned off" answer when enrichment
+   * is off, and marked `enrichmentFollows` when an answer or context will follow.
+   */
+  announce(alert: Alert): Alert;
   /** The alert with its answer and context, as far as its severity asks for them. */
   enrich(alert: Alert): Promise<Alert>;
   /** Enriches a sent alert and publishes the result as its `enrichment` message; returns the enriched alert, undefined if it failed. */
@@ -33,9 +36,19 @@ export function createAlertEnrichment(deps: FollowUpDeps): AlertEnrichment {
   const { enricher, context, delivery, logger, metrics } = deps;
   const wantsContext = (alert: Alert): boolean =>
     context !== undefined && severityRank(alert.severity) >= severityRank('MEDIUM');
-  const wantsAnswer = (alert: Alert): boolean => enricher !== undefined && alert.enrichment === undefined;
+  const turnedOff = enricher?.turnedOff;
+  const wantsAnswer = (alert: Alert): boolean =>
+    enricher !== undefined && turnedOff === undefined && alert.enrichment === undefined;
+  const withTurnedOff = (alert: Alert): Alert =>
+    turnedOff !== undefined && alert.enrichment === undefined ? { ...alert, enrichment: turnedOff } : alert;
 
-  async function enrich(alert: Alert): Promise<Alert> {
+  function announce(alert: Alert): Alert {
+    const announced = withTurnedOff(alert);
+    return wantsContext(announced) || wantsAnswer(announced) ? { ...announced, enrichmentFollows: true } : announced;
+  }
+
+  async function enrich(unenriched: Alert): Promise<Alert> {
+    const alert = withTurnedOff(unenriched);
     const askContext = wantsContext(alert);
     const askAnswer = wantsAnswer(alert);
     if (!askContext && !askAnswer) return alert;
@@ -77,5 +90,5 @@ export function createAlertEnrichment(deps: FollowUpDeps): AlertEnrichment {
     }
   }
 
-  return { wants: (alert) => wantsContext(alert) || wantsAnswer(alert), enrich, followUp };
+  return { announce, enrich, followUp };
 }

@@ -101,7 +101,7 @@ export function createPublishing(deps: PublishingDeps): Publishing {
       page = await delivery.decidePage(alert, hourStart);
       alert = withPage(alert, page);
     }
-    if (enrichment.wants(alert)) alert = { ...alert, enrichmentFollows: true };
+    alert = enrichment.announce(alert);
     const message: OutgoingMessage = { id: messageIdOf(alert, 'new', 'alerts'), route: 'alerts', alert, kind: 'new' };
     const { sent, paged } = await send(message, page, alert);
     if (sent === 'sent') metrics.count('AlertsPublished');
@@ -137,7 +137,7 @@ export function createPublishing(deps: PublishingDeps): Publishing {
         kind: 'update',
       });
       alert = withPage(alert, page);
-      if (enrichment.wants(alert)) alert = { ...alert, enrichmentFollows: true };
+      alert = enrichment.announce(alert);
     }
     const message: OutgoingMessage = {
       id: messageIdOf(alert, 'update', 'alerts'),

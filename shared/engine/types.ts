@@ -51,6 +51,8 @@ export interface BatchResult {
 export type { Notifier } from '../notify/types';
 export interface Enricher {
   enrich(alert: Alert): Promise<Enrichment>;
+  /** Set when enrichment is turned off: what every alert carries, known without asking, so no follow-up waits for it. */
+  readonly turnedOff?: Enrichment;
 }
 export interface ContextProvider {
   describe(alert: Alert): Promise<PrincipalContext>;

@@ -100,6 +100,12 @@ function answerSource(
   return { name: builder.name, ask: async (question, options) => (await source()).ask(question, options) };
 }
 
+/** An enricher whose answer is known without asking: alerts carry it in their first message, no follow-up waits. */
+const turnedOffEnricher = (enrichment: Enrichment): Enricher => ({
+  enrich: async () => enrichment,
+  turnedOff: enrichment,
+});
+
 /**
  * The enricher, its caches and the Q Business client are built with the first alert: most invocations
  * raise none, and their cold start should not compile or construct any of it. A misconfigured section gives
@@ -107,12 +113,18 @@ function answerSource(
  */
 export function createAwsEnricher(config: EnrichConfig | Misconfigured, deps: AdapterDeps): Enricher {
   if (isMisconfigured(config)) {
-    const enrichment: Enrichment = {
+    return turnedOffEnricher({
       status: 'error',
       reason: `enrichment is misconfigured: ${config.misconfigured}`,
       citations: [],
-    };
-    return { enrich: async () => enrichment };
+    });
+  }
+  if (config.source === 'none') {
+    return turnedOffEnricher({
+      status: 'disabled',
+      reason: 'enrichment is turned off (ENRICH_SOURCE=none)',
+      citations: [],
+    });
   }
   const enricher = lazy(() => buildEnricher(config, deps));
   return {

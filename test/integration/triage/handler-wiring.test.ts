@@ -185,10 +185,12 @@ test('incomplete identity-center enrichment and a bad context window turn those 
   const response = await handler(sample, context);
 
   expect(response.batchItemFailures).toEqual([]);
-  const alert = publishedMessages(sns.requests).find(
-    (message) => message.topicArn === ALERTS && message.document.kind === 'enrichment',
-  );
+  // Enrichment and context are both off, so the first message carries the reason and nothing follows it.
+  const alerts = publishedMessages(sns.requests).filter((message) => message.topicArn === ALERTS);
+  expect(alerts.map((message) => message.document.kind)).toEqual(['new']);
+  const alert = alerts[0];
   expect(alert?.document).toMatchObject({ rule: 'playbook/CreatePlugin', enrichment: { status: 'error' } });
+  expect(alert?.document.enrichmentFollows).toBeUndefined();
   expect(JSON.stringify(alert?.document)).toContain('IDC_APPLICATION_ARN');
   expect(publishedMessages(sns.requests).filter((message) => message.topicArn === PAGING)).toHaveLength(1);
   expect(qbusiness.requests).toHaveLength(0);

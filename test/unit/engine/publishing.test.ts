@@ -1,7 +1,7 @@
 import type { Alert, Enrichment, PrincipalContext } from '../../../shared/alerts/model';
 import { createDelivery } from '../../../shared/engine/delivery';
 import { createIncidents, type Generation } from '../../../shared/engine/incidents';
-import { createPublishing } from '../../../shared/engine/publishing';
+import { createPublishing, type FollowUp } from '../../../shared/engine/publishing';
 import type { ContextProvider, Enricher } from '../../../shared/engine/types';
 import { testAlert } from '../../support/alerts';
 import { admittedOf, engineWorld } from '../../support/engine';
@@ -173,5 +173,32 @@ describe('publishing: enrichment', () => {
     await publishing.enrich(testAlert({ severity: 'LOW', enrichment: ANSWER }));
 
     expect(asked).toEqual(['answer']);
+  });
+
+  test('with enrichment turned off and no context, the first message carries the reason and nothing follows', async () => {
+    const turnedOff: Enrichment = { status: 'disabled', reason: 'enrichment is turned off', citations: [] };
+    const enricher: Enricher = { enrich: async () => turnedOff, turnedOff };
+    const { world, publishing } = setup({ enricher });
+    const followUps: FollowUp[] = [];
+
+    const sent = await publishing.deliverGeneration('k', generation(testAlert({ severity: 'HIGH' })), followUps);
+
+    expect(sent?.alert).toMatchObject({ enrichment: turnedOff });
+    expect(sent?.alert.enrichmentFollows).toBeUndefined();
+    expect(followUps).toEqual([]);
+    expect(world.notifier.messages).toHaveLength(1);
+  });
+
+  test('with enrichment turned off, context still follows a HIGH alert, carrying the same reason', async () => {
+    const turnedOff: Enrichment = { status: 'disabled', reason: 'enrichment is turned off', citations: [] };
+    const enricher: Enricher = { enrich: async () => turnedOff, turnedOff };
+    const context: ContextProvider = { describe: async () => CONTEXT };
+    const { publishing } = setup({ enricher, context });
+    const followUps: FollowUp[] = [];
+
+    const sent = await publishing.deliverGeneration('k', generation(testAlert({ severity: 'HIGH' })), followUps);
+
+    expect(sent?.alert).toMatchObject({ enrichment: turnedOff, enrichmentFollows: true });
+    expect(followUps).toHaveLength(1);
   });
 });
