@@ -242,6 +242,25 @@ function startAnswerStub(delayMs: number, requests: number[]): Promise<HttpStub>
   });
 }
 
+/**
+ * A fault world per test, on a fake Date from `start`: the returned function starts it; after each test it is
+ * closed, real timers come back and the environment the handler's cold start set is put back.
+ */
+export function faultWorldPerTest(start: number): (options?: FaultWorldOptions) => Promise<FaultWorld> {
+  const savedEnv = { ...process.env };
+  let world: FaultWorld | undefined;
+  beforeEach(() => {
+    fakeDateOnly(start);
+  });
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+    jest.useRealTimers();
+    process.env = { ...savedEnv };
+  });
+  return async (options = {}) => (world = await startFaultWorld(options));
+}
+
 /** The write a DynamoDB request makes, by the key prefix of its item: `event`, `burst`, `incident`, `delivery`, `pages`. */
 export function writeKind(request: ProxiedRequest): string | undefined {
   if (!['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'].includes(request.operation)) return undefined;

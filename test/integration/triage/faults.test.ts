@@ -10,14 +10,12 @@ import { record } from '../../support/records';
 import {
   ALERTS,
   PAGING,
-  fakeDateOnly,
+  faultWorldPerTest,
   seededShuffle,
-  startFaultWorld,
   summaries,
   tally,
   writeKind,
   type FaultWorld,
-  type FaultWorldOptions,
   type Tally,
 } from '../../support/fault-world';
 
@@ -25,24 +23,12 @@ const START = T0 + 3_600_000;
 // Minutes of outage pass on a fake Date, but every request is real: a loaded 2-core machine needs the time.
 jest.setTimeout(120_000);
 const MINUTE = 60_000;
-const savedEnv = { ...process.env };
 const ACCOUNT_ROLE = (name: string): string => `arn:aws:sts::111122223333:assumed-role/${name}/${name.toLowerCase()}`;
 const ALICE = 'arn:aws:sts::111122223333:assumed-role/Analyst/alice';
 const PROBER = ACCOUNT_ROLE('Prober');
 
-let world: FaultWorld | undefined;
+const open = faultWorldPerTest(START);
 const results: { name: string; alerts: Tally; pages: Tally; summaries: number }[] = [];
-
-beforeEach(() => {
-  fakeDateOnly(START);
-});
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  jest.useRealTimers();
-  process.env = { ...savedEnv };
-});
 
 afterAll(() => {
   if (process.env.FAULTS_REPORT === undefined) return;
@@ -52,11 +38,6 @@ afterAll(() => {
     `| case | alerts exp / sent / lost / dup / phantom | pages exp / sent / lost / dup / phantom | cap summaries |\n|---|---|---|---|\n${lines.join('\n')}\n`,
   );
 });
-
-async function open(options: FaultWorldOptions = {}): Promise<FaultWorld> {
-  world = await startFaultWorld(options);
-  return world;
-}
 
 const deleteIndex = (principal: string, second = 0, eventId?: string): Record<string, unknown> =>
   record({ eventName: 'DeleteIndex', principal, second, eventId });

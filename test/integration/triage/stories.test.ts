@@ -8,11 +8,9 @@ import { T0 } from '../../support/pipeline';
 import {
   ALERTS,
   PAGING,
-  fakeDateOnly,
+  faultWorldPerTest,
   seededShuffle,
-  startFaultWorld,
   type AcceptedMessage,
-  type FaultWorld,
   type FaultWorldOptions,
 } from '../../support/fault-world';
 import { operationCounts, recon, setup, decommission } from '../../support/stories';
@@ -20,20 +18,8 @@ import { operationCounts, recon, setup, decommission } from '../../support/stori
 const START = T0 + 3_600_000;
 const MINUTE = 60_000;
 jest.setTimeout(120_000);
-const savedEnv = { ...process.env };
-let world: FaultWorld | undefined;
+const startWorld = faultWorldPerTest(START);
 const results: string[] = [];
-
-beforeEach(() => {
-  fakeDateOnly(START);
-});
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  jest.useRealTimers();
-  process.env = { ...savedEnv };
-});
 
 afterAll(() => {
   if (process.env.STORIES_REPORT !== undefined)
@@ -60,7 +46,7 @@ async function run(
   story: Record<string, unknown>[],
   options: FaultWorldOptions,
 ): Promise<Received> {
-  world = await startFaultWorld(options);
+  const world = await startWorld(options);
   world.send(story);
   await world.drain();
   // The episode's window and the close grace pass; the schedule invokes every container at once.
