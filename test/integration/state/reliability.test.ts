@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { DynamoStateStore } from '../../../shared/state/dynamo';
 import { systemClock } from '../../../shared/clock';
 import { createTriage } from '../../../shared/triage';
@@ -12,6 +12,7 @@ import { defaultPolicy } from '../../../shared/classify/policy';
 import { createSelfMatcher } from '../../../shared/classify/self';
 import { createLogger } from '../../../shared/logger';
 import { CountingMetrics } from '../../../shared/metrics';
+import { coldStartTriage, type TriageHandler } from '../../support/cold-start';
 import { dynamoClient, startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { startHttpStub, type HttpStub } from '../../support/http-stub';
 import { localTriageEnvironment } from '../../support/lambda-env';
@@ -23,8 +24,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 const EVENTS = join(__dirname, '../../../events');
 const ALERTS = 'arn:aws:sns:us-east-1:111122223333:q-triage-test-alerts';
 const PAGING = 'arn:aws:sns:us-east-1:111122223333:q-triage-test-paging';
-
-type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 let dynamo: LocalDynamo;
 let sns: HttpStub;
@@ -44,7 +43,7 @@ function lambdaContext(remainingMs = 60_000): Context {
 const savedEnv = { ...process.env };
 
 /** Loads functions/triage/handler.ts as Lambda would: a fresh module with this environment (kept until afterEach: the SDK reads it lazily). */
-function coldStart(env: Record<string, string> = {}): Handler {
+function coldStart(env: Record<string, string> = {}): TriageHandler {
   Object.assign(process.env, {
     ...localTriageEnvironment({
       tableName: dynamo.tableName,
@@ -57,13 +56,7 @@ function coldStart(env: Record<string, string> = {}): Handler {
     DEADLINE_RESERVE_MS: '1000',
     ...env,
   });
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per cold start
-    handler = (require('../../../functions/triage/handler') as { triageBatch: Handler }).triageBatch;
-  });
-  if (handler === undefined) throw new Error('handler did not load');
-  return handler;
+  return coldStartTriage();
 }
 
 beforeEach(async () => {
