@@ -260,11 +260,8 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     return failed('error', `the answer source failed (${kind})`, name);
   }
 
-  const turnedOff =
-    source === undefined ? failed('disabled', 'enrichment is turned off (ENRICH_SOURCE=none)') : undefined;
-
   async function enrich(alert: Alert): Promise<Enrichment> {
-    if (turnedOff !== undefined) return turnedOff;
+    if (source === undefined) return failed('disabled', 'enrichment is turned off (ENRICH_SOURCE=none)');
     const controller = new AbortController();
     const attempt: Attempt = { throttled: false };
     let timer: NodeJS.Timeout | undefined;
@@ -291,5 +288,5 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     }
   }
 
-  return { enrich, breaker, ...(turnedOff !== undefined ? { turnedOff } : {}) };
+  return { enrich, breaker };
 }
